@@ -1,0 +1,110 @@
+"""Optimizers that update a parameter dict in place from a gradient dict of the same names.
+
+Each step returns the update/weight ratio |lr * update| / |param| per parameter: the number to
+watch (about 1e-3 is healthy; much larger means the learning rate is too high).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .checks import check_choice, check_float
+from .network import Params
+
+OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
+
+
+def _ratio(delta: np.ndarray, param: np.ndarray) -> float:
+    """|delta| / |param| in Frobenius norms; 0 for an all-zero parameter (a bias at its start)."""
+    norm = float(np.linalg.norm(param))
+    return float(np.linalg.norm(delta)) / norm if norm > 0 else 0.0
+
+
+class Optimizer:
+    """Base: `step(params, grads)` applies one update in place and returns the ratios."""
+
+    name = "base"
+
+    def __init__(self, lr: float):
+        self.lr = check_float("learning_rate", lr, 0.0, 1e3, lo_open=True)
+
+    def delta(self, name: str, grad: np.ndarray) -> np.ndarray:
+        """The change to add to parameter `name` this step."""
+        raise NotImplementedError
+
+    def step(self, params: Params, grads: Params) -> dict[str, float]:
+        ratios = {}
+        for name, grad in grads.items():
+            delta = self.delta(name, grad)
+            ratios[name] = _ratio(delta, params[name])
+            params[name] += delta
+        return ratios
+
+    def hyperparameters(self) -> dict[str, float]:
+        return {"learning_rate": self.lr}
+
+
+class SGD(Optimizer):
+    """p <- p - lr * g"""
+
+    name = "sgd"
+
+    def delta(self, name, grad):
+        return -self.lr * grad
+
+
+class Momentum(Optimizer):
+    """v <- beta * v - lr * g;  p <- p + v   (classical momentum)"""
+
+    name = "momentum"
+
+    def __init__(self, lr: float, beta: float = 0.9):
+        super().__init__(lr)
+        self.beta = check_float("momentum", beta, 0.0, 1.0)
+        self.velocity: dict[str, np.ndarray] = {}
+
+    def delta(self, name, grad):
+        v = self.velocity.get(name)
+        v = -self.lr * grad if v is None else self.beta * v - self.lr * grad
+        self.velocity[name] = v
+        return v
+
+    def hyperparameters(self):
+        return {"learning_rate": self.lr, "momentum": self.beta}
+
+
+class Adam(Optimizer):
+    """m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;  p <- p - lr * m_hat / (sqrt(v_hat) + eps)"""
+
+    name = "adam"
+
+    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        super().__init__(lr)
+        self.beta1 = check_float("beta1", beta1, 0.0, 1.0)
+        self.beta2 = check_float("beta2", beta2, 0.0, 1.0)
+        self.eps = check_float("eps", eps, 0.0, 1.0, lo_open=True)
+        self.m: dict[str, np.ndarray] = {}
+        self.v: dict[str, np.ndarray] = {}
+        self.t: dict[str, int] = {}
+
+    def delta(self, name, grad):
+        t = self.t.get(name, 0) + 1
+        m = self.beta1 * self.m.get(name, 0.0) + (1 - self.beta1) * grad
+        v = self.beta2 * self.v.get(name, 0.0) + (1 - self.beta2) * grad * grad
+        self.t[name], self.m[name], self.v[name] = t, m, v
+        m_hat = m / (1 - self.beta1**t)
+        v_hat = v / (1 - self.beta2**t)
+        return (-self.lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(grad.dtype, copy=False)
+
+    def hyperparameters(self):
+        return {"learning_rate": self.lr, "beta1": self.beta1, "beta2": self.beta2}
+
+
+def make_optimizer(name: str, lr: float, **options) -> Optimizer:
+    """A fresh optimizer (no accumulated state) called `name`: sgd, momentum or adam."""
+    check_choice("optimizer", name, OPTIMIZER_NAMES)
+    if name == "sgd":
+        return SGD(lr)
+    if name == "momentum":
+        return Momentum(lr, **options)
+    return Adam(lr, **options)

@@ -1,0 +1,93 @@
+"""The training loop's two pieces: which samples a step uses, and the step itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .checks import check_float, check_int
+from .network import Params, backward, forward, loss
+from .optimizers import Optimizer
+
+
+class MiniBatches:
+    """Index arrays of the samples each step uses.
+
+    Full batch (every index, in order) when batch_size is None or at least N; otherwise each epoch
+    is a fresh seeded permutation of the N indices cut into consecutive batches of batch_size (the
+    last may be smaller), so the same seed gives the same batches.
+    """
+
+    def __init__(self, N: int, batch_size: int | None = None, seed: int = 0):
+        self.N = check_int("N", N, 1)
+        self.batch_size = None if batch_size is None else check_int("batch_size", batch_size, 1)
+        self.rng = np.random.RandomState(seed)
+        self.samples_seen = 0
+        self._order = np.arange(N)
+        self._position = N  # start a fresh epoch on the first call
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size is None or self.batch_size >= self.N
+
+    @property
+    def epoch(self) -> float:
+        """Passes over the data so far (fractional within an epoch)."""
+        return self.samples_seen / self.N
+
+    def next(self) -> np.ndarray | slice:
+        if self.full_batch:
+            self.samples_seen += self.N
+            return slice(None)
+        if self._position >= self.N:
+            self._order = self.rng.permutation(self.N)
+            self._position = 0
+        batch = self._order[self._position : self._position + self.batch_size]
+        self._position += len(batch)
+        self.samples_seen += len(batch)
+        return batch
+
+
+@dataclass
+class StepResult:
+    loss: float  # on the batch, before the update
+    grads: Params  # dL/dparam on the batch, before the update
+    ratios: dict[str, float]  # |update| / |param| per parameter
+
+
+def train_step(
+    params: Params,
+    X: np.ndarray,
+    Y: np.ndarray,
+    optimizer: Optimizer,
+    activation: str = "tanh",
+    lam: float = 0.0,
+) -> StepResult:
+    """One step on the batch (X (B, 2), Y (B, C)): forward, loss, backward, update params in place."""
+    lam = check_float("lam", lam, 0.0)
+    fwd = forward(params, X, activation)
+    value = loss(params, fwd, Y, lam)
+    grads = backward(params, fwd, Y, lam).grads()
+    ratios = optimizer.step(params, grads)
+    return StepResult(value, grads, ratios)
+
+
+def train(
+    params: Params,
+    X: np.ndarray,
+    Y: np.ndarray,
+    optimizer: Optimizer,
+    steps: int,
+    activation: str = "tanh",
+    lam: float = 0.0,
+    batch_size: int | None = None,
+    seed: int = 0,
+) -> list[float]:
+    """Run `steps` steps in place on (X (N, 2), Y (N, C)); the batch loss of each step."""
+    batches = MiniBatches(len(X), batch_size, seed)
+    losses = []
+    for _ in range(check_int("steps", steps, 0)):
+        rows = batches.next()
+        losses.append(train_step(params, X[rows], Y[rows], optimizer, activation, lam).loss)
+    return losses
