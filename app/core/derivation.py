@@ -78,10 +78,12 @@ def derive(
     log_y_hat = log_softmax(z2[None, :])[0]  # (C,)
     y_hat = np.exp(log_y_hat)  # (C,)
     loss_n = -np.sum(y * log_y_hat)  # ()  this sample's cross-entropy; it adds loss_n / N to L
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # The long way divides by y_hat: when a y_hat underflows it overflows (the reason frameworks
+    # fuse softmax with cross-entropy). Show the inf or nan it gives rather than warn.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         dL_dy_hat = np.where(y > 0, -y / y_hat / N, 0.0)  # (C,)  classes with y = 0 add nothing
-    J = np.diag(y_hat) - np.outer(y_hat, y_hat)  # (C, C)  dy_hat_j / dz2_i, symmetric
-    dz2_long = J.T @ dL_dy_hat  # (C,)
+        J = np.diag(y_hat) - np.outer(y_hat, y_hat)  # (C, C)  dy_hat_j / dz2_i, symmetric
+        dz2_long = J.T @ dL_dy_hat  # (C,)
     dz2 = (y_hat - y) / N  # (C,)
     dW2 = np.outer(a1, dz2)  # (H, C)
     db2 = dz2  # (C,)
@@ -104,7 +106,7 @@ def derive(
         Stage("J", "J = diag(y_hat) - outer(y_hat, y_hat)", J, "backward"),
         Stage("dz2_long", "dz2 = J.T @ dL/dy_hat   (the long way)", dz2_long, "backward"),
         Stage("dz2", "dz2 = (y_hat - y) / N   (the short way)", dz2, "backward"),
-        Stage("dz2_difference", "long way - short way", dz2_long - dz2, "backward"),
+        Stage("dz2_difference", "long way - short way", np.subtract(dz2_long, dz2), "backward"),
         Stage("dW2", "dW2 = outer(a1, dz2)", dW2, "backward"),
         Stage("db2", "db2 = dz2", db2, "backward"),
         Stage("da1", "da1 = W2 @ dz2", da1, "backward"),

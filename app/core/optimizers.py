@@ -14,10 +14,15 @@ from .network import Params
 OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
 
 
+def norm(array: np.ndarray) -> float:
+    """Frobenius norm, summed in float64 so large float32 entries do not overflow the square."""
+    return float(np.linalg.norm(np.asarray(array, dtype=np.float64)))
+
+
 def _ratio(delta: np.ndarray, param: np.ndarray) -> float:
     """|delta| / |param| in Frobenius norms; 0 for an all-zero parameter (a bias at its start)."""
-    norm = float(np.linalg.norm(param))
-    return float(np.linalg.norm(delta)) / norm if norm > 0 else 0.0
+    size = norm(param)
+    return norm(delta) / size if size > 0 else 0.0
 
 
 class Optimizer:

@@ -1,0 +1,44 @@
+"""The page: templates/index.html, the static/ modules, and plotly.js from the plotly package
+itself, so the page works with no internet (classrooms have bad networks)."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from app import __version__
+from app.training.config import RunConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+PLOTLY_JS = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=ROOT / "templates")
+
+
+@router.get("/")
+def index(request: Request):
+    settings = request.app.state.settings
+    return templates.TemplateResponse(
+        request,
+        "index.html",
+        {"version": __version__, "max_fps": settings.max_fps, "max_grid": settings.max_grid,
+         "max_hidden": settings.max_hidden, "max_points": settings.max_points,
+         # The page fills its form from these, so the defaults stay defined once, in RunConfig.
+         "defaults": RunConfig().model_dump(mode="json")},  # fmt: skip
+    )
+
+
+@router.get("/vendor/plotly.min.js")
+def plotly_js():
+    return FileResponse(str(PLOTLY_JS), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+
+def mount_pages(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

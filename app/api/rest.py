@@ -1,0 +1,237 @@
+"""REST routes: datasets, presets, sessions and what each session shows (OpenAPI at /docs)."""
+
+from __future__ import annotations
+
+import inspect
+import secrets
+from typing import Annotated, Optional
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+
+from app.core.datasets import FIXED_CLASSES, GENERATORS
+from app.training import reports
+from app.training.config import Hyperparameters, RunConfig
+from app.training.presets import PRESETS
+from app.training.session import Session
+
+from .schemas import (
+    DatasetInfo,
+    DerivationOut,
+    ErrorOut,
+    ExportOut,
+    GradcheckOut,
+    GradientsOut,
+    GridOut,
+    HistoryOut,
+    ParametersOut,
+    PresetInfo,
+    SessionCreated,
+    SessionSummary,
+    StepRequest,
+    StepResult,
+)
+from .settings import Settings
+
+ERRORS = {
+    401: {"model": ErrorOut, "description": "no control token"},
+    403: {"model": ErrorOut, "description": "wrong control token"},
+    404: {"model": ErrorOut, "description": "no such session"},
+    409: {"model": ErrorOut, "description": "not possible in the run's state"},
+    422: {"model": ErrorOut, "description": "invalid input; the message says what to change"},
+}
+
+router = APIRouter(prefix="/api", responses={422: ERRORS[422]})
+
+DESCRIPTIONS = {
+    "moons": "two interleaving half circles (scikit-learn's make_moons)",
+    "circles": "a ring around a smaller ring",
+    "spiral": "K spiral arms (the CS231n case study)",
+    "xor": "the four quadrants, opposite ones alike",
+    "blobs": "K Gaussian blobs on a circle",
+    "points": "your own points: a list of {x, y, label}",
+}
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def session_of(request: Request, session_id: Annotated[str, Path(max_length=64)]) -> Session:
+    session = request.app.state.registry.get(session_id)
+    if session is None:
+        raise HTTPException(404, f"no session {session_id!r}: it was deleted, expired, or never existed")
+    return session
+
+
+def controlled_session(
+    session: Annotated[Session, Depends(session_of)],
+    authorization: Annotated[Optional[str], Header()] = None,
+) -> Session:
+    """The session, if the request carries its control token as 'Authorization: Bearer <token>'."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401, "this changes the session: send its control token as 'Authorization: Bearer <token>'")
+    if not secrets.compare_digest(authorization[len("Bearer "):].encode(), session.token.encode()):
+        raise HTTPException(403, "wrong control token for this session")
+    return session
+
+
+def check_limits(config: RunConfig, settings: Settings) -> None:
+    """The server's own limits, tighter than the schema's; 422 naming the field."""
+    if config.hidden > settings.max_hidden:
+        raise HTTPException(422, f"hidden must be at most {settings.max_hidden} on this server, got {config.hidden}")
+    n = len(config.dataset.points) if config.dataset.points else config.dataset.n_samples
+    if n > settings.max_points:
+        raise HTTPException(422, f"dataset has {n} points; this server allows at most {settings.max_points}")
+
+
+Viewed = Annotated[Session, Depends(session_of)]
+Controlled = Annotated[Session, Depends(controlled_session)]
+
+
+@router.get("/datasets", response_model=list[DatasetInfo], tags=["data"])
+def list_datasets():
+    """The kinds of data a session can train on, with their defaults."""
+    out = []
+    for kind, description in DESCRIPTIONS.items():
+        generator = GENERATORS.get(kind)
+        noise = inspect.signature(generator).parameters["noise"].default if generator else None
+        classes = str(FIXED_CLASSES[kind]) if kind in FIXED_CLASSES else "2-8"
+        out.append(DatasetInfo(kind=kind, description=description, classes=classes, default_noise=noise))
+    return out
+
+
+@router.get("/presets", response_model=list[PresetInfo], tags=["data"])
+def list_presets():
+    """Named configurations; POST one's config to /api/sessions to start it."""
+    return [PresetInfo(name=name, description=text, config=config) for name, (text, config) in PRESETS.items()]
+
+
+@router.post("/sessions", response_model=SessionCreated, status_code=201, tags=["sessions"],
+             responses={429: {"model": ErrorOut, "description": "too many sessions"}})  # fmt: skip
+def create_session(request: Request, config: RunConfig | None = None):
+    """Start a run (paused at step 0). Every field has a default: `{}` gives the classic moons run."""
+    config = config or RunConfig()
+    check_limits(config, settings_of(request))
+    session = request.app.state.registry.create(config)
+    return SessionCreated(id=session.id, token=session.token, session=session.summary(),
+                          stream=f"/ws/sessions/{session.id}")  # fmt: skip
+
+
+@router.get("/sessions/{session_id}", response_model=SessionSummary, tags=["sessions"], responses={404: ERRORS[404]})
+def read_session(session: Viewed):
+    return session.summary()
+
+
+@router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"],
+               responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+def delete_session(request: Request, session: Controlled):
+    request.app.state.registry.delete(session.id)
+    return Response(status_code=204)
+
+
+@router.post("/sessions/{session_id}/step", response_model=StepResult, tags=["control"],
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409)})  # fmt: skip
+def step_session(request: Request, session: Controlled, body: StepRequest | None = None):
+    """Pause and take n steps (default 1). Stops early if the run diverges."""
+    n = (body or StepRequest()).n
+    limit = settings_of(request).max_steps_per_request
+    if n > limit:
+        raise HTTPException(422, f"n must be at most {limit} steps per request on this server, got {n}")
+    if session.status == "diverged":
+        raise HTTPException(409, session.message + " (POST .../reset first)")
+    taken = session.step(n)
+    return StepResult(taken=taken, session=session.summary())
+
+
+@router.post("/sessions/{session_id}/play", response_model=SessionSummary, tags=["control"],
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409)})  # fmt: skip
+def play_session(session: Controlled):
+    """Train continuously at the run's steps_per_second until paused."""
+    session.play()
+    return session.summary()
+
+
+@router.post("/sessions/{session_id}/pause", response_model=SessionSummary, tags=["control"],
+             responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+def pause_session(session: Controlled):
+    session.pause()
+    return session.summary()
+
+
+@router.post("/sessions/{session_id}/reset", response_model=SessionSummary, tags=["control"],
+             responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+def reset_session(session: Controlled):
+    """Back to step 0 with the same initial weights (same seed); clears a divergence."""
+    session.reset()
+    return session.summary()
+
+
+@router.patch("/sessions/{session_id}", response_model=SessionSummary, tags=["control"],
+              responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+def patch_session(session: Controlled, changes: Hyperparameters):
+    """Change learning rate, optimizer, momentum, lam, batch size or speed without a reset."""
+    session.update(changes)
+    return session.summary()
+
+
+@router.get("/sessions/{session_id}/parameters", response_model=ParametersOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_parameters(session: Viewed):
+    """W1 (2, H), b1 (H,), W2 (H, C), b2 (C,) as they are now."""
+    return reports.parameters(session)
+
+
+@router.get("/sessions/{session_id}/gradients", response_model=GradientsOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_gradients(session: Viewed):
+    """The gradients at the current parameters on the whole training set, in float64."""
+    return reports.gradients(session)
+
+
+@router.get("/sessions/{session_id}/gradcheck", response_model=GradcheckOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_gradcheck(
+    session: Viewed,
+    max_entries: Annotated[int, Query(ge=1, le=500, description="entries per parameter, sampled if more")] = 100,
+    seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+):
+    """Backprop against central finite differences in float64, per parameter."""
+    return reports.gradcheck(session, max_entries, seed)
+
+
+@router.get("/sessions/{session_id}/derivation/{n}", response_model=DerivationOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_derivation(session: Viewed, n: Annotated[int, Path(ge=0)]):
+    """The worked forward and backward pass for training sample n, long way and short way."""
+    if n >= len(session.dataset.train):
+        raise HTTPException(422, f"n must be below the number of training points, {len(session.dataset.train)}; got {n}")
+    return reports.derivation(session, n)
+
+
+@router.get("/sessions/{session_id}/history", response_model=HistoryOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_history(session: Viewed, max_points: Annotated[int, Query(ge=2, le=20000)] = 1000):
+    """Per step: batch loss and accuracy, gradient norms, update ratios; test loss every 10 steps."""
+    with session.lock:
+        columns = session.history.downsampled(max_points)
+        step = session.step_count
+    return HistoryOut(step=step, rows=len(columns["step"]), columns=columns)
+
+
+@router.get("/sessions/{session_id}/grid", response_model=GridOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_grid(request: Request, session: Viewed, G: Annotated[int, Query(ge=2, le=200)] = 50):
+    """Class probabilities on a G x G grid over the data's box, in float64."""
+    limit = settings_of(request).max_grid
+    if G > limit:
+        raise HTTPException(422, f"G must be at most {limit} on this server, got {G}")
+    return reports.grid(session, G)
+
+
+@router.get("/sessions/{session_id}/export", response_model=ExportOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def export_session(session: Viewed):
+    """The whole run as one JSON document: config, points, parameters, history."""
+    hello = session.hello(role="viewer", history_points=session.history.capacity)
+    return ExportOut(session=hello["session"], points=hello["points"],
+                     params=reports.parameters(session)["params"], history=hello["history"])  # fmt: skip

@@ -1,0 +1,63 @@
+"""The server's settings and limits, in one place: defaults, environment variables, command-line flags.
+
+Every setting NAME can be given as the environment variable BPV_NAME (upper case) or the flag
+--name (dashes for underscores); a flag wins over the environment, which wins over the default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_sessions: int = 64
+    max_hidden: int = 1024
+    max_points: int = 5000
+    max_grid: int = 200
+    max_steps_per_request: int = 5000
+    idle_seconds: float = 1800.0  # a session nobody used or watched for this long is deleted
+    default_fps: float = 30.0
+    max_fps: float = 60.0
+    max_message_bytes: int = 65536  # a WebSocket message from a client
+    log_level: str = "info"
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type in ("int", "float") and value <= 0 and f.name != "port":
+                raise ValueError(f"{f.name} must be positive, got {value}")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be in 0..65535, got {self.port}")
+
+    @classmethod
+    def from_env(cls, environ=os.environ, argv: list[str] | None = None) -> "Settings":
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f"BPV_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _parse(f, raw)
+        if argv is not None:
+            parser = argparse.ArgumentParser(prog="backprop-visualizer", description="Serve the visualizer.")
+            for f in fields(cls):
+                parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, default=None,
+                                    help=f"default {f.default} (environment BPV_{f.name.upper()})")  # fmt: skip
+            for name, raw in vars(parser.parse_args(argv)).items():
+                if raw is not None:
+                    values[name] = _parse(next(f for f in fields(cls) if f.name == name), raw)
+        return cls(**values)
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def _parse(f, raw: str):
+    try:
+        return {"int": int, "float": float}.get(f.type, str)(raw)
+    except ValueError:
+        raise ValueError(f"{f.name} must be a {f.type}, got {raw!r}") from None

@@ -1,0 +1,253 @@
+"""The WebSocket stream of one session: a hello, then binary frames paced by the viewer's acks.
+
+Flow control (DESIGN §3): the server sends a frame, then waits for the viewer's {"type": "ack"}
+before it sends the next, and the next is always the latest state. A slow viewer skips steps;
+it never receives a backlog. Frames are never sent faster than the viewer's fps.
+
+docs/protocol.md describes every message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from typing import Literal, Optional
+
+import anyio
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.training.config import Hyperparameters
+from app.training.session import Session, SessionError
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+CONTROL_TYPES = ("play", "pause", "step", "reset", "set")
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["options"] = "options"
+    fps: Optional[float] = Field(None, gt=0, description="frames per second at most")
+    grid: Optional[int] = Field(None, ge=2, description="decision grid resolution G")
+    arrays_every: Optional[int] = Field(
+        None, ge=0, le=1000, description="weights and gradients in every k-th frame; 0: never"
+    )
+
+
+class StepMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["step"]
+    n: int = Field(1, ge=1)
+
+
+def describe(error: ValidationError) -> str:
+    """A pydantic error as one line a person can act on: 'fps: Input should be greater than 0'."""
+    parts = []
+    for e in error.errors():
+        where = ".".join(str(p) for p in e["loc"]) or "message"
+        parts.append(f"{where}: {e['msg']}")
+    return "; ".join(parts)
+
+
+class Viewer:
+    """One WebSocket connection watching one session."""
+
+    def __init__(self, websocket: WebSocket, session: Session, role: str, settings):
+        self.ws = websocket
+        self.session = session
+        self.role = role
+        self.settings = settings
+        self.fps = settings.default_fps
+        self.grid = 64
+        self.arrays_every = 1
+        self.frames_sent = 0
+        self.acked = anyio.Event()
+        self.acked.set()  # nothing in flight yet
+        self.options_changed = anyio.Event()
+        self.send_lock = anyio.Lock()
+
+    async def send_json(self, message: dict) -> None:
+        async with self.send_lock:
+            await self.ws.send_text(json.dumps(message, allow_nan=False))
+
+    async def error(self, message: str, about: str | None = None) -> None:
+        await self.send_json({"type": "error", "message": message, "for": about})
+
+    # ---- sending frames ---------------------------------------------------------------------
+
+    async def wait_for_change(self, last_version: int | None) -> None:
+        if self.session.version != last_version or self.options_changed.is_set():
+            return
+        loop = asyncio.get_running_loop()
+        changed = asyncio.Event()
+        self.session.call_on_change(lambda: loop.call_soon_threadsafe(changed.set))
+        if self.session.version != last_version:  # changed while registering
+            return
+        async with anyio.create_task_group() as tg:
+
+            async def options():
+                await self.options_changed.wait()
+                tg.cancel_scope.cancel()
+
+            tg.start_soon(options)
+            await changed.wait()
+            tg.cancel_scope.cancel()
+
+    async def send_frames(self) -> None:
+        last_version = None
+        next_due = 0.0
+        while True:
+            await self.acked.wait()
+            delay = next_due - time.monotonic()
+            if delay > 0:
+                await anyio.sleep(delay)
+            await self.wait_for_change(last_version)
+            if self.session.closed:
+                await self.error("this session was deleted or expired; create a new one")
+                await self.ws.close(code=4410)
+                return
+            self.options_changed = anyio.Event()
+            with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
+            version, data = await anyio.to_thread.run_sync(self.session.frame, self.grid, with_arrays)
+            self.acked = anyio.Event()
+            next_due = time.monotonic() + 1 / self.fps
+            async with self.send_lock:
+                await self.ws.send_bytes(data)
+            self.frames_sent += 1
+            last_version = version
+
+    # ---- receiving messages -----------------------------------------------------------------
+
+    async def receive_messages(self) -> None:
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            if message.get("text") is None:
+                await self.error("binary messages are not accepted; send JSON text")
+                continue
+            text = message["text"]
+            if len(text) > self.settings.max_message_bytes:
+                await self.error(f"message too long: {len(text)} bytes, at most {self.settings.max_message_bytes}")
+                continue
+            try:
+                payload = json.loads(text)
+            except ValueError:
+                await self.error("message is not JSON; send an object such as {\"type\": \"ack\"}")
+                continue
+            if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+                await self.error('message must be a JSON object with a "type", e.g. {"type": "play"}')
+                continue
+            await self.handle(payload)
+            self.session.touch()
+
+    async def handle(self, payload: dict) -> None:
+        kind = payload["type"]
+        if kind == "ack":
+            self.acked.set()
+            return
+        if kind == "options":
+            await self.set_options(payload)
+            return
+        if kind not in CONTROL_TYPES:
+            await self.error(f"unknown message type {kind!r}; known: ack, options, {', '.join(CONTROL_TYPES)}", kind)
+            return
+        if self.role != "driver":
+            await self.error("you are watching this session; only its driver (who holds the control token) can control it", kind)
+            return
+        try:
+            await self.control(kind, payload)
+        except ValidationError as e:
+            await self.error(describe(e), kind)
+        except (SessionError, ValueError) as e:
+            await self.error(str(e), kind)
+        else:
+            await self.send_json({"type": "ok", "for": kind, "step": self.session.step_count, "status": self.session.status})
+
+    async def set_options(self, payload: dict) -> None:
+        try:
+            options = StreamOptions.model_validate(payload)
+        except ValidationError as e:
+            await self.error(describe(e), "options")
+            return
+        s = self.settings
+        if options.fps is not None:
+            if options.fps > s.max_fps:
+                await self.error(f"fps must be at most {s.max_fps:g}, got {options.fps:g}", "options")
+                return
+            self.fps = options.fps
+        if options.grid is not None:
+            if options.grid > s.max_grid:
+                await self.error(f"grid must be at most {s.max_grid}, got {options.grid}", "options")
+                return
+            self.grid = options.grid
+        if options.arrays_every is not None:
+            self.arrays_every = options.arrays_every
+        self.options_changed.set()
+        await self.send_json({"type": "ok", "for": "options", "fps": self.fps, "grid": self.grid,
+                              "arrays_every": self.arrays_every})  # fmt: skip
+
+    async def control(self, kind: str, payload: dict) -> None:
+        session = self.session
+        if kind == "play":
+            session.play()
+        elif kind == "pause":
+            session.pause()
+        elif kind == "reset":
+            session.reset()
+        elif kind == "step":
+            n = StepMessage.model_validate(payload).n
+            limit = self.settings.max_steps_per_request
+            if n > limit:
+                raise ValueError(f"n must be at most {limit} steps per message, got {n}")
+            if session.status == "diverged":
+                raise SessionError(session.message)
+            await anyio.to_thread.run_sync(session.step, n)
+        elif kind == "set":
+            changes = Hyperparameters.model_validate({k: v for k, v in payload.items() if k != "type"})
+            session.update(changes)
+
+
+@router.websocket("/ws/sessions/{session_id}")
+async def watch_session(websocket: WebSocket, session_id: str, token: Optional[str] = None):
+    """Watch a session; with ?token=<control token> also drive it."""
+    await websocket.accept()
+    app = websocket.app
+    session = app.state.registry.get(session_id[:64])
+    if session is None:
+        await websocket.send_text(json.dumps({"type": "error", "message": f"no session {session_id!r}", "for": None}))
+        await websocket.close(code=4404)
+        return
+    if token is not None and not secrets.compare_digest(token.encode(), session.token.encode()):
+        await websocket.send_text(json.dumps({"type": "error", "message": "wrong control token for this session", "for": None}))
+        await websocket.close(code=4403)
+        return
+    role = "driver" if token is not None else "viewer"
+    viewer = Viewer(websocket, session, role, app.state.settings)
+    session.viewers += 1
+    try:
+        await viewer.send_json(session.hello(role))
+        async with anyio.create_task_group() as tg:
+
+            async def until_either_ends(work):
+                """Either side ending (the viewer left, the socket broke, the session was
+                deleted) ends this connection only; the session and other viewers go on."""
+                try:
+                    await work()
+                except Exception as e:  # a broken socket surfaces as several exception types
+                    log.debug("viewer of %s left: %r", session.id, e)
+                finally:
+                    tg.cancel_scope.cancel()
+
+            tg.start_soon(until_either_ends, viewer.receive_messages)
+            tg.start_soon(until_either_ends, viewer.send_frames)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        session.viewers -= 1
+        session.touch()

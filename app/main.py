@@ -1,0 +1,66 @@
+"""The app factory: create_app(settings) wires the registry, the routes and the background expiry."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from app import __version__
+from app.api import rest, stream
+from app.api.pages import mount_pages
+from app.api.settings import Settings
+from app.training.registry import LimitReached, Registry
+from app.training.session import SessionError
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async def expire_forever():
+            while True:
+                await asyncio.sleep(min(60.0, settings.idle_seconds / 4))
+                app.state.registry.expire_idle()
+
+        task = asyncio.create_task(expire_forever())
+        try:
+            yield
+        finally:
+            task.cancel()
+            app.state.registry.close_all()
+
+    app = FastAPI(
+        title="backprop-visualizer",
+        version=__version__,
+        description=(
+            "Train a tanh-softmax network step by step and inspect its backpropagation: gradients, "
+            "a finite-difference gradient check, the worked derivation for any point. Create a "
+            "session with POST /api/sessions ({} is the classic moons run), keep its token for "
+            "the control routes, and watch it live on the WebSocket /ws/sessions/{id}."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.registry = Registry(settings.max_sessions, settings.idle_seconds)
+
+    @app.exception_handler(ValueError)
+    async def value_error(request: Request, exc: ValueError):
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(SessionError)
+    async def session_error(request: Request, exc: SessionError):
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(LimitReached)
+    async def limit_reached(request: Request, exc: LimitReached):
+        return JSONResponse({"detail": str(exc)}, status_code=429)
+
+    app.include_router(rest.router)
+    app.include_router(stream.router)
+
+    mount_pages(app)
+    return app

@@ -1,0 +1,112 @@
+"""A training run's configuration: every field with its default and its bounds, defined once.
+
+The REST API takes these models as request bodies as they are, so the bounds here are the API's
+contract too; the server may tighten some of them (app/api/settings.py). `RunConfig()` with no
+arguments is the classic setup: the from-scratch notebook's moons, a small tanh network.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.core.bounds import MAX_CLASSES, MAX_HIDDEN, MAX_SAMPLES, MIN_CLASSES, MIN_HIDDEN
+from app.core.datasets import DATASET_KINDS, FIXED_CLASSES, MAX_NOISE
+
+DatasetKind = Literal["moons", "circles", "spiral", "xor", "blobs", "points"]
+assert set(DatasetKind.__args__) == set(DATASET_KINDS)
+Activation = Literal["tanh", "relu", "sigmoid"]
+OptimizerName = Literal["sgd", "momentum", "adam"]
+
+MAX_SEED = 2**32 - 1
+MAX_LEARNING_RATE = 100.0
+MAX_LAM = 10.0
+MAX_STEPS_PER_SECOND = 10_000
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error: a typo in a field name must not pass silently as a default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Point(Strict):
+    x: float = Field(ge=-1e6, le=1e6)
+    y: float = Field(ge=-1e6, le=1e6)
+    label: int = Field(ge=0, le=MAX_CLASSES - 1)
+
+
+class DatasetConfig(Strict):
+    kind: DatasetKind = "moons"
+    n_samples: int = Field(200, ge=4, le=MAX_SAMPLES, description="points in all, train and test")
+    noise: Optional[float] = Field(
+        None, ge=0.0, le=MAX_NOISE, description="noise std; null takes the dataset's own default"
+    )
+    classes: Optional[int] = Field(
+        None, ge=MIN_CLASSES, le=MAX_CLASSES, description="spiral arms or blobs; moons, circles, xor have 2"
+    )
+    train_fraction: float = Field(0.8, gt=0.0, le=1.0, description="share of points used for training")
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    points: Optional[list[Point]] = Field(
+        None, max_length=MAX_SAMPLES, description="the points of a 'points' dataset"
+    )
+
+    @model_validator(mode="after")
+    def _points_go_with_kind_points(self):
+        if self.kind == "points" and not self.points:
+            raise ValueError("points: a 'points' dataset needs at least one point")
+        if self.kind != "points" and self.points is not None:
+            raise ValueError(f"points: only the 'points' dataset takes points, not {self.kind}")
+        if self.kind in FIXED_CLASSES and self.classes not in (None, FIXED_CLASSES[self.kind]):
+            raise ValueError(f"classes: {self.kind} has {FIXED_CLASSES[self.kind]} classes")
+        if self.kind == "points" and self.classes is not None:
+            top = max(p.label for p in self.points)
+            if top >= self.classes:
+                raise ValueError(f"classes: a point has label {top}, so classes must be > {top}")
+        return self
+
+
+class Hyperparameters(Strict):
+    """What may change during a run without starting it again. All optional: for PATCH."""
+
+    learning_rate: Optional[float] = Field(None, gt=0.0, le=MAX_LEARNING_RATE)
+    optimizer: Optional[OptimizerName] = None
+    momentum: Optional[float] = Field(None, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
+    lam: Optional[float] = Field(None, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
+    batch_size: Optional[int] = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
+    steps_per_second: Optional[float] = Field(None, gt=0.0, le=MAX_STEPS_PER_SECOND)
+
+    @model_validator(mode="after")
+    def _only_batch_size_may_be_null(self):
+        for name in self.model_fields_set - {"batch_size"}:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name}: may not be null (leave it out to keep the current value)")
+        return self
+
+
+class RunConfig(Strict):
+    dataset: DatasetConfig = Field(default_factory=DatasetConfig)
+    hidden: int = Field(5, ge=MIN_HIDDEN, le=MAX_HIDDEN, description="H, hidden units")
+    activation: Activation = "tanh"
+    init_scale: Union[Literal["fan_in"], float] = Field(
+        "fan_in", description="'fan_in' (1/sqrt(fan_in)) or a fixed std such as 0.01"
+    )
+    label_smoothing: float = Field(0.0, ge=0.0, le=0.5)
+    learning_rate: float = Field(1.0, gt=0.0, le=MAX_LEARNING_RATE)
+    optimizer: OptimizerName = "sgd"
+    momentum: float = Field(0.9, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
+    lam: float = Field(1e-3, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
+    batch_size: Optional[int] = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
+    steps_per_second: float = Field(60.0, gt=0.0, le=MAX_STEPS_PER_SECOND)
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="initial weights and mini-batch order")
+
+    @model_validator(mode="after")
+    def _init_scale_is_positive(self):
+        if not isinstance(self.init_scale, str) and not (0 < self.init_scale <= 100):
+            raise ValueError("init_scale: a fixed scale must be in (0, 100]")
+        return self
+
+    def with_hyperparameters(self, changes: Hyperparameters) -> "RunConfig":
+        """This config with the fields set in `changes` replaced (batch_size may be set to null)."""
+        return self.model_copy(update=changes.model_dump(exclude_unset=True))

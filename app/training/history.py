@@ -1,0 +1,66 @@
+"""A run's history, one row a step, bounded: past `capacity` rows every other row is dropped,
+so a long run keeps its whole course at a coarser step and memory stays flat."""
+
+from __future__ import annotations
+
+import math
+
+from app.core.network import PARAM_NAMES
+
+COLUMNS = (
+    "step",
+    "epoch",
+    "loss",  # on the step's batch, before its update
+    "accuracy",  # on the step's batch, before its update
+    *(f"grad_norm_{name}" for name in PARAM_NAMES),
+    *(f"ratio_{name}" for name in PARAM_NAMES),
+    "test_loss",  # at the parameters after the step; every eval_every steps, else None
+    "test_accuracy",
+)
+
+
+def finite_or_none(value) -> float | None:
+    """JSON has no NaN or Infinity: a non-finite number is written as null."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+class History:
+    def __init__(self, capacity: int = 20_000):
+        if capacity < 2:
+            raise ValueError(f"capacity must be at least 2, got {capacity}")
+        self.capacity = capacity
+        self.columns: dict[str, list] = {name: [] for name in COLUMNS}
+        self.stride = 1  # rows are kept for steps that are multiples of stride
+
+    def __len__(self) -> int:
+        return len(self.columns["step"])
+
+    def append(self, row: dict) -> None:
+        if row["step"] % self.stride:
+            return
+        self.columns["step"].append(int(row["step"]))
+        for name in COLUMNS[1:]:
+            self.columns[name].append(finite_or_none(row.get(name)))
+        if len(self) > self.capacity:
+            self.stride *= 2
+            keep = [i for i, step in enumerate(self.columns["step"]) if step % self.stride == 0]
+            for name in COLUMNS:
+                column = self.columns[name]
+                self.columns[name] = [column[i] for i in keep]
+
+    def clear(self) -> None:
+        for column in self.columns.values():
+            column.clear()
+        self.stride = 1
+
+    def downsampled(self, max_points: int) -> dict[str, list]:
+        """At most max_points rows, evenly spaced, always including the last."""
+        n = len(self)
+        if n <= max_points:
+            return {name: list(column) for name, column in self.columns.items()}
+        every = math.ceil(n / max_points)
+        rows = list(range(n - 1, -1, -every))[::-1]
+        return {name: [column[i] for i in rows] for name, column in self.columns.items()}

@@ -1,0 +1,70 @@
+"""All sessions of one server: create within the limit, find by id, expire the idle ones."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from .config import RunConfig
+from .session import Session
+
+
+class LimitReached(Exception):
+    """Too many sessions; the message says what to do."""
+
+
+class Registry:
+    def __init__(self, max_sessions: int, idle_seconds: float):
+        self.max_sessions = max_sessions
+        self.idle_seconds = idle_seconds
+        self._sessions: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def create(self, config: RunConfig) -> Session:
+        self.expire_idle()
+        session = Session(config)  # builds the data outside the registry lock
+        with self._lock:
+            if len(self._sessions) >= self.max_sessions:
+                raise LimitReached(
+                    f"this server already runs {self.max_sessions} sessions, its limit; "
+                    "delete one (DELETE /api/sessions/{id}) or wait for idle ones to expire"
+                )
+            self._sessions[session.id] = session
+        return session
+
+    def get(self, session_id: str) -> Session | None:
+        session = self._sessions.get(session_id)
+        if session is not None:
+            session.touch()
+        return session
+
+    def delete(self, session_id: str) -> bool:
+        with self._lock:
+            session = self._sessions.pop(session_id, None)
+        if session is None:
+            return False
+        session.close()
+        return True
+
+    def expire_idle(self, now: float | None = None) -> list[str]:
+        """Close sessions nobody has used or watched for idle_seconds; their ids."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            idle = [
+                sid
+                for sid, s in self._sessions.items()
+                if s.viewers == 0 and now - s.last_active > self.idle_seconds
+            ]
+            expired = [self._sessions.pop(sid) for sid in idle]
+        for session in expired:
+            session.close()
+        return idle
+
+    def close_all(self) -> None:
+        with self._lock:
+            sessions, self._sessions = list(self._sessions.values()), {}
+        for session in sessions:
+            session.close()

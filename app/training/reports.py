@@ -1,0 +1,121 @@
+"""The numbers a user inspects, recomputed in float64 from a copy of the session's parameters:
+gradients on the training set, the gradient check, the derivation for one sample, the grid."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.core.derivation import derive
+from app.core.gradcheck import PASS_THRESHOLD, gradient_check
+from app.core.grid import decision_grid, grid_axes
+from app.core.network import PARAM_NAMES, backward, forward, loss
+
+from .history import finite_or_none
+from .session import Session
+
+
+def as_list(array: np.ndarray):
+    """A float array as nested lists, non-finite entries as None (JSON has no NaN)."""
+    array = np.asarray(array, dtype=np.float64)
+    if array.ndim == 0:
+        return finite_or_none(array)
+    if np.all(np.isfinite(array)):
+        return array.tolist()
+    return [as_list(row) for row in array] if array.ndim > 1 else [finite_or_none(v) for v in array]
+
+
+def params64(session: Session):
+    snap = session.snapshot()
+    return snap, {name: snap.params[name].astype(np.float64) for name in PARAM_NAMES}
+
+
+def parameters(session: Session) -> dict:
+    snap, params = params64(session)
+    return {
+        "step": snap.step,
+        "params": {
+            name: {"shape": list(p.shape), "values": as_list(p), "norm": finite_or_none(np.linalg.norm(p))}
+            for name, p in params.items()
+        },
+    }
+
+
+def gradients(session: Session) -> dict:
+    """dL/dparam at the current parameters on the whole training set, float64, with norms."""
+    snap, params = params64(session)
+    d = session.dataset
+    Y = session.Y[d.train]
+    fwd = forward(params, d.X_train, session.activation)
+    grads = backward(params, fwd, Y, snap.lam).grads()
+    return {
+        "step": snap.step,
+        "loss": finite_or_none(loss(params, fwd, Y, snap.lam)),
+        "lam": snap.lam,
+        "n_train": int(len(d.train)),
+        "grads": {
+            name: {"shape": list(g.shape), "values": as_list(g), "norm": finite_or_none(np.linalg.norm(g))}
+            for name, g in grads.items()
+        },
+    }
+
+
+def gradcheck(session: Session, max_entries: int, seed: int) -> dict:
+    snap, params = params64(session)
+    d = session.dataset
+    report = gradient_check(
+        params, d.X_train, session.Y[d.train], session.activation, snap.lam,
+        max_entries=max_entries, seed=seed,
+    )  # fmt: skip
+    return {
+        "step": snap.step,
+        "threshold": PASS_THRESHOLD,
+        "passed": all(c.passed for c in report.values()),
+        "params": {
+            name: {
+                "max_rel_error": finite_or_none(c.max_rel_error),
+                "passed": c.passed,
+                "entries_checked": len(c.indices),
+                "entries_total": int(np.prod(c.shape)),
+                "kinks": int(c.kinks.sum()),
+                "entries": [
+                    {
+                        "index": list(index),
+                        "analytic": finite_or_none(a),
+                        "numeric": finite_or_none(n),
+                        "rel_error": finite_or_none(r),
+                        "kink": bool(k),
+                    }
+                    for index, a, n, r, k in zip(c.indices, c.analytic, c.numeric, c.rel_error, c.kinks)
+                ],
+            }
+            for name, c in report.items()
+        },
+    }
+
+
+def derivation(session: Session, n: int) -> dict:
+    """Derivation for training sample n (0 <= n < N_train); `index` is its row among all points."""
+    snap, params = params64(session)
+    d = session.dataset
+    worked = derive(params, d.X_train, session.Y[d.train], n, session.activation)
+    return {
+        "step": snap.step,
+        "n": n,
+        "index": int(d.train[n]),
+        "N": worked.N,
+        "activation": worked.activation,
+        "lam": snap.lam,
+        "stages": [
+            {"name": s.name, "equation": s.equation, "phase": s.phase, "shape": list(s.shape), "value": as_list(s.value)}
+            for s in worked.stages
+        ],
+    }
+
+
+def grid(session: Session, G: int) -> dict:
+    snap, params = params64(session)
+    box = session.dataset.box
+    xs, ys = grid_axes(box, G)
+    y_hat = decision_grid(params, box, G, session.activation)
+    return {"step": snap.step, "G": G, "box": list(box), "x": xs.tolist(), "y": ys.tolist(),
+            "probabilities": as_list(y_hat)}  # fmt: skip

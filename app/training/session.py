@@ -1,0 +1,375 @@
+"""One training run: its data, network, optimizer and history, stepped in a worker thread.
+
+Training never runs on the server's event loop: `play` starts a thread that steps at the run's
+steps_per_second, and `step(n)` is meant to be called from a worker thread. Everything that reads
+or changes the run takes `lock`, held for a few milliseconds at a time at most.
+
+The live loop is float32 (DESIGN §2); whatever is inspected as numbers over REST is recomputed in
+float64 by app/training/reports.py from a copy of these parameters.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.core.datasets import Dataset, make_dataset
+from app.core.grid import decision_grid
+from app.core.network import PARAM_NAMES, Params, backward, forward, init_params, loss
+from app.core.optimizers import make_optimizer, norm
+from app.core.targets import one_hot
+from app.core.training import MiniBatches
+
+from .config import Hyperparameters, RunConfig
+from .evaluation import evaluate
+from .frames import encode_frame, quantize_probabilities
+from .history import History, finite_or_none
+
+LIVE_DTYPE = np.float32
+BURST_SECONDS = 0.005  # longest the training thread holds the lock in one go
+EVAL_EVERY = 10  # steps between test-set evaluations recorded in the history
+
+
+class SessionError(Exception):
+    """A request that does not fit the run's state (e.g. play while diverged); the message says why."""
+
+
+def build_dataset(config: RunConfig) -> Dataset:
+    d = config.dataset
+    return make_dataset(
+        d.kind,
+        n_samples=d.n_samples,
+        noise=d.noise,
+        seed=d.seed,
+        classes=d.classes,
+        train_fraction=d.train_fraction,
+        points=None if d.points is None else [(p.x, p.y, p.label) for p in d.points],
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of the run at one step."""
+
+    version: int
+    step: int
+    epoch: float
+    status: str
+    message: str
+    params: Params  # copies, float32
+    ratios: dict[str, float]
+    lam: float
+    learning_rate: float
+
+
+class Session:
+    def __init__(self, config: RunConfig, *, history_capacity: int = 20_000):
+        self.id = secrets.token_urlsafe(16)
+        self.token = secrets.token_urlsafe(24)
+        self.config = config
+        self.dataset = build_dataset(config)
+        self.C = self.dataset.C
+        self.activation = config.activation
+        d = self.dataset
+        Y = one_hot(d.labels, self.C, smoothing=config.label_smoothing)
+        self.X_train, self.Y_train = d.X_train.astype(LIVE_DTYPE), Y[d.train].astype(LIVE_DTYPE)
+        self.X_test, self.Y_test = d.X_test.astype(LIVE_DTYPE), Y[d.test].astype(LIVE_DTYPE)
+        self.Y = Y  # float64, all points, for REST
+        self.lock = threading.RLock()
+        self.history = History(history_capacity)
+        self.viewers = 0
+        self.last_active = time.monotonic()
+        self.version = 0
+        self.closed = False
+        self._frame_cache: dict[tuple, tuple[int, bytes]] = {}
+        self._on_change: list = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_run()
+
+    # ---- the run's state ------------------------------------------------------------------
+
+    def _start_run(self) -> None:
+        """Initial weights (same seed, same weights), fresh optimizer state, empty history."""
+        c = self.config
+        self.params = init_params(c.hidden, self.C, seed=c.seed, scale=c.init_scale, dtype=LIVE_DTYPE)
+        self.optimizer = self._make_optimizer(c)
+        self.batches = MiniBatches(len(self.X_train), c.batch_size, c.seed)
+        self.step_count = 0
+        self.status = "paused"
+        self.message = ""
+        self.ratios = {name: 0.0 for name in PARAM_NAMES}
+        self.history.clear()
+        self._changed()
+
+    @staticmethod
+    def _make_optimizer(c: RunConfig):
+        if c.optimizer == "sgd":
+            return make_optimizer("sgd", c.learning_rate)
+        if c.optimizer == "momentum":
+            return make_optimizer("momentum", c.learning_rate, beta=c.momentum)
+        return make_optimizer("adam", c.learning_rate, beta1=c.momentum)
+
+    def _changed(self) -> None:
+        """The run moved on: a new version, and every waiting watcher is told (once)."""
+        self.version += 1
+        callbacks, self._on_change = self._on_change, []
+        for callback in callbacks:
+            callback()
+
+    def call_on_change(self, callback) -> None:
+        """Call `callback()` (from whichever thread changes the run) the next time it changes.
+        It must be thread-safe and quick, e.g. loop.call_soon_threadsafe(event.set)."""
+        with self.lock:
+            self._on_change.append(callback)
+
+    def touch(self) -> None:
+        self.last_active = time.monotonic()
+
+    def snapshot(self) -> Snapshot:
+        with self.lock:
+            return Snapshot(
+                version=self.version,
+                step=self.step_count,
+                epoch=self.batches.epoch,
+                status=self.status,
+                message=self.message,
+                params={name: value.copy() for name, value in self.params.items()},
+                ratios=dict(self.ratios),
+                lam=self.config.lam,
+                learning_rate=self.config.learning_rate,
+            )
+
+    # ---- training -------------------------------------------------------------------------
+
+    def _diverge(self, what: str) -> None:
+        lr = self.config.learning_rate
+        self.status = "diverged"
+        self.message = (
+            f"Training diverged at step {self.step_count + 1}: {what}. The learning rate {lr:g} is too "
+            f"high for this network; lower it (try {lr / 10:g}) and press reset."
+        )
+        self._changed()
+
+    def _step_once(self) -> bool:
+        """One optimizer step under the lock; False (and status diverged) if it would go non-finite.
+
+        On divergence the parameters stay at the last finite step, so there is still a picture."""
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is what we detect, below
+            return self._step_checked()
+
+    def _step_checked(self) -> bool:
+        rows = self.batches.next()
+        X, Y = self.X_train[rows], self.Y_train[rows]
+        lam = self.config.lam
+        fwd = forward(self.params, X, self.activation)
+        value = loss(self.params, fwd, Y, lam)
+        if not np.isfinite(value):
+            self._diverge(f"the loss became {value}")
+            return False
+        grads = backward(self.params, fwd, Y, lam).grads()
+        before = {name: p.copy() for name, p in self.params.items()}
+        ratios = self.optimizer.step(self.params, grads)
+        if not all(np.all(np.isfinite(p)) for p in self.params.values()):
+            self.params = before
+            self._diverge("the weights overflowed")
+            return False
+        self.step_count += 1
+        self.ratios = ratios
+        row = {
+            "step": self.step_count,
+            "epoch": self.batches.epoch,
+            "loss": value,
+            "accuracy": float(np.mean(np.argmax(fwd.z2, axis=1) == np.argmax(Y, axis=1))),
+            **{f"grad_norm_{name}": norm(g) for name, g in grads.items()},
+            **{f"ratio_{name}": r for name, r in ratios.items()},
+        }
+        if self.step_count % EVAL_EVERY == 0 and len(self.X_test):
+            fwd_test = forward(self.params, self.X_test, self.activation)
+            row["test_loss"] = loss(self.params, fwd_test, self.Y_test, lam)
+            row["test_accuracy"] = float(
+                np.mean(np.argmax(fwd_test.z2, axis=1) == self.dataset.labels_test)
+            )
+        self.history.append(row)
+        self._changed()
+        return True
+
+    def step(self, n: int) -> int:
+        """Pause, then take n steps (fewer if the run diverges); the steps taken. Blocks: call it
+        from a worker thread. The lock is released between bursts so frames keep flowing."""
+        self.pause()
+        taken = 0
+        while taken < n:
+            with self.lock:
+                if self.status == "diverged":
+                    break
+                deadline = time.perf_counter() + BURST_SECONDS
+                while taken < n and self._step_once():
+                    taken += 1
+                    if time.perf_counter() > deadline:
+                        break
+        self.touch()
+        return taken
+
+    def play(self) -> None:
+        with self.lock:
+            if self.status == "diverged":
+                raise SessionError(self.message or "the run diverged: lower the learning rate and reset")
+            if self.status == "running":
+                return
+            self.status = "running"
+            self._changed()
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name=f"train-{self.id[:8]}", daemon=True)
+            self._thread.start()
+
+    def pause(self) -> None:
+        with self.lock:
+            if self.status == "running":
+                self.status = "paused"
+                self._changed()
+            self._stop.set()
+
+    def _run(self) -> None:
+        """The play loop: steps_per_second on average, at most BURST_SECONDS under the lock at once."""
+        next_due = time.perf_counter()
+        while not self._stop.is_set():
+            with self.lock:
+                if self.status != "running":
+                    return
+                rate = self.config.steps_per_second
+                deadline = time.perf_counter() + BURST_SECONDS
+                while next_due <= time.perf_counter():
+                    if not self._step_once():
+                        return
+                    next_due += 1 / rate
+                    if time.perf_counter() > deadline:
+                        break
+            lag = time.perf_counter() - next_due
+            if lag > 0.25:  # slower than asked (a big network): do not try to catch up later
+                next_due = time.perf_counter()
+            self._stop.wait(max(next_due - time.perf_counter(), 0.0005))
+
+    def reset(self) -> None:
+        self.pause()
+        with self.lock:
+            self._start_run()
+
+    def update(self, changes: Hyperparameters) -> None:
+        """Apply hyperparameter changes without restarting: the weights and the step stay."""
+        with self.lock:
+            new = self.config.with_hyperparameters(changes)
+            set_fields = changes.model_fields_set
+            if new.optimizer != self.config.optimizer:
+                self.optimizer = self._make_optimizer(new)
+            else:
+                self.optimizer.lr = new.learning_rate
+                if new.optimizer == "momentum":
+                    self.optimizer.beta = new.momentum
+                elif new.optimizer == "adam":
+                    self.optimizer.beta1 = new.momentum
+            if "batch_size" in set_fields and new.batch_size != self.config.batch_size:
+                seen = self.batches.samples_seen
+                self.batches = MiniBatches(len(self.X_train), new.batch_size, new.seed + self.step_count)
+                self.batches.samples_seen = seen
+            self.config = new
+            self._changed()
+        self.touch()
+
+    def close(self) -> None:
+        self.pause()
+        with self.lock:
+            self.closed = True
+            self._changed()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2)
+
+    # ---- what viewers see -----------------------------------------------------------------
+
+    def summary(self) -> dict:
+        with self.lock:
+            last = {name: column[-1] if column else None for name, column in self.history.columns.items()}
+            return {
+                "id": self.id,
+                "step": self.step_count,
+                "epoch": self.batches.epoch,
+                "status": self.status,
+                "message": self.message,
+                "loss": last["loss"],
+                "accuracy": last["accuracy"],
+                "viewers": self.viewers,
+                "config": self.config.model_dump(mode="json"),
+            }
+
+    def frame(self, G: int, with_arrays: bool) -> tuple[int, bytes]:
+        """(version, binary frame (frames.py)) of the run as it is now, at grid resolution G, with
+        or without the weights and gradients. Built once per version and options, then shared."""
+        snap = self.snapshot()
+        key = (snap.version, G, with_arrays)
+        cached = self._frame_cache.get(key)
+        if cached is not None:
+            return cached
+        d = self.dataset
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged run: inf becomes null below
+            ev = evaluate(
+                snap.params, self.X_train, self.Y_train, d.labels_train,
+                self.X_test, self.Y_test, d.labels_test, self.activation, snap.lam,
+            )  # fmt: skip
+            y_hat = decision_grid(snap.params, d.box, G, self.activation)
+        header = {
+            "type": "frame",
+            "step": snap.step,
+            "epoch": snap.epoch,
+            "status": snap.status,
+            "message": snap.message,
+            "learning_rate": snap.learning_rate,
+            "train_loss": finite_or_none(ev.train_loss),
+            "train_accuracy": ev.train_accuracy,
+            "test_loss": finite_or_none(ev.test_loss),
+            "test_accuracy": ev.test_accuracy,
+            "saturation": ev.saturation,
+            "grad": {
+                name: {
+                    "norm": finite_or_none(norm(g)),
+                    "max": finite_or_none(np.max(np.abs(g)) if g.size else 0.0),
+                    "ratio": finite_or_none(snap.ratios[name]),
+                }
+                for name, g in ev.grads.items()
+            },
+            "grid": {"G": G, "box": list(d.box)},
+        }
+        arrays = [("grid", quantize_probabilities(y_hat))]
+        if with_arrays:
+            arrays += [(name, snap.params[name]) for name in PARAM_NAMES]
+            arrays += [(f"d{name}", ev.grads[name]) for name in PARAM_NAMES]
+        data = (snap.version, encode_frame(header, arrays))
+        if len(self._frame_cache) > 8:
+            self._frame_cache = {k: v for k, v in self._frame_cache.items() if k[0] == snap.version}
+        self._frame_cache[key] = data
+        return data
+
+    def hello(self, role: str, history_points: int = 500) -> dict:
+        """What a viewer is sent first: the run's config, its points and split, the grid box."""
+        d = self.dataset
+        with self.lock:
+            history = self.history.downsampled(history_points)
+        return {
+            "type": "hello",
+            "role": role,
+            "session": self.summary(),
+            "classes": self.C,
+            "points": {
+                "x": d.X[:, 0].tolist(),
+                "y": d.X[:, 1].tolist(),
+                "label": d.labels.tolist(),
+                "train": d.train.tolist(),
+                "test": d.test.tolist(),
+            },
+            "box": list(d.box),
+            "history": history,
+        }
