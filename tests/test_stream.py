@@ -271,3 +271,14 @@ def test_deleting_a_watched_session_tells_the_viewer(live_server):
     httpx.delete(f"{live_server.url}/api/sessions/{c['id']}", headers=auth(c["token"]))
     assert "deleted" in w.next_text()["message"]
     w.close()
+
+
+def test_input_gradients_come_with_frames_when_asked(live_server):
+    c = new_session(live_server)
+    w = Watcher(live_server, c["id"], c["token"])
+    w.send({"type": "options", "input_gradients": True, "grid": 12})
+    header, arrays = w.frame_with_grid(12)
+    rest = httpx.get(f"{live_server.url}/api/sessions/{c['id']}/input-gradients").json()
+    np.testing.assert_allclose(arrays["dX"], rest["dX"], rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(arrays["residual"], rest["residual"], rtol=1e-4, atol=1e-6)
+    w.close()

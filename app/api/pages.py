@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.resources
 from pathlib import Path
+from typing import get_args
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse
@@ -12,13 +13,21 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app import __version__
-from app.training.config import RunConfig
+from app.training.config import Activation, DatasetKind, OptimizerName, RunConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 PLOTLY_JS = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=ROOT / "templates")
+
+# What the page's selects offer, from the same Literals the API validates against. The page has
+# no way to enter a 'points' dataset's points (that is for the REST API), so it is left out.
+CHOICES = {
+    "dataset": [kind for kind in get_args(DatasetKind) if kind != "points"],
+    "activation": list(get_args(Activation)),
+    "optimizer": list(get_args(OptimizerName)),
+}
 
 
 @router.get("/")
@@ -30,7 +39,7 @@ def index(request: Request):
         {"version": __version__, "max_fps": settings.max_fps, "max_grid": settings.max_grid,
          "max_hidden": settings.max_hidden, "max_points": settings.max_points,
          # The page fills its form from these, so the defaults stay defined once, in RunConfig.
-         "defaults": RunConfig().model_dump(mode="json")},  # fmt: skip
+         "defaults": RunConfig().model_dump(mode="json"), "choices": CHOICES},  # fmt: skip
     )
 
 

@@ -6,6 +6,7 @@ import inspect
 import secrets
 from typing import Annotated, Optional
 
+import numpy as np
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 
 from app.core.datasets import FIXED_CLASSES, GENERATORS
@@ -13,22 +14,27 @@ from app.training import reports
 from app.training.config import Hyperparameters, RunConfig
 from app.training.presets import PRESETS
 from app.training.session import Session
+from app.training.uploads import parse_gradients_csv
 
 from .schemas import (
+    ComparisonOut,
     DatasetInfo,
     DerivationOut,
     ErrorOut,
     ExportOut,
     GradcheckOut,
     GradientsOut,
+    GradientUpload,
     GridOut,
     HistoryOut,
+    InputGradientsOut,
     ParametersOut,
     PresetInfo,
     SessionCreated,
     SessionSummary,
     StepRequest,
     StepResult,
+    UnitOut,
 )
 from .settings import Settings
 
@@ -235,3 +241,44 @@ def export_session(session: Viewed):
     hello = session.hello(role="viewer", history_points=session.history.capacity)
     return ExportOut(session=hello["session"], points=hello["points"],
                      params=reports.parameters(session)["params"], history=hello["history"])  # fmt: skip
+
+
+@router.post("/sessions/{session_id}/compare", response_model=ComparisonOut, tags=["inspect"],
+             responses={404: ERRORS[404]})  # fmt: skip
+def compare_gradients(session: Viewed, upload: GradientUpload):
+    """Check your own gradient: send the dW1, db1, dW2, db2 your code computes for this session's
+    current parameters and training set (GET .../parameters, hello.points) and see where they differ
+    from ours, and which usual mistake explains the difference. No token needed: it changes nothing."""
+    if (upload.gradients is None) == (upload.csv is None):
+        raise HTTPException(422, "send either gradients (JSON arrays) or csv (text), not both and not neither")
+    if upload.csv is not None:
+        given = parse_gradients_csv(upload.csv)
+    else:
+        given = {}
+        for name, values in upload.gradients.items():
+            key = name[1:] if name in ("dW1", "db1", "dW2", "db2") else name
+            try:
+                given[key] = np.asarray(values, dtype=np.float64)
+            except (ValueError, TypeError):
+                raise HTTPException(422, f"gradients {name} must be an array of numbers (a list, or a list of equal-length lists)") from None
+    return reports.compare(session, given)
+
+
+@router.get("/sessions/{session_id}/units/{j}", response_model=UnitOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_unit(request: Request, session: Viewed, j: Annotated[int, Path(ge=0)],
+             G: Annotated[int, Query(ge=2, le=200)] = 50):  # fmt: skip
+    """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
+    if j >= session.config.hidden:
+        raise HTTPException(422, f"unit must be below the number of hidden units, {session.config.hidden}; got {j}")
+    limit = settings_of(request).max_grid
+    if G > limit:
+        raise HTTPException(422, f"G must be at most {limit} on this server, got {G}")
+    return reports.unit(session, j, G)
+
+
+@router.get("/sessions/{session_id}/input-gradients", response_model=InputGradientsOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_input_gradients(session: Viewed):
+    """dL/dx at every training point (the arrows), and each point's share of |y_hat - y|."""
+    return reports.input_gradients(session)

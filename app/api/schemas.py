@@ -139,3 +139,63 @@ class ExportOut(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: Any
+
+
+class GradientUpload(BaseModel):
+    """Your gradients, as JSON arrays or as CSV text (one or the other)."""
+
+    model_config = {"extra": "forbid"}
+    gradients: Optional[dict[str, Nested]] = Field(
+        None, description='{"W1": [[...], [...]], "b1": [...], ...}: any of W1, b1, W2, b2 (dW1 etc. also accepted)'
+    )
+    csv: Optional[str] = Field(
+        None, max_length=2_000_000, description="blocks headed by a name line (W1, b1, W2, b2), then rows of numbers"
+    )
+
+
+class ComparedParam(BaseModel):
+    expected_shape: list[int]
+    given_shape: Optional[list[int]]
+    max_rel_error: Optional[float] = Field(description="null when the shapes differ")
+    agrees: bool
+    differing: list[list[int]] = Field(description="indices whose relative error is above the threshold (first 200)")
+    differing_count: int
+    rel_error: Nested
+    ours: Nested
+
+
+class Explanation(BaseModel):
+    name: str
+    title: str
+    explanation: str
+    params: list[str]
+
+
+class ComparisonOut(BaseModel):
+    step: int
+    threshold: float
+    all_agree: bool
+    params: dict[str, ComparedParam]
+    explained_by: list[Explanation]
+
+
+class UnitOut(BaseModel):
+    step: int
+    unit: int
+    G: int
+    box: list[float]
+    a1_grid: Nested = Field(description="(G, G): a1[:, unit] over the grid, rows are y")
+    a1: Nested = Field(description="(N_train,): a1[:, unit] at the training points")
+    dz1: Nested = Field(description="(N_train,): the error dz1[:, unit] backpropagated from each training point")
+    train: list[int]
+    w_in: Nested
+    b: Optional[float]
+    w_out: Nested
+
+
+class InputGradientsOut(BaseModel):
+    step: int
+    train: list[int]
+    dX: Nested = Field(description="(N_train, 2): dL/dx, which way the loss pushes each training point")
+    residual: Nested = Field(description="(N_train,): sum over classes of |y_hat - y|")
+    share: Nested = Field(description="(N_train,): residual / its sum")

@@ -37,6 +37,7 @@ class StreamOptions(BaseModel):
     arrays_every: Optional[int] = Field(
         None, ge=0, le=1000, description="weights and gradients in every k-th frame; 0: never"
     )
+    input_gradients: Optional[bool] = Field(None, description="add dX and residual to every frame")
 
 
 class StepMessage(BaseModel):
@@ -65,6 +66,7 @@ class Viewer:
         self.fps = settings.default_fps
         self.grid = 64
         self.arrays_every = 1
+        self.input_gradients = False
         self.frames_sent = 0
         self.acked = anyio.Event()
         self.acked.set()  # nothing in flight yet
@@ -113,7 +115,9 @@ class Viewer:
                 return
             self.options_changed = anyio.Event()
             with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
-            version, data = await anyio.to_thread.run_sync(self.session.frame, self.grid, with_arrays)
+            version, data = await anyio.to_thread.run_sync(
+                self.session.frame, self.grid, with_arrays, self.input_gradients
+            )
             self.acked = anyio.Event()
             next_due = time.monotonic() + 1 / self.fps
             async with self.send_lock:
@@ -188,9 +192,11 @@ class Viewer:
             self.grid = options.grid
         if options.arrays_every is not None:
             self.arrays_every = options.arrays_every
+        if options.input_gradients is not None:
+            self.input_gradients = options.input_gradients
         self.options_changed.set()
         await self.send_json({"type": "ok", "for": "options", "fps": self.fps, "grid": self.grid,
-                              "arrays_every": self.arrays_every})  # fmt: skip
+                              "arrays_every": self.arrays_every, "input_gradients": self.input_gradients})  # fmt: skip
 
     async def control(self, kind: str, payload: dict) -> None:
         session = self.session

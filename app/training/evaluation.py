@@ -20,6 +20,7 @@ class Evaluation:
     test_accuracy: float | None
     grads: Params  # at the current parameters, full training set, same names as params
     dX: np.ndarray  # (N_train, 2)
+    residual: np.ndarray  # (N_train,)  sum over classes of |y_hat - y|: how hard each point pulls
     saturation: float  # share of (sample, unit) pairs where f'(z1) is nearly 0
 
 
@@ -57,5 +58,6 @@ def evaluate(
         test_accuracy=test_accuracy,
         grads=back.grads(),
         dX=back.dX,
+        residual=np.abs(fwd.y_hat - Y_train).sum(axis=1),
         saturation=saturation_share(fwd.z1, fwd.a1, activation),
     )

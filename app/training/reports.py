@@ -1,14 +1,17 @@
 """The numbers a user inspects, recomputed in float64 from a copy of the session's parameters:
-gradients on the training set, the gradient check, the derivation for one sample, the grid."""
+gradients on the training set, the gradient check, the derivation for one sample, the grid, a
+student's gradients compared with ours, one hidden unit, the input gradients."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from app.core.compare import AGREES_BELOW, compare_gradients
 from app.core.derivation import derive
 from app.core.gradcheck import PASS_THRESHOLD, gradient_check
 from app.core.grid import decision_grid, grid_axes
 from app.core.network import PARAM_NAMES, backward, forward, loss
+from app.core.units import unit_view
 
 from .history import finite_or_none
 from .session import Session
@@ -119,3 +122,70 @@ def grid(session: Session, G: int) -> dict:
     y_hat = decision_grid(params, box, G, session.activation)
     return {"step": snap.step, "G": G, "box": list(box), "x": xs.tolist(), "y": ys.tolist(),
             "probabilities": as_list(y_hat)}  # fmt: skip
+
+
+MAX_DIFFERING_LISTED = 200
+
+
+def compare(session: Session, given: dict) -> dict:
+    """A student's gradients against ours at the current parameters, and the mistake that explains them."""
+    snap, params = params64(session)
+    d = session.dataset
+    result = compare_gradients(params, d.X_train, session.Y[d.train], given, session.activation, snap.lam)
+    return {
+        "step": snap.step,
+        "threshold": AGREES_BELOW,
+        "all_agree": result.all_agree,
+        "params": {
+            name: {
+                "expected_shape": list(c.expected_shape),
+                "given_shape": None if c.given_shape is None else list(c.given_shape),
+                "max_rel_error": finite_or_none(c.max_rel_error),
+                "agrees": c.agrees,
+                "differing": [list(i) for i in c.differing[:MAX_DIFFERING_LISTED]],
+                "differing_count": len(c.differing),
+                "rel_error": None if c.rel_error is None else as_list(c.rel_error),
+                "ours": as_list(c.ours),
+            }
+            for name, c in result.params.items()
+        },
+        "explained_by": result.explained_by,
+    }
+
+
+def unit(session: Session, j: int, G: int) -> dict:
+    """Hidden unit j: its activation over the plane and its error dz1 at each training point."""
+    snap, params = params64(session)
+    d = session.dataset
+    view = unit_view(params, d.X_train, session.Y[d.train], d.box, G, j, session.activation, snap.lam)
+    return {
+        "step": snap.step,
+        "unit": view.j,
+        "G": G,
+        "box": list(d.box),
+        "a1_grid": as_list(view.a1_grid),
+        "a1": as_list(view.a1),
+        "dz1": as_list(view.dz1),
+        "train": d.train.tolist(),
+        "w_in": as_list(view.w_in),
+        "b": finite_or_none(view.b),
+        "w_out": as_list(view.w_out),
+    }
+
+
+def input_gradients(session: Session) -> dict:
+    """dL/dx for every training point, and each point's share of |y_hat - y| (how hard it pulls)."""
+    snap, params = params64(session)
+    d = session.dataset
+    Y = session.Y[d.train]
+    fwd = forward(params, d.X_train, session.activation)
+    back = backward(params, fwd, Y, snap.lam)
+    residual = np.abs(fwd.y_hat - Y).sum(axis=1)  # (N,)
+    total = residual.sum()
+    return {
+        "step": snap.step,
+        "train": d.train.tolist(),
+        "dX": as_list(back.dX),
+        "residual": as_list(residual),
+        "share": as_list(residual / total if total > 0 else residual),
+    }

@@ -306,11 +306,12 @@ class Session:
                 "config": self.config.model_dump(mode="json"),
             }
 
-    def frame(self, G: int, with_arrays: bool) -> tuple[int, bytes]:
+    def frame(self, G: int, with_arrays: bool, with_input_gradients: bool = False) -> tuple[int, bytes]:
         """(version, binary frame (frames.py)) of the run as it is now, at grid resolution G, with
-        or without the weights and gradients. Built once per version and options, then shared."""
+        or without the weights and gradients, and the input gradients dX with each training point's
+        |y_hat - y|. Built once per version and options, then shared by every viewer."""
         snap = self.snapshot()
-        key = (snap.version, G, with_arrays)
+        key = (snap.version, G, with_arrays, with_input_gradients)
         cached = self._frame_cache.get(key)
         if cached is not None:
             return cached
@@ -347,6 +348,8 @@ class Session:
         if with_arrays:
             arrays += [(name, snap.params[name]) for name in PARAM_NAMES]
             arrays += [(f"d{name}", ev.grads[name]) for name in PARAM_NAMES]
+        if with_input_gradients:
+            arrays += [("dX", ev.dX), ("residual", ev.residual)]
         data = (snap.version, encode_frame(header, arrays))
         if len(self._frame_cache) > 8:
             self._frame_cache = {k: v for k, v in self._frame_cache.items() if k[0] == snap.version}

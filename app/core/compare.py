@@ -1,0 +1,86 @@
+"""Compare a student's gradients with ours, entry by entry, and name the mistake that explains them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .gradcheck import relative_error
+from .mistakes import MISTAKES
+from .network import PARAM_NAMES, Params, backward, forward
+
+AGREES_BELOW = 1e-4  # the student's float32 or float64 code agrees with ours to rounding
+EXPLAINS_BELOW = 1e-3  # a mistake's gradient matches the student's to this: it is the mistake
+
+
+@dataclass
+class ParamComparison:
+    name: str
+    expected_shape: tuple[int, ...]
+    given_shape: tuple[int, ...] | None
+    max_rel_error: float | None  # None when the shapes differ or it was not given
+    rel_error: np.ndarray | None  # per entry, same shape as ours
+    differing: list[tuple[int, ...]] = field(default_factory=list)  # indices with rel_error > AGREES_BELOW
+    ours: np.ndarray | None = None
+
+    @property
+    def agrees(self) -> bool:
+        return self.max_rel_error is not None and self.max_rel_error <= AGREES_BELOW
+
+
+@dataclass
+class Comparison:
+    params: dict[str, ParamComparison]
+    explained_by: list[dict]  # the mistakes whose gradients match the student's, for the params they match
+
+    @property
+    def all_agree(self) -> bool:
+        return all(c.agrees for c in self.params.values())
+
+
+def _matches(candidate: np.ndarray, given: np.ndarray) -> bool:
+    return candidate.shape == given.shape and float(np.max(relative_error(candidate, given), initial=0)) <= EXPLAINS_BELOW
+
+
+def compare_gradients(
+    params: Params, X: np.ndarray, Y: np.ndarray, given: dict[str, np.ndarray], activation: str, lam: float
+) -> Comparison:
+    """Our float64 gradients at `params` on (X (N, 2), Y (N, C)) against the student's `given`
+    (any subset of W1, b1, W2, b2, each an array), and which known mistakes reproduce theirs."""
+    params = {name: np.asarray(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    unknown = set(given) - set(PARAM_NAMES)
+    if unknown:
+        raise ValueError(f"gradients may only name {', '.join(PARAM_NAMES)}; got {', '.join(sorted(unknown))}")
+    if not given:
+        raise ValueError("gradients must include at least one of W1, b1, W2, b2")
+    fwd = forward(params, X, activation)
+    ours = backward(params, fwd, Y, lam).grads()
+    report = {}
+    for name in PARAM_NAMES:
+        if name not in given:
+            continue
+        g = np.asarray(given[name], dtype=np.float64)
+        if not np.all(np.isfinite(g)):
+            raise ValueError(f"gradients {name} has entries that are not finite numbers")
+        comparison = ParamComparison(name, ours[name].shape, g.shape, None, None, ours=ours[name])
+        if g.shape == ours[name].shape:
+            rel = relative_error(ours[name], g)
+            comparison.max_rel_error = float(rel.max(initial=0))
+            comparison.rel_error = rel
+            comparison.differing = [tuple(int(i) for i in idx) for idx in np.argwhere(rel > AGREES_BELOW)]
+        report[name] = comparison
+
+    explained = []
+    disagreeing = [name for name, c in report.items() if not c.agrees]
+    for mistake in MISTAKES:
+        if activation not in mistake.applies_to or not disagreeing:
+            continue
+        wrong = mistake.gradients(params, fwd, Y, lam)
+        # a mistake explains the student's gradient when it reproduces every parameter given and
+        # at least one of them differs from ours
+        if all(_matches(wrong[name], np.asarray(given[name], dtype=np.float64)) for name in report):
+            explained.append({"name": mistake.name, "title": mistake.title, "explanation": mistake.explanation,
+                              "params": disagreeing})  # fmt: skip
+    return Comparison(report, explained)

@@ -1,0 +1,165 @@
+"""Check your own gradient: a student's dW1, db1, dW2, db2 against ours, each usual mistake named."""
+
+import numpy as np
+import pytest
+
+from app.core.activations import get_activation
+from app.core.compare import compare_gradients
+from app.core.network import forward
+from app.training.uploads import parse_gradients_csv
+
+from .conftest import auth
+from .test_network import random_problem
+
+
+def student_backward(params, X, Y, lam, activation="tanh", *, mean=True, softmax="full",
+                     transpose=False, regularise=True, tanh_from="a"):  # fmt: skip
+    """A student's own backprop, written independently of app.core, with each mistake as a switch."""
+    N = len(X)
+    z1 = X @ params["W1"] + params["b1"]
+    a1 = get_activation(activation).f(z1)
+    z2 = a1 @ params["W2"] + params["b2"]
+    e = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    dz2 = p - Y if softmax == "full" else -Y * (1 - p)
+    scale = 1 / N if mean else 1.0
+    dz2 = dz2 * scale
+    reg = (lam if mean else lam * N) if regularise else 0.0
+    dW2 = a1.T @ dz2 + reg * params["W2"]
+    db2 = dz2.sum(0)
+    da1 = dz2 @ params["W2"].T
+    if activation == "tanh":
+        dz1 = da1 * (1 - (a1 if tanh_from == "a" else z1) ** 2)
+    else:
+        dz1 = da1 * get_activation(activation).df(z1, a1)
+    dW1 = X.T @ dz1 + reg * params["W1"]
+    db1 = dz1.sum(0)
+    grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    return {k: v.T for k, v in grads.items()} if transpose else grads
+
+
+@pytest.mark.parametrize(
+    "mistake, kwargs",
+    [
+        ("summed_not_mean", {"mean": False}),
+        ("single_term_softmax", {"softmax": "diagonal"}),
+        ("transposed", {"transpose": True}),
+        ("no_regularisation", {"regularise": False}),
+        ("tanh_derivative_from_z", {"tanh_from": "z"}),
+    ],
+)
+def test_each_usual_mistake_is_named(mistake, kwargs):
+    params, X, Y = random_problem(4, 6, 3, 40, soft=False)
+    given = student_backward(params, X, Y, 0.01, **kwargs)
+    result = compare_gradients(params, X, Y, given, "tanh", 0.01)
+    assert not result.all_agree
+    assert [e["name"] for e in result.explained_by] == [mistake]
+
+
+def test_a_right_gradient_agrees_and_names_nothing():
+    params, X, Y = random_problem(5, 4, 2, 30, soft=True)
+    given = student_backward(params, X, Y, 0.01)
+    given32 = {k: v.astype(np.float32) for k, v in given.items()}  # a student's float32 code is fine too
+    for g in (given, given32):
+        result = compare_gradients(params, X, Y, g, "tanh", 0.01)
+        assert result.all_agree and result.explained_by == []
+        assert all(c.max_rel_error < 1e-4 for c in result.params.values())
+
+
+def test_a_single_wrong_entry_is_highlighted_and_not_misnamed():
+    params, X, Y = random_problem(6, 4, 3, 30, soft=False)
+    given = student_backward(params, X, Y, 0.0)
+    given["W2"][2, 1] *= 1.5
+    result = compare_gradients(params, X, Y, {"W2": given["W2"], "b2": given["b2"]}, "tanh", 0.0)
+    assert result.params["W2"].differing == [(2, 1)] and result.params["b2"].agrees
+    assert result.explained_by == []
+
+
+def test_csv_blocks_parse_with_headers_and_either_separator():
+    text = "# W1\n1, 2, 3\n4 5 6\nb1:\n0.5\n0.25\n-1\ndW2\n1;2\n"
+    arrays = parse_gradients_csv(text)
+    np.testing.assert_array_equal(arrays["W1"], [[1, 2, 3], [4, 5, 6]])
+    np.testing.assert_array_equal(arrays["b1"], [0.5, 0.25, -1])
+    np.testing.assert_array_equal(arrays["W2"], [[1, 2]])
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [("1,2,3", "expected a parameter name"), ("W1\n1,x,3", "line 2"), ("W1\n1,2\n3", "different lengths"),
+     ("W1\nW1\n1", "twice"), ("", "no gradients")],  # fmt: skip
+)
+def test_bad_csv_names_the_problem(text, says):
+    with pytest.raises(ValueError, match=says):
+        parse_gradients_csv(text)
+
+
+def rest_problem(client, body=None):
+    r = client.post("/api/sessions", json=body or {"hidden": 4, "lam": 0.01})
+    c = r.json()
+    client.post(f"/api/sessions/{c['id']}/step", json={"n": 3}, headers=auth(c["token"]))
+    session = client.app.state.registry.get(c["id"])
+    params = {k: np.array(v["values"]) for k, v in client.get(f"/api/sessions/{c['id']}/parameters").json()["params"].items()}
+    d = session.dataset
+    Y = np.eye(2)[d.labels_train]
+    return c, params, d.X_train, Y
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"mean": False}, "summed_not_mean"), ({"softmax": "diagonal"}, "single_term_softmax"),
+     ({"transpose": True}, "transposed"), ({"regularise": False}, "no_regularisation"),
+     ({"tanh_from": "z"}, "tanh_derivative_from_z")],  # fmt: skip
+)
+def test_compare_over_rest_names_the_mistake(client, kwargs, name):
+    c, params, X, Y = rest_problem(client)
+    given = student_backward(params, X, Y, 0.01, **kwargs)
+    r = client.post(f"/api/sessions/{c['id']}/compare", json={"gradients": {k: v.tolist() for k, v in given.items()}})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert not out["all_agree"] and [e["name"] for e in out["explained_by"]] == [name]
+    assert out["explained_by"][0]["explanation"]
+
+
+def test_compare_over_rest_takes_csv_and_d_prefixed_names(client):
+    c, params, X, Y = rest_problem(client)
+    given = student_backward(params, X, Y, 0.01)
+    csv = "".join(f"{k}\n" + "\n".join(",".join(repr(float(v)) for v in np.atleast_2d(a)[i]) for i in range(np.atleast_2d(a).shape[0])) + "\n"
+                  for k, a in given.items())  # fmt: skip
+    out = client.post(f"/api/sessions/{c['id']}/compare", json={"csv": csv}).json()
+    assert out["all_agree"] and set(out["params"]) == {"W1", "b1", "W2", "b2"}
+    out = client.post(f"/api/sessions/{c['id']}/compare", json={"gradients": {"dW2": given["W2"].tolist()}}).json()
+    assert out["all_agree"] and list(out["params"]) == ["W2"]
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [({}, "either"), ({"gradients": {"W9": [1]}}, "W9"), ({"gradients": {"W1": [[1, 2], [3]]}}, "W1"),
+     ({"csv": "nonsense"}, "parameter name"), ({"gradients": {}, "csv": "W1\n1"}, "either")],  # fmt: skip
+)
+def test_compare_rejects_bad_uploads_with_a_message(client, body, says):
+    c = client.post("/api/sessions", json={}).json()
+    r = client.post(f"/api/sessions/{c['id']}/compare", json=body)
+    assert r.status_code == 422 and says in r.text
+
+
+def test_unit_view_shows_one_hidden_unit(client):
+    c = client.post("/api/sessions", json={"hidden": 3}).json()
+    client.post(f"/api/sessions/{c['id']}/step", json={"n": 5}, headers=auth(c["token"]))
+    u = client.get(f"/api/sessions/{c['id']}/units/1", params={"G": 16}).json()
+    session = client.app.state.registry.get(c["id"])
+    params = {k: np.array(v["values"]) for k, v in client.get(f"/api/sessions/{c['id']}/parameters").json()["params"].items()}
+    d = session.dataset
+    fwd = forward(params, d.X_train)
+    np.testing.assert_allclose(u["a1"], fwd.a1[:, 1], atol=1e-12)
+    assert np.array(u["a1_grid"]).shape == (16, 16) and len(u["dz1"]) == len(d.train)
+    g = client.get(f"/api/sessions/{c['id']}/gradients").json()
+    assert np.sum(u["dz1"]) == pytest.approx(g["grads"]["b1"]["values"][1], abs=1e-12)  # db1 = sum of dz1
+    assert client.get(f"/api/sessions/{c['id']}/units/3").status_code == 422
+
+
+def test_input_gradients_are_dL_dx_per_training_point(client):
+    c = client.post("/api/sessions", json={}).json()
+    out = client.get(f"/api/sessions/{c['id']}/input-gradients").json()
+    dX = np.array(out["dX"])
+    assert dX.shape == (160, 2) and np.all(np.isfinite(dX))
+    assert sum(out["share"]) == pytest.approx(1.0)
