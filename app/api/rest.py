@@ -26,14 +26,17 @@ from .schemas import (
     GradientsOut,
     GradientUpload,
     GridOut,
+    HiddenSpaceOut,
     HistoryOut,
     InputGradientsOut,
+    LossSliceOut,
     ParametersOut,
     PresetInfo,
     SessionCreated,
     SessionSummary,
     StepRequest,
     StepResult,
+    TimelineOut,
     UnitOut,
 )
 from .settings import Settings
@@ -91,6 +94,10 @@ def check_limits(config: RunConfig, settings: Settings) -> None:
 
 
 Viewed = Annotated[Session, Depends(session_of)]
+AtStep = Annotated[
+    Optional[int],
+    Query(ge=0, description="an earlier step, from GET .../timeline (the nearest kept at or before it); default: now"),
+]
 Controlled = Annotated[Session, Depends(controlled_session)]
 
 
@@ -182,16 +189,16 @@ def patch_session(session: Controlled, changes: Hyperparameters):
 
 @router.get("/sessions/{session_id}/parameters", response_model=ParametersOut, tags=["inspect"],
             responses={404: ERRORS[404]})  # fmt: skip
-def get_parameters(session: Viewed):
-    """W1 (2, H), b1 (H,), W2 (H, C), b2 (C,) as they are now."""
-    return reports.parameters(session)
+def get_parameters(session: Viewed, at_step: AtStep = None):
+    """W1 (2, H), b1 (H,), W2 (H, C), b2 (C,) as they are now (or at_step)."""
+    return reports.parameters(session, at_step)
 
 
 @router.get("/sessions/{session_id}/gradients", response_model=GradientsOut, tags=["inspect"],
             responses={404: ERRORS[404]})  # fmt: skip
-def get_gradients(session: Viewed):
-    """The gradients at the current parameters on the whole training set, in float64."""
-    return reports.gradients(session)
+def get_gradients(session: Viewed, at_step: AtStep = None):
+    """The gradients at the current parameters (or at_step) on the whole training set, in float64."""
+    return reports.gradients(session, at_step)
 
 
 @router.get("/sessions/{session_id}/gradcheck", response_model=GradcheckOut, tags=["inspect"],
@@ -200,18 +207,19 @@ def get_gradcheck(
     session: Viewed,
     max_entries: Annotated[int, Query(ge=1, le=500, description="entries per parameter, sampled if more")] = 100,
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+    at_step: AtStep = None,
 ):
     """Backprop against central finite differences in float64, per parameter."""
-    return reports.gradcheck(session, max_entries, seed)
+    return reports.gradcheck(session, max_entries, seed, at_step)
 
 
 @router.get("/sessions/{session_id}/derivation/{n}", response_model=DerivationOut, tags=["inspect"],
             responses={404: ERRORS[404]})  # fmt: skip
-def get_derivation(session: Viewed, n: Annotated[int, Path(ge=0)]):
+def get_derivation(session: Viewed, n: Annotated[int, Path(ge=0)], at_step: AtStep = None):
     """The worked forward and backward pass for training sample n, long way and short way."""
     if n >= len(session.dataset.train):
         raise HTTPException(422, f"n must be below the number of training points, {len(session.dataset.train)}; got {n}")
-    return reports.derivation(session, n)
+    return reports.derivation(session, n, at_step)
 
 
 @router.get("/sessions/{session_id}/history", response_model=HistoryOut, tags=["inspect"],
@@ -226,12 +234,13 @@ def get_history(session: Viewed, max_points: Annotated[int, Query(ge=2, le=20000
 
 @router.get("/sessions/{session_id}/grid", response_model=GridOut, tags=["inspect"],
             responses={404: ERRORS[404]})  # fmt: skip
-def get_grid(request: Request, session: Viewed, G: Annotated[int, Query(ge=2, le=200)] = 50):
+def get_grid(request: Request, session: Viewed, G: Annotated[int, Query(ge=2, le=200)] = 50,
+             at_step: AtStep = None):  # fmt: skip
     """Class probabilities on a G x G grid over the data's box, in float64."""
     limit = settings_of(request).max_grid
     if G > limit:
         raise HTTPException(422, f"G must be at most {limit} on this server, got {G}")
-    return reports.grid(session, G)
+    return reports.grid(session, G, at_step)
 
 
 @router.get("/sessions/{session_id}/export", response_model=ExportOut, tags=["inspect"],
@@ -267,18 +276,50 @@ def compare_gradients(session: Viewed, upload: GradientUpload):
 @router.get("/sessions/{session_id}/units/{j}", response_model=UnitOut, tags=["inspect"],
             responses={404: ERRORS[404]})  # fmt: skip
 def get_unit(request: Request, session: Viewed, j: Annotated[int, Path(ge=0)],
-             G: Annotated[int, Query(ge=2, le=200)] = 50):  # fmt: skip
+             G: Annotated[int, Query(ge=2, le=200)] = 50, at_step: AtStep = None):  # fmt: skip
     """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
     if j >= session.config.hidden:
         raise HTTPException(422, f"unit must be below the number of hidden units, {session.config.hidden}; got {j}")
     limit = settings_of(request).max_grid
     if G > limit:
         raise HTTPException(422, f"G must be at most {limit} on this server, got {G}")
-    return reports.unit(session, j, G)
+    return reports.unit(session, j, G, at_step)
 
 
 @router.get("/sessions/{session_id}/input-gradients", response_model=InputGradientsOut, tags=["inspect"],
             responses={404: ERRORS[404]})  # fmt: skip
-def get_input_gradients(session: Viewed):
+def get_input_gradients(session: Viewed, at_step: AtStep = None):
     """dL/dx at every training point (the arrows), and each point's share of |y_hat - y|."""
-    return reports.input_gradients(session)
+    return reports.input_gradients(session, at_step)
+
+
+@router.get("/sessions/{session_id}/timeline", response_model=TimelineOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_timeline(session: Viewed):
+    """The steps whose weights are kept, for at_step: every step at first, thinned as the run grows."""
+    return reports.timeline(session)
+
+
+@router.get("/sessions/{session_id}/loss-slice", response_model=LossSliceOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_loss_slice(
+    session: Viewed,
+    t_max: Annotated[Optional[float], Query(gt=0, le=1e4, description="default: 3 learning rates")] = None,
+    points: Annotated[int, Query(ge=2, le=401)] = 61,
+    at_step: AtStep = None,
+):
+    """L(theta - t g) along the full gradient g, for t from 0 to t_max: a step of SGD is t = lr."""
+    return reports.loss_along_gradient(session, t_max, points, at_step)
+
+
+@router.get("/sessions/{session_id}/hidden-space", response_model=HiddenSpaceOut, tags=["inspect"],
+            responses={404: ERRORS[404]})  # fmt: skip
+def get_hidden_space(
+    session: Viewed,
+    lines: Annotated[int, Query(ge=2, le=50)] = 11,
+    samples: Annotated[int, Query(ge=2, le=200)] = 40,
+    at_step: AtStep = None,
+):
+    """The training points' hidden activations a1 in 2-D (PCA; exact for H <= 2) and the input
+    plane's grid lines carried through the hidden layer."""
+    return reports.hidden(session, lines, samples, at_step)

@@ -199,3 +199,26 @@ class InputGradientsOut(BaseModel):
     dX: Nested = Field(description="(N_train, 2): dL/dx, which way the loss pushes each training point")
     residual: Nested = Field(description="(N_train,): sum over classes of |y_hat - y|")
     share: Nested = Field(description="(N_train,): residual / its sum")
+
+
+class TimelineOut(BaseModel):
+    step: int = Field(description="the run's step now")
+    steps: list[int] = Field(description="steps whose weights are kept, for at_step")
+    stride: int = Field(description="every stride-th step is kept from now on")
+
+
+class LossSliceOut(BaseModel):
+    step: int
+    learning_rate: float
+    t: Nested
+    loss: Nested = Field(description="L(theta - t g); null where it overflows")
+    grad_norm: Optional[float]
+
+
+class HiddenSpaceOut(BaseModel):
+    step: int
+    train: list[int]
+    points: Nested = Field(description="(N_train, 2): a1 projected")
+    grid: Nested = Field(description="(2 * lines, samples, 2): the input grid's lines, mapped and projected")
+    exact: bool = Field(description="true for H <= 2: the projection loses nothing")
+    explained: Optional[float] = Field(description="share of a1's variance the two axes keep")

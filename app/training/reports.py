@@ -4,6 +4,8 @@ student's gradients compared with ours, one hidden unit, the input gradients."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from app.core.compare import AGREES_BELOW, compare_gradients
@@ -11,6 +13,8 @@ from app.core.derivation import derive
 from app.core.gradcheck import PASS_THRESHOLD, gradient_check
 from app.core.grid import decision_grid, grid_axes
 from app.core.network import PARAM_NAMES, backward, forward, loss
+from app.core.hidden_space import hidden_space
+from app.core.loss_slice import loss_slice
 from app.core.units import unit_view
 
 from .history import finite_or_none
@@ -27,13 +31,30 @@ def as_list(array: np.ndarray):
     return [as_list(row) for row in array] if array.ndim > 1 else [finite_or_none(v) for v in array]
 
 
-def params64(session: Session):
+@dataclass(frozen=True)
+class At:
+    """The step a report describes and what it needs of the run at that step."""
+
+    step: int
+    lam: float
+    learning_rate: float
+
+
+def params64(session: Session, at_step: int | None = None) -> tuple[At, dict]:
+    """The parameters now, or at an earlier step kept in the session's snapshot ring, in float64.
+    An earlier step uses today's lam: the ring keeps weights, not settings."""
     snap = session.snapshot()
-    return snap, {name: snap.params[name].astype(np.float64) for name in PARAM_NAMES}
+    step, params = snap.step, snap.params
+    if at_step is not None and at_step != snap.step:
+        with session.lock:
+            step, params = session.snapshots.at(at_step)
+            params = {name: value.copy() for name, value in params.items()}
+    at = At(step, snap.lam, snap.learning_rate)
+    return at, {name: params[name].astype(np.float64) for name in PARAM_NAMES}
 
 
-def parameters(session: Session) -> dict:
-    snap, params = params64(session)
+def parameters(session: Session, at_step: int | None = None) -> dict:
+    snap, params = params64(session, at_step)
     return {
         "step": snap.step,
         "params": {
@@ -43,9 +64,9 @@ def parameters(session: Session) -> dict:
     }
 
 
-def gradients(session: Session) -> dict:
+def gradients(session: Session, at_step: int | None = None) -> dict:
     """dL/dparam at the current parameters on the whole training set, float64, with norms."""
-    snap, params = params64(session)
+    snap, params = params64(session, at_step)
     d = session.dataset
     Y = session.Y[d.train]
     fwd = forward(params, d.X_train, session.activation)
@@ -62,8 +83,8 @@ def gradients(session: Session) -> dict:
     }
 
 
-def gradcheck(session: Session, max_entries: int, seed: int) -> dict:
-    snap, params = params64(session)
+def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None = None) -> dict:
+    snap, params = params64(session, at_step)
     d = session.dataset
     report = gradient_check(
         params, d.X_train, session.Y[d.train], session.activation, snap.lam,
@@ -96,9 +117,9 @@ def gradcheck(session: Session, max_entries: int, seed: int) -> dict:
     }
 
 
-def derivation(session: Session, n: int) -> dict:
+def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
     """Derivation for training sample n (0 <= n < N_train); `index` is its row among all points."""
-    snap, params = params64(session)
+    snap, params = params64(session, at_step)
     d = session.dataset
     worked = derive(params, d.X_train, session.Y[d.train], n, session.activation)
     return {
@@ -115,8 +136,8 @@ def derivation(session: Session, n: int) -> dict:
     }
 
 
-def grid(session: Session, G: int) -> dict:
-    snap, params = params64(session)
+def grid(session: Session, G: int, at_step: int | None = None) -> dict:
+    snap, params = params64(session, at_step)
     box = session.dataset.box
     xs, ys = grid_axes(box, G)
     y_hat = decision_grid(params, box, G, session.activation)
@@ -127,9 +148,9 @@ def grid(session: Session, G: int) -> dict:
 MAX_DIFFERING_LISTED = 200
 
 
-def compare(session: Session, given: dict) -> dict:
+def compare(session: Session, given: dict, at_step: int | None = None) -> dict:
     """A student's gradients against ours at the current parameters, and the mistake that explains them."""
-    snap, params = params64(session)
+    snap, params = params64(session, at_step)
     d = session.dataset
     result = compare_gradients(params, d.X_train, session.Y[d.train], given, session.activation, snap.lam)
     return {
@@ -153,9 +174,9 @@ def compare(session: Session, given: dict) -> dict:
     }
 
 
-def unit(session: Session, j: int, G: int) -> dict:
+def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
     """Hidden unit j: its activation over the plane and its error dz1 at each training point."""
-    snap, params = params64(session)
+    snap, params = params64(session, at_step)
     d = session.dataset
     view = unit_view(params, d.X_train, session.Y[d.train], d.box, G, j, session.activation, snap.lam)
     return {
@@ -173,9 +194,9 @@ def unit(session: Session, j: int, G: int) -> dict:
     }
 
 
-def input_gradients(session: Session) -> dict:
+def input_gradients(session: Session, at_step: int | None = None) -> dict:
     """dL/dx for every training point, and each point's share of |y_hat - y| (how hard it pulls)."""
-    snap, params = params64(session)
+    snap, params = params64(session, at_step)
     d = session.dataset
     Y = session.Y[d.train]
     fwd = forward(params, d.X_train, session.activation)
@@ -189,3 +210,28 @@ def input_gradients(session: Session) -> dict:
         "residual": as_list(residual),
         "share": as_list(residual / total if total > 0 else residual),
     }
+
+
+def loss_along_gradient(session: Session, t_max: float | None, points: int, at_step: int | None = None) -> dict:
+    """L(theta - t g) for t from 0 to t_max (default 3 learning rates); one SGD step is t = lr."""
+    snap, params = params64(session, at_step)
+    d = session.dataset
+    t_max = 3 * snap.learning_rate if t_max is None else t_max
+    out = loss_slice(params, d.X_train, session.Y[d.train], session.activation, snap.lam, t_max, points)
+    return {"step": snap.step, "learning_rate": snap.learning_rate, "t": as_list(out["t"]),
+            "loss": as_list(out["loss"]), "grad_norm": finite_or_none(out["grad_norm"])}  # fmt: skip
+
+
+def hidden(session: Session, lines: int, samples: int, at_step: int | None = None) -> dict:
+    """The training points and the input grid's lines as the hidden layer maps them, in 2-D."""
+    snap, params = params64(session, at_step)
+    d = session.dataset
+    view = hidden_space(params, d.X_train, d.box, session.activation, lines, samples)
+    return {"step": snap.step, "train": d.train.tolist(), "points": as_list(view.points),
+            "grid": as_list(view.grid), "exact": view.projection.exact,
+            "explained": finite_or_none(view.projection.explained)}  # fmt: skip
+
+
+def timeline(session: Session) -> dict:
+    with session.lock:
+        return {"step": session.step_count, "steps": session.snapshots.steps(), "stride": session.snapshots.stride}

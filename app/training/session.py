@@ -28,6 +28,7 @@ from .config import Hyperparameters, RunConfig
 from .evaluation import evaluate
 from .frames import encode_frame, quantize_probabilities
 from .history import History, finite_or_none
+from .snapshots import SnapshotRing
 
 LIVE_DTYPE = np.float32
 BURST_SECONDS = 0.005  # longest the training thread holds the lock in one go
@@ -81,6 +82,7 @@ class Session:
         self.Y = Y  # float64, all points, for REST
         self.lock = threading.RLock()
         self.history = History(history_capacity)
+        self.snapshots = SnapshotRing()
         self.viewers = 0
         self.last_active = time.monotonic()
         self.version = 0
@@ -104,6 +106,8 @@ class Session:
         self.message = ""
         self.ratios = {name: 0.0 for name in PARAM_NAMES}
         self.history.clear()
+        self.snapshots.clear()
+        self.snapshots.record(0, self.params)
         self._changed()
 
     @staticmethod
@@ -195,6 +199,7 @@ class Session:
                 np.mean(np.argmax(fwd_test.z2, axis=1) == self.dataset.labels_test)
             )
         self.history.append(row)
+        self.snapshots.record(self.step_count, self.params)
         self._changed()
         return True
 
