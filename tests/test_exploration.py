@@ -74,3 +74,24 @@ def test_loss_slice_and_hidden_space_over_rest(client):
     assert np.array(hs["points"]).shape == (160, 2) and np.array(hs["grid"]).shape == (8, 5, 2)
     assert not hs["exact"] and 0 < hs["explained"] <= 1
     assert client.get(f"/api/sessions/{c['id']}/loss-slice", params={"t_max": -1}).status_code == 422
+
+
+def test_points_added_and_removed_over_rest_keep_the_weights(client):
+    c = client.post("/api/sessions", json={"dataset": {"kind": "blobs", "classes": 3, "n_samples": 30}}).json()
+    sid, h = c["id"], auth(c["token"])
+    client.post(f"/api/sessions/{sid}/step", json={"n": 5}, headers=h)
+    before = client.get(f"/api/sessions/{sid}/parameters").json()["params"]
+    r = client.post(f"/api/sessions/{sid}/points", json={"add": [{"x": 5, "y": 5, "label": 2}], "remove": [0, 1]}, headers=h)
+    assert r.status_code == 200, r.text
+    s = r.json()
+    assert s["step"] == 5 and len(s["config"]["dataset"]["points"]) == 29
+    assert client.get(f"/api/sessions/{sid}/parameters").json()["params"] == before
+    assert client.post(f"/api/sessions/{sid}/step", json={"n": 2}, headers=h).json()["taken"] == 2
+    bad = client.post(f"/api/sessions/{sid}/points", json={"add": [{"x": 0, "y": 0, "label": 3}]}, headers=h)
+    assert bad.status_code == 422 and "label 3" in bad.text
+    bad = client.post(f"/api/sessions/{sid}/points", json={"remove": [99]}, headers=h)
+    assert bad.status_code == 422 and "index 99" in bad.text
+    assert client.post(f"/api/sessions/{sid}/points", json={"remove": [0]}).status_code == 401
+    # the edited run's config recreates the same points
+    again = client.post("/api/sessions", json=s["config"]).json()
+    assert again["session"]["config"]["dataset"]["points"] == s["config"]["dataset"]["points"]

@@ -5,6 +5,8 @@ import pytest
 
 from app.core.network import backward, forward
 from app.core.targets import one_hot
+from app.training.frames import decode_frame
+from app.training.presets import PRESETS
 
 from .conftest import auth
 
@@ -261,3 +263,23 @@ def test_openapi_documents_every_route_with_a_response_model(client):
         for method, op in paths[path].items():
             ok = op["responses"].get("200") or op["responses"].get("201")
             assert ok and "$ref" in str(ok["content"]["application/json"]["schema"]), (path, method)
+
+
+@pytest.mark.parametrize("name", [p.name for p in PRESETS])
+def test_gradient_check_passes_on_every_preset(client, name):
+    preset = next(p for p in client.get("/api/presets").json() if p["name"] == name)
+    c = create(client, preset["config"])
+    client.post(f"/api/sessions/{c['id']}/step", json={"n": 3}, headers=auth(c["token"]))
+    r = client.get(f"/api/sessions/{c['id']}/gradcheck", params={"max_entries": 20}).json()
+    assert r["passed"], {k: v["max_rel_error"] for k, v in r["params"].items()}
+    client.delete(f"/api/sessions/{c['id']}", headers=auth(c["token"]))
+
+
+def test_the_teaching_presets_do_what_they_say(client):
+    presets = {p["name"]: p["config"] for p in client.get("/api/presets").json()}
+    c = create(client, presets["lr-too-high"])
+    assert client.post(f"/api/sessions/{c['id']}/step", json={"n": 300}, headers=auth(c["token"])).json()["session"]["status"] == "diverged"
+    c = create(client, presets["tanh-saturation"])
+    session = client.app.state.registry.get(c["id"])
+    _, frame = session.frame(4, False)
+    assert decode_frame(frame)[0]["saturation"] > 0.5

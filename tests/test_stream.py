@@ -282,3 +282,30 @@ def test_input_gradients_come_with_frames_when_asked(live_server):
     np.testing.assert_allclose(arrays["dX"], rest["dX"], rtol=1e-4, atol=1e-7)
     np.testing.assert_allclose(arrays["residual"], rest["residual"], rtol=1e-4, atol=1e-6)
     w.close()
+
+
+def test_added_points_reach_every_viewer_before_the_next_frame(live_server):
+    c = new_session(live_server, {"dataset": {"kind": "moons", "n_samples": 20, "train_fraction": 1.0}})
+    driver = Watcher(live_server, c["id"], c["token"])
+    viewer = Watcher(live_server, c["id"])
+    header, _ = viewer.frame_at_step(0)
+    assert header["viewers"] == 2
+    driver.send({"type": "points", "add": [{"x": 3.0, "y": 3.0, "label": 1}, {"x": -3.0, "y": -3.0, "label": 0}],
+                 "remove": [0]})  # fmt: skip
+    assert driver.next_text()["for"] == "points"
+    viewer.send({"type": "options", "input_gradients": True})
+    message = viewer.next_text()
+    while message["type"] != "points":
+        message = viewer.next_text()
+    assert len(message["points"]["x"]) == 21 and message["points"]["x"][-2:] == [3.0, -3.0]
+    arrays = viewer.next_frame()[1]
+    while "dX" not in arrays:
+        arrays = viewer.next_frame()[1]
+    assert arrays["dX"].shape == (21, 2)  # the frame after the points message follows the new points
+    assert message["box"][1] > 3.0  # the box grew to hold the new point
+    s = httpx.get(f"{live_server.url}/api/sessions/{c['id']}").json()
+    assert s["config"]["dataset"]["kind"] == "points" and len(s["config"]["dataset"]["points"]) == 21
+    viewer.send({"type": "points", "add": [{"x": 0, "y": 0, "label": 0}]})
+    assert "driver" in viewer.next_text()["message"]
+    driver.close()
+    viewer.close()

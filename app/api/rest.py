@@ -31,6 +31,7 @@ from .schemas import (
     InputGradientsOut,
     LossSliceOut,
     ParametersOut,
+    PointsEdit,
     PresetInfo,
     SessionCreated,
     SessionSummary,
@@ -116,7 +117,7 @@ def list_datasets():
 @router.get("/presets", response_model=list[PresetInfo], tags=["data"])
 def list_presets():
     """Named configurations; POST one's config to /api/sessions to start it."""
-    return [PresetInfo(name=name, description=text, config=config) for name, (text, config) in PRESETS.items()]
+    return [PresetInfo(name=p.name, title=p.title, description=p.teaches, config=p.config) for p in PRESETS]
 
 
 @router.post("/sessions", response_model=SessionCreated, status_code=201, tags=["sessions"],
@@ -323,3 +324,15 @@ def get_hidden_space(
     """The training points' hidden activations a1 in 2-D (PCA; exact for H <= 2) and the input
     plane's grid lines carried through the hidden layer."""
     return reports.hidden(session, lines, samples, at_step)
+
+
+@router.post("/sessions/{session_id}/points", response_model=SessionSummary, tags=["control"],
+             responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+def edit_points(request: Request, session: Controlled, edit: PointsEdit):
+    """Add points (to the training set) and remove points (by index among all points), keeping the
+    weights: the run goes on with the new data. The dataset becomes a 'points' dataset."""
+    limit = settings_of(request).max_points
+    if len(session.dataset.labels) + len(edit.add) > limit:
+        raise HTTPException(422, f"add: this server allows at most {limit} points")
+    session.edit_points([(p.x, p.y, p.label) for p in edit.add], edit.remove)
+    return session.summary()

@@ -6,7 +6,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from app.training.config import RunConfig
+from app.training.config import Point, RunConfig
 
 Status = Literal["paused", "running", "diverged"]
 Nested = Any  # a float, or nested lists of floats; null where a value is not finite
@@ -21,7 +21,8 @@ class DatasetInfo(BaseModel):
 
 class PresetInfo(BaseModel):
     name: str
-    description: str
+    title: str
+    description: str = Field(description="what the preset teaches")
     config: RunConfig
 
 
@@ -222,3 +223,9 @@ class HiddenSpaceOut(BaseModel):
     grid: Nested = Field(description="(2 * lines, samples, 2): the input grid's lines, mapped and projected")
     exact: bool = Field(description="true for H <= 2: the projection loses nothing")
     explained: Optional[float] = Field(description="share of a1's variance the two axes keep")
+
+
+class PointsEdit(BaseModel):
+    model_config = {"extra": "forbid"}
+    add: list[Point] = Field(default_factory=list, max_length=1000, description="new training points")
+    remove: list[int] = Field(default_factory=list, max_length=1000, description="indices among all points")

@@ -20,13 +20,13 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.training.config import Hyperparameters
+from app.training.config import Hyperparameters, Point
 from app.training.session import Session, SessionError
 
 router = APIRouter()
 log = logging.getLogger(__name__)
 
-CONTROL_TYPES = ("play", "pause", "step", "reset", "set")
+CONTROL_TYPES = ("play", "pause", "step", "reset", "set", "points")
 
 
 class StreamOptions(BaseModel):
@@ -38,6 +38,13 @@ class StreamOptions(BaseModel):
         None, ge=0, le=1000, description="weights and gradients in every k-th frame; 0: never"
     )
     input_gradients: Optional[bool] = Field(None, description="add dX and residual to every frame")
+
+
+class PointsMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["points"]
+    add: list[Point] = Field(default_factory=list, max_length=1000)
+    remove: list[int] = Field(default_factory=list, max_length=1000)
 
 
 class StepMessage(BaseModel):
@@ -68,6 +75,7 @@ class Viewer:
         self.arrays_every = 1
         self.input_gradients = False
         self.frames_sent = 0
+        self.data_version = session.data_version  # the points the hello carried
         self.acked = anyio.Event()
         self.acked.set()  # nothing in flight yet
         self.options_changed = anyio.Event()
@@ -114,6 +122,10 @@ class Viewer:
                 await self.ws.close(code=4410)
                 return
             self.options_changed = anyio.Event()
+            if self.session.data_version != self.data_version:  # points were added or removed
+                self.data_version = self.session.data_version
+                await self.send_json({"type": "points", "points": self.session.points_message(),
+                                      "box": list(self.session.dataset.box)})  # fmt: skip
             with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
             version, data = await anyio.to_thread.run_sync(
                 self.session.frame, self.grid, with_arrays, self.input_gradients
@@ -214,6 +226,12 @@ class Viewer:
             if session.status == "diverged":
                 raise SessionError(session.message)
             await anyio.to_thread.run_sync(session.step, n)
+        elif kind == "points":
+            message = PointsMessage.model_validate(payload)
+            limit = self.settings.max_points
+            if len(session.dataset.labels) + len(message.add) > limit:
+                raise ValueError(f"add: this server allows at most {limit} points")
+            session.edit_points([(p.x, p.y, p.label) for p in message.add], message.remove)
         elif kind == "set":
             changes = Hyperparameters.model_validate({k: v for k, v in payload.items() if k != "type"})
             session.update(changes)
@@ -235,7 +253,7 @@ async def watch_session(websocket: WebSocket, session_id: str, token: Optional[s
         return
     role = "driver" if token is not None else "viewer"
     viewer = Viewer(websocket, session, role, app.state.settings)
-    session.viewers += 1
+    session.add_viewer()
     try:
         await viewer.send_json(session.hello(role))
         async with anyio.create_task_group() as tg:
@@ -255,5 +273,4 @@ async def watch_session(websocket: WebSocket, session_id: str, token: Optional[s
     except WebSocketDisconnect:
         pass
     finally:
-        session.viewers -= 1
-        session.touch()
+        session.remove_viewer()

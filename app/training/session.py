@@ -17,14 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.datasets import Dataset, make_dataset
+from app.core.datasets import Dataset, bounding_box, make_dataset
 from app.core.grid import decision_grid
 from app.core.network import PARAM_NAMES, Params, backward, forward, init_params, loss
 from app.core.optimizers import make_optimizer, norm
 from app.core.targets import one_hot
 from app.core.training import MiniBatches
 
-from .config import Hyperparameters, RunConfig
+from .config import Hyperparameters, Point, RunConfig
 from .evaluation import evaluate
 from .frames import encode_frame, quantize_probabilities
 from .history import History, finite_or_none
@@ -72,14 +72,10 @@ class Session:
         self.id = secrets.token_urlsafe(16)
         self.token = secrets.token_urlsafe(24)
         self.config = config
-        self.dataset = build_dataset(config)
-        self.C = self.dataset.C
         self.activation = config.activation
-        d = self.dataset
-        Y = one_hot(d.labels, self.C, smoothing=config.label_smoothing)
-        self.X_train, self.Y_train = d.X_train.astype(LIVE_DTYPE), Y[d.train].astype(LIVE_DTYPE)
-        self.X_test, self.Y_test = d.X_test.astype(LIVE_DTYPE), Y[d.test].astype(LIVE_DTYPE)
-        self.Y = Y  # float64, all points, for REST
+        self.data_version = 0
+        self._use_dataset(build_dataset(config))
+        self.C = self.dataset.C
         self.lock = threading.RLock()
         self.history = History(history_capacity)
         self.snapshots = SnapshotRing()
@@ -110,6 +106,59 @@ class Session:
         self.snapshots.record(0, self.params)
         self._changed()
 
+    def _use_dataset(self, d: Dataset) -> None:
+        """Train on `d` from now on: float32 copies for the live loop, float64 targets for REST."""
+        self.dataset = d
+        Y = one_hot(d.labels, d.C, smoothing=self.config.label_smoothing)
+        self.X_train, self.Y_train = d.X_train.astype(LIVE_DTYPE), Y[d.train].astype(LIVE_DTYPE)
+        self.X_test, self.Y_test = d.X_test.astype(LIVE_DTYPE), Y[d.test].astype(LIVE_DTYPE)
+        self.Y = Y  # float64, all points
+        self.data_version += 1
+
+    def edit_points(self, add: list[tuple[float, float, int]], remove: list[int]) -> None:
+        """Add points (x, y, label) to the training set and remove points by their index among all
+        points, keeping the weights, the optimizer and the step: the run goes on with the new data.
+        The run's dataset becomes a 'points' dataset holding exactly these points."""
+        with self.lock:
+            d = self.dataset
+            N = len(d.labels)
+            bad = [i for i in remove if not 0 <= i < N]
+            if bad:
+                raise ValueError(f"remove: index {bad[0]} is not a point; there are {N} (0 to {N - 1})")
+            for x, y, label in add:
+                if not 0 <= label < self.C:
+                    raise ValueError(f"add: label {label} is not a class of this network (0 to {self.C - 1})")
+            keep = np.setdiff1d(np.arange(N), np.asarray(remove, dtype=np.int64))
+            in_train = np.isin(keep, d.train)
+            if not in_train.any() and not add:
+                raise ValueError("remove: at least one training point must stay")
+            X = np.vstack([d.X[keep], np.asarray([(x, y) for x, y, _ in add]).reshape(-1, 2)])
+            labels = np.concatenate([d.labels[keep], np.asarray([lab for _, _, lab in add], dtype=np.int64)])
+            is_train = np.concatenate([in_train, np.ones(len(add), bool)])
+            train, test = np.flatnonzero(is_train), np.flatnonzero(~is_train)
+            self._use_dataset(Dataset("points", X, labels, self.C, train, test, bounding_box(X)))
+            points = [Point(x=float(px), y=float(py), label=int(lab)) for (px, py), lab in zip(X, labels)]
+            dataset = self.config.dataset.model_copy(
+                update={"kind": "points", "points": points, "classes": self.C, "train_fraction": len(train) / len(X)}
+            )
+            self.config = self.config.model_copy(update={"dataset": dataset})
+            seen = self.batches.samples_seen
+            self.batches = MiniBatches(len(self.X_train), self.config.batch_size, self.config.seed + self.step_count)
+            self.batches.samples_seen = seen
+            self._changed()
+        self.touch()
+
+    def points_message(self) -> dict:
+        """The run's points, their labels and the split, as hello and 'points' messages carry them."""
+        d = self.dataset
+        return {
+            "x": d.X[:, 0].tolist(),
+            "y": d.X[:, 1].tolist(),
+            "label": d.labels.tolist(),
+            "train": d.train.tolist(),
+            "test": d.test.tolist(),
+        }
+
     @staticmethod
     def _make_optimizer(c: RunConfig):
         if c.optimizer == "sgd":
@@ -130,6 +179,17 @@ class Session:
         It must be thread-safe and quick, e.g. loop.call_soon_threadsafe(event.set)."""
         with self.lock:
             self._on_change.append(callback)
+
+    def add_viewer(self) -> None:
+        with self.lock:
+            self.viewers += 1
+            self._changed()  # the driver sees the count go up
+
+    def remove_viewer(self) -> None:
+        with self.lock:
+            self.viewers -= 1
+            self._changed()
+        self.touch()
 
     def touch(self) -> None:
         self.last_active = time.monotonic()
@@ -348,6 +408,8 @@ class Session:
                 for name, g in ev.grads.items()
             },
             "grid": {"G": G, "box": list(d.box)},
+            "viewers": self.viewers,
+            "data_version": self.data_version,
         }
         arrays = [("grid", quantize_probabilities(y_hat))]
         if with_arrays:
@@ -371,13 +433,7 @@ class Session:
             "role": role,
             "session": self.summary(),
             "classes": self.C,
-            "points": {
-                "x": d.X[:, 0].tolist(),
-                "y": d.X[:, 1].tolist(),
-                "label": d.labels.tolist(),
-                "train": d.train.tolist(),
-                "test": d.test.tolist(),
-            },
+            "points": self.points_message(),
             "box": list(d.box),
             "history": history,
         }
