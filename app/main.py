@@ -9,10 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app import __version__
-from app.api import rest, stream
+from app.api import rest, runs, stream
 from app.api.pages import mount_pages
 from app.api.settings import Settings
 from app.training.registry import LimitReached, Registry
+from app.training.store import RunStore, StoreFull
 from app.training.session import SessionError
 
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.registry = Registry(settings.max_sessions, settings.idle_seconds)
+    app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError):
@@ -59,7 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def limit_reached(request: Request, exc: LimitReached):
         return JSONResponse({"detail": str(exc)}, status_code=429)
 
+    @app.exception_handler(StoreFull)
+    async def store_full(request: Request, exc: StoreFull):
+        return JSONResponse({"detail": str(exc)}, status_code=507)
+
     app.include_router(rest.router)
+    app.include_router(runs.router)
     app.include_router(stream.router)
 
     mount_pages(app)

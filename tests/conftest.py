@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -10,8 +11,15 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from hypothesis import settings as hypothesis_settings
+
 from app.api.settings import Settings
 from app.main import create_app
+
+# CI runs the same examples every time (a red run must be reproducible); locally they vary.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def free_port() -> int:
@@ -56,14 +64,14 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server():
-    with LiveServer(Settings()) as server:
+def live_server(tmp_path_factory):
+    with LiveServer(Settings(data_dir=str(tmp_path_factory.mktemp("data")))) as server:
         yield server
 
 
 @pytest.fixture
-def client():
-    with TestClient(create_app(Settings(max_sessions=8))) as c:
+def client(tmp_path):
+    with TestClient(create_app(Settings(max_sessions=8, data_dir=str(tmp_path)))) as c:
         yield c
 
 

@@ -190,13 +190,13 @@ def test_bad_config_is_a_422_naming_the_field(client, body, field):
     assert field in r.text
 
 
-def test_server_limits_are_enforced_with_clear_errors():
+def test_server_limits_are_enforced_with_clear_errors(tmp_path):
     from fastapi.testclient import TestClient
 
     from app.api.settings import Settings
     from app.main import create_app
 
-    settings = Settings(max_sessions=2, max_hidden=16, max_points=300, max_steps_per_request=50)
+    settings = Settings(max_sessions=2, max_hidden=16, max_points=300, max_steps_per_request=50, data_dir=str(tmp_path))
     with TestClient(create_app(settings)) as client:
         assert "at most 16" in client.post("/api/sessions", json={"hidden": 17}).json()["detail"]
         assert "at most 300" in client.post("/api/sessions", json={"dataset": {"n_samples": 301}}).json()["detail"]

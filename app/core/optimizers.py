@@ -48,6 +48,17 @@ class Optimizer:
     def hyperparameters(self) -> dict[str, float]:
         return {"learning_rate": self.lr}
 
+    def state(self) -> dict[str, dict]:
+        """The accumulated state ({slot: {param name: array or int}}), to save and restore a run."""
+        return {}
+
+    def load_state(self, state: dict[str, dict]) -> None:
+        """Restore what `state()` gave; ValueError if the slots do not fit this optimizer."""
+        if set(state) != set(self.state()):
+            raise ValueError(f"optimizer state must have {sorted(self.state())}, got {sorted(state)}")
+        for slot, values in state.items():
+            setattr(self, slot, dict(values))
+
 
 class SGD(Optimizer):
     """p <- p - lr * g"""
@@ -77,6 +88,9 @@ class Momentum(Optimizer):
     def hyperparameters(self):
         return {"learning_rate": self.lr, "momentum": self.beta}
 
+    def state(self):
+        return {"velocity": self.velocity}
+
 
 class Adam(Optimizer):
     """m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;  p <- p - lr * m_hat / (sqrt(v_hat) + eps)"""
@@ -103,6 +117,9 @@ class Adam(Optimizer):
 
     def hyperparameters(self):
         return {"learning_rate": self.lr, "beta1": self.beta1, "beta2": self.beta2}
+
+    def state(self):
+        return {"m": self.m, "v": self.v, "t": self.t}
 
 
 def make_optimizer(name: str, lr: float, **options) -> Optimizer:

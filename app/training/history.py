@@ -51,6 +51,20 @@ class History:
                 column = self.columns[name]
                 self.columns[name] = [column[i] for i in keep]
 
+    def state(self) -> dict:
+        return {"stride": self.stride, "columns": {name: list(column) for name, column in self.columns.items()}}
+
+    def load_state(self, state: dict) -> None:
+        columns = state["columns"]
+        if set(columns) != set(COLUMNS):
+            raise ValueError(f"history.columns must be exactly {', '.join(COLUMNS)}")
+        lengths = {len(column) for column in columns.values()}
+        if len(lengths) > 1:
+            raise ValueError("history.columns must all have the same length")
+        self.stride = int(state["stride"])
+        self.columns = {name: [int(v) for v in columns[name]] if name == "step" else [finite_or_none(v) for v in columns[name]]
+                        for name in COLUMNS}  # fmt: skip
+
     def clear(self) -> None:
         for column in self.columns.values():
             column.clear()

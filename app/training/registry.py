@@ -25,9 +25,13 @@ class Registry:
 
     def create(self, config: RunConfig) -> Session:
         self.expire_idle()
-        session = Session(config)  # builds the data outside the registry lock
+        return self.adopt(Session(config))  # builds the data outside the registry lock
+
+    def adopt(self, session: Session) -> Session:
+        """Register a session made elsewhere (a restored saved run) within the limit."""
         with self._lock:
             if len(self._sessions) >= self.max_sessions:
+                session.close()
                 raise LimitReached(
                     f"this server already runs {self.max_sessions} sessions, its limit; "
                     "delete one (DELETE /api/sessions/{id}) or wait for idle ones to expire"

@@ -45,6 +45,17 @@ class SnapshotRing:
             raise ValueError(f"at_step must be at least {self._steps[0] if self._steps else 0}, got {step}")
         return self._steps[i], self._params[i]
 
+    def state(self) -> dict:
+        return {"stride": self.stride, "steps": list(self._steps), "params": list(self._params)}
+
+    def load_state(self, state: dict) -> None:
+        steps = [int(s) for s in state["steps"]]
+        if steps != sorted(set(steps)) or len(steps) != len(state["params"]) or len(steps) > self.capacity:
+            raise ValueError(f"snapshots.steps must grow, one for each params, at most {self.capacity}")
+        self.stride = int(state["stride"])
+        self._steps = steps
+        self._params = list(state["params"])
+
     def clear(self) -> None:
         self.stride = 1
         self._steps.clear()

@@ -1,0 +1,111 @@
+"""Saved runs: save a session, list, load into a new session that continues exactly, export and
+import as a JSON file, delete (with the run's own token, returned when it was saved)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Optional
+
+from fastapi import APIRouter, Header, HTTPException, Path, Request, Response
+from pydantic import BaseModel, Field
+
+from app.training.saved_run import SavedRun, dump_session, restore_session
+
+from .rest import ERRORS, Controlled
+from .schemas import ErrorOut, SessionCreated
+
+router = APIRouter(prefix="/api", tags=["saved runs"])
+RunId = Annotated[str, Path(max_length=64)]
+
+
+class SaveRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+    name: str = Field("", max_length=200)
+
+
+class SavedRunInfo(BaseModel):
+    id: str
+    name: str
+    created: float = Field(description="seconds since the epoch")
+    step: int
+    kind: str
+    hidden: int
+
+
+class SavedRunCreated(SavedRunInfo):
+    token: str = Field(description="needed to delete this saved run: 'Authorization: Bearer <token>'")
+
+
+def store_of(request: Request):
+    return request.app.state.store
+
+
+def _stored(request: Request, document: dict) -> SavedRunCreated:
+    token = secrets.token_urlsafe(24)
+    info = store_of(request).save({**document, "_token": token})
+    return SavedRunCreated(**info, token=token)
+
+
+@router.post("/sessions/{session_id}/save", response_model=SavedRunCreated, status_code=201,
+             responses={k: ERRORS[k] for k in (401, 403, 404)} | {507: {"model": ErrorOut}})  # fmt: skip
+def save_session(request: Request, session: Controlled, body: Optional[SaveRequest] = None):
+    """Save the run as it is now (a running run goes on; the saved copy is paused)."""
+    return _stored(request, dump_session(session, (body or SaveRequest()).name))
+
+
+@router.get("/runs", response_model=list[SavedRunInfo])
+def list_runs(request: Request):
+    return store_of(request).list()
+
+
+def _document(request: Request, run_id: str) -> dict:
+    document = store_of(request).document(run_id)
+    if document is None:
+        raise HTTPException(404, f"no saved run {run_id!r}")
+    return document
+
+
+@router.get("/runs/{run_id}", response_model=SavedRunInfo, responses={404: ERRORS[404]})
+def read_run(request: Request, run_id: RunId):
+    info = store_of(request).info(run_id)
+    if info is None:
+        raise HTTPException(404, f"no saved run {run_id!r}")
+    return info
+
+
+@router.get("/runs/{run_id}/export", response_model=SavedRun, responses={404: ERRORS[404]})
+def export_run(request: Request, run_id: RunId):
+    """The saved run as a JSON file to keep or share; POST it to /api/runs to import it."""
+    document = _document(request, run_id)
+    document.pop("_token", None)
+    return document
+
+
+@router.post("/runs/{run_id}/load", response_model=SessionCreated, status_code=201,
+             responses={404: ERRORS[404], 429: {"model": ErrorOut}})  # fmt: skip
+def load_run(request: Request, run_id: RunId):
+    """A new session that continues the saved run exactly where it stopped (new id and token)."""
+    document = _document(request, run_id)
+    document.pop("_token", None)
+    session = request.app.state.registry.adopt(restore_session(document))
+    return SessionCreated(id=session.id, token=session.token, session=session.summary(),
+                          stream=f"/ws/sessions/{session.id}")  # fmt: skip
+
+
+@router.post("/runs", response_model=SavedRunCreated, status_code=201)
+def import_run(request: Request, run: SavedRun):
+    """Import a saved-run file (from .../export). It is checked whole, and refused with a message
+    naming the field if anything does not fit."""
+    restore_session(run).close()  # the whole document must hold together, not only its schema
+    return _stored(request, run.model_dump(mode="json"))
+
+
+@router.delete("/runs/{run_id}", status_code=204, responses={k: ERRORS[k] for k in (401, 403, 404)})
+def delete_run(request: Request, run_id: RunId, authorization: Annotated[Optional[str], Header()] = None):
+    document = _document(request, run_id)
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401, "deleting a saved run needs its token: 'Authorization: Bearer <token>'")
+    if not secrets.compare_digest(authorization[len("Bearer "):].encode(), document.get("_token", "").encode()):
+        raise HTTPException(403, "wrong token for this saved run")
+    store_of(request).delete(run_id)
+    return Response(status_code=204)

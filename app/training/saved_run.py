@@ -1,0 +1,155 @@
+"""A run saved whole: everything needed to go on exactly where it stopped, as one JSON document.
+
+A restored run takes the same next step it would have taken had it never been saved: same weights
+(float32, whose values JSON keeps exactly), same optimizer state, same mini-batch order and random
+state, same history and timeline. `SavedRun` is the schema an imported file is checked against.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.datasets import Dataset
+from app.core.network import PARAM_NAMES
+from app.core.training import MiniBatches
+
+from .config import RunConfig
+from .history import COLUMNS
+from .session import LIVE_DTYPE, Session
+
+FORMAT = "backprop-visualizer/saved-run/1"
+Nested = Any
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SavedHistory(Strict):
+    stride: int = Field(ge=1, le=2**40)
+    columns: dict[str, list[Optional[float]]]
+
+
+class SavedSnapshots(Strict):
+    stride: int = Field(ge=1, le=2**40)
+    steps: list[int] = Field(max_length=4096)
+    params: list[dict[str, Nested]] = Field(max_length=4096)
+
+
+class SavedBatches(Strict):
+    batch_size: Optional[int] = Field(ge=1)
+    samples_seen: int = Field(ge=0)
+    order: list[int]
+    position: int = Field(ge=0)
+    rng: tuple[Literal["MT19937"], list[int], int, int, float]
+
+
+class SavedRun(Strict):
+    format: Literal["backprop-visualizer/saved-run/1"] = FORMAT
+    name: str = Field("", max_length=200)
+    config: RunConfig
+    train: list[int] = Field(description="indices of the training points among all points")
+    step: int = Field(ge=0)
+    status: Literal["paused", "diverged"]
+    message: str = Field("", max_length=2000)
+    params: dict[str, Nested]
+    ratios: dict[str, float]
+    optimizer: dict[str, dict[str, Nested]]
+    batches: SavedBatches
+    history: SavedHistory
+    snapshots: SavedSnapshots
+
+
+def _array(where: str, values, shape: tuple[int, ...]) -> np.ndarray:
+    """values as a float32 array of `shape`; ValueError naming `where` otherwise."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise ValueError(f"{where} must be an array of numbers") from None
+    if array.shape != shape:
+        raise ValueError(f"{where} must have shape {shape}, got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{where} must hold finite numbers")
+    return array.astype(LIVE_DTYPE)
+
+
+def _params(where: str, values: dict, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    if set(values) != set(PARAM_NAMES):
+        raise ValueError(f"{where} must have exactly {', '.join(PARAM_NAMES)}, got {', '.join(sorted(values))}")
+    return {name: _array(f"{where}.{name}", values[name], shapes[name]) for name in PARAM_NAMES}
+
+
+def dump_session(session: Session, name: str = "") -> dict:
+    """The run as a JSON-able dict (SavedRun's shape). A running run is saved as paused."""
+    with session.lock:
+        lists = lambda params: {k: v.tolist() for k, v in params.items()}  # noqa: E731
+        optimizer = {
+            slot: {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in values.items()}
+            for slot, values in session.optimizer.state().items()
+        }
+        snapshots = session.snapshots.state()
+        return {
+            "format": FORMAT,
+            "name": name,
+            "config": session.config.model_dump(mode="json"),
+            "train": session.dataset.train.tolist(),
+            "step": session.step_count,
+            "status": "diverged" if session.status == "diverged" else "paused",
+            "message": session.message,
+            "params": lists(session.params),
+            "ratios": dict(session.ratios),
+            "optimizer": optimizer,
+            "batches": session.batches.state(),
+            "history": session.history.state(),
+            "snapshots": {**snapshots, "params": [lists(p) for p in snapshots["params"]]},
+        }
+
+
+def restore_session(saved: SavedRun | dict) -> Session:
+    """A new session (new id and token) that continues the saved run exactly; ValueError naming
+    the field when the document does not hold together."""
+    saved = saved if isinstance(saved, SavedRun) else SavedRun.model_validate(saved)
+    session = Session(saved.config)
+    d = session.dataset
+    N = len(d.labels)
+    train = np.asarray(saved.train, dtype=np.int64)
+    if train.size == 0 or len(set(saved.train)) != train.size or train.min() < 0 or train.max() >= N:
+        raise ValueError(f"train must be distinct indices among the {N} points of the config's dataset")
+    train = np.sort(train)
+    test = np.setdiff1d(np.arange(N), train)
+    H, C = saved.config.hidden, session.C
+    shapes = {"W1": (2, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
+    params = _params("params", saved.params, shapes)
+    if set(saved.ratios) != set(PARAM_NAMES):
+        raise ValueError(f"ratios must have exactly {', '.join(PARAM_NAMES)}")
+    if set(saved.history.columns) != set(COLUMNS):
+        raise ValueError(f"history.columns must be exactly {', '.join(COLUMNS)}")
+    if len(saved.snapshots.steps) != len(saved.snapshots.params):
+        raise ValueError("snapshots.steps and snapshots.params must have the same length")
+    snapshot_params = [_params(f"snapshots.params[{i}]", p, shapes) for i, p in enumerate(saved.snapshots.params)]
+    with session.lock:
+        session._use_dataset(Dataset(d.kind, d.X, d.labels, d.C, train, test, d.box))
+        session.params = params
+        optimizer = session._make_optimizer(saved.config)
+        state = {}
+        for slot, values in saved.optimizer.items():
+            if slot == "t":
+                state[slot] = {k: int(v) for k, v in values.items()}
+            else:
+                state[slot] = {k: _array(f"optimizer.{slot}.{k}", v, shapes.get(k, ())) for k, v in values.items()}
+        optimizer.load_state(state)
+        session.optimizer = optimizer
+        session.batches = MiniBatches(len(train), saved.config.batch_size, saved.config.seed)
+        session.batches.load_state(saved.batches.model_dump())
+        session.step_count = saved.step
+        session.status = saved.status
+        session.message = saved.message
+        session.ratios = dict(saved.ratios)
+        session.history.load_state(saved.history.model_dump())
+        session.snapshots.load_state({"stride": saved.snapshots.stride, "steps": saved.snapshots.steps,
+                                      "params": snapshot_params})  # fmt: skip
+        session._changed()
+    return session

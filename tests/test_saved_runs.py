@@ -1,0 +1,154 @@
+"""Saved runs: a loaded run continues exactly; files are checked whole; SQLite survives SIGKILL."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from app.training.config import RunConfig
+from app.training.saved_run import dump_session, restore_session
+from app.training.session import Session
+from app.training.store import RunStore
+
+from .conftest import auth
+
+
+@pytest.mark.parametrize(
+    "config",
+    [RunConfig(), RunConfig(optimizer="adam", learning_rate=0.05, batch_size=16),
+     RunConfig(optimizer="momentum", learning_rate=0.3, batch_size=7, dataset={"kind": "spiral", "classes": 3})],  # fmt: skip
+)
+def test_a_restored_run_takes_the_same_next_steps(config):
+    original = Session(config)
+    original.step(23)
+    copy = restore_session(json.loads(json.dumps(dump_session(original))))
+    assert copy.id != original.id and copy.step_count == 23
+    original.step(17)
+    copy.step(17)
+    for name in original.params:
+        np.testing.assert_array_equal(copy.params[name], original.params[name])
+    assert copy.history.columns == original.history.columns
+    assert copy.snapshots.steps() == original.snapshots.steps()
+
+
+def test_save_list_load_export_import_delete_over_rest(client):
+    c = client.post("/api/sessions", json={"optimizer": "adam", "learning_rate": 0.05, "batch_size": 20}).json()
+    sid, h = c["id"], auth(c["token"])
+    client.post(f"/api/sessions/{sid}/step", json={"n": 30}, headers=h)
+    assert client.post(f"/api/sessions/{sid}/save").status_code == 401
+    saved = client.post(f"/api/sessions/{sid}/save", json={"name": "before the break"}, headers=h)
+    assert saved.status_code == 201, saved.text
+    run = saved.json()
+    assert run["name"] == "before the break" and run["step"] == 30
+    assert [r["id"] for r in client.get("/api/runs").json()] == [run["id"]]
+
+    loaded = client.post(f"/api/runs/{run['id']}/load").json()
+    assert loaded["id"] != sid and loaded["session"]["step"] == 30
+    lh = auth(loaded["token"])
+    client.post(f"/api/sessions/{sid}/step", json={"n": 10}, headers=h)
+    client.post(f"/api/sessions/{loaded['id']}/step", json={"n": 10}, headers=lh)
+    p1 = client.get(f"/api/sessions/{sid}/parameters").json()
+    p2 = client.get(f"/api/sessions/{loaded['id']}/parameters").json()
+    assert p1 == p2
+
+    exported = client.get(f"/api/runs/{run['id']}/export").json()
+    assert exported["format"] == "backprop-visualizer/saved-run/1" and "_token" not in exported
+    imported = client.post("/api/runs", json=exported)
+    assert imported.status_code == 201 and imported.json()["step"] == 30
+
+    assert client.delete(f"/api/runs/{run['id']}").status_code == 401
+    assert client.delete(f"/api/runs/{run['id']}", headers=auth("nope")).status_code == 403
+    assert client.delete(f"/api/runs/{run['id']}", headers=auth(run["token"])).status_code == 204
+    assert client.get(f"/api/runs/{run['id']}").status_code == 404
+    assert len(client.get("/api/runs").json()) == 1
+
+
+def exported_run(client):
+    c = client.post("/api/sessions", json={"hidden": 3}).json()
+    client.post(f"/api/sessions/{c['id']}/step", json={"n": 4}, headers=auth(c["token"]))
+    run = client.post(f"/api/sessions/{c['id']}/save", headers=auth(c["token"])).json()
+    return client.get(f"/api/runs/{run['id']}/export").json()
+
+
+@pytest.mark.parametrize(
+    "spoil, field",
+    [
+        (lambda d: d.update(format="something/else"), "format"),
+        (lambda d: d["params"].update(W1=[[1.0, 2.0]]), "params.W1"),
+        (lambda d: d["params"].pop("b2"), "params"),
+        (lambda d: d["params"]["W2"][0].__setitem__(0, "x"), "params.W2"),
+        (lambda d: d.update(train=[0, 0, 1]), "train"),
+        (lambda d: d.update(train=[9999]), "train"),
+        (lambda d: d["config"].update(hidden=4), "params.W1"),
+        (lambda d: d["history"]["columns"].pop("loss"), "history"),
+        (lambda d: d["batches"].update(order=[0, 1]), "order"),
+        (lambda d: d.update(step=-1), "step"),
+        (lambda d: d.update(surprise=1), "surprise"),
+        (lambda d: d["snapshots"]["params"].pop(), "snapshots"),
+    ],
+)
+def test_a_bad_import_is_refused_with_a_message_naming_the_field(client, spoil, field):
+    document = exported_run(client)
+    spoil(document)
+    r = client.post("/api/runs", json=document)
+    assert r.status_code == 422, r.text
+    assert field in r.text
+    assert len(client.get("/api/runs").json()) == 1  # only the good one from exported_run
+
+
+def test_saved_runs_survive_a_server_restart(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from app.api.settings import Settings
+    from app.main import create_app
+
+    settings = Settings(data_dir=str(tmp_path))
+    with TestClient(create_app(settings)) as client:
+        c = client.post("/api/sessions", json={}).json()
+        client.post(f"/api/sessions/{c['id']}/step", json={"n": 12}, headers=auth(c["token"]))
+        run = client.post(f"/api/sessions/{c['id']}/save", headers=auth(c["token"])).json()
+        params = client.get(f"/api/sessions/{c['id']}/parameters").json()
+    with TestClient(create_app(settings)) as client:
+        loaded = client.post(f"/api/runs/{run['id']}/load").json()
+        assert client.get(f"/api/sessions/{loaded['id']}/parameters").json() == params
+
+
+@pytest.mark.slow
+def test_sigkill_during_saves_leaves_every_earlier_run_intact(tmp_path):
+    store = RunStore(tmp_path)
+    session = Session(RunConfig(hidden=200))
+    session.step(5)
+    document = dump_session(session)
+    first = [store.save(document)["id"] for _ in range(3)]
+    saver = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        from app.training.config import RunConfig
+        from app.training.saved_run import dump_session
+        from app.training.session import Session
+        from app.training.store import RunStore
+        store = RunStore({str(tmp_path)!r}, max_runs=100000)
+        doc = dump_session(Session(RunConfig(hidden=200)))
+        print("ready", flush=True)
+        while True:
+            store.save(doc)
+    """)], stdout=subprocess.PIPE, cwd=os.getcwd())  # fmt: skip
+    assert saver.stdout.readline().strip() == b"ready"
+    time.sleep(1.0)
+    saver.send_signal(signal.SIGKILL)
+    saver.wait(timeout=10)
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    after = RunStore(tmp_path)
+    runs = after.list()
+    assert len(runs) > 3  # the killed process had saved some
+    for run_id in first:
+        restored = restore_session(after.document(run_id))
+        np.testing.assert_array_equal(restored.params["W1"], session.params["W1"])
+    for run in runs:  # every row that is there is whole
+        assert after.document(run["id"])["step"] in (0, 5)
