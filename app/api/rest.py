@@ -43,6 +43,7 @@ from .schemas import (
 from .settings import Settings
 
 ERRORS = {
+    400: {"model": ErrorOut, "description": "the body is not valid JSON"},
     401: {"model": ErrorOut, "description": "no control token"},
     403: {"model": ErrorOut, "description": "wrong control token"},
     404: {"model": ErrorOut, "description": "no such session"},
@@ -50,7 +51,7 @@ ERRORS = {
     422: {"model": ErrorOut, "description": "invalid input; the message says what to change"},
 }
 
-router = APIRouter(prefix="/api", responses={422: ERRORS[422]})
+router = APIRouter(prefix="/api", responses={k: ERRORS[k] for k in (400, 422)})
 
 DESCRIPTIONS = {
     "moons": "two interleaving half circles (scikit-learn's make_moons)",

@@ -14,7 +14,7 @@ from app.training.saved_run import SavedRun, dump_session, restore_session
 from .rest import ERRORS, Controlled
 from .schemas import ErrorOut, SessionCreated
 
-router = APIRouter(prefix="/api", tags=["saved runs"])
+router = APIRouter(prefix="/api", tags=["saved runs"], responses={k: ERRORS[k] for k in (400, 422)})
 RunId = Annotated[str, Path(max_length=64)]
 
 

@@ -25,6 +25,8 @@ class Settings:
     default_fps: float = 30.0
     max_fps: float = 60.0
     max_message_bytes: int = 65536  # a WebSocket message from a client
+    max_viewers: int = 200  # sockets watching one session
+    allowed_origins: str = ""  # comma-separated extra origins allowed on the WebSocket; same-origin always is
     data_dir: str = "data"  # where saved runs live (runs.sqlite3)
     max_saved_runs: int = 1000
     log_level: str = "info"

@@ -237,19 +237,39 @@ class Viewer:
             session.update(changes)
 
 
+def origin_allowed(websocket: WebSocket, allowed: str) -> bool:
+    """Same-origin by default: a page on another site must not drive a classroom's sessions from
+    a student's browser. Clients that are not browsers send no Origin and are let in."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    host = websocket.headers.get("host", "")
+    extra = {o.strip().rstrip("/") for o in allowed.split(",") if o.strip()}
+    return origin.split("://", 1)[-1].rstrip("/") == host or origin.rstrip("/") in extra
+
+
+async def refuse(websocket: WebSocket, message: str, code: int) -> None:
+    await websocket.send_text(json.dumps({"type": "error", "message": message, "for": None}))
+    await websocket.close(code=code)
+
+
 @router.websocket("/ws/sessions/{session_id}")
 async def watch_session(websocket: WebSocket, session_id: str, token: Optional[str] = None):
     """Watch a session; with ?token=<control token> also drive it."""
-    await websocket.accept()
     app = websocket.app
+    if not origin_allowed(websocket, app.state.settings.allowed_origins):
+        await websocket.close(code=4403)  # before accept: the handshake fails with 403
+        return
+    await websocket.accept()
     session = app.state.registry.get(session_id[:64])
     if session is None:
-        await websocket.send_text(json.dumps({"type": "error", "message": f"no session {session_id!r}", "for": None}))
-        await websocket.close(code=4404)
+        await refuse(websocket, f"no session {session_id[:64]!r}: it was deleted, expired, or never existed", 4404)
         return
     if token is not None and not secrets.compare_digest(token.encode(), session.token.encode()):
-        await websocket.send_text(json.dumps({"type": "error", "message": "wrong control token for this session", "for": None}))
-        await websocket.close(code=4403)
+        await refuse(websocket, "wrong control token for this session", 4403)
+        return
+    if session.viewers >= app.state.settings.max_viewers:
+        await refuse(websocket, f"this session already has {session.viewers} viewers, the server's limit", 4429)
         return
     role = "driver" if token is not None else "viewer"
     viewer = Viewer(websocket, session, role, app.state.settings)
