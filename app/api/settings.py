@@ -64,4 +64,5 @@ def _parse(f, raw: str):
     try:
         return {"int": int, "float": float}.get(f.type, str)(raw)
     except ValueError:
-        raise ValueError(f"{f.name} must be a {f.type}, got {raw!r}") from None
+        kind = {"int": "a whole number", "float": "a number"}.get(f.type, "text")
+        raise ValueError(f"{f.name} must be {kind}, got {raw!r}") from None
