@@ -127,11 +127,11 @@ class Viewer:
                 await self.send_json({"type": "points", "points": self.session.points_message(),
                                       "box": list(self.session.dataset.box)})  # fmt: skip
             with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
+            next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
             version, data = await anyio.to_thread.run_sync(
                 self.session.frame, self.grid, with_arrays, self.input_gradients
             )
             self.acked = anyio.Event()
-            next_due = time.monotonic() + 1 / self.fps
             async with self.send_lock:
                 await self.ws.send_bytes(data)
             self.frames_sent += 1

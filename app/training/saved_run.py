@@ -7,11 +7,12 @@ state, same history and timeline. `SavedRun` is the schema an imported file is c
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.bounds import MAX_SAMPLES
 from app.core.datasets import Dataset
 from app.core.network import PARAM_NAMES
 from app.core.training import MiniBatches
@@ -22,6 +23,10 @@ from .session import LIVE_DTYPE, Session
 
 FORMAT = "backprop-visualizer/saved-run/1"
 Nested = Any
+MAX_STEP = 2**40
+Index = Annotated[int, Field(ge=0, le=MAX_SAMPLES)]
+Step = Annotated[int, Field(ge=0, le=MAX_STEP)]
+Word = Annotated[int, Field(ge=0, le=2**32 - 1)]
 
 
 class Strict(BaseModel):
@@ -29,30 +34,31 @@ class Strict(BaseModel):
 
 
 class SavedHistory(Strict):
-    stride: int = Field(ge=1, le=2**40)
+    stride: int = Field(ge=1, le=MAX_STEP)
     columns: dict[str, list[Optional[float]]]
 
 
 class SavedSnapshots(Strict):
-    stride: int = Field(ge=1, le=2**40)
-    steps: list[int] = Field(max_length=4096)
+    stride: int = Field(ge=1, le=MAX_STEP)
+    steps: list[Step] = Field(max_length=4096)
     params: list[dict[str, Nested]] = Field(max_length=4096)
 
 
 class SavedBatches(Strict):
-    batch_size: Optional[int] = Field(ge=1)
-    samples_seen: int = Field(ge=0)
-    order: list[int]
-    position: int = Field(ge=0)
-    rng: tuple[Literal["MT19937"], list[int], int, int, float]
+    batch_size: Optional[int] = Field(ge=1, le=MAX_SAMPLES)
+    samples_seen: int = Field(ge=0, le=MAX_STEP * MAX_SAMPLES)
+    order: list[Index] = Field(max_length=MAX_SAMPLES)
+    position: int = Field(ge=0, le=MAX_SAMPLES)
+    rng: tuple[Literal["MT19937"], Annotated[list[Word], Field(min_length=624, max_length=624)],
+               Annotated[int, Field(ge=0, le=624)], Annotated[int, Field(ge=0, le=1)], float]  # fmt: skip
 
 
 class SavedRun(Strict):
     format: Literal["backprop-visualizer/saved-run/1"] = FORMAT
     name: str = Field("", max_length=200)
     config: RunConfig
-    train: list[int] = Field(description="indices of the training points among all points")
-    step: int = Field(ge=0)
+    train: list[Index] = Field(max_length=MAX_SAMPLES, description="indices of the training points among all points")
+    step: Step
     status: Literal["paused", "diverged"]
     message: str = Field("", max_length=2000)
     params: dict[str, Nested]

@@ -1,0 +1,46 @@
+// The REST calls the page makes. Failures come back as values, never as thrown errors, so a bad
+// setting shows a message next to its control instead of breaking the page.
+
+import { describeDetail } from "./config.js";
+
+async function request(method, path, body, token) {
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      keepalive: method === "DELETE", // a session freed as the page closes
+    });
+  } catch (e) {
+    return { ok: false, errors: [{ where: "general", message: `the server cannot be reached (${e.message})` }] };
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.ok) return { ok: true, data };
+  const detail = data && data.detail !== undefined ? data.detail : `HTTP ${response.status}`;
+  return { ok: false, status: response.status, errors: describeDetail(detail) };
+}
+
+export function createSession(config) {
+  return request("POST", "/api/sessions", config);
+}
+
+export function deleteSession(session) {
+  return request("DELETE", `/api/sessions/${encodeURIComponent(session.id)}`, undefined, session.token);
+}
+
+export function listPresets() {
+  return request("GET", "/api/presets");
+}
+
+export function listDatasets() {
+  return request("GET", "/api/datasets");
+}
+
+export function streamUrl(session) {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}${session.stream}?token=${encodeURIComponent(session.token)}`;
+}

@@ -1,0 +1,264 @@
+// Wiring: the form and the URL make a configuration, the configuration makes a session, the
+// session's frames go to every panel, and the buttons and keys drive the session.
+
+import * as api from "./api.js";
+import * as boundaryPanel from "./boundary.js";
+import { FIELD, FIELDS, describeSocketError, flatten, fromQuery, parseField, toConfig, toQuery } from "./config.js";
+import * as controlsPanel from "./controls.js";
+import * as gradientsPanel from "./gradients.js";
+import { ChartScheduler } from "./linechart.js";
+import * as lossesPanel from "./losses.js";
+import { SessionDriver } from "./session.js";
+import * as statusPanel from "./status.js";
+import * as weightsPanel from "./weights.js";
+
+const DEFAULT_GRID = 100;
+const DEFAULT_FPS = 30;
+
+// What tests and the benchmark read: counters of what the page has actually drawn.
+const probe = { framesDrawn: 0, drawMs: 0, step: null, status: null, connection: "offline", sessionId: null, messages: [] };
+window.bpv = probe;
+
+function clampNumber(text, fallback, low, high) {
+  const x = Number(text);
+  return Number.isFinite(x) && x >= low && x <= high ? x : fallback;
+}
+
+function main() {
+  const body = document.body;
+  const defaults = flatten(JSON.parse(document.getElementById("defaults").textContent));
+  const link = fromQuery(location.search);
+  const view = {
+    grid: Math.round(clampNumber(link.view.grid, DEFAULT_GRID, 2, Number(body.dataset.maxGrid))),
+    fps: clampNumber(link.view.fps, DEFAULT_FPS, 1, Number(body.dataset.maxFps)),
+  };
+
+  const status = statusPanel.create(document.getElementById("status"));
+  const boundary = boundaryPanel.create(document.getElementById("boundary"), document.getElementById("boundary-legend"));
+  const losses = lossesPanel.create(document.getElementById("loss-chart"), document.getElementById("loss-log"));
+  const gradients = gradientsPanel.create(document.getElementById("gradient-chart"), document.getElementById("gradient-view"));
+  const weights = weightsPanel.create(document.getElementById("weights"));
+  const charts = new ChartScheduler([losses.chart, gradients.chart]);
+  const controls = controlsPanel.create(document.getElementById("controls"), {
+    onChange: onFieldChange,
+    onPreset: () => startSession(runStatus === "running"),
+  });
+
+  let runStatus = "paused";
+  let chartStep = -1; // the last step the line charts have a point for
+  let playWhenReady = false;
+  let urlTimer = null;
+  let running = null; // the running session's configuration, flat, as the server has it
+  let lastRestart = -Infinity; // when onGone last started a session by itself
+
+  const driver = new SessionDriver(
+    { fps: view.fps, grid: view.grid, arrays_every: 1 },
+    { onHello, onFrame, onMessage, onState, onGone },
+  );
+
+  // ---- the stream -----------------------------------------------------------------------
+
+  function onHello(hello) {
+    probe.sessionId = hello.session.id;
+    running = flatten(hello.session.config);
+    runStatus = hello.session.status;
+    chartStep = hello.session.step;
+    for (const panel of [boundary, losses, gradients, weights, status]) panel.begin(hello);
+    if (playWhenReady) {
+      playWhenReady = false;
+      driver.send({ type: "play" });
+    }
+  }
+
+  function onFrame(frame) {
+    const started = performance.now();
+    const f = frame.header;
+    if (f.step < chartStep) clearCharts();
+    status.update(frame);
+    boundary.update(frame);
+    weights.update(frame);
+    if (f.step > chartStep) {
+      losses.update(frame);
+      gradients.update(frame);
+      chartStep = f.step;
+    }
+    charts.request();
+    runStatus = f.status;
+    probe.step = f.step;
+    probe.status = f.status;
+    probe.framesDrawn += 1;
+    probe.drawMs += performance.now() - started;
+  }
+
+  function clearCharts() {
+    losses.clear();
+    gradients.clear();
+    chartStep = -1;
+  }
+
+  function onMessage(message) {
+    probe.messages.push(message);
+    if (probe.messages.length > 50) probe.messages.shift();
+    if (message.type === "ok") {
+      if (message.status) runStatus = message.status;
+      if (message.for === "reset") clearCharts();
+      if (message.for === "set") writeUrlSoon();
+      return;
+    }
+    if (message.type === "points") {
+      boundary.setPoints(message.points, message.box); // another driver edited the data
+      return;
+    }
+    if (message.type === "error") {
+      const { where, message: text } = describeSocketError(message.message);
+      controls.showErrors([{ where, message: text }]);
+    }
+  }
+
+  function onState(state) {
+    probe.connection = state;
+    status.connection(state);
+  }
+
+  function onGone(code, message) {
+    // The session expired or was deleted (a laptop asleep for half an hour): start it again,
+    // but not in a loop if the server keeps refusing.
+    const again = performance.now() - lastRestart > 10_000;
+    const what = again ? "Started a new run with the same settings." : "Reload the page to start again.";
+    controls.showErrors([{ where: "general", message: `${message}. ${what}` }]);
+    onState("offline");
+    if (again) {
+      lastRestart = performance.now();
+      startSession(false);
+    }
+  }
+
+  // ---- sessions and settings ----------------------------------------------------------
+
+  async function startSession(keepPlaying) {
+    const values = controls.values();
+    const { config, errors } = toConfig(values);
+    controls.clearAllErrors();
+    if (Object.keys(errors).length) {
+      refused(Object.entries(errors).map(([where, message]) => ({ where, message })));
+      return;
+    }
+    const result = await driver.start(config);
+    if (result.stale) return;
+    if (!result.ok) {
+      refused(result.errors);
+      return;
+    }
+    playWhenReady = keepPlaying;
+    writeUrlSoon();
+  }
+
+  // A configuration that cannot start: each message next to its control, and when nothing is
+  // running (a bad link), a line at the top saying so.
+  function refused(errors) {
+    controls.showErrors(errors);
+    if (driver.id) return;
+    onState("offline");
+    if (!errors.some((e) => e.where === "general")) {
+      controls.showErrors([{ where: "general", message: "No run yet: fix the setting marked ⚠ on the left." }]);
+    }
+  }
+
+  function onFieldChange(key) {
+    const field = FIELD[key];
+    if (!field.live || !driver.id || runDiffersFromForm()) {
+      startSession(runStatus === "running");
+      return;
+    }
+    const { config, errors } = toConfig(controls.values());
+    controls.clearErrors([key, "general", field.group]);
+    if (errors[key]) {
+      controls.showErrors({ [key]: errors[key] });
+      return;
+    }
+    const value = field.path.reduce((o, name) => o[name], config);
+    driver.send({ type: "set", [field.path[field.path.length - 1]]: value });
+  }
+
+  // True when the form asks for other data or another network than the running session has
+  // (an earlier change was rejected): then any change tries the new session again.
+  function runDiffersFromForm() {
+    if (!running) return true;
+    const values = controls.values();
+    return FIELDS.some((f) => {
+      if (f.live) return false;
+      try {
+        return parseField(f, values[f.key]) !== parseField(f, running[f.key]);
+      } catch {
+        return true;
+      }
+    });
+  }
+
+  function writeUrlSoon() {
+    // Coalesced: Chrome throttles (and complains about) rapid history updates from a slider.
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => {
+      const query = toQuery(controls.values(), link.view);
+      history.replaceState(null, "", `${location.pathname}?${query}`);
+    }, 200);
+  }
+
+  // ---- driving ------------------------------------------------------------------------
+
+  const actions = {
+    togglePlay: () => driver.send({ type: runStatus === "running" ? "pause" : "play" }),
+    step: (n) => driver.send({ type: "step", n }),
+    reset: () => driver.send({ type: "reset" }),
+    lowerRateAndReset() {
+      const rate = Number(controls.field("learning_rate").value) / 10;
+      controls.setValues({ learning_rate: String(Number(rate.toPrecision(3))) });
+      onFieldChange("learning_rate");
+      actions.reset();
+    },
+  };
+
+  document.getElementById("play").addEventListener("click", actions.togglePlay);
+  document.getElementById("step1").addEventListener("click", () => actions.step(1));
+  document.getElementById("step10").addEventListener("click", () => actions.step(10));
+  document.getElementById("reset").addEventListener("click", actions.reset);
+  document.getElementById("banner-reset").addEventListener("click", actions.reset);
+  document.getElementById("banner-fix").addEventListener("click", actions.lowerRateAndReset);
+  document.getElementById("copy-link").addEventListener("click", copyLink);
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    if (event.target.closest("input, select, textarea")) return; // typing, not driving
+    const action = { " ": actions.togglePlay, s: () => actions.step(1), r: actions.reset }[event.key];
+    if (!action) return;
+    event.preventDefault(); // space would also scroll the page or press the focused button
+    action();
+  });
+
+  // Leaving frees the session on the server; coming back (the back button) starts it again.
+  window.addEventListener("pagehide", () => driver.stop());
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) startSession(false);
+  });
+
+  async function copyLink() {
+    const button = document.getElementById("copy-link");
+    try {
+      await navigator.clipboard.writeText(location.href);
+      button.textContent = "Link copied";
+    } catch {
+      button.textContent = "Copy the address bar";
+    }
+    setTimeout(() => (button.textContent = "Copy link to this setup"), 2000);
+  }
+
+  // ---- start --------------------------------------------------------------------------
+
+  controls.setValues({ ...defaults, ...link.values });
+  Promise.all([api.listDatasets(), api.listPresets()]).then(([datasets, presets]) => {
+    controls.setChoices(datasets.ok ? datasets.data : [], presets.ok ? presets.data : []);
+    startSession(false);
+  });
+}
+
+main();

@@ -1,0 +1,86 @@
+// Every colour the page uses, defined once. Class colours are Okabe & Ito's palette, chosen so
+// that the classes stay distinguishable with the common forms of colour blindness; orange and
+// blue come first because most runs have two classes.
+
+export const CLASS_COLORS = [
+  "#E69F00", // orange
+  "#0072B2", // blue
+  "#009E73", // bluish green
+  "#CC79A7", // reddish purple
+  "#56B4E9", // sky blue
+  "#D55E00", // vermillion
+  "#F0E442", // yellow
+  "#555555", // grey (Okabe-Ito's black, lightened so a dark marker edge still shows)
+];
+
+export function classColor(k) {
+  return CLASS_COLORS[k % CLASS_COLORS.length];
+}
+
+// Lines: the two layers differ by colour, weights and biases by dash, so the four gradient lines
+// can be told apart without colour at all.
+export const PARAM_STYLE = {
+  W1: { color: "#0072B2", dash: "solid" },
+  b1: { color: "#0072B2", dash: "dot" },
+  W2: { color: "#D55E00", dash: "solid" },
+  b2: { color: "#D55E00", dash: "dot" },
+};
+
+export const SPLIT_STYLE = {
+  train: { color: "#222222", dash: "solid" },
+  test: { color: "#CC79A7", dash: "dash" },
+};
+
+// Diverging blue-white-red (ColorBrewer RdBu, colour-blind safe), white at exactly 0.
+const DIVERGING_STOPS = [
+  [0.0, [33, 102, 172]],
+  [0.25, [103, 169, 207]],
+  [0.5, [247, 247, 247]],
+  [0.75, [239, 138, 98]],
+  [1.0, [178, 24, 43]],
+];
+
+export const DIVERGING_CSS = `linear-gradient(to right, ${DIVERGING_STOPS.map(
+  ([t, c]) => `rgb(${c.join(",")}) ${t * 100}%`,
+).join(", ")})`;
+
+export function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+// 256 RGB triples for t = 0..255 over the diverging scale: a lookup table, so painting a
+// 2 x 500 weight matrix is a copy per cell, not an interpolation.
+export function divergingTable() {
+  const table = new Uint8Array(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const t = i / 255;
+    let s = 1;
+    while (s < DIVERGING_STOPS.length - 1 && DIVERGING_STOPS[s][0] < t) s++;
+    const [t0, c0] = DIVERGING_STOPS[s - 1];
+    const [t1, c1] = DIVERGING_STOPS[s];
+    const u = (t - t0) / (t1 - t0);
+    for (let ch = 0; ch < 3; ch++) table[i * 3 + ch] = Math.round(c0[ch] + (c1[ch] - c0[ch]) * u);
+  }
+  return table;
+}
+
+// For the decision boundary: per class, 256 RGB triples for the winning probability 0..255,
+// white at chance level (1/C) and the class colour, softened so points on top stay visible,
+// at certainty.
+const MAX_TINT = 0.72;
+
+export function confidenceTables(C) {
+  const tables = [];
+  for (let k = 0; k < C; k++) {
+    const rgb = hexToRgb(classColor(k));
+    const table = new Uint8Array(256 * 3);
+    for (let p = 0; p < 256; p++) {
+      const confidence = Math.min(1, Math.max(0, (p / 255 - 1 / C) / (1 - 1 / C)));
+      const a = MAX_TINT * Math.sqrt(confidence); // sqrt: the boundary band stays narrow and crisp
+      for (let ch = 0; ch < 3; ch++) table[p * 3 + ch] = Math.round(255 + (rgb[ch] - 255) * a);
+    }
+    tables.push(table);
+  }
+  return tables;
+}

@@ -1,0 +1,52 @@
+// The page's one training session: created from a configuration, driven over its stream, and
+// replaced (the old one deleted) when the data or the architecture changes.
+
+import * as api from "./api.js";
+import { Stream } from "./protocol.js";
+
+export class SessionDriver {
+  // handlers: onHello, onFrame, onMessage, onState, onGone (see protocol.js Stream)
+  constructor(streamOptions, handlers) {
+    this.streamOptions = streamOptions;
+    this.handlers = handlers;
+    this.session = null; // { id, token, stream }
+    this.stream = null;
+    this.generation = 0;
+  }
+
+  // Start a new session from `config`; the current one keeps running until the new one exists,
+  // so a rejected configuration loses nothing. Resolves to { ok, errors }.
+  async start(config) {
+    const generation = ++this.generation;
+    const result = await api.createSession(config);
+    if (!result.ok) return result;
+    const created = result.data;
+    if (generation !== this.generation) {
+      // A later start overtook this one (two quick changes): this session is already stale.
+      api.deleteSession(created);
+      return { ok: false, stale: true, errors: [] };
+    }
+    this.stop();
+    this.session = created;
+    this.stream = new Stream(api.streamUrl(created), this.streamOptions, this.handlers);
+    this.stream.connect();
+    return { ok: true, data: created };
+  }
+
+  // Close the stream and delete the session on the server (a class of reloading laptops must
+  // not fill the server's session limit).
+  stop() {
+    if (this.stream) this.stream.close();
+    if (this.session) api.deleteSession(this.session);
+    this.stream = null;
+    this.session = null;
+  }
+
+  send(message) {
+    return this.stream ? this.stream.send(message) : false;
+  }
+
+  get id() {
+    return this.session ? this.session.id : null;
+  }
+}
