@@ -10,6 +10,7 @@ import { ChartScheduler } from "./linechart.js";
 import * as lossesPanel from "./losses.js";
 import { SessionDriver } from "./session.js";
 import * as statusPanel from "./status.js";
+import * as tabsPanel from "./tabs.js";
 import * as weightsPanel from "./weights.js";
 
 const DEFAULT_GRID = 100;
@@ -37,7 +38,21 @@ function main() {
   const boundary = boundaryPanel.create(document.getElementById("boundary"), document.getElementById("boundary-legend"));
   const losses = lossesPanel.create(document.getElementById("loss-chart"), document.getElementById("loss-log"));
   const gradients = gradientsPanel.create(document.getElementById("gradient-chart"), document.getElementById("gradient-view"));
-  const weights = weightsPanel.create(document.getElementById("weights"));
+  // The bottom panel's tabs; each later view adds itself here with inspector.add({...}).
+  const inspector = tabsPanel.create(
+    document.getElementById("inspector-tabs"),
+    document.getElementById("inspector-body"),
+    document.getElementById("inspector-hint"),
+  );
+  inspector.add({
+    id: "weights",
+    title: "Weights and gradients",
+    hint: "columns: hidden units · colour: blue < 0 < red",
+    create: (el) => {
+      el.id = "weights";
+      return weightsPanel.create(el);
+    },
+  });
   const charts = new ChartScheduler([losses.chart, gradients.chart]);
   const controls = controlsPanel.create(document.getElementById("controls"), {
     onChange: onFieldChange,
@@ -63,7 +78,7 @@ function main() {
     running = flatten(hello.session.config);
     runStatus = hello.session.status;
     chartStep = hello.session.step;
-    for (const panel of [boundary, losses, gradients, weights, status]) panel.begin(hello);
+    for (const panel of [boundary, losses, gradients, inspector, status]) panel.begin(hello);
     if (playWhenReady) {
       playWhenReady = false;
       driver.send({ type: "play" });
@@ -76,7 +91,7 @@ function main() {
     if (f.step < chartStep) clearCharts();
     status.update(frame);
     boundary.update(frame);
-    weights.update(frame);
+    inspector.update(frame);
     if (f.step > chartStep) {
       losses.update(frame);
       gradients.update(frame);
