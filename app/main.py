@@ -17,6 +17,13 @@ from app.training.store import RunStore, StoreFull
 from app.training.session import SessionError
 
 
+def _answer_with(status: int):
+    async def handler(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    return handler
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -49,21 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry = Registry(settings.max_sessions, settings.idle_seconds)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
 
-    @app.exception_handler(ValueError)
-    async def value_error(request: Request, exc: ValueError):
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-
-    @app.exception_handler(SessionError)
-    async def session_error(request: Request, exc: SessionError):
-        return JSONResponse({"detail": str(exc)}, status_code=409)
-
-    @app.exception_handler(LimitReached)
-    async def limit_reached(request: Request, exc: LimitReached):
-        return JSONResponse({"detail": str(exc)}, status_code=429)
-
-    @app.exception_handler(StoreFull)
-    async def store_full(request: Request, exc: StoreFull):
-        return JSONResponse({"detail": str(exc)}, status_code=507)
+    # Errors the layers below raise, as the status a client can act on; the message says what to do.
+    statuses = {ValueError: 422, SessionError: 409, LimitReached: 429, StoreFull: 507}
+    for error, status in statuses.items():
+        app.add_exception_handler(error, _answer_with(status))
 
     app.include_router(rest.router)
     app.include_router(runs.router)

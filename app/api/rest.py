@@ -95,6 +95,12 @@ def check_limits(config: RunConfig, settings: Settings) -> None:
         raise HTTPException(422, f"dataset has {n} points; this server allows at most {settings.max_points}")
 
 
+def check_grid(request: Request, G: int) -> None:
+    limit = settings_of(request).max_grid
+    if G > limit:
+        raise HTTPException(422, f"G must be at most {limit} on this server, got {G}")
+
+
 Viewed = Annotated[Session, Depends(session_of)]
 AtStep = Annotated[
     Optional[int],
@@ -239,9 +245,7 @@ def get_history(session: Viewed, max_points: Annotated[int, Query(ge=2, le=20000
 def get_grid(request: Request, session: Viewed, G: Annotated[int, Query(ge=2, le=200)] = 50,
              at_step: AtStep = None):  # fmt: skip
     """Class probabilities on a G x G grid over the data's box, in float64."""
-    limit = settings_of(request).max_grid
-    if G > limit:
-        raise HTTPException(422, f"G must be at most {limit} on this server, got {G}")
+    check_grid(request, G)
     return reports.grid(session, G, at_step)
 
 
@@ -282,9 +286,7 @@ def get_unit(request: Request, session: Viewed, j: Annotated[int, Path(ge=0)],
     """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
     if j >= session.config.hidden:
         raise HTTPException(422, f"unit must be below the number of hidden units, {session.config.hidden}; got {j}")
-    limit = settings_of(request).max_grid
-    if G > limit:
-        raise HTTPException(422, f"G must be at most {limit} on this server, got {G}")
+    check_grid(request, G)
     return reports.unit(session, j, G, at_step)
 
 

@@ -25,43 +25,40 @@ def _shuffled(X: np.ndarray, labels: np.ndarray, rng: np.random.RandomState):
     return X[order], labels[order]
 
 
-def moons(n_samples: int = 200, noise: float = 0.2, seed: int = 0):
-    """Two interleaving half circles, point for point scikit-learn's make_moons(n, noise=noise,
-    random_state=seed): so seed 0, noise 0.2, n 200 is the from-scratch notebook's data."""
-    n_outer = n_samples // 2
-    n_inner = n_samples - n_outer
-    outer = np.linspace(0, np.pi, n_outer)
-    inner = np.linspace(0, np.pi, n_inner)
-    X = np.vstack(
-        [
-            np.append(np.cos(outer), 1 - np.cos(inner)),
-            np.append(np.sin(outer), 1 - np.sin(inner) - 0.5),
-        ]
-    ).T
-    labels = np.hstack([np.zeros(n_outer, np.int64), np.ones(n_inner, np.int64)])
+def _two_classes(outer: np.ndarray, inner: np.ndarray, noise: float, seed: int):
+    """Class 0 at the points `outer` (k, 2), class 1 at `inner` (m, 2), shuffled and then noised
+    from one RandomState(seed), in scikit-learn's order of draws."""
+    X = np.vstack([outer, inner])
+    labels = np.hstack([np.zeros(len(outer), np.int64), np.ones(len(inner), np.int64)])
     rng = np.random.RandomState(seed)
     X, labels = _shuffled(X, labels, rng)
     X = X + rng.normal(scale=noise, size=X.shape) if noise > 0 else X
     return X, labels
+
+
+def moons(n_samples: int = 200, noise: float = 0.2, seed: int = 0):
+    """Two interleaving half circles, point for point scikit-learn's make_moons(n, noise=noise,
+    random_state=seed): so seed 0, noise 0.2, n 200 is the from-scratch notebook's data."""
+    outer = np.linspace(0, np.pi, n_samples // 2)
+    inner = np.linspace(0, np.pi, n_samples - n_samples // 2)
+    return _two_classes(
+        np.c_[np.cos(outer), np.sin(outer)],
+        np.c_[1 - np.cos(inner), 1 - np.sin(inner) - 0.5],
+        noise,
+        seed,
+    )
 
 
 def circles(n_samples: int = 200, noise: float = 0.1, seed: int = 0, factor: float = 0.5):
     """A circle of class 0 around a smaller one (radius `factor`) of class 1, as make_circles."""
-    n_outer = n_samples // 2
-    n_inner = n_samples - n_outer
-    outer = np.linspace(0, 2 * np.pi, n_outer, endpoint=False)
-    inner = np.linspace(0, 2 * np.pi, n_inner, endpoint=False)
-    X = np.vstack(
-        [
-            np.append(np.cos(outer), factor * np.cos(inner)),
-            np.append(np.sin(outer), factor * np.sin(inner)),
-        ]
-    ).T
-    labels = np.hstack([np.zeros(n_outer, np.int64), np.ones(n_inner, np.int64)])
-    rng = np.random.RandomState(seed)
-    X, labels = _shuffled(X, labels, rng)
-    X = X + rng.normal(scale=noise, size=X.shape) if noise > 0 else X
-    return X, labels
+    outer = np.linspace(0, 2 * np.pi, n_samples // 2, endpoint=False)
+    inner = np.linspace(0, 2 * np.pi, n_samples - n_samples // 2, endpoint=False)
+    return _two_classes(
+        np.c_[np.cos(outer), np.sin(outer)],
+        factor * np.c_[np.cos(inner), np.sin(inner)],
+        noise,
+        seed,
+    )
 
 
 def spiral(n_samples: int = 300, noise: float = 0.2, seed: int = 0, classes: int = 3):
