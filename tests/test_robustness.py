@@ -163,3 +163,21 @@ def fuzz_session(server):
         c = new_session(server, {"dataset": {"n_samples": 20}})
         _fuzz.update(server=server, watcher=Watcher(server, c["id"], c["token"]))
     return _fuzz
+
+
+def test_cors_is_off_unless_configured(client):
+    r = client.options("/api/sessions", headers={"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in {k.lower() for k in r.headers}
+    r = client.post("/api/sessions", json={}, headers={"Origin": "http://elsewhere.example"})
+    assert "access-control-allow-origin" not in {k.lower() for k in r.headers}
+
+
+def test_a_long_run_keeps_history_and_snapshots_bounded():
+    from app.training.config import RunConfig
+    from app.training.session import Session
+
+    session = Session(RunConfig(hidden=3, dataset={"n_samples": 20}), history_capacity=64)
+    session.step(3000)
+    assert len(session.history) <= 64 and len(session.snapshots.steps()) <= session.snapshots.capacity
+    steps = session.history.columns["step"]
+    assert steps[0] <= 64 and steps[-1] >= 3000 - session.history.stride  # the whole course, coarser
