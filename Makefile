@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast chromium clean
+.PHONY: install run test test-fast bench chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: install chromium
 
 test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"
+
+# Every benchmark in bench/ (about 7 minutes; see bench/README.md). PyTorch is optional:
+# .venv/bin/pip install torch==2.13.0 adds the step comparison.
+bench: install chromium
+	$(PY) -m bench.run_all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -24,30 +24,35 @@ def _pad(n: int) -> int:
     return (-n) % ALIGN
 
 
+OFFSET_WIDTH = 10  # each array's offset is written right-aligned in 10 characters (JSON allows the spaces)
+
+
 def encode_frame(header: dict, arrays: list[tuple[str, np.ndarray]]) -> bytes:
     """The frame for `header` (JSON-able, finite numbers only) and named float32 or uint8 arrays."""
     specs, blobs = [], []
     for name, array in arrays:
-        dtype = DTYPES["uint8"] if array.dtype == np.uint8 else DTYPES["float32"]
-        blob = np.ascontiguousarray(array, dtype=dtype).tobytes()
-        specs.append({"name": name, "dtype": dtype.name if dtype.kind == "u" else "float32",
-                      "shape": list(array.shape), "length": int(array.size)})  # fmt: skip
-        blobs.append(blob)
-    # The offsets count from the start of the message, so they depend on the header's length,
-    # which depends on the offsets' digits: grow the reserved header space until it fits.
-    prefix = 4
-    while True:
-        offset = prefix
-        for spec, blob in zip(specs, blobs):
-            spec["offset"] = offset
-            offset += len(blob) + _pad(len(blob))
-        body = json.dumps({**header, "arrays": specs}, separators=(",", ":"), allow_nan=False).encode()
-        needed = 4 + len(body) + _pad(4 + len(body))
-        if needed <= prefix:
-            break
-        prefix = needed
-    body += b" " * (prefix - 4 - len(body))
-    parts = [struct.pack("<I", len(body)), body]
+        dtype = "uint8" if array.dtype == np.uint8 else "float32"
+        blobs.append(np.ascontiguousarray(array, dtype=DTYPES[dtype]).tobytes())
+        shape = ",".join(str(n) for n in array.shape)
+        specs.append(f'{{"name":{json.dumps(name)},"dtype":"{dtype}","shape":[{shape}],'
+                     f'"length":{array.size},"offset":')
+    scalars = json.dumps(header, separators=(",", ":"), allow_nan=False)
+
+    def body(offsets: list[int]) -> bytes:
+        listed = ",".join(f"{spec}{offset:>{OFFSET_WIDTH}}}}" for spec, offset in zip(specs, offsets))
+        comma = "," if header else ""
+        return f'{scalars[:-1]}{comma}"arrays":[{listed}]}}'.encode()
+
+    # The offsets count from the start of the message, so they depend on the header's length;
+    # written at a fixed width they do not change that length, so one layout suffices (the
+    # header is serialised once, not until it stops growing: that took 3 json.dumps a frame).
+    length = len(body([0] * len(blobs)))
+    prefix = 4 + length + _pad(4 + length)
+    offsets, offset = [], prefix
+    for blob in blobs:
+        offsets.append(offset)
+        offset += len(blob) + _pad(len(blob))
+    parts = [struct.pack("<I", prefix - 4), body(offsets).ljust(prefix - 4)]
     for blob in blobs:
         parts += [blob, b"\0" * _pad(len(blob))]
     return b"".join(parts)

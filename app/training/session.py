@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.datasets import Dataset, bounding_box, make_dataset
+from app.core.fast_step import FastStep
 from app.core.grid import decision_grid
-from app.core.network import PARAM_NAMES, Params, backward, forward, init_params, loss
+from app.core.network import PARAM_NAMES, Params, forward, init_params, loss
 from app.core.optimizers import make_optimizer, norm
 from app.core.targets import one_hot
 from app.core.training import MiniBatches
@@ -85,8 +86,6 @@ class Session:
         self.closed = False
         self._frame_cache: dict[tuple, tuple[int, bytes]] = {}
         self._on_change: list = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._start_run()
 
     # ---- the run's state ------------------------------------------------------------------
@@ -95,6 +94,7 @@ class Session:
         """Initial weights (same seed, same weights), fresh optimizer state, empty history."""
         c = self.config
         self.params = init_params(c.hidden, self.C, seed=c.seed, scale=c.init_scale, dtype=LIVE_DTYPE)
+        self.fast_step = FastStep(c.hidden, self.C, self.activation, dtype=LIVE_DTYPE)
         self.optimizer = self._make_optimizer(c)
         self.batches = MiniBatches(len(self.X_train), c.batch_size, c.seed)
         self.step_count = 0
@@ -230,12 +230,10 @@ class Session:
         rows = self.batches.next()
         X, Y = self.X_train[rows], self.Y_train[rows]
         lam = self.config.lam
-        fwd = forward(self.params, X, self.activation)
-        value = loss(self.params, fwd, Y, lam)
+        value, grads = self.fast_step.loss_and_grads(self.params, X, Y, lam)  # network.py's, fast
         if not np.isfinite(value):
             self._diverge(f"the loss became {value}")
             return False
-        grads = backward(self.params, fwd, Y, lam).grads()
         before = {name: p.copy() for name, p in self.params.items()}
         ratios = self.optimizer.step(self.params, grads)
         if not all(np.all(np.isfinite(p)) for p in self.params.values()):
@@ -248,7 +246,7 @@ class Session:
             "step": self.step_count,
             "epoch": self.batches.epoch,
             "loss": value,
-            "accuracy": float(np.mean(np.argmax(fwd.z2, axis=1) == np.argmax(Y, axis=1))),
+            "accuracy": float(np.mean(np.argmax(self.fast_step.z2, axis=1) == np.argmax(Y, axis=1))),
             **{f"grad_norm_{name}": norm(g) for name, g in grads.items()},
             **{f"ratio_{name}": r for name, r in ratios.items()},
         }
@@ -288,36 +286,32 @@ class Session:
                 return
             self.status = "running"
             self._changed()
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name=f"train-{self.id[:8]}", daemon=True)
-            self._thread.start()
+            TRAINER.start(self)
 
     def pause(self) -> None:
         with self.lock:
             if self.status == "running":
                 self.status = "paused"
                 self._changed()
-            self._stop.set()
+            TRAINER.stop(self)
 
-    def _run(self) -> None:
-        """The play loop: steps_per_second on average, at most BURST_SECONDS under the lock at once."""
-        next_due = time.perf_counter()
-        while not self._stop.is_set():
-            with self.lock:
-                if self.status != "running":
-                    return
-                rate = self.config.steps_per_second
-                deadline = time.perf_counter() + BURST_SECONDS
-                while next_due <= time.perf_counter():
-                    if not self._step_once():
-                        return
-                    next_due += 1 / rate
-                    if time.perf_counter() > deadline:
-                        break
-            lag = time.perf_counter() - next_due
-            if lag > 0.25:  # slower than asked (a big network): do not try to catch up later
-                next_due = time.perf_counter()
-            self._stop.wait(max(next_due - time.perf_counter(), 0.0005))
+    def play_burst(self, due: float) -> float | None:
+        """The steps that are due (at steps_per_second since `due`), at most BURST_SECONDS of
+        them under the lock; when the next step is due, or None if the run stopped playing."""
+        with self.lock:
+            if self.status != "running" or self.closed:
+                return None
+            rate = self.config.steps_per_second
+            deadline = time.perf_counter() + BURST_SECONDS
+            while due <= time.perf_counter():
+                if not self._step_once():
+                    return None
+                due += 1 / rate
+                if time.perf_counter() > deadline:
+                    break
+        if time.perf_counter() - due > 0.25:  # slower than asked (a big network): do not catch up later
+            due = time.perf_counter()
+        return due
 
     def reset(self) -> None:
         self.pause()
@@ -350,9 +344,6 @@ class Session:
         with self.lock:
             self.closed = True
             self._changed()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2)
 
     # ---- what viewers see -----------------------------------------------------------------
 
@@ -370,6 +361,11 @@ class Session:
                 "viewers": self.viewers,
                 "config": self.config.model_dump(mode="json"),
             }
+
+    def cached_frame(self, G: int, with_arrays: bool, with_input_gradients: bool = False):
+        """frame()'s (version, bytes) if already built for the run as it is now, else None: cheap
+        enough for the event loop, so viewers of one run share a frame without a thread each."""
+        return self._frame_cache.get((self.version, G, with_arrays, with_input_gradients))
 
     def frame(self, G: int, with_arrays: bool, with_input_gradients: bool = False) -> tuple[int, bytes]:
         """(version, binary frame (frames.py)) of the run as it is now, at grid resolution G, with
@@ -437,3 +433,50 @@ class Session:
             "box": list(d.box),
             "history": history,
         }
+
+
+class Trainer:
+    """One thread that plays every running session of this process, each at its steps_per_second.
+
+    One thread, not one per session: under the GIL, thirty training threads and the event loop
+    took turns so badly that a classroom (30 sessions, 130 viewers) got 1 frame/s per viewer and
+    REST answers in 3 s. One thread does the same steps and leaves the event loop its turns."""
+
+    def __init__(self):
+        self._due: dict[Session, float] = {}  # each playing session: when its next step is due
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def start(self, session: Session) -> None:
+        with self._changed:
+            self._due[session] = time.perf_counter()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="trainer", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def stop(self, session: Session) -> None:
+        with self._changed:
+            self._due.pop(session, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                if not self._due:
+                    self._changed.wait()
+                    continue
+                session, due = min(self._due.items(), key=lambda item: item[1])
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    self._changed.wait(wait)
+                    continue
+            next_due = session.play_burst(due)
+            with self._changed:
+                if session in self._due:  # not paused meanwhile
+                    if next_due is None:
+                        del self._due[session]
+                    else:
+                        self._due[session] = next_due
+
+
+TRAINER = Trainer()

@@ -1,0 +1,134 @@
+"""The server under test, on loopback only: in this process (to see inside a session), or as its
+own process exactly as `python -m app` runs it (to measure that process's CPU and memory)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+HOST = "127.0.0.1"  # never anything but loopback
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _with_data_dir(values: dict, data_dir: str) -> dict:
+    """Saved runs go to a throwaway folder, where the server has that setting."""
+    from app.api.settings import Settings
+
+    if "data_dir" in {f.name for f in dataclasses.fields(Settings)}:
+        return {**values, "data_dir": data_dir}
+    return values
+
+
+class InProcessServer:
+    """uvicorn serving create_app() in a thread of this process, configured as app/__main__.py
+    configures it (no per-message deflate). `app.state.registry` gives the sessions themselves."""
+
+    def __init__(self, **settings):
+        import uvicorn
+
+        from app.api.settings import Settings
+        from app.main import create_app
+
+        self._data = tempfile.TemporaryDirectory(prefix="bench-data-")
+        values = _with_data_dir({"port": free_port(), "log_level": "warning", **settings}, self._data.name)
+        self.settings = Settings(**values)
+        self.app = create_app(self.settings)
+        config = uvicorn.Config(
+            self.app, host=HOST, port=self.settings.port, log_level="warning",
+            ws_per_message_deflate=False, ws_max_size=self.settings.max_message_bytes,
+        )  # fmt: skip
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="bench-uvicorn", daemon=True)
+        self.url = f"http://{HOST}:{self.settings.port}"
+        self.ws_url = f"ws://{HOST}:{self.settings.port}"
+
+    def session(self, session_id: str):
+        return self.app.state.registry.get(session_id)
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self._data.cleanup()
+
+
+class ServerProcess:
+    """`python -m app` in a process of its own, one BLAS thread, on a free loopback port."""
+
+    def __init__(self, **settings):
+        self.port = free_port()
+        self._data = tempfile.TemporaryDirectory(prefix="bench-data-")
+        values = {"host": HOST, "port": self.port, "log_level": "warning", **settings}
+        values = _with_data_dir(values, self._data.name)
+        self.args = [sys.executable, "-m", "app"]
+        for name, value in values.items():
+            self.args += [f"--{name.replace('_', '-')}", str(value)]
+        self.url = f"http://{HOST}:{self.port}"
+        self.ws_url = f"ws://{HOST}:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen(self.args, cwd=root, env=env, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with code {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/api/presets", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError("the server did not answer within 30 s")
+            time.sleep(0.1)
+
+    def __exit__(self, *exc):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self._data.cleanup()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def process_usage(pid: int) -> tuple[float, int]:
+    """(CPU seconds used so far, resident memory in bytes) of process `pid`, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    rss = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) * 1024
+    return cpu, rss

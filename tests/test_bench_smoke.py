@@ -1,0 +1,77 @@
+"""The benchmarks in bench/ run and report sane, finite figures. Never a timing assertion: how
+fast is what the benchmarks themselves are for (bench/README.md)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_benchmark(name: str, tmp_path: Path, *args: str, timeout: float = 120) -> dict:
+    """`python -m bench.NAME --quick --out FILE ...`, as the README says to run it; its results."""
+    out = tmp_path / f"{name}.json"
+    done = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", "--quick", "--out", str(out), *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "wrote" in done.stdout  # and it printed its table first
+    results = json.loads(out.read_text())
+    assert results["benchmark"] == name and results["machine"]["openblas_threads"] == "1"
+    return results
+
+
+def positive(x) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x) and x > 0
+
+
+def test_step_benchmark_times_ours_numpy_and_the_session(tmp_path):
+    results = run_benchmark("step", tmp_path)
+    rows = results["rows"]
+    assert {(r["N"], r["H"], r["C"]) for r in rows} >= {(200, 8, 2), (200, 100, 3), (2000, 8, 3)}
+    for r in rows:
+        assert positive(r["ours_us"]) and positive(r["numpy_us"]) and positive(r["session_us"])
+        assert r["ours_vs_numpy"] < 1e-4  # the contenders computed the same loss and gradients
+        if results["torch"] is not None:
+            assert positive(r["torch_us"]) and positive(r["ratio"])
+            assert r["torch_vs_numpy"] < 1e-3  # float32 too, summed in its own order
+        else:
+            assert r["ratio"] is None
+
+
+def test_grid_benchmark_times_every_configuration(tmp_path):
+    rows = run_benchmark("grid", tmp_path)["rows"]
+    assert {(r["G"], r["H"]) for r in rows} == {(G, H) for G in (50, 100, 150) for H in (100, 500)}
+    for r in rows:
+        assert positive(r["blocks32_ms"]) and positive(r["plain32_ms"]) and positive(r["plain64_ms"])
+        assert r["max_abs_diff_vs_float64"] < 1e-5  # float32 blocks give the float64 picture
+
+
+@pytest.mark.slow
+def test_stream_benchmark_receives_frames_of_bounded_age(tmp_path):
+    results = run_benchmark("stream", tmp_path)
+    for case in results["cases"].values():
+        assert case["frames"] >= 2 and positive(case["frames_per_s"]) and positive(case["steps_per_s"])
+        assert 0 <= case["age_median_ms"] <= case["age_max_ms"] < 10_000
+        assert case["frame_bytes"] > 30_000  # a G=100 grid of 3 classes is 30,000 bytes alone
+    for frame in results["frames"]:
+        assert positive(frame["encode_ms"]) and positive(frame["build_ms"]) and frame["frame_bytes"] > 30_000
+    assert set(results["verdicts"]) == set(results["targets"])
+
+
+@pytest.mark.slow
+def test_classroom_benchmark_serves_every_viewer(tmp_path):
+    options = ("--sessions", "2", "--viewers", "3", "--seconds", "3")
+    result = run_benchmark("classroom", tmp_path, *options)["result"]
+    assert result["viewers"] == 5
+    assert positive(result["viewer_fps_min"])  # every viewer got frames
+    assert result["rest_requests"] > 0 and positive(result["rest_p99_ms"])
+    assert positive(result["server_cpu_percent"]) and positive(result["server_rss_mb_end"])
+    assert positive(result["steps_per_s_total"])
