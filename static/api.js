@@ -44,3 +44,11 @@ export function streamUrl(session) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${location.host}${session.stream}?token=${encodeURIComponent(session.token)}`;
 }
+
+// ---- classroom and exploration (issue 6) ------------------------------------------------
+
+// A session's stream without the token: the server makes this socket a read-only viewer.
+export function watchUrl(sessionId) {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/ws/sessions/${encodeURIComponent(sessionId)}`;
+}

@@ -12,6 +12,20 @@ import { SessionDriver } from "./session.js";
 import * as statusPanel from "./status.js";
 import * as tabsPanel from "./tabs.js";
 import * as weightsPanel from "./weights.js";
+// Issue 5, seeing the derivation: the inspection tabs and the input-gradient layer.
+import * as arrowsLayer from "./arrows.js";
+import * as comparePanel from "./compare.js";
+import * as derivationPanel from "./derivation.js";
+import * as gradcheckPanel from "./gradcheck.js";
+import * as unitPanel from "./unit.js";
+// Issue 6, classroom and exploration: share links, presentation, timeline, hidden space, loss
+// slice, presets that teach, your own points.
+import * as classroomPanel from "./classroom.js";
+import * as drawTool from "./draw.js";
+import * as hiddenPanel from "./hidden.js";
+import * as lossSlicePanel from "./lossslice.js";
+import * as presetsPanel from "./presets.js";
+import * as timelinePanel from "./timeline.js";
 
 const DEFAULT_GRID = 100;
 const DEFAULT_FPS = 30;
@@ -33,6 +47,7 @@ function main() {
     grid: Math.round(clampNumber(link.view.grid, DEFAULT_GRID, 2, Number(body.dataset.maxGrid))),
     fps: clampNumber(link.view.fps, DEFAULT_FPS, 1, Number(body.dataset.maxFps)),
   };
+  classroomPanel.presentFromLink(link.view); // before the charts read their type size
 
   const status = statusPanel.create(document.getElementById("status"));
   const boundary = boundaryPanel.create(document.getElementById("boundary"), document.getElementById("boundary-legend"));
@@ -71,6 +86,116 @@ function main() {
     { onHello, onFrame, onMessage, onState, onGone },
   );
 
+  // ---- seeing the derivation: inspection tabs, input-gradient arrows, picking a point -------
+
+  const inspectorSection = document.getElementById("inspector");
+  // The inspection views need more room than the weights: the bottom panel grows while one is open.
+  function roomy(panel) {
+    const { shown, hidden } = panel;
+    panel.shown = () => {
+      inspectorSection.classList.add("panel-roomy");
+      shown?.call(panel);
+    };
+    panel.hidden = () => {
+      inspectorSection.classList.remove("panel-roomy");
+      hidden?.call(panel);
+    };
+    return panel;
+  }
+  const marks = arrowsLayer.create(
+    {
+      arrowsToggle: document.getElementById("boundary-arrows"),
+      residualToggle: document.getElementById("boundary-residual"),
+      legend: document.getElementById("boundary-marks-legend"),
+    },
+    {
+      // Kept in the stream's options too, so a reconnect or a new session still sends dX.
+      onInputGradients(on) {
+        driver.streamOptions.input_gradients = on;
+        driver.send({ type: "options", input_gradients: on });
+      },
+    },
+  );
+  boundary.addLayer(marks);
+  const derivation = inspector.add({
+    id: "derivation",
+    title: "Derivation",
+    hint: "click a training point on the decision boundary, or choose its number",
+    create: (el) => roomy(derivationPanel.create(el, { onSample: (index) => marks.select(index) })),
+  });
+  const unit = inspector.add({
+    id: "unit",
+    title: "Hidden unit",
+    hint: "where one hidden unit fires, and the error backprop hands it",
+    create: (el) => roomy(unitPanel.create(el)),
+  });
+  inspector.add({
+    id: "gradcheck",
+    title: "Gradient check",
+    hint: "backprop against finite differences, per parameter",
+    create: (el) => gradcheckPanel.create(el), // a short table: the boundary keeps its room
+  });
+  const compare = inspector.add({
+    id: "compare",
+    title: "Check your gradient",
+    hint: "the gradient your own code computes, against ours",
+    create: (el) => roomy(comparePanel.create(el)),
+  });
+  boundary.onPick(({ n }) => {
+    derivation.select(n);
+    inspector.select("derivation");
+  });
+  // Panels that number the training points, told when a driver adds or removes points.
+  const followPoints = [derivation, unit, compare];
+  // ---- end of seeing the derivation
+
+  // ---- classroom and exploration (issue 6) ---------------------------------------------------
+
+  const timeline = timelinePanel.create(document.getElementById("timeline"), {
+    badgeHost: document.getElementById("boundary"),
+    boundary,
+    inspector,
+    probe,
+    lossChart: document.getElementById("loss-chart"),
+  });
+  const draw = drawTool.create({
+    host: document.getElementById("boundary"),
+    heat: document.getElementById("boundary-heat"),
+    tools: document.getElementById("draw-tools"),
+    send: (message) => driver.send(message),
+  });
+  const hiddenSpace = inspector.add({
+    id: "hidden",
+    title: "Hidden space",
+    hint: "where the hidden layer puts the points, and how it bends the plane",
+    create: (el) => roomy(hiddenPanel.create(el)),
+  });
+  inspector.add({
+    id: "slice",
+    title: "Loss along −g",
+    hint: "L(W − t·g): why a step helps, or overshoots",
+    create: (el) => roomy(lossSlicePanel.create(el)),
+  });
+  const lessons = inspector.add({
+    id: "lessons",
+    title: "Presets",
+    hint: "one click starts a run that teaches one idea",
+    create: (el) => roomy(presetsPanel.create(el, {
+      select: document.getElementById("preset"),
+      about: document.getElementById("preset-about"),
+    })),
+  });  // prettier-ignore
+  const classroom = classroomPanel.create({
+    slot: document.getElementById("classroom"),
+    tools: document.getElementById("classroom-tools"),
+    view: link.view,
+    probe,
+    setValues: (values) => controls.setValues(values),
+    form: document.getElementById("controls"),
+    others: [draw, lessons],
+  });
+  // ---- end of classroom and exploration
+
   // ---- the stream -----------------------------------------------------------------------
 
   function onHello(hello) {
@@ -79,6 +204,7 @@ function main() {
     runStatus = hello.session.status;
     chartStep = hello.session.step;
     for (const panel of [boundary, losses, gradients, inspector, status]) panel.begin(hello);
+    for (const panel of [timeline, draw, classroom]) panel.begin(hello); // issue 6
     if (playWhenReady) {
       playWhenReady = false;
       driver.send({ type: "play" });
@@ -90,8 +216,11 @@ function main() {
     const f = frame.header;
     if (f.step < chartStep) clearCharts();
     status.update(frame);
-    boundary.update(frame);
-    inspector.update(frame);
+    // Scrubbed back to an earlier step, the boundary and the tabs show that step (timeline.js).
+    if (!timeline.past) boundary.update(frame);
+    if (!timeline.past) inspector.update(frame);
+    timeline.update(frame);
+    classroom.update(frame);
     if (f.step > chartStep) {
       losses.update(frame);
       gradients.update(frame);
@@ -122,6 +251,9 @@ function main() {
     }
     if (message.type === "points") {
       boundary.setPoints(message.points, message.box); // another driver edited the data
+      for (const panel of followPoints) panel.setPoints(message.points);
+      draw.setPoints(message.points, message.box); // issue 6
+      hiddenSpace.setPoints(message.points, message.box);
       return;
     }
     if (message.type === "error") {
@@ -136,6 +268,12 @@ function main() {
   }
 
   function onGone(code, message) {
+    if (classroom.watching) {
+      // A watcher cannot start the driver's run again: say what happened and stop.
+      controls.showErrors([{ where: "general", message: classroom.goneMessage(message) }]);
+      onState("offline");
+      return;
+    }
     // The session expired or was deleted (a laptop asleep for half an hour): start it again,
     // but not in a loop if the server keeps refusing.
     const again = performance.now() - lastRestart > 10_000;
@@ -151,6 +289,10 @@ function main() {
   // ---- sessions and settings ----------------------------------------------------------
 
   async function startSession(keepPlaying) {
+    if (classroom.watching) {
+      driver.watch(classroom.watching); // a share link: someone else's run, read-only
+      return;
+    }
     const values = controls.values();
     const { config, errors } = toConfig(values);
     controls.clearAllErrors();
@@ -272,6 +414,7 @@ function main() {
   controls.setValues({ ...defaults, ...link.values });
   Promise.all([api.listDatasets(), api.listPresets()]).then(([datasets, presets]) => {
     controls.setChoices(datasets.ok ? datasets.data : [], presets.ok ? presets.data : []);
+    lessons.setPresets(presets.ok ? presets.data : []); // issue 6
     startSession(false);
   });
 }

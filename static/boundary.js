@@ -122,7 +122,7 @@ export function create(el, legendEl) {
   function drawPoints(ctx) {
     const { x, y, label, train, test } = hello.points;
     // Markers shrink as the data grows, so thousands of points do not become one blob.
-    const r = Math.max(2.2, Math.min(rect.side / 75, 8) * Math.min(1, Math.sqrt(400 / Math.max(1, x.length))));
+    const r = markerRadius();
     ctx.save();
     ctx.beginPath();
     ctx.rect(rect.left, rect.top, rect.side, rect.side);
@@ -193,10 +193,65 @@ export function create(el, legendEl) {
     }
   }
 
+  // ---- layers over the points (arrows.js: input gradients, the derivation's point) and
+  // picking a training point with the mouse. A layer has a canvas, attach(geometryOf), draw(),
+  // and optionally begin(hello) and update(frame).
+  const layers = [];
+  const pickHandlers = [];
+
+  function markerRadius() {
+    const n = hello ? hello.points.x.length : 1;
+    return Math.max(2.2, Math.min(rect.side / 75, 8) * Math.min(1, Math.sqrt(400 / Math.max(1, n))));
+  }
+
+  function geometry() {
+    if (!hello || !rect) return null;
+    const { width, height } = overlay;
+    return { hello, rect, width, height, toPixel, radius: markerRadius(), drawMarker };
+  }
+
+  // The training point under (px, py), CSS pixels within el: { n (among hello.points.train),
+  // index (among all points) }, or null when none is within reach.
+  function trainingPointAt(px, py) {
+    if (!hello || !rect) return null;
+    const { x, y, train } = hello.points;
+    const reach = Math.max(8, 1.6 * markerRadius());
+    let best = null;
+    let bestDistance = reach * reach;
+    train.forEach((i, n) => {
+      const [qx, qy] = toPixel(x[i], y[i]);
+      const d = (qx - px) ** 2 + (qy - py) ** 2;
+      if (d <= bestDistance) {
+        bestDistance = d;
+        best = { n, index: i };
+      }
+    });
+    return best;
+  }
+
+  function drawLayers() {
+    for (const layer of layers) layer.draw();
+  }
+
+  function pointerAt(event) {
+    const box = el.getBoundingClientRect();
+    return trainingPointAt(event.clientX - box.left, event.clientY - box.top);
+  }
+
+  el.addEventListener("click", (event) => {
+    const picked = pointerAt(event);
+    if (picked) for (const handler of pickHandlers) handler(picked);
+  });
+  el.addEventListener("mousemove", (event) => {
+    if (pickHandlers.length) el.style.cursor = pointerAt(event) ? "pointer" : "";
+  });
+  // ---- end of layers and picking
+
   function redraw(width = el.clientWidth, height = el.clientHeight) {
     layout(width, height);
     drawOverlay();
     drawHeat();
+    drawLayers();
   }
 
   new ResizeObserver(([entry]) => redraw(entry.contentRect.width, entry.contentRect.height)).observe(el);
@@ -207,6 +262,7 @@ export function create(el, legendEl) {
       tables = confidenceTables(message.classes);
       lastG = 0;
       drawLegend();
+      for (const layer of layers) layer.begin?.(message);
       redraw();
     },
     setPoints(points, box) {
@@ -215,6 +271,7 @@ export function create(el, legendEl) {
       redraw();
     },
     update(frame) {
+      for (const layer of layers) layer.update?.(frame);
       const spec = frame.arrays.grid;
       if (!spec || !hello) return;
       const [G, , C] = spec.shape;
@@ -222,6 +279,18 @@ export function create(el, legendEl) {
       lastG = G;
       if (!rect) redraw();
       else drawHeat();
+    },
+    // A layer drawn over the points, on its own canvas (see arrows.js).
+    addLayer(layer) {
+      el.append(layer.canvas);
+      layer.attach(geometry);
+      layers.push(layer);
+      layer.draw();
+    },
+    // handler({ n, index }) when a training point is clicked: n among hello.points.train,
+    // index among all points.
+    onPick(handler) {
+      pickHandlers.push(handler);
     },
   };
 }

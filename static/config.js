@@ -26,7 +26,7 @@ export const FIELDS = [
 export const FIELD = Object.fromEntries(FIELDS.map((f) => [f.key, f]));
 
 // Options of the view, not of the run: they go in the URL too, but only when given.
-export const VIEW_KEYS = ["grid", "fps"];
+export const VIEW_KEYS = ["grid", "fps", "present"]; // present=1: presentation mode (classroom.js)
 
 function getPath(obj, path) {
   return path.reduce((o, name) => (o == null ? undefined : o[name]), obj);

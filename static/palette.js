@@ -84,3 +84,21 @@ export function confidenceTables(C) {
   }
   return tables;
 }
+
+// ---- the input-gradient layer over the boundary (arrows.js) ---------------------------------
+
+// The arrows of −dL/dx: near-black, drawn over a white halo, so they read on every class tint.
+export const ARROW_COLOR = "#111111";
+
+// A point's pull on the gradient, |ŷ − y| from 0 to 1 (and beyond: misclassified), as grey from
+// white (pulls nothing) to near-black; greys, so the fill never looks like a class (the class
+// stays in the outline).
+const RESIDUAL_LIGHT = 255;
+const RESIDUAL_DARK = 25;
+
+export function residualColor(t) {
+  const v = Math.round(RESIDUAL_LIGHT + (RESIDUAL_DARK - RESIDUAL_LIGHT) * Math.min(1, Math.max(0, t)));
+  return `rgb(${v},${v},${v})`;
+}
+
+export const RESIDUAL_CSS = `linear-gradient(to right, ${residualColor(0)}, ${residualColor(1)})`;

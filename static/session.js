@@ -33,6 +33,15 @@ export class SessionDriver {
     return { ok: true, data: created };
   }
 
+  // Watch someone else's session (a share link): no token, so the server refuses our controls,
+  // and no this.session, so stop() only closes the socket and never deletes their run.
+  watch(sessionId) {
+    this.generation += 1;
+    this.stop();
+    this.stream = new Stream(api.watchUrl(sessionId), this.streamOptions, this.handlers);
+    this.stream.connect();
+  }
+
   // Close the stream and delete the session on the server (a class of reloading laptops must
   // not fill the server's session limit).
   stop() {

@@ -163,3 +163,13 @@ def test_input_gradients_are_dL_dx_per_training_point(client):
     dX = np.array(out["dX"])
     assert dX.shape == (160, 2) and np.all(np.isfinite(dX))
     assert sum(out["share"]) == pytest.approx(1.0)
+
+
+def test_compare_at_an_earlier_step_uses_that_steps_parameters(client):
+    c, params, X, Y = rest_problem(client)  # parameters at step 3
+    given = student_backward(params, X, Y, 0.01)
+    client.post(f"/api/sessions/{c['id']}/step", json={"n": 20}, headers=auth(c["token"]))
+    body = {"gradients": {k: v.tolist() for k, v in given.items()}}
+    assert not client.post(f"/api/sessions/{c['id']}/compare", json=body).json()["all_agree"]
+    then = client.post(f"/api/sessions/{c['id']}/compare", params={"at_step": 3}, json=body).json()
+    assert then["all_agree"] and then["step"] == 3

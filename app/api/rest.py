@@ -260,10 +260,11 @@ def export_session(session: Viewed):
 
 @router.post("/sessions/{session_id}/compare", response_model=ComparisonOut, tags=["inspect"],
              responses={404: ERRORS[404]})  # fmt: skip
-def compare_gradients(session: Viewed, upload: GradientUpload):
+def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep = None):
     """Check your own gradient: send the dW1, db1, dW2, db2 your code computes for this session's
     current parameters and training set (GET .../parameters, hello.points) and see where they differ
-    from ours, and which usual mistake explains the difference. No token needed: it changes nothing."""
+    from ours, and which usual mistake explains the difference. No token needed: it changes nothing.
+    With at_step, compare against the parameters of that earlier step (the step you downloaded)."""
     if (upload.gradients is None) == (upload.csv is None):
         raise HTTPException(422, "send either gradients (JSON arrays) or csv (text), not both and not neither")
     if upload.csv is not None:
@@ -276,7 +277,7 @@ def compare_gradients(session: Viewed, upload: GradientUpload):
                 given[key] = np.asarray(values, dtype=np.float64)
             except (ValueError, TypeError):
                 raise HTTPException(422, f"gradients {name} must be an array of numbers (a list, or a list of equal-length lists)") from None
-    return reports.compare(session, given)
+    return reports.compare(session, given, at_step)
 
 
 @router.get("/sessions/{session_id}/units/{j}", response_model=UnitOut, tags=["inspect"],
