@@ -28,8 +28,10 @@ export function createSession(config) {
   return request("POST", "/api/sessions", config);
 }
 
-export function deleteSession(session) {
-  return request("DELETE", `/api/sessions/${encodeURIComponent(session.id)}`, undefined, session.token);
+// replacedBy: the id of the run that takes this one's place, so its watchers can follow.
+export function deleteSession(session, replacedBy) {
+  const query = replacedBy ? `?replaced_by=${encodeURIComponent(replacedBy)}` : "";
+  return request("DELETE", `/api/sessions/${encodeURIComponent(session.id)}${query}`, undefined, session.token);
 }
 
 export function listPresets() {

@@ -267,7 +267,13 @@ function main() {
     status.connection(state);
   }
 
-  function onGone(code, message) {
+  function onGone(code, message, replacedBy) {
+    if (classroom.watching && replacedBy) {
+      // The teacher started a new run (a preset, new data): the class follows to it.
+      classroom.follow(replacedBy);
+      driver.watch(replacedBy);
+      return;
+    }
     if (classroom.watching) {
       // A watcher cannot start the driver's run again: say what happened and stop.
       controls.showErrors([{ where: "general", message: classroom.goneMessage(message) }]);

@@ -56,7 +56,7 @@ function el(tag, props = {}, text) {
 // view options (kept in the URL); probe: window.bpv; setValues: the form's; form: the settings
 // form; others: panels to enable only for the driver ({ setEnabled(bool) }).
 export function create({ slot, tools, view, probe, setValues, form, others = [] }) {
-  const watching = watchedSession(location.search);
+  let watching = watchedSession(location.search); // changes when the driver moves to a new run
   slot.classList.add("classroom");
 
   const viewers = el("span", { className: "viewers", id: "viewers", hidden: true });
@@ -180,7 +180,16 @@ export function create({ slot, tools, view, probe, setValues, form, others = [] 
 
   return {
     // The session id to watch (from ?watch=), or null when this page drives its own run.
-    watching,
+    get watching() {
+      return watching;
+    },
+    // The driver replaced the run with a new one: watch that, and let a reload find it too.
+    follow(sessionId) {
+      watching = sessionId;
+      const url = new URL(location.href);
+      url.searchParams.set("watch", sessionId);
+      history.replaceState(null, "", url);
+    },
     begin(hello) {
       sessionId = hello.session.id;
       probe.role = hello.role;

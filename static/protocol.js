@@ -30,7 +30,8 @@ const RETRY_MS = [250, 500, 1000, 2000, 4000];
 
 // One session's socket. Callbacks: onHello(hello), onFrame(frame) which must draw synchronously,
 // onMessage(json) for ok/error, onState(state) with "connecting" | "live" | "reconnecting",
-// onGone(code, message) when the session no longer exists.
+// onGone(code, message, replacedBy) when the session no longer exists (replacedBy: the id of
+// the run its driver started in its place, if any).
 export class Stream {
   constructor(url, options, callbacks) {
     this.url = url;
@@ -64,6 +65,7 @@ export class Stream {
         this.callbacks.onHello(message);
       } else {
         if (message.type === "error") this.lastError = message.message;
+        if (message.replaced_by) this.replacedBy = message.replaced_by; // the driver's new run
         this.callbacks.onMessage(message);
       }
       return;
@@ -81,7 +83,7 @@ export class Stream {
     if (ws !== this.ws || this.closed) return;
     if (code in GONE) {
       this.closed = true;
-      this.callbacks.onGone(code, this.lastError || GONE[code]);
+      this.callbacks.onGone(code, this.lastError || GONE[code], this.replacedBy);
       return;
     }
     const delay = RETRY_MS[Math.min(this.attempt, RETRY_MS.length - 1)];

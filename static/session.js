@@ -26,7 +26,7 @@ export class SessionDriver {
       api.deleteSession(created);
       return { ok: false, stale: true, errors: [] };
     }
-    this.stop();
+    this.stop(created.id); // watchers of the old run are told to follow the new one
     this.session = created;
     this.stream = new Stream(api.streamUrl(created), this.streamOptions, this.handlers);
     this.stream.connect();
@@ -44,9 +44,9 @@ export class SessionDriver {
 
   // Close the stream and delete the session on the server (a class of reloading laptops must
   // not fill the server's session limit).
-  stop() {
+  stop(replacedBy) {
     if (this.stream) this.stream.close();
-    if (this.session) api.deleteSession(this.session);
+    if (this.session) api.deleteSession(this.session, replacedBy);
     this.stream = null;
     this.session = null;
   }

@@ -309,3 +309,15 @@ def test_added_points_reach_every_viewer_before_the_next_frame(live_server):
     assert "driver" in viewer.next_text()["message"]
     driver.close()
     viewer.close()
+
+
+def test_watchers_are_told_which_run_replaced_the_one_they_watched(live_server):
+    old, new = new_session(live_server), new_session(live_server)
+    w = Watcher(live_server, old["id"])
+    w.frame_at_step(0)
+    bad = httpx.delete(f"{live_server.url}/api/sessions/{old['id']}", params={"replaced_by": "nope"}, headers=auth(old["token"]))
+    assert bad.status_code == 422
+    httpx.delete(f"{live_server.url}/api/sessions/{old['id']}", params={"replaced_by": new["id"]}, headers=auth(old["token"]))
+    goodbye = w.next_text()
+    assert goodbye["type"] == "error" and goodbye["replaced_by"] == new["id"]
+    w.close()

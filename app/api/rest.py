@@ -145,8 +145,17 @@ def read_session(session: Viewed):
 
 @router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"],
                responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
-def delete_session(request: Request, session: Controlled):
-    request.app.state.registry.delete(session.id)
+def delete_session(
+    request: Request,
+    session: Controlled,
+    replaced_by: Annotated[Optional[str], Query(max_length=64, description="the driver's new run: its watchers move there")] = None,
+):
+    """Delete the run. With replaced_by (the driver started a new run), everyone watching is told
+    the new run's id, so a classroom follows the teacher from one run to the next."""
+    registry = request.app.state.registry
+    if replaced_by is not None and (replaced_by == session.id or registry.get(replaced_by) is None):
+        raise HTTPException(422, f"replaced_by must be another existing session, got {replaced_by!r}")
+    registry.delete(session.id, replaced_by)
     return Response(status_code=204)
 
 

@@ -124,7 +124,12 @@ class Viewer:
                 await anyio.sleep(delay)
             await self.wait_for_change(last_version)
             if self.session.closed:
-                await self.error("this session was deleted or expired; create a new one")
+                successor = self.session.replaced_by
+                if successor:
+                    await self.send_json({"type": "error", "for": None, "replaced_by": successor,
+                                          "message": "the driver started a new run; follow it at replaced_by"})  # fmt: skip
+                else:
+                    await self.error("this session was deleted or expired; create a new one")
                 await self.ws.close(code=4410)
                 return
             self.options_changed = anyio.Event()

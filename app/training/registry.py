@@ -45,11 +45,13 @@ class Registry:
             session.touch()
         return session
 
-    def delete(self, session_id: str) -> bool:
+    def delete(self, session_id: str, replaced_by: str | None = None) -> bool:
+        """Close and forget a session; `replaced_by` names the run its watchers should follow."""
         with self._lock:
             session = self._sessions.pop(session_id, None)
         if session is None:
             return False
+        session.replaced_by = replaced_by
         session.close()
         return True
 

@@ -84,6 +84,7 @@ class Session:
         self.last_active = time.monotonic()
         self.version = 0
         self.closed = False
+        self.replaced_by: str | None = None  # the run that took this one's place, for its watchers
         self._frame_cache: dict[tuple, tuple[int, bytes]] = {}
         self._on_change: list = []
         self._start_run()

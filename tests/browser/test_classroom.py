@@ -120,12 +120,20 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
         assert summary["step"] == final and summary["status"] == "paused"
         assert dash.step() == final and viewer.step() == final
 
+        # The driver starts a new run (new data): the watcher follows it, still read-only.
+        dash.page.select_option("#f-dataset", "circles")
+        dash.page.wait_for_function(f"() => window.bpv.sessionId && window.bpv.sessionId !== {session!r}", timeout=15_000)
+        successor = dash.session_id()
+        viewer.page.wait_for_function(f"() => window.bpv.sessionId === {successor!r}", timeout=15_000)
+        assert viewer.probe()["role"] == "viewer" and f"watch={successor}" in viewer.page.url
+        dash.page.wait_for_function("() => document.getElementById('viewers').dataset.count === '1'")
+
         viewer.page.close(run_before_unload=False)
     finally:
         context.close()
     # The watcher left: the count goes down, and the run is still there (a watcher never deletes it).
     dash.page.wait_for_function("() => document.getElementById('viewers').dataset.count === '0'")
-    assert httpx.get(f"{live_server.url}/api/sessions/{session}").status_code == 200
+    assert httpx.get(f"{live_server.url}/api/sessions/{successor}").status_code == 200
     assert viewer_recorder.unexpected_errors() == [] and viewer_recorder.foreign_urls() == []
 
 
