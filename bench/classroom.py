@@ -47,8 +47,9 @@ async def create(client: httpx.AsyncClient, config: dict) -> dict:
     return created
 
 
-async def viewer(url: str, frames: list[float], stop_at: float) -> None:
-    """Watch until stop_at: note each frame's arrival time, ack it at once."""
+async def viewer(url: str, frames: list[float], stop_at: float, problems: dict) -> None:
+    """Watch until stop_at: note each frame's arrival time, ack it at once; count a connection
+    the server dropped and any error message it sent (the load must cause neither)."""
     async with websockets.connect(url, max_size=2**24, compression=None, open_timeout=30) as ws:
         await asyncio.wait_for(ws.recv(), 30)  # hello
         await ws.send(VIEW)
@@ -57,12 +58,17 @@ async def viewer(url: str, frames: list[float], stop_at: float) -> None:
                 message = await asyncio.wait_for(ws.recv(), left)
             except asyncio.TimeoutError:
                 return
+            except websockets.ConnectionClosed:
+                problems["dropped_connections"] += 1
+                return
             if isinstance(message, bytes):
                 frames.append(time.monotonic())
                 await ws.send('{"type":"ack"}')
+            elif '"error"' in message:
+                problems["error_messages"] += 1
 
 
-async def rest_prober(client: httpx.AsyncClient, ids: list[str], start_at: float, stop_at: float):
+async def rest_prober(client: httpx.AsyncClient, ids: list[str], start_at: float, stop_at: float, problems: dict):
     """REST_PER_S requests a second from start_at to stop_at: a session's summary, or its
     gradients (recomputed in float64 on the server); their latencies in seconds."""
     latencies = []
@@ -76,7 +82,8 @@ async def rest_prober(client: httpx.AsyncClient, ids: list[str], start_at: float
         begun = time.perf_counter()
         r = await client.get(path)
         latencies.append(time.perf_counter() - begun)
-        r.raise_for_status()
+        if r.status_code != 200:
+            problems["rest_errors"] += 1
     return latencies
 
 
@@ -125,9 +132,10 @@ async def classroom(server: ServerProcess, K: int, V: int, seconds: float, warm_
         watched = [s["id"] for s in students] + [teacher["id"]] * V
         arrivals: list[list[float]] = [[] for _ in watched]
         rusage = resource.getrusage(resource.RUSAGE_SELF)
-        tasks = [asyncio.create_task(viewer(f"{server.ws_url}/ws/sessions/{sid}", arrivals[i], stop_at))
+        problems = {"dropped_connections": 0, "error_messages": 0, "rest_errors": 0}
+        tasks = [asyncio.create_task(viewer(f"{server.ws_url}/ws/sessions/{sid}", arrivals[i], stop_at, problems))
                  for i, sid in enumerate(watched)]  # fmt: skip
-        rest = asyncio.create_task(rest_prober(client, ids, start_at, stop_at))
+        rest = asyncio.create_task(rest_prober(client, ids, start_at, stop_at, problems))
         usage = asyncio.create_task(sampler(server.pid, start_at, stop_at))
         steps_before = await steps_at(client, ids, start_at)
         steps_after = await steps_at(client, ids, stop_at)
@@ -150,6 +158,7 @@ async def classroom(server: ServerProcess, K: int, V: int, seconds: float, warm_
     return {
         "K": K, "V": V, "seconds": seconds,
         "viewers": len(watched),
+        **problems,
         "viewer_fps_min": float(fps.min()),
         "viewer_fps_median": float(np.median(fps)),
         "student_viewer_fps_min": float(student_fps.min()) if K else None,

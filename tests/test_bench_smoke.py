@@ -71,6 +71,7 @@ def test_classroom_benchmark_serves_every_viewer(tmp_path):
     options = ("--sessions", "2", "--viewers", "3", "--seconds", "3")
     result = run_benchmark("classroom", tmp_path, *options)["result"]
     assert result["viewers"] == 5
+    assert result["dropped_connections"] == result["error_messages"] == result["rest_errors"] == 0
     assert positive(result["viewer_fps_min"])  # every viewer got frames
     assert result["rest_requests"] > 0 and positive(result["rest_p99_ms"])
     assert positive(result["server_cpu_percent"]) and positive(result["server_rss_mb_end"])

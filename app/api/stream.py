@@ -85,6 +85,7 @@ class Viewer:
         self.acked = anyio.Event()
         self.acked.set()  # nothing in flight yet
         self.options_changed = anyio.Event()
+        self.wake: asyncio.Event | None = None  # set to end wait_for_change early
         self.send_lock = anyio.Lock()
 
     async def send_json(self, message: dict) -> None:
@@ -97,22 +98,15 @@ class Viewer:
     # ---- sending frames ---------------------------------------------------------------------
 
     async def wait_for_change(self, last_version: int | None) -> None:
+        """Until the run changes (a step, a pause, a viewer joining) or this viewer's options do."""
         if self.session.version != last_version or self.options_changed.is_set():
             return
         loop = asyncio.get_running_loop()
-        changed = asyncio.Event()
-        self.session.call_on_change(lambda: loop.call_soon_threadsafe(changed.set))
-        if self.session.version != last_version:  # changed while registering
-            return
-        async with anyio.create_task_group() as tg:
-
-            async def options():
-                await self.options_changed.wait()
-                tg.cancel_scope.cancel()
-
-            tg.start_soon(options)
-            await changed.wait()
-            tg.cancel_scope.cancel()
+        wake = self.wake = asyncio.Event()  # one event for both causes: no task per wait
+        self.session.call_on_change(lambda: loop.call_soon_threadsafe(wake.set))
+        if self.session.version != last_version or self.options_changed.is_set():
+            return  # changed while registering
+        await wake.wait()
 
     async def send_frames(self) -> None:
         last_version = None
@@ -219,6 +213,8 @@ class Viewer:
         if options.input_gradients is not None:
             self.input_gradients = options.input_gradients
         self.options_changed.set()
+        if self.wake is not None:
+            self.wake.set()
         await self.send_json({"type": "ok", "for": "options", "fps": self.fps, "grid": self.grid,
                               "arrays_every": self.arrays_every, "input_gradients": self.input_gradients})  # fmt: skip
 
