@@ -3,17 +3,17 @@ own process exactly as `python -m app` runs it (to measure that process's CPU an
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
+
+from tests.conftest import LiveServer
 
 HOST = "127.0.0.1"  # never anything but loopback
 
@@ -24,53 +24,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _with_data_dir(values: dict, data_dir: str) -> dict:
-    """Saved runs go to a throwaway folder, where the server has that setting."""
-    from app.api.settings import Settings
-
-    if "data_dir" in {f.name for f in dataclasses.fields(Settings)}:
-        return {**values, "data_dir": data_dir}
-    return values
-
-
-class InProcessServer:
-    """uvicorn serving create_app() in a thread of this process, configured as app/__main__.py
-    configures it (no per-message deflate). `app.state.registry` gives the sessions themselves."""
+class InProcessServer(LiveServer):
+    """uvicorn serving create_app() in a thread of this process, as the tests' live server does
+    (configured like app/__main__.py: no per-message deflate), with its saved runs in a throwaway
+    folder. `session(id)` gives a session itself, to see inside it."""
 
     def __init__(self, **settings):
-        import uvicorn
-
         from app.api.settings import Settings
-        from app.main import create_app
 
         self._data = tempfile.TemporaryDirectory(prefix="bench-data-")
-        values = _with_data_dir({"port": free_port(), "log_level": "warning", **settings}, self._data.name)
-        self.settings = Settings(**values)
-        self.app = create_app(self.settings)
-        config = uvicorn.Config(
-            self.app, host=HOST, port=self.settings.port, log_level="warning",
-            ws_per_message_deflate=False, ws_max_size=self.settings.max_message_bytes,
-        )  # fmt: skip
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="bench-uvicorn", daemon=True)
-        self.url = f"http://{HOST}:{self.settings.port}"
-        self.ws_url = f"ws://{HOST}:{self.settings.port}"
+        super().__init__(Settings(log_level="warning", data_dir=self._data.name, **settings))
 
     def session(self, session_id: str):
         return self.app.state.registry.get(session_id)
 
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
     def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        super().__exit__(*exc)
         self._data.cleanup()
 
 
@@ -80,8 +49,7 @@ class ServerProcess:
     def __init__(self, **settings):
         self.port = free_port()
         self._data = tempfile.TemporaryDirectory(prefix="bench-data-")
-        values = {"host": HOST, "port": self.port, "log_level": "warning", **settings}
-        values = _with_data_dir(values, self._data.name)
+        values = {"host": HOST, "port": self.port, "log_level": "warning", "data_dir": self._data.name, **settings}
         self.args = [sys.executable, "-m", "app"]
         for name, value in values.items():
             self.args += [f"--{name.replace('_', '-')}", str(value)]
