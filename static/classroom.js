@@ -99,7 +99,7 @@ export function create({ slot, tools, view, probe, setValues, form, others = [] 
   document.body.append(panel);
 
   let sessionId = null;
-  let lastRate = null;
+  let lastLive = null; // the driver's live settings last put in the form
 
   function shareUrl() {
     return sessionId ? `${location.origin}/?watch=${encodeURIComponent(sessionId)}` : "";
@@ -198,7 +198,7 @@ export function create({ slot, tools, view, probe, setValues, form, others = [] 
       if (!watching) return;
       const config = hello.session.config;
       setValues(flatten(config));
-      lastRate = config.learning_rate;
+      lastLive = null;
       tryLink.hidden = config.dataset.kind === "points"; // drawn points do not fit in a link
       tryLink.href = `/?${toQuery(flatten(config))}`;
       disableControls(); // again: setValues may have added options
@@ -212,10 +212,13 @@ export function create({ slot, tools, view, probe, setValues, form, others = [] 
         viewers.textContent = `${watchers} watching`;
         viewers.dataset.count = String(watchers);
       }
-      // The learning rate is the one setting frames carry: a watcher's form follows it.
-      if (watching && f.learning_rate != null && f.learning_rate !== lastRate) {
-        lastRate = f.learning_rate;
-        setValues({ learning_rate: String(Number(f.learning_rate.toPrecision(6))) });
+      // Frames carry the settings that change without a reset: a watcher's form follows them.
+      const live = f.live ? JSON.stringify(f.live) : null;
+      if (watching && live && live !== lastLive) {
+        lastLive = live;
+        const values = { ...f.live };
+        if (typeof values.learning_rate === "number") values.learning_rate = String(Number(values.learning_rate.toPrecision(6)));
+        setValues(values);
         disableControls(); // setValues re-enables the boxes that fit the dataset
       }
     },

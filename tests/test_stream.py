@@ -321,3 +321,19 @@ def test_watchers_are_told_which_run_replaced_the_one_they_watched(live_server):
     goodbye = w.next_text()
     assert goodbye["type"] == "error" and goodbye["replaced_by"] == new["id"]
     w.close()
+
+
+def test_watchers_see_the_drivers_live_settings_in_frames(live_server):
+    c = new_session(live_server)
+    driver = Watcher(live_server, c["id"], c["token"])
+    viewer = Watcher(live_server, c["id"])
+    driver.send({"type": "set", "lam": 0.05, "optimizer": "adam", "batch_size": 16})
+    assert driver.next_text()["for"] == "set"
+    for _ in range(20):
+        header, _ = viewer.next_frame()
+        if header["live"]["lam"] == 0.05:
+            break
+    assert header["live"] == {"learning_rate": 1.0, "optimizer": "adam", "momentum": 0.9, "lam": 0.05,
+                              "batch_size": 16, "steps_per_second": 60.0}  # fmt: skip
+    driver.close()
+    viewer.close()

@@ -66,6 +66,10 @@ class Snapshot:
     ratios: dict[str, float]
     lam: float
     learning_rate: float
+    live: dict  # the settings that change without a reset (Hyperparameters' fields), for watchers
+
+
+LIVE_FIELDS = tuple(Hyperparameters.model_fields)
 
 
 class Session:
@@ -207,6 +211,7 @@ class Session:
                 ratios=dict(self.ratios),
                 lam=self.config.lam,
                 learning_rate=self.config.learning_rate,
+                live={name: getattr(self.config, name) for name in LIVE_FIELDS},
             )
 
     # ---- training -------------------------------------------------------------------------
@@ -391,6 +396,7 @@ class Session:
             "status": snap.status,
             "message": snap.message,
             "learning_rate": snap.learning_rate,
+            "live": snap.live,
             "train_loss": finite_or_none(ev.train_loss),
             "train_accuracy": ev.train_accuracy,
             "test_loss": finite_or_none(ev.test_loss),

@@ -107,6 +107,14 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
         final = dash.session_summary()["step"]
         assert dash.step() == final and viewer.step() == final
 
+        # The driver's live settings reach the watcher's (disabled) form through the frames.
+        dash.set_field("lam", "0.02")
+        dash.set_field("optimizer", "momentum")
+        viewer.page.wait_for_function(
+            "() => document.getElementById('f-optimizer').value === 'momentum'"
+            " && Number(document.getElementById('f-lam').value) === 0.02", timeout=10_000)  # fmt: skip
+        assert viewer.page.is_disabled("#f-lam")
+
         SCREENSHOTS.mkdir(exist_ok=True)
         viewer.page.screenshot(path=str(SCREENSHOTS / "viewer-1920x1080.png"))
 
