@@ -74,15 +74,21 @@ def session_of(request: Request, session_id: Annotated[str, Path(max_length=64)]
     return session
 
 
+def check_bearer(authorization: Optional[str], token: str, what: str) -> None:
+    """401 without 'Authorization: Bearer <token>', 403 with another token (compared in constant
+    time); `what` names the thing the token opens, for the message."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401, f"this changes {what}: send its token as 'Authorization: Bearer <token>'")
+    if not secrets.compare_digest(authorization[len("Bearer "):].encode(), token.encode()):
+        raise HTTPException(403, f"wrong token for {what}")
+
+
 def controlled_session(
     session: Annotated[Session, Depends(session_of)],
     authorization: Annotated[Optional[str], Header()] = None,
 ) -> Session:
-    """The session, if the request carries its control token as 'Authorization: Bearer <token>'."""
-    if not authorization or not authorization.startswith("Bearer "):
-        raise HTTPException(401, "this changes the session: send its control token as 'Authorization: Bearer <token>'")
-    if not secrets.compare_digest(authorization[len("Bearer "):].encode(), session.token.encode()):
-        raise HTTPException(403, "wrong control token for this session")
+    """The session, if the request carries its control token."""
+    check_bearer(authorization, session.token, "this session")
     return session
 
 

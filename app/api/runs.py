@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.training.saved_run import SavedRun, dump_session, restore_session
 
-from .rest import ERRORS, Controlled
+from .rest import ERRORS, Controlled, check_bearer
 from .schemas import ErrorOut, SessionCreated
 
 router = APIRouter(prefix="/api", tags=["saved runs"], responses={k: ERRORS[k] for k in (400, 422)})
@@ -102,10 +102,6 @@ def import_run(request: Request, run: SavedRun):
 
 @router.delete("/runs/{run_id}", status_code=204, responses={k: ERRORS[k] for k in (401, 403, 404)})
 def delete_run(request: Request, run_id: RunId, authorization: Annotated[Optional[str], Header()] = None):
-    document = _document(request, run_id)
-    if not authorization or not authorization.startswith("Bearer "):
-        raise HTTPException(401, "deleting a saved run needs its token: 'Authorization: Bearer <token>'")
-    if not secrets.compare_digest(authorization[len("Bearer "):].encode(), document.get("_token", "").encode()):
-        raise HTTPException(403, "wrong token for this saved run")
+    check_bearer(authorization, _document(request, run_id).get("_token", ""), "this saved run")
     store_of(request).delete(run_id)
     return Response(status_code=204)

@@ -84,7 +84,7 @@ class Viewer:
         self.data_version = session.data_version  # the points the hello carried
         self.acked = anyio.Event()
         self.acked.set()  # nothing in flight yet
-        self.options_changed = anyio.Event()
+        self.options_changed = False  # new options: the next frame is due even if the run did not move
         self.wake: asyncio.Event | None = None  # set to end wait_for_change early
         self.send_lock = anyio.Lock()
 
@@ -99,12 +99,12 @@ class Viewer:
 
     async def wait_for_change(self, last_version: int | None) -> None:
         """Until the run changes (a step, a pause, a viewer joining) or this viewer's options do."""
-        if self.session.version != last_version or self.options_changed.is_set():
+        if self.session.version != last_version or self.options_changed:
             return
         loop = asyncio.get_running_loop()
         wake = self.wake = asyncio.Event()  # one event for both causes: no task per wait
         self.session.call_on_change(lambda: loop.call_soon_threadsafe(wake.set))
-        if self.session.version != last_version or self.options_changed.is_set():
+        if self.session.version != last_version or self.options_changed:
             return  # changed while registering
         await wake.wait()
 
@@ -126,7 +126,7 @@ class Viewer:
                     await self.error("this session was deleted or expired; create a new one")
                 await self.ws.close(code=4410)
                 return
-            self.options_changed = anyio.Event()
+            self.options_changed = False
             if self.session.data_version != self.data_version:  # points were added or removed
                 self.data_version = self.session.data_version
                 await self.send_json({"type": "points", "points": self.session.points_message(),
@@ -212,7 +212,7 @@ class Viewer:
             self.arrays_every = options.arrays_every
         if options.input_gradients is not None:
             self.input_gradients = options.input_gradients
-        self.options_changed.set()
+        self.options_changed = True
         if self.wake is not None:
             self.wake.set()
         await self.send_json({"type": "ok", "for": "options", "fps": self.fps, "grid": self.grid,

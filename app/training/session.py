@@ -64,9 +64,15 @@ class Snapshot:
     message: str
     params: Params  # copies, float32
     ratios: dict[str, float]
-    lam: float
-    learning_rate: float
-    live: dict  # the settings that change without a reset (Hyperparameters' fields), for watchers
+    live: dict  # the settings that change without a reset (Hyperparameters' fields)
+
+    @property
+    def lam(self) -> float:
+        return self.live["lam"]
+
+    @property
+    def learning_rate(self) -> float:
+        return self.live["learning_rate"]
 
 
 LIVE_FIELDS = tuple(Hyperparameters.model_fields)
@@ -118,6 +124,7 @@ class Session:
         self.X_train, self.Y_train = d.X_train.astype(LIVE_DTYPE), Y[d.train].astype(LIVE_DTYPE)
         self.X_test, self.Y_test = d.X_test.astype(LIVE_DTYPE), Y[d.test].astype(LIVE_DTYPE)
         self.Y = Y  # float64, all points
+        self.labels_train, self.labels_test = d.labels_train, d.labels_test  # indexed once, used every step
         self.data_version += 1
 
     def edit_points(self, add: list[tuple[float, float, int]], remove: list[int]) -> None:
@@ -209,8 +216,6 @@ class Session:
                 message=self.message,
                 params={name: value.copy() for name, value in self.params.items()},
                 ratios=dict(self.ratios),
-                lam=self.config.lam,
-                learning_rate=self.config.learning_rate,
                 live={name: getattr(self.config, name) for name in LIVE_FIELDS},
             )
 
@@ -252,7 +257,7 @@ class Session:
             "step": self.step_count,
             "epoch": self.batches.epoch,
             "loss": value,
-            "accuracy": float(np.mean(np.argmax(self.fast_step.z2, axis=1) == np.argmax(Y, axis=1))),
+            "accuracy": float(np.mean(np.argmax(self.fast_step.z2, axis=1) == self.labels_train[rows])),
             **{f"grad_norm_{name}": norm(g) for name, g in grads.items()},
             **{f"ratio_{name}": r for name, r in ratios.items()},
         }
@@ -260,7 +265,7 @@ class Session:
             fwd_test = forward(self.params, self.X_test, self.activation)
             row["test_loss"] = loss(self.params, fwd_test, self.Y_test, lam)
             row["test_accuracy"] = float(
-                np.mean(np.argmax(fwd_test.z2, axis=1) == self.dataset.labels_test)
+                np.mean(np.argmax(fwd_test.z2, axis=1) == self.labels_test)
             )
         self.history.append(row)
         self.snapshots.record(self.step_count, self.params)
@@ -385,8 +390,8 @@ class Session:
         d = self.dataset
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged run: inf becomes null below
             ev = evaluate(
-                snap.params, self.X_train, self.Y_train, d.labels_train,
-                self.X_test, self.Y_test, d.labels_test, self.activation, snap.lam,
+                snap.params, self.X_train, self.Y_train, self.labels_train,
+                self.X_test, self.Y_test, self.labels_test, self.activation, snap.lam,
             )  # fmt: skip
             y_hat = decision_grid(snap.params, d.box, G, self.activation)
         header = {
