@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from app import __version__
 from app.api import rest, runs, stream
+from app.api.frame_worker import FrameBuilder
 from app.api.pages import mount_pages
 from app.api.settings import Settings
 from app.training.registry import LimitReached, Registry
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             task.cancel()
             app.state.registry.close_all()
+            await app.state.frame_builder.close()
 
     app = FastAPI(
         title="backprop-visualizer",
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.registry = Registry(settings.max_sessions, settings.idle_seconds)
+    app.state.frame_builder = FrameBuilder(use_process=settings.frame_process)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
 
     # Errors the layers below raise, as the status a client can act on; the message says what to do.

@@ -100,3 +100,29 @@ def process_usage(pid: int) -> tuple[float, int]:
         if line.startswith("VmRSS:"):
             rss = int(line.split()[1]) * 1024
     return cpu, rss
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (the server's frame process), from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def family_usage(pid: int) -> tuple[float, int, float, int]:
+    """process_usage of `pid`, then the same summed over its child processes."""
+    cpu, rss = process_usage(pid)
+    child_cpu = child_rss = 0
+    for child in child_pids(pid):
+        try:
+            c, r = process_usage(child)
+        except OSError:
+            continue
+        child_cpu, child_rss = child_cpu + c, child_rss + r
+    return cpu, rss, child_cpu, child_rss

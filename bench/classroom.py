@@ -4,9 +4,10 @@ one more (the teacher's) session, all training; frames/s per viewer, REST latenc
     .venv/bin/python -m bench.classroom                 # K=30, V=100, 60 s; bench/results/classroom.json
     .venv/bin/python -m bench.classroom --seconds 20    # shorter
     .venv/bin/python -m bench.classroom --quick         # K=3, V=5, 4 s: it runs
+    .venv/bin/python -m bench.classroom --baseline      # first with frames built in threads, to compare
 
 The server is `python -m app` in a process of its own (one BLAS thread), so its CPU and resident
-memory are its own; the viewers are WebSocket clients in this process, each asking what the page
+memory are its own (its frame process's are counted apart); the viewers are WebSocket clients in this process, each asking what the page
 asks (grid 100, 30 frames/s, weights and gradients in every frame) and acknowledging each frame
 on arrival. A REST client meanwhile reads a session's summary or its gradients 10 times a second.
 Students' sessions are the page's default run (moons, H=5, 60 steps/s); the teacher's is the
@@ -27,7 +28,7 @@ import websockets  # noqa: E402
 
 from app.training.history import History  # noqa: E402
 
-from bench._server import ServerProcess, process_usage  # noqa: E402
+from bench._server import ServerProcess, family_usage  # noqa: E402
 
 STUDENT = {}  # the page's default run
 TEACHER = {"hidden": 100, "dataset": {"kind": "spiral", "classes": 3, "n_samples": 300}}
@@ -93,12 +94,12 @@ async def steps_at(client: httpx.AsyncClient, ids: list[str], when: float) -> li
     return [(await client.get(f"/api/sessions/{sid}")).json()["step"] for sid in ids]
 
 
-async def sampler(pid: int, start_at: float, stop_at: float) -> list[tuple[float, float, int]]:
-    """(time, server CPU seconds, server RSS bytes) once a second through the run."""
+async def sampler(pid: int, start_at: float, stop_at: float) -> list[tuple]:
+    """(time, server CPU seconds, server RSS bytes, the same for its frame process) once a
+    second through the run."""
     samples = []
     while time.monotonic() < stop_at + 0.5:
-        cpu, rss = process_usage(pid)
-        samples.append((time.monotonic(), cpu, rss))
+        samples.append((time.monotonic(), *family_usage(pid)))
         await asyncio.sleep(1.0)
     return samples
 
@@ -146,9 +147,10 @@ async def classroom(server: ServerProcess, K: int, V: int, seconds: float, warm_
         wall = time.monotonic() - begun
     fps = np.array([sum(start_at <= t <= stop_at for t in times) / seconds for times in arrivals])
     student_fps, teacher_fps = fps[:K], fps[K:]
-    window = [(t, c, r) for t, c, r in samples if start_at - 0.5 <= t <= stop_at + 0.5]
-    (t0, cpu0, _), (t1, cpu1, _) = window[0], window[-1]
-    rss = np.array([r for _, _, r in window], dtype=float)
+    window = [sample for sample in samples if start_at - 0.5 <= sample[0] <= stop_at + 0.5]
+    (t0, cpu0, _, child_cpu0, _), (t1, cpu1, _, child_cpu1, _) = window[0], window[-1]
+    rss = np.array([r for _, _, r, _, _ in window], dtype=float)
+    child_rss = np.array([r for *_, r in window], dtype=float)
     quarter = max(1, len(rss) // 4)
     rss_growth = float(np.median(rss[-quarter:]) - np.median(rss[:quarter]))
     new_rows = sum(after - before for before, after in zip(steps_before, steps_after))
@@ -172,10 +174,13 @@ async def classroom(server: ServerProcess, K: int, V: int, seconds: float, warm_
         "rest_p99_ms": _common.quantile(lat_ms, 0.99),
         "rest_max_ms": float(lat_ms.max()) if len(lat_ms) else None,
         "server_cpu_percent": 100 * (cpu1 - cpu0) / (t1 - t0),
+        "frame_process_cpu_percent": 100 * (child_cpu1 - child_cpu0) / (t1 - t0),
         "client_cpu_percent": 100 * client_cpu / wall,
         "server_rss_mb_start": float(rss[:quarter].mean() / 2**20),
         "server_rss_mb_end": float(rss[-quarter:].mean() / 2**20),
         "rss_growth_mb": rss_growth / 2**20,
+        "frame_process_rss_mb_start": float(child_rss[:quarter].mean() / 2**20),
+        "frame_process_rss_mb_end": float(child_rss[-quarter:].mean() / 2**20),
         "history_growth_mb_expected": expected_growth / 2**20,
         "unexplained_rss_growth_mb": (rss_growth - expected_growth) / 2**20,
         "rss_mb_series": [round(r / 2**20, 1) for r in rss],
@@ -191,6 +196,8 @@ def main(argv=None) -> dict:
     p.add_argument("--seconds", type=float, default=None, help="measured seconds (default 60; --quick 4)")
     p.add_argument("--sessions", type=int, default=None, help="K (default 30; --quick 3)")
     p.add_argument("--viewers", type=int, default=None, help="V on the teacher's run (default 100; --quick 5)")
+    p.add_argument("--baseline", action="store_true",
+                   help="first the same load with frames built in the server's process (--frame-process 0), to compare")  # fmt: skip
     args = p.parse_args(argv)
     started = _common.machine()
     K = args.sessions if args.sessions is not None else (3 if args.quick else 30)
@@ -198,17 +205,23 @@ def main(argv=None) -> dict:
     seconds = args.seconds or (4.0 if args.quick else 60.0)
     if not (0 <= K <= 60 and 0 <= V <= 500 and 1 <= seconds <= 600):
         raise SystemExit("keep K in 0..60, V in 0..500 and seconds in 1..600")
+    warm_up = 1.0 if args.quick else WARM_UP_S
+    baseline = None
+    if args.baseline:  # the same load with every frame built in the server's own process
+        with ServerProcess(max_sessions=max(64, K + 1), frame_process=0) as server:
+            baseline = asyncio.run(classroom(server, K, V, seconds, warm_up))
     with ServerProcess(max_sessions=max(64, K + 1)) as server:
-        result = asyncio.run(classroom(server, K, V, seconds, 1.0 if args.quick else WARM_UP_S))
+        result = asyncio.run(classroom(server, K, V, seconds, warm_up))
     figures = {
         "min_viewer_fps": result["viewer_fps_min"],
         "rest_p99_ms": result["rest_p99_ms"],
         "unexplained_rss_growth_mb": result["unexplained_rss_growth_mb"],
     }
     verdicts = {k: _common.verdict(v, TARGETS[k], at_most=k != "min_viewer_fps") for k, v in figures.items()}
-    shown = {k: v for k, v in result.items() if k != "rss_mb_series"}
-    print(_common.table([{"figure": k, "value": v} for k, v in shown.items()],
-                        [("figure", "figure", ""), ("value", "value", ".2f")]))  # fmt: skip
+    shown = [{"figure": k, "value": v, "baseline": baseline[k] if baseline else None}
+             for k, v in result.items() if k != "rss_mb_series"]  # fmt: skip
+    columns = [("figure", "figure", ""), ("value", "frame process", ".2f")]
+    print(_common.table(shown, columns + ([("baseline", "frames in threads", ".2f")] if baseline else [])))
     print()
     print(_common.table(
         [{"figure": k, "value": figures[k], "target": TARGETS[k], "verdict": verdicts[k]} for k in figures],
@@ -216,6 +229,9 @@ def main(argv=None) -> dict:
     ))  # fmt: skip
     clean = {k: (_common.finite(v) if isinstance(v, float) else v) for k, v in result.items()}
     payload = {"result": clean, "figures": figures, "targets": TARGETS, "verdicts": verdicts}
+    if baseline:
+        payload["baseline_frames_in_threads"] = {k: (_common.finite(v) if isinstance(v, float) else v)
+                                                 for k, v in baseline.items()}  # fmt: skip
     path = _common.write_results("classroom", args.out, started, payload, args.quick)
     print(f"wrote {path}")
     return payload

@@ -5,7 +5,7 @@ import pytest
 
 from app.core.datasets import make_dataset
 from app.core.network import accuracy, init_params, loss_and_grads
-from app.core.optimizers import SGD, Adam, Momentum, make_optimizer
+from app.core.optimizers import SGD, Adam, Momentum, all_finite, make_optimizer, norm
 from app.core.targets import one_hot
 from app.core.training import MiniBatches, train, train_step
 
@@ -95,3 +95,17 @@ def test_cs231n_spiral_result(activation, at_least):
     params = init_params(100, 3, seed=0, scale=0.01)
     train(params, d.X, one_hot(d.labels, 3), SGD(1.0), 10000, activation, lam=1e-3)
     assert accuracy(params, d.X, d.labels, activation) >= at_least
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_norm_is_the_frobenius_norm_and_does_not_overflow_on_float32(dtype):
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(7, 3)).astype(dtype)
+    assert norm(a) == pytest.approx(np.linalg.norm(a.astype(np.float64)), rel=1e-6)
+    huge = np.full((4, 5), 3e37, dtype)  # finite in float32; its squares are not
+    assert norm(huge) == pytest.approx(np.sqrt(20) * 3e37, rel=1e-6)
+    assert all_finite(huge) and all_finite(a) and all_finite(np.zeros(0, dtype))
+    for bad in (np.nan, np.inf, -np.inf):
+        b = a.copy()
+        b[2, 1] = bad
+        assert not all_finite(b) and not np.isfinite(norm(b))

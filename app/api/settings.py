@@ -30,12 +30,15 @@ class Settings:
     data_dir: str = "data"  # where saved runs live (runs.sqlite3)
     max_saved_runs: int = 1000
     log_level: str = "info"
+    frame_process: int = 1  # 1: build the stream's frames in a second process (a core of its own); 0: in threads
 
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.type in ("int", "float") and value <= 0 and f.name != "port":
+            if f.type in ("int", "float") and value <= 0 and f.name not in ("port", "frame_process"):
                 raise ValueError(f"{f.name} must be positive, got {value}")
+        if self.frame_process not in (0, 1):
+            raise ValueError(f"frame_process must be 0 or 1, got {self.frame_process}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be in 0..65535, got {self.port}")
 

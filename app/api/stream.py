@@ -23,14 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from app.training.config import Hyperparameters, Point
 from app.training.session import Session, SessionError
 
+from .frame_feed import feed_for
+
 router = APIRouter()
 log = logging.getLogger(__name__)
-
-# Frames are built in worker threads, at most this many at once in the whole server: under the
-# GIL more do not build faster, they only take turns, and the training thread and the event loop
-# wait behind them (with anyio's default of 40, a classroom of 130 viewers trained 450 steps/s,
-# not 1200, and its REST p99 was 0.5 s, not 0.05 s).
-FRAME_BUILDERS = anyio.CapacityLimiter(2)
 
 CONTROL_TYPES = ("play", "pause", "step", "reset", "set", "points")
 
@@ -76,6 +72,7 @@ class Viewer:
         self.session = session
         self.role = role
         self.settings = settings
+        self.builder = websocket.app.state.frame_builder
         self.fps = settings.default_fps
         self.grid = 64
         self.arrays_every = 1
@@ -126,6 +123,7 @@ class Viewer:
                     await self.error("this session was deleted or expired; create a new one")
                 await self.ws.close(code=4410)
                 return
+            seen = None if self.options_changed else last_version  # new options: a frame even if the run stood still
             self.options_changed = False
             if self.session.data_version != self.data_version:  # points were added or removed
                 self.data_version = self.session.data_version
@@ -134,14 +132,12 @@ class Viewer:
             with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
             options = (self.grid, with_arrays, self.input_gradients)
-            version, data = self.session.cached_frame(*options) or await anyio.to_thread.run_sync(
-                self.session.frame, *options, limiter=FRAME_BUILDERS
-            )
+            frame = await feed_for(self.session, options, self.builder).newer_than(seen)
             self.acked = anyio.Event()
             async with self.send_lock:
-                await self.ws.send_bytes(data)
+                await self.ws.send_bytes(frame.data)
             self.frames_sent += 1
-            last_version = version
+            last_version = frame.version
 
     # ---- receiving messages -----------------------------------------------------------------
 

@@ -13,22 +13,19 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from app.core.datasets import Dataset, bounding_box, make_dataset
 from app.core.fast_step import FastStep
-from app.core.grid import decision_grid
-from app.core.network import PARAM_NAMES, Params, forward, init_params, loss
-from app.core.optimizers import make_optimizer, norm
+from app.core.network import PARAM_NAMES, forward, init_params, loss
+from app.core.optimizers import all_finite, make_optimizer, norm
 from app.core.targets import one_hot
 from app.core.training import MiniBatches
 
 from .config import Hyperparameters, Point, RunConfig
-from .evaluation import evaluate
-from .frames import encode_frame, quantize_probabilities
-from .history import History, finite_or_none
+from .frame_builder import FrameData, FrameJob, Snapshot, build_frame
+from .history import History
 from .snapshots import SnapshotRing
 
 LIVE_DTYPE = np.float32
@@ -53,28 +50,6 @@ def build_dataset(config: RunConfig) -> Dataset:
     )
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """A consistent copy of the run at one step."""
-
-    version: int
-    step: int
-    epoch: float
-    status: str
-    message: str
-    params: Params  # copies, float32
-    ratios: dict[str, float]
-    live: dict  # the settings that change without a reset (Hyperparameters' fields)
-
-    @property
-    def lam(self) -> float:
-        return self.live["lam"]
-
-    @property
-    def learning_rate(self) -> float:
-        return self.live["learning_rate"]
-
-
 LIVE_FIELDS = tuple(Hyperparameters.model_fields)
 
 
@@ -95,7 +70,6 @@ class Session:
         self.version = 0
         self.closed = False
         self.replaced_by: str | None = None  # the run that took this one's place, for its watchers
-        self._frame_cache: dict[tuple, tuple[int, bytes]] = {}
         self._on_change: list = []
         self._start_run()
 
@@ -247,7 +221,7 @@ class Session:
             return False
         before = {name: p.copy() for name, p in self.params.items()}
         ratios = self.optimizer.step(self.params, grads)
-        if not all(np.all(np.isfinite(p)) for p in self.params.values()):
+        if not all(all_finite(p) for p in self.params.values()):
             self.params = before
             self._diverge("the weights overflowed")
             return False
@@ -373,63 +347,25 @@ class Session:
                 "config": self.config.model_dump(mode="json"),
             }
 
-    def cached_frame(self, G: int, with_arrays: bool, with_input_gradients: bool = False):
-        """frame()'s (version, bytes) if already built for the run as it is now, else None: cheap
-        enough for the event loop, so viewers of one run share a frame without a thread each."""
-        return self._frame_cache.get((self.version, G, with_arrays, with_input_gradients))
+    def frame_job(self, G: int, with_arrays: bool, with_input_gradients: bool = False) -> tuple[FrameJob, FrameData]:
+        """What a frame of the run as it is now is built from (frame_builder.py), taken under the
+        lock in a few microseconds; the build itself needs no lock and can run anywhere."""
+        snap = self.snapshot()
+        d = self.dataset
+        with self.lock:  # the data and its version change together (edit_points)
+            data_key = (self.id, self.data_version)
+            data = FrameData(data_key, self.X_train, self.Y_train, self.labels_train,
+                             self.X_test, self.Y_test, self.labels_test, tuple(d.box))  # fmt: skip
+            viewers = self.viewers
+        job = FrameJob(snap, self.activation, G, with_arrays, with_input_gradients, viewers, data_key[1], data_key)
+        return job, data
 
     def frame(self, G: int, with_arrays: bool, with_input_gradients: bool = False) -> tuple[int, bytes]:
         """(version, binary frame (frames.py)) of the run as it is now, at grid resolution G, with
         or without the weights and gradients, and the input gradients dX with each training point's
-        |y_hat - y|. Built once per version and options, then shared by every viewer."""
-        snap = self.snapshot()
-        key = (snap.version, G, with_arrays, with_input_gradients)
-        cached = self._frame_cache.get(key)
-        if cached is not None:
-            return cached
-        d = self.dataset
-        with np.errstate(over="ignore", invalid="ignore"):  # a diverged run: inf becomes null below
-            ev = evaluate(
-                snap.params, self.X_train, self.Y_train, self.labels_train,
-                self.X_test, self.Y_test, self.labels_test, self.activation, snap.lam,
-            )  # fmt: skip
-            y_hat = decision_grid(snap.params, d.box, G, self.activation)
-        header = {
-            "type": "frame",
-            "step": snap.step,
-            "epoch": snap.epoch,
-            "status": snap.status,
-            "message": snap.message,
-            "learning_rate": snap.learning_rate,
-            "live": snap.live,
-            "train_loss": finite_or_none(ev.train_loss),
-            "train_accuracy": ev.train_accuracy,
-            "test_loss": finite_or_none(ev.test_loss),
-            "test_accuracy": ev.test_accuracy,
-            "saturation": ev.saturation,
-            "grad": {
-                name: {
-                    "norm": finite_or_none(norm(g)),
-                    "max": finite_or_none(np.max(np.abs(g)) if g.size else 0.0),
-                    "ratio": finite_or_none(snap.ratios[name]),
-                }
-                for name, g in ev.grads.items()
-            },
-            "grid": {"G": G, "box": list(d.box)},
-            "viewers": self.viewers,
-            "data_version": self.data_version,
-        }
-        arrays = [("grid", quantize_probabilities(y_hat))]
-        if with_arrays:
-            arrays += [(name, snap.params[name]) for name in PARAM_NAMES]
-            arrays += [(f"d{name}", ev.grads[name]) for name in PARAM_NAMES]
-        if with_input_gradients:
-            arrays += [("dX", ev.dX), ("residual", ev.residual)]
-        data = (snap.version, encode_frame(header, arrays))
-        if len(self._frame_cache) > 8:
-            self._frame_cache = {k: v for k, v in self._frame_cache.items() if k[0] == snap.version}
-        self._frame_cache[key] = data
-        return data
+        |y_hat - y|, built in this thread (app/api/frame_feed.py shares one among viewers)."""
+        job, data = self.frame_job(G, with_arrays, with_input_gradients)
+        return job.snapshot.version, build_frame(job, data)
 
     def hello(self, role: str, history_points: int = 500) -> dict:
         """What a viewer is sent first: the run's config, its points and split, the grid box."""

@@ -1,0 +1,97 @@
+"""Frames of one session, built once and shared by every viewer that asks for the same options.
+
+A run steps 60 times a second, so by the time a viewer's ack arrives the run has usually moved
+and the frame built for it a moment ago is one version old. If each viewer then built its own,
+a session with 100 viewers would build 100 frames for what is, to the eye, one picture: the
+classroom benchmark spent most of a core doing that. Instead a feed keeps the last frame it built
+and at most one build in flight:
+
+- a viewer whose last frame is older than the feed's latest gets the latest if it shows the run
+  as it is now, or, while the run plays, if it was built within SHARE_WITHIN seconds: no build;
+- otherwise it waits for the build in flight, or starts one that the next viewers share.
+
+So a session's frames cost at most about 1/SHARE_WITHIN builds a second whatever the number of
+viewers, and a frame is never more than SHARE_WITHIN older than a frame built for the viewer alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from dataclasses import dataclass
+
+from app.training.session import Session
+
+from .frame_worker import FrameBuilder
+
+# Half a step at 60 steps/s is 8 ms; a frame shared for up to 20 ms is at most ~1 step older than
+# one built alone, far below what a viewer at <= 60 frames/s can tell.
+SHARE_WITHIN = 0.020
+
+
+@dataclass(frozen=True)
+class Built:
+    version: int  # the run's version the frame shows
+    at: float  # time.monotonic() when its build finished
+    data: bytes
+
+
+class FrameFeed:
+    """One session's frames for one (G, with_arrays, with_input_gradients)."""
+
+    def __init__(self, session: Session, options: tuple, builder: FrameBuilder):
+        self.session = session
+        self.options = options
+        self.builder = builder
+        self.latest: Built | None = None
+        self.building: asyncio.Task | None = None
+        self.builds = 0  # how many frames this feed built (the tests and benchmarks read it)
+
+    async def newer_than(self, version: int | None) -> Built:
+        """A frame of another version than `version` (the viewer's last; None: any frame), shared
+        when a fresh one is at hand. The caller has seen the run move past `version`."""
+        latest = self.latest
+        if latest is not None and latest.version != version and self._shareable(latest):
+            return latest
+        for _ in range(2):  # the build in flight may have begun before the run moved: then one more
+            if self.building is None:
+                self.building = asyncio.get_running_loop().create_task(self._build())
+            # shielded: a viewer that leaves while waiting must not cancel the others' frame
+            built = await asyncio.shield(self.building)
+            if built.version != version:
+                break
+        return built
+
+    def _shareable(self, built: Built) -> bool:
+        """The run as it is now; or, while it plays (and moves on every step anyway), as it was
+        at most SHARE_WITHIN ago. A paused run's changes (a step, a viewer, new points) are
+        events a viewer waits to see, so then only the current version will do."""
+        session = self.session
+        if built.version == session.version:
+            return True
+        return session.status == "running" and time.monotonic() - built.at <= SHARE_WITHIN
+
+    async def _build(self) -> Built:
+        try:
+            version, data = await self.builder.build(self.session, self.options)
+            self.builds += 1
+            self.latest = Built(version, time.monotonic(), data)
+            return self.latest
+        finally:
+            self.building = None
+
+
+_FEEDS: weakref.WeakKeyDictionary[Session, dict[tuple, FrameFeed]] = weakref.WeakKeyDictionary()
+FEEDS_PER_SESSION = 8  # the options in use at once; a viewer trying grid sizes leaves old ones behind
+
+
+def feed_for(session: Session, options: tuple, builder: FrameBuilder) -> FrameFeed:
+    """The feed of `session` for `options`, made on first use; it goes with the session. The
+    least recently used feeds beyond FEEDS_PER_SESSION are dropped (their last frame with them)."""
+    feeds = _FEEDS.setdefault(session, {})
+    feed = feeds.pop(options, None) or FrameFeed(session, options, builder)
+    feeds[options] = feed  # now the most recently used
+    if len(feeds) > FEEDS_PER_SESSION:
+        del feeds[next(iter(feeds))]  # a build in flight finishes for those who wait on it
+    return feed

@@ -1,0 +1,187 @@
+"""Frames shared among a run's viewers, and built in the frame process: the same bytes as a
+frame built in a thread, the data sent once per dataset, and a process that dies is replaced."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from app.api import frame_feed, frame_worker
+from app.api.frame_worker import FrameWorker
+from app.api.settings import Settings
+from app.training.config import RunConfig
+from app.training.frame_builder import DATA_KEPT, DataCache
+from app.training.frames import decode_frame
+from app.training.session import Session
+
+from .conftest import LiveServer
+from .test_stream import Watcher, new_session
+
+
+def until(condition, timeout=20.0, every=0.02):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(every)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with LiveServer(Settings(data_dir=str(tmp_path_factory.mktemp("data")))) as live:
+        yield live
+
+
+def test_viewers_of_one_run_share_its_frames(server):
+    c = new_session(server, {"steps_per_second": 60})
+    session = server.app.state.registry.get(c["id"])
+    watchers = [Watcher(server, c["id"]) for _ in range(12)]
+    for w in watchers:
+        w.send({"type": "options", "grid": 40, "fps": 30})
+    driver = Watcher(server, c["id"], c["token"])
+    driver.send({"type": "options", "grid": 40, "fps": 30})
+    driver.send({"type": "play"})
+    counts = [0] * len(watchers)
+
+    def watch(i):
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            header, _ = watchers[i].next_frame()
+            counts[i] += header["status"] == "running"
+
+    threads = [threading.Thread(target=watch, args=(i,)) for i in range(len(watchers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    driver.send({"type": "pause"})
+    builds = sum(feed.builds for feed in frame_feed._FEEDS[session].values())
+    assert min(counts) >= 10  # every viewer was served, at a useful rate
+    # 13 viewers at up to 30 frames/s each, one run at 60 steps/s: a frame is built at most about
+    # once per step, shared by the viewers who ask within SHARE_WITHIN of it
+    assert builds * 3 < sum(counts), (builds, counts)
+    for w in [*watchers, driver]:
+        w.close()
+
+
+def test_a_paused_run_sends_its_current_state_not_a_shared_older_frame(server):
+    c = new_session(server)
+    first = Watcher(server, c["id"])
+    assert first.frame_at_step(0)[0]["viewers"] == 1
+    second = Watcher(server, c["id"])  # joins within SHARE_WITHIN of the frame built for `first`
+    header, _ = second.next_frame()
+    assert header["viewers"] == 2
+    first.close()
+    second.close()
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' sync Playwright leaves a loop
+    running in this one."""
+    result = {}
+
+    def target():
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as e:  # handed to the test below
+            result["error"] = e
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+def test_the_frame_process_builds_exactly_the_frame_a_thread_builds():
+    session = Session(RunConfig.model_validate({"hidden": 7, "dataset": {"kind": "spiral", "classes": 3}}))
+    session.step(25)
+    in_thread = [session.frame(16, True, True), session.frame(9, False, False)]
+    others = [Session(RunConfig()) for _ in range(DATA_KEPT + 3)]  # more datasets than it keeps
+
+    async def scenario():
+        worker = FrameWorker()
+        worker.start_soon()
+        for _ in range(400):
+            if worker.ready:
+                break
+            await asyncio.sleep(0.05)
+        assert worker.ready, "the frame process did not start"
+        try:
+            versions, frames = [], []
+            for options in [(16, True, True), (9, False, False)]:
+                version, data = await worker.build(session, options)
+                versions.append(version)
+                frames.append(data)
+            for other in others:  # push the first session's data out of the process's cache
+                await worker.build(other, (4, False, False))
+            version, again = await worker.build(session, (16, True, True))
+            session.edit_points([(0.5, 0.5, 2)], remove=[0, 1])
+            edited = await worker.build(session, (8, False, True))
+            return versions, frames, again, edited, worker.builds
+        finally:
+            await worker.close()
+
+    versions, frames, again, edited, builds = run(scenario())
+    assert [(v, data) for v, data in in_thread] == list(zip(versions, frames))  # the same bytes
+    assert builds == 2 + len(others) + 2
+    assert again == frames[0]  # the data sent again once evicted gives the same frame
+    header, arrays = decode_frame(edited[1])
+    assert len(arrays["residual"]) == len(session.X_train)  # the edited points, sent anew
+    assert header["data_version"] == session.data_version
+
+
+def test_the_server_and_the_frame_process_agree_on_what_it_keeps():
+    rng = np.random.default_rng(0)
+    server_side, process_side = DataCache(size=5), DataCache(size=5)
+    for key in rng.integers(0, 12, size=400):
+        key = (int(key),)
+        sent = None if key in server_side else {"data of": key}
+        server_side.use(key)
+        assert process_side.use(key, sent) == {"data of": key}
+    assert list(server_side._kept) == list(process_side._kept)
+
+
+def test_a_killed_frame_process_is_replaced_and_frames_go_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.3)
+    with LiveServer(Settings(data_dir=str(tmp_path))) as live:
+        c = new_session(live)
+        w = Watcher(live, c["id"], c["token"])
+        w.send({"type": "options", "grid": 20})
+        w.send({"type": "play"})
+        worker = live.app.state.frame_builder.worker
+        until(lambda: w.next_frame() and worker.ready and worker.builds > 3)  # frames flow only when acked
+        first_pid = worker.process.pid
+        os.kill(first_pid, signal.SIGKILL)
+        steps = [w.next_frame()[0]["step"] for _ in range(30)]  # built in threads meanwhile
+        assert steps == sorted(steps) and steps[-1] > steps[0]
+        until(lambda: w.next_frame() and worker.ready and worker.process.pid != first_pid)
+        built = worker.builds
+        for _ in range(10):
+            w.next_frame()
+        assert worker.builds > built  # the new process builds the frames again
+        assert not [t for t in w.texts if t["type"] == "error"]
+        w.close()
+
+
+def test_frames_are_built_in_threads_when_the_frame_process_is_off(tmp_path):
+    with LiveServer(Settings(data_dir=str(tmp_path), frame_process=0)) as live:
+        c = new_session(live)
+        w = Watcher(live, c["id"], c["token"])
+        w.send({"type": "step", "n": 3})
+        header, arrays = w.frame_at_step(3)
+        assert arrays["grid"].shape[2] == 2
+        assert live.app.state.frame_builder.worker is None
+        w.close()
+
+
+def test_frame_process_setting_is_0_or_1():
+    with pytest.raises(ValueError, match="frame_process must be 0 or 1"):
+        Settings(frame_process=2)
