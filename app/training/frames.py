@@ -25,6 +25,12 @@ def _pad(n: int) -> int:
 
 
 OFFSET_WIDTH = 10  # each array's offset is written right-aligned in 10 characters (JSON allows the spaces)
+_JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # ASCII out: characters are bytes
+_PADDING = [b"\0" * n for n in range(ALIGN)]
+
+
+def _json_string(name: str) -> str:
+    return f'"{name}"' if name.isidentifier() and name.isascii() else json.dumps(name)
 
 
 def encode_frame(header: dict, arrays: list[tuple[str, np.ndarray]]) -> bytes:
@@ -32,29 +38,24 @@ def encode_frame(header: dict, arrays: list[tuple[str, np.ndarray]]) -> bytes:
     specs, blobs = [], []
     for name, array in arrays:
         dtype = "uint8" if array.dtype == np.uint8 else "float32"
-        blobs.append(np.ascontiguousarray(array, dtype=DTYPES[dtype]).tobytes())
-        shape = ",".join(str(n) for n in array.shape)
-        specs.append(f'{{"name":{json.dumps(name)},"dtype":"{dtype}","shape":[{shape}],'
+        blobs.append(np.ascontiguousarray(array, dtype=DTYPES[dtype]))  # joined below as it is: no copy here
+        shape = ",".join([str(n) for n in array.shape])
+        specs.append(f'{{"name":{_json_string(name)},"dtype":"{dtype}","shape":[{shape}],'
                      f'"length":{array.size},"offset":')
-    scalars = json.dumps(header, separators=(",", ":"), allow_nan=False)
-
-    def body(offsets: list[int]) -> bytes:
-        listed = ",".join(f"{spec}{offset:>{OFFSET_WIDTH}}}}" for spec, offset in zip(specs, offsets))
-        comma = "," if header else ""
-        return f'{scalars[:-1]}{comma}"arrays":[{listed}]}}'.encode()
-
+    scalars = _JSON.encode(header)
+    opening = f'{scalars[:-1]}{"," if header else ""}"arrays":['
     # The offsets count from the start of the message, so they depend on the header's length;
-    # written at a fixed width they do not change that length, so one layout suffices (the
-    # header is serialised once, not until it stops growing: that took 3 json.dumps a frame).
-    length = len(body([0] * len(blobs)))
+    # written at a fixed width they do not change it, so the length is known before they are.
+    length = len(opening) + sum(len(spec) + OFFSET_WIDTH + 1 for spec in specs) + max(len(specs) - 1, 0) + 2
     prefix = 4 + length + _pad(4 + length)
-    offsets, offset = [], prefix
+    listed, offset = [], prefix
+    for spec, blob in zip(specs, blobs):
+        listed.append(f"{spec}{offset:>{OFFSET_WIDTH}}}}")
+        offset += blob.nbytes + _pad(blob.nbytes)
+    text = f'{opening}{",".join(listed)}]}}'
+    parts = [struct.pack("<I", prefix - 4), text.ljust(prefix - 4).encode()]
     for blob in blobs:
-        offsets.append(offset)
-        offset += len(blob) + _pad(len(blob))
-    parts = [struct.pack("<I", prefix - 4), body(offsets).ljust(prefix - 4)]
-    for blob in blobs:
-        parts += [blob, b"\0" * _pad(len(blob))]
+        parts += [blob, _PADDING[_pad(blob.nbytes)]]
     return b"".join(parts)
 
 
