@@ -4,19 +4,22 @@ frame built in a thread, the data sent once per dataset, and a process that dies
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import threading
 import time
+import weakref
 
 import numpy as np
 import pytest
 
 from app.api import frame_feed, frame_worker
-from app.api.frame_worker import FrameWorker
+from app.api.frame_feed import feed_for
+from app.api.frame_worker import FrameBuilder
 from app.api.settings import Settings
 from app.training.config import RunConfig
-from app.training.frame_builder import DATA_KEPT, DataCache
+from app.training.frame_builder import DATA_KEPT
 from app.training.frames import decode_frame
 from app.training.session import Session
 
@@ -61,7 +64,7 @@ def test_viewers_of_one_run_share_its_frames(server):
     for t in threads:
         t.join()
     driver.send({"type": "pause"})
-    builds = sum(feed.builds for feed in frame_feed._FEEDS[session].values())
+    builds = sum(feed.builds for feed in list(frame_feed._FEEDS[session].values()))
     assert min(counts) >= 10  # every viewer was served, at a useful rate
     # 13 viewers at up to 30 frames/s each, one run at 60 steps/s: a frame is built at most about
     # once per step, shared by the viewers who ask within SHARE_WITHIN of it
@@ -107,13 +110,7 @@ def test_the_frame_process_builds_exactly_the_frame_a_thread_builds():
     others = [Session(RunConfig()) for _ in range(DATA_KEPT + 3)]  # more datasets than it keeps
 
     async def scenario():
-        worker = FrameWorker()
-        worker.start_soon()
-        for _ in range(400):
-            if worker.ready:
-                break
-            await asyncio.sleep(0.05)
-        assert worker.ready, "the frame process did not start"
+        worker = (await ready_builder()).worker
         try:
             versions, frames = [], []
             for options in [(16, True, True), (9, False, False)]:
@@ -138,15 +135,124 @@ def test_the_frame_process_builds_exactly_the_frame_a_thread_builds():
     assert header["data_version"] == session.data_version
 
 
-def test_the_server_and_the_frame_process_agree_on_what_it_keeps():
-    rng = np.random.default_rng(0)
-    server_side, process_side = DataCache(size=5), DataCache(size=5)
-    for key in rng.integers(0, 12, size=400):
-        key = (int(key),)
-        sent = None if key in server_side else {"data of": key}
-        server_side.use(key)
-        assert process_side.use(key, sent) == {"data of": key}
-    assert list(server_side._kept) == list(process_side._kept)
+async def ready_builder() -> FrameBuilder:
+    builder = FrameBuilder(use_process=True)
+    builder.worker.start_soon()
+    for _ in range(400):
+        if builder.worker.ready:
+            return builder
+        await asyncio.sleep(0.05)
+    raise AssertionError("the frame process did not start")
+
+
+def test_a_frame_process_that_lacks_a_dataset_is_restarted_and_the_frame_built_anyway(monkeypatch):
+    monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.0)
+    session = Session(RunConfig())
+    expected = session.frame(10, True)
+
+    async def scenario():
+        builder = await ready_builder()
+        try:
+            first = builder.worker.process.pid
+            builder.worker._cache.use((session.id, session.data_version), True)  # believes it sent it
+            got = await builder.build(session, (10, True, False))  # "missing": in a thread instead
+            assert not builder.worker.ready
+            for _ in range(400):
+                await builder.build(session, (10, True, False))  # starts it again
+                if builder.worker.ready:
+                    break
+                await asyncio.sleep(0.05)
+            built = builder.worker.builds
+            again = await builder.build(session, (10, True, False))
+            return got, again, first, builder.worker.process.pid, builder.worker.builds - built
+        finally:
+            await builder.close()
+
+    got, again, first, second, builds = run(scenario())
+    assert got == expected and again == expected
+    assert second != first and builds == 1  # the fresh process built the last one
+
+
+def test_a_stuck_frame_process_is_killed_and_frames_are_built_in_threads(monkeypatch):
+    monkeypatch.setattr(frame_worker, "ANSWER_WITHIN", 0.5)
+    session = Session(RunConfig())
+    expected = session.frame(10, False)
+
+    async def scenario():
+        builder = await ready_builder()
+        try:
+            process = builder.worker.process
+            os.kill(process.pid, signal.SIGSTOP)  # alive, answering nothing
+            began = time.monotonic()
+            got = await builder.build(session, (10, False, False))
+            waited = time.monotonic() - began
+            await asyncio.wait_for(process.wait(), 10)
+            return got, waited, process.returncode
+        finally:
+            await builder.close()
+
+    got, waited, returncode = run(scenario())
+    assert got == expected and waited < 5
+    assert returncode == -signal.SIGKILL
+
+
+def test_closing_during_a_build_leaves_no_frame_process(monkeypatch):
+    monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.0)
+    session = Session(RunConfig())
+
+    async def scenario():
+        builder = await ready_builder()
+        process = builder.worker.process
+        os.kill(process.pid, signal.SIGSTOP)  # a build that takes a while
+        build = asyncio.create_task(builder.build(session, (50, True, True)))
+        await asyncio.sleep(0.1)
+        await builder.close()
+        version, data = await build  # finished in a thread
+        await asyncio.sleep(0.5)
+        return data, process.returncode, builder.worker.process, builder.worker.ready
+
+    data, returncode, process_after, ready_after = run(scenario())
+    assert decode_frame(data)[0]["grid"]["G"] == 50
+    assert returncode is not None  # the stopped process was ended
+    assert process_after is None and not ready_after  # and none was started after close()
+
+
+def test_a_viewer_switching_feeds_never_sees_the_run_step_back(tmp_path):
+    with LiveServer(Settings(data_dir=str(tmp_path), max_fps=240)) as live:
+        c = new_session(live, {"steps_per_second": 500})
+        others = [Watcher(live, c["id"]) for _ in range(3)]  # they keep the feeds' frames fresh
+        w = Watcher(live, c["id"], c["token"])
+        for viewer in [*others, w]:
+            viewer.send({"type": "options", "fps": 240, "grid": 12, "arrays_every": 2})
+        w.send({"type": "play"})
+        stop = threading.Event()
+
+        def watch(viewer):
+            while not stop.is_set():
+                viewer.next_frame()
+
+        threads = [threading.Thread(target=watch, args=(v,)) for v in others]
+        for t in threads:
+            t.start()
+        steps = [w.next_frame()[0]["step"] for _ in range(300)]
+        stop.set()
+        for t in threads:
+            t.join()
+        w.send({"type": "pause"})
+        assert all(b >= a for a, b in zip(steps, steps[1:])), [(a, b) for a, b in zip(steps, steps[1:]) if b < a]
+        assert steps[-1] > steps[0]
+        for viewer in [*others, w]:
+            viewer.close()
+
+
+def test_a_feed_does_not_keep_its_session_alive():
+    session = Session(RunConfig())
+    feed_for(session, (8, True, False), FrameBuilder(use_process=False))
+    gone = weakref.ref(session)
+    session.close()
+    del session
+    gc.collect()
+    assert gone() is None
 
 
 def test_a_killed_frame_process_is_replaced_and_frames_go_on(tmp_path, monkeypatch):
@@ -185,3 +291,26 @@ def test_frames_are_built_in_threads_when_the_frame_process_is_off(tmp_path):
 def test_frame_process_setting_is_0_or_1():
     with pytest.raises(ValueError, match="frame_process must be 0 or 1"):
         Settings(frame_process=2)
+
+
+def test_the_event_loop_never_waits_for_a_burst_of_training():
+    session = Session(RunConfig())
+    held, release = threading.Event(), threading.Event()
+
+    def trainer():
+        with session.lock:
+            held.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=trainer)
+    thread.start()
+    held.wait(5)
+    try:
+        began = time.perf_counter()
+        assert session.frame_job_now(8, False) is None  # at once, not after the burst
+        assert time.perf_counter() - began < 0.5  # the burst lasts 5 s
+    finally:
+        release.set()
+        thread.join()
+    job, data = session.frame_job_now(8, False)
+    assert job.snapshot.version == session.version and data.key == (session.id, session.data_version)

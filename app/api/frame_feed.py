@@ -41,25 +41,32 @@ class FrameFeed:
     """One session's frames for one (G, with_arrays, with_input_gradients)."""
 
     def __init__(self, session: Session, options: tuple, builder: FrameBuilder):
-        self.session = session
+        self._session = weakref.ref(session)  # the feeds are kept per session, not the other way round
         self.options = options
         self.builder = builder
         self.latest: Built | None = None
         self.building: asyncio.Task | None = None
         self.builds = 0  # how many frames this feed built (the tests and benchmarks read it)
 
+    @property
+    def session(self) -> Session:
+        session = self._session()
+        if session is None:  # only a viewer asks, and a viewer holds its session
+            raise RuntimeError("the session of this feed is gone")
+        return session
+
     async def newer_than(self, version: int | None) -> Built:
-        """A frame of another version than `version` (the viewer's last; None: any frame), shared
+        """A frame of a later version than `version` (the viewer's last; None: any frame), shared
         when a fresh one is at hand. The caller has seen the run move past `version`."""
         latest = self.latest
-        if latest is not None and latest.version != version and self._shareable(latest):
+        if latest is not None and _later(latest.version, version) and self._shareable(latest):
             return latest
         for _ in range(2):  # the build in flight may have begun before the run moved: then one more
             if self.building is None:
                 self.building = asyncio.get_running_loop().create_task(self._build())
             # shielded: a viewer that leaves while waiting must not cancel the others' frame
             built = await asyncio.shield(self.building)
-            if built.version != version:
+            if _later(built.version, version) and self._shareable(built):
                 break
         return built
 
@@ -80,6 +87,12 @@ class FrameFeed:
             return self.latest
         finally:
             self.building = None
+
+
+def _later(version: int, than: int | None) -> bool:
+    """Versions only grow, over resets too; a viewer switching feeds (arrays_every > 1) must not
+    be handed the other feed's older frame and see the run step back."""
+    return than is None or version > than
 
 
 _FEEDS: weakref.WeakKeyDictionary[Session, dict[tuple, FrameFeed]] = weakref.WeakKeyDictionary()

@@ -37,6 +37,9 @@ FRAME_BUILDERS = anyio.CapacityLimiter(2)
 # queue would only make frames older; two keep the process busy while a result travels back.
 IN_FLIGHT = 2
 RETRY_AFTER = 10.0  # seconds between attempts to start a frame process that failed
+# A frame takes milliseconds; a process that has not answered in this long is stuck (stopped,
+# swapping, looping) and is killed, so that frames are built in threads rather than not at all.
+ANSWER_WITHIN = 3.0
 
 
 class WorkerGone(Exception):
@@ -54,10 +57,13 @@ class FrameWorker:
         self._cache = DataCache()
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._next_start = 0.0  # time.monotonic() from which it may be started (again)
+        self.closed = False  # the server is shutting down: never start it again
 
     def start_soon(self) -> None:
         """Start the process in the background if it is not running or starting."""
-        if self._starting is None and not self.ready and time.monotonic() >= self._next_start:
+        if self.closed or self._starting is not None or self.ready:
+            return
+        if time.monotonic() >= self._next_start:
             self._next_start = time.monotonic() + RETRY_AFTER
             self._starting = asyncio.get_running_loop().create_task(self._start())
 
@@ -70,6 +76,8 @@ class FrameWorker:
             kind, _ = await self._read()
             if kind != "ready":
                 raise WorkerGone(f"the frame process said {kind!r} first")
+            if self.closed:
+                raise WorkerGone("the server closed while the frame process started")
             self._cache = DataCache()
             self.ready = True
             self._reader = asyncio.get_running_loop().create_task(self._read_forever())
@@ -105,22 +113,43 @@ class FrameWorker:
         async with self._slots:
             if not self.ready:
                 raise WorkerGone("the frame process is not running")
-            job, data = session.frame_job(*options)
+            job_and_data = session.frame_job_now(*options)
+            if job_and_data is None:  # a burst of training holds the run: wait for it in a thread
+                job_and_data = await anyio.to_thread.run_sync(session.frame_job, *options)
+            if not self.ready:
+                raise WorkerGone("the frame process ended")
+            job, data = job_and_data
             future = self._send(job, data)
-            kind, payload = await future
+            try:
+                kind, payload = await asyncio.wait_for(asyncio.shield(future), ANSWER_WITHIN)
+            except asyncio.TimeoutError:
+                future.add_done_callback(_retrieved)  # it fails when the process is gone; nobody waits
+                log.warning("frame process did not answer in %.0f s; killed, frames are built in threads", ANSWER_WITHIN)
+                self._kill()
+                raise WorkerGone("the frame process did not answer") from None
+        if kind == "missing":  # its datasets and ours differ: only a fresh start puts them in step
+            log.warning("frame process lacked the data %s; restarting it", payload)
+            self._kill()
+            raise WorkerGone("the frame process lacked a dataset")
         if kind != "frame":
             raise RuntimeError(f"the frame process could not build a frame: {payload}")
         self.builds += 1
         return job.snapshot.version, payload
 
     def _send(self, job: FrameJob, data: FrameData) -> asyncio.Future:
-        sent = None if job.data_key in self._cache else data
-        self._cache.use(job.data_key)
-        body = pickle.dumps((job, sent), protocol=pickle.HIGHEST_PROTOCOL)
+        has_data = job.data_key in self._cache
+        body = pickle.dumps((job, None if has_data else data), protocol=pickle.HIGHEST_PROTOCOL)
         future = asyncio.get_running_loop().create_future()
         self._waiting.append(future)
         self.process.stdin.write(LENGTH.pack(len(body)) + body)  # buffered by the loop: never blocks
+        self._cache.use(job.data_key, None if has_data else True)  # as the process will, once it reads it
         return future
+
+    def _kill(self) -> None:
+        """End the process; the reader then fails every build waiting on it (WorkerGone)."""
+        self.ready = False
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
 
     async def _stop_process(self) -> None:
         process, self.process = self.process, None
@@ -135,11 +164,17 @@ class FrameWorker:
                 await process.wait()
 
     async def close(self) -> None:
+        self.closed = True
         for task in (self._starting, self._reader):
             if task is not None:
                 task.cancel()
         self.ready = False
         await self._stop_process()
+
+
+def _retrieved(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 class FrameBuilder:

@@ -150,20 +150,27 @@ def read_message(stream):
 
 
 class DataCache:
-    """The datasets the frame process was sent, the least recently used dropped past `size`.
-    The server runs the same cache over the same sequence of keys to know what the process has."""
+    """The datasets the frame process holds, the least recently used dropped past `size`. The
+    server runs the same cache over the same keys (storing True for the data it sent), so it
+    knows what the process holds and sends a dataset only when the process does not have it."""
 
     def __init__(self, size: int = DATA_KEPT):
         self.size = size
-        self._kept: OrderedDict[tuple, FrameData | None] = OrderedDict()
+        self._kept: OrderedDict[tuple, object] = OrderedDict()
 
     def __contains__(self, key: tuple) -> bool:
         return key in self._kept
 
-    def use(self, key: tuple, data: FrameData | None = None) -> FrameData | None:
-        """Note a job for `key` (with `data` when it is sent along); its data (None on the server's side)."""
-        if data is not None or key not in self._kept:
+    def keys(self) -> list[tuple]:
+        return list(self._kept)
+
+    def use(self, key: tuple, data=None):
+        """The value kept for `key`, `data` being stored first when given; None, and nothing
+        stored, for a key it does not hold and no data."""
+        if data is not None:
             self._kept[key] = data
+        elif key not in self._kept:
+            return None
         self._kept.move_to_end(key)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
@@ -171,17 +178,22 @@ class DataCache:
 
 
 def serve(jobs, frames) -> None:
-    """Answer each (job, data or None) from `jobs` with ("frame", bytes) or ("error", message)."""
+    """Answer each (job, data or None) from `jobs` with ("frame", bytes), ("missing", data key)
+    when it was not sent the job's data (the server then starts a fresh process: the two caches
+    differ), or ("error", message)."""
     cache = DataCache()
     while (message := read_message(jobs)) is not None:
         job, sent = message
+        data = cache.use(job.data_key, sent)
+        if data is None:
+            write_message(frames, ("missing", job.data_key))
+            continue
         try:
-            data = cache.use(job.data_key, sent)
-            if data is None:
-                raise RuntimeError(f"no data for {job.data_key}: the server's cache and this one differ")
-            write_message(frames, ("frame", build_frame(job, data)))
+            frame = build_frame(job, data)
         except Exception as e:  # the server shows the message; this process goes on
             write_message(frames, ("error", f"{type(e).__name__}: {e}"))
+        else:
+            write_message(frames, ("frame", frame))
 
 
 def main() -> None:

@@ -350,15 +350,25 @@ class Session:
     def frame_job(self, G: int, with_arrays: bool, with_input_gradients: bool = False) -> tuple[FrameJob, FrameData]:
         """What a frame of the run as it is now is built from (frame_builder.py), taken under the
         lock in a few microseconds; the build itself needs no lock and can run anywhere."""
-        snap = self.snapshot()
-        d = self.dataset
-        with self.lock:  # the data and its version change together (edit_points)
+        with self.lock:  # the weights, the data and its version as of one moment (edit_points)
+            snap = self.snapshot()
+            d = self.dataset
             data_key = (self.id, self.data_version)
             data = FrameData(data_key, self.X_train, self.Y_train, self.labels_train,
                              self.X_test, self.Y_test, self.labels_test, tuple(d.box))  # fmt: skip
             viewers = self.viewers
         job = FrameJob(snap, self.activation, G, with_arrays, with_input_gradients, viewers, data_key[1], data_key)
         return job, data
+
+    def frame_job_now(self, G: int, with_arrays: bool, with_input_gradients: bool = False):
+        """frame_job(), or None if the training thread holds the lock right now: for the event
+        loop, which must not wait the few milliseconds a burst of steps can hold it."""
+        if not self.lock.acquire(blocking=False):
+            return None
+        try:
+            return self.frame_job(G, with_arrays, with_input_gradients)
+        finally:
+            self.lock.release()
 
     def frame(self, G: int, with_arrays: bool, with_input_gradients: bool = False) -> tuple[int, bytes]:
         """(version, binary frame (frames.py)) of the run as it is now, at grid resolution G, with
