@@ -28,11 +28,6 @@ def norm(array: np.ndarray) -> float:
     return math.sqrt(squared_norm(array))
 
 
-def all_finite(array: np.ndarray) -> bool:
-    """No NaN or inf in `array`: a dot product answers it, the elementwise test only when it cannot."""
-    return math.isfinite(squared_norm(array)) or bool(np.isfinite(array).all())
-
-
 def _ratio(delta: np.ndarray, param: np.ndarray) -> float:
     """|delta| / |param| in Frobenius norms; 0 for an all-zero parameter (a bias at its start)."""
     size = norm(param)
@@ -56,6 +51,25 @@ class Optimizer:
         for name, grad in grads.items():
             delta = self.delta(name, grad)
             ratios[name] = _ratio(delta, params[name])
+            params[name] += delta
+        return ratios
+
+    def step_if_finite(self, params: Params, grads: Params) -> dict[str, float] | None:
+        """step(), unless a parameter could leave the finite numbers: then None, and `params`
+        untouched (the optimizer's own state has moved on; a diverged run starts again from reset).
+
+        No elementwise test is needed: |p + d| <= |p| + |d| entry by entry, and every entry is at
+        most its array's Frobenius norm, so p + d is finite when |p|_F + |d|_F is below the
+        dtype's largest number; and the norms, needed for the ratios anyway, are NaN or inf when
+        an entry is."""
+        deltas = {name: self.delta(name, grad) for name, grad in grads.items()}
+        ratios = {}
+        for name, delta in deltas.items():
+            size, change = norm(params[name]), norm(delta)
+            if not size + change <= np.finfo(params[name].dtype).max:
+                return None
+            ratios[name] = change / size if size > 0 else 0.0
+        for name, delta in deltas.items():
             params[name] += delta
         return ratios
 

@@ -19,7 +19,7 @@ import numpy as np
 from app.core.datasets import Dataset, bounding_box, make_dataset
 from app.core.fast_step import FastStep
 from app.core.network import PARAM_NAMES, forward, init_params, loss
-from app.core.optimizers import all_finite, make_optimizer, norm
+from app.core.optimizers import make_optimizer, norm
 from app.core.targets import one_hot
 from app.core.training import MiniBatches
 
@@ -219,10 +219,8 @@ class Session:
         if not np.isfinite(value):
             self._diverge(f"the loss became {value}")
             return False
-        before = {name: p.copy() for name, p in self.params.items()}
-        ratios = self.optimizer.step(self.params, grads)
-        if not all(all_finite(p) for p in self.params.values()):
-            self.params = before
+        ratios = self.optimizer.step_if_finite(self.params, grads)
+        if ratios is None:  # the weights stay at the last finite step: there is still a picture
             self._diverge("the weights overflowed")
             return False
         self.step_count += 1
@@ -231,7 +229,7 @@ class Session:
             "step": self.step_count,
             "epoch": self.batches.epoch,
             "loss": value,
-            "accuracy": float(np.mean(np.argmax(self.fast_step.z2, axis=1) == self.labels_train[rows])),
+            "accuracy": np.count_nonzero(np.argmax(self.fast_step.z2, axis=1) == self.labels_train[rows]) / len(X),
             **{f"grad_norm_{name}": norm(g) for name, g in grads.items()},
             **{f"ratio_{name}": r for name, r in ratios.items()},
         }
