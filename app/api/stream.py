@@ -79,11 +79,13 @@ class Viewer:
         self.input_gradients = False
         self.frames_sent = 0
         self.data_version = session.data_version  # the points the hello carried
-        self.acked = anyio.Event()
+        # asyncio's Event and Lock, not anyio's: anyio's yield to the loop once more on every wait
+        # and acquire even when there is nothing to wait for, two loop turns per frame per viewer
+        self.acked = asyncio.Event()
         self.acked.set()  # nothing in flight yet
         self.options_changed = False  # new options: the next frame is due even if the run did not move
         self.wake: asyncio.Event | None = None  # set to end wait_for_change early
-        self.send_lock = anyio.Lock()
+        self.send_lock = asyncio.Lock()
 
     async def send_json(self, message: dict) -> None:
         async with self.send_lock:
@@ -133,7 +135,7 @@ class Viewer:
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
             options = (self.grid, with_arrays, self.input_gradients)
             frame = await feed_for(self.session, options, self.builder).newer_than(seen)
-            self.acked = anyio.Event()
+            self.acked = asyncio.Event()
             async with self.send_lock:
                 await self.ws.send_bytes(frame.data)
             self.frames_sent += 1
