@@ -226,6 +226,9 @@ def test_screenshot_while_training_fits_the_screen(browser, recorder, live_serve
         time.sleep(0.5)  # the charts' last batch
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"page-{width}x{height}.png"))
+        tabs = page.evaluate("""() => { const nav = document.getElementById('inspector-tabs').getBoundingClientRect();
+            return [...document.querySelectorAll('#inspector-tabs [role=tab]')].map(t => {
+                const r = t.getBoundingClientRect(); return [t.textContent, r.top, r.left >= nav.left - 1 && r.right <= nav.right + 1]; }); }""")
         boxes = page.evaluate("""() => [...document.querySelectorAll('.panel, .panel .main-svg, #boundary-heat')]
             .map(e => { const r = e.getBoundingClientRect(); const p = e.closest('.panel').getBoundingClientRect();
                         return {name: e.className.baseVal ?? e.className, r: [r.left, r.top, r.right, r.bottom],
@@ -238,6 +241,8 @@ def test_screenshot_while_training_fits_the_screen(browser, recorder, live_serve
         p_left, p_top, p_right, p_bottom = box["panel"]
         assert p_left <= left + 1 and right <= p_right + 1 and p_top <= top + 1 and bottom <= p_bottom + 1, (
             f"{box['name']} spills out of its panel")
+    assert len(tabs) >= 8 and len({round(top) for _, top, _ in tabs}) == 1, f"the tabs wrap: {tabs}"
+    assert all(inside for _, _, inside in tabs), f"a tab is cut off: {tabs}"
     heat = next(b for b in boxes if "boundary-heat" in str(b["name"]))
     assert heat["r"][2] - heat["r"][0] >= 0.3 * height, "the decision boundary is the biggest thing on the page"
     assert recorder.unexpected_errors() == [] and recorder.foreign_urls() == []
