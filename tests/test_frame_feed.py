@@ -314,3 +314,22 @@ def test_the_event_loop_never_waits_for_a_burst_of_training():
         thread.join()
     job, data = session.frame_job_now(8, False)
     assert job.snapshot.version == session.version and data.key == (session.id, session.data_version)
+
+
+def test_a_viewer_whose_last_frame_shows_the_closed_run_is_not_left_waiting():
+    """The frame it was sent may have been built after the close (shared from another viewer's
+    build), so its version is the closed run's: no change is to come, yet it must be told."""
+    from types import SimpleNamespace
+
+    from app.api.stream import Viewer
+
+    session = Session(RunConfig())
+    websocket = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(frame_builder=None)))
+    viewer = Viewer(websocket, session, "viewer", Settings())
+    session.close()
+
+    async def wait():
+        await asyncio.wait_for(viewer.wait_for_change(session.version), 2)
+        return "returned"
+
+    assert run(wait()) == "returned"

@@ -97,13 +97,19 @@ class Viewer:
     # ---- sending frames ---------------------------------------------------------------------
 
     async def wait_for_change(self, last_version: int | None) -> None:
-        """Until the run changes (a step, a pause, a viewer joining) or this viewer's options do."""
-        if self.session.version != last_version or self.options_changed:
+        """Until the run changes (a step, a pause, a viewer joining) or this viewer's options do,
+        or at once if the run is closed: the last frame may already show the closed run's version
+        (a frame shared from a build begun after the close), and then no change is to come."""
+
+        def moved() -> bool:
+            return self.session.version != last_version or self.options_changed or self.session.closed
+
+        if moved():
             return
         loop = asyncio.get_running_loop()
         wake = self.wake = asyncio.Event()  # one event for both causes: no task per wait
         self.session.call_on_change(lambda: loop.call_soon_threadsafe(wake.set))
-        if self.session.version != last_version or self.options_changed:
+        if moved():
             return  # changed while registering
         await wake.wait()
 
