@@ -202,7 +202,9 @@ function main() {
     probe.sessionId = hello.session.id;
     running = flatten(hello.session.config);
     runStatus = hello.session.status;
-    chartStep = hello.session.step;
+    // The history's last training row is plotted at step - 1 (measured before that step's
+    // update); the frame of this very step is the next point, and at step 0 the first.
+    chartStep = hello.session.step - 1;
     for (const panel of [boundary, losses, gradients, inspector, status]) panel.begin(hello);
     for (const panel of [timeline, draw, classroom]) panel.begin(hello); // issue 6
     if (playWhenReady) {

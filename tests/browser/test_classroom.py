@@ -337,6 +337,9 @@ def test_presentation_mode_fills_a_projector_with_large_type(browser, recorder, 
             heat: document.getElementById('boundary-heat').getBoundingClientRect().width,
             rows: [document.getElementById('play'), document.getElementById('present-leave')]
                 .map(e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }),
+            tabs: [...document.querySelectorAll('#inspector-tabs [role=tab]')].filter(t => t.offsetParent)
+                .map(t => t.textContent),
+            gradients: document.querySelector('#gradient-chart .nsewdrag')?.getBoundingClientRect().height,
             right: Math.max(...panels.map(p => p.right)),
             bottom: Math.max(...panels.map(p => p.bottom)),
           };
@@ -347,6 +350,8 @@ def test_presentation_mode_fills_a_projector_with_large_type(browser, recorder, 
         play, leave = sizes["rows"]
         assert play["bottom"] > 0 and leave["top"] < play["bottom"], "the top bar stays one line"
         assert sizes["right"] <= width and sizes["bottom"] <= height, "nothing off screen"
+        assert sizes["tabs"] == ["Weights and gradients"], "only the open view's name, no cut-off tabs"
+        assert sizes["gradients"] >= 120, "the gradient magnitudes' plot area has room for its log axis"
 
         page.click("#present-leave")  # and back: the form returns, the link forgets the flag
         assert page.is_visible("#controls")
