@@ -77,8 +77,7 @@ class FrameJob:
     with_arrays: bool
     with_input_gradients: bool
     viewers: int
-    data_version: int
-    data_key: tuple
+    data_key: tuple  # (session id, data_version), FrameData's key
 
 
 def build_frame(job: FrameJob, data: FrameData) -> bytes:
@@ -115,7 +114,7 @@ def build_frame(job: FrameJob, data: FrameData) -> bytes:
             },
             "grid": {"G": G, "box": list(data.box)},
             "viewers": job.viewers,
-            "data_version": job.data_version,
+            "data_version": job.data_key[1],
         }
     arrays = [("grid", quantize_probabilities(y_hat))]
     if job.with_arrays:
@@ -160,9 +159,6 @@ class DataCache:
 
     def __contains__(self, key: tuple) -> bool:
         return key in self._kept
-
-    def keys(self) -> list[tuple]:
-        return list(self._kept)
 
     def use(self, key: tuple, data=None):
         """The value kept for `key`, `data` being stored first when given; None, and nothing

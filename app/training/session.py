@@ -355,7 +355,7 @@ class Session:
             data = FrameData(data_key, self.X_train, self.Y_train, self.labels_train,
                              self.X_test, self.Y_test, self.labels_test, tuple(d.box))  # fmt: skip
             viewers = self.viewers
-        job = FrameJob(snap, self.activation, G, with_arrays, with_input_gradients, viewers, data_key[1], data_key)
+        job = FrameJob(snap, self.activation, G, with_arrays, with_input_gradients, viewers, data_key)
         return job, data
 
     def frame_job_now(self, G: int, with_arrays: bool, with_input_gradients: bool = False):
