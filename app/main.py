@@ -9,10 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app import __version__
-from app.api import rest, runs, stream
+from app.api import openapi_limits, rest, runs, stream
 from app.api.frame_worker import FrameBuilder
 from app.api.pages import mount_pages
 from app.api.settings import Settings
+from app.training.limits import RunLimits
 from app.training.registry import LimitReached, Registry
 from app.training.store import RunStore, StoreFull
 from app.training.session import SessionError
@@ -55,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.registry = Registry(settings.max_sessions, settings.idle_seconds)
+    limits = RunLimits(max_hidden=settings.max_hidden, max_points=settings.max_points)
+    app.state.registry = Registry(settings.max_sessions, settings.idle_seconds, limits)
     app.state.frame_builder = FrameBuilder(use_process=settings.frame_process)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
 
@@ -69,4 +71,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stream.router)
 
     mount_pages(app)
+    openapi_limits.install(app, settings)
     return app

@@ -1,5 +1,5 @@
 // The run's numbers in words: step, epoch, losses, accuracies, whether it is running, the
-// connection, and a banner that says what to do when the run diverged.
+// connection, and a banner that says what to do when the run diverged or failed.
 
 function fixed(value, digits) {
   return value === null || value === undefined ? "–" : value.toFixed(digits);
@@ -8,6 +8,12 @@ function fixed(value, digits) {
 function percent(value) {
   return value === null || value === undefined ? "–" : `${(100 * value).toFixed(1)}%`;
 }
+
+// A run in one of these states takes no step until it is reset; the banner says why and offers it.
+const STOPPED_TITLE = {
+  diverged: "The run diverged.",
+  failed: "The run stopped.",
+};
 
 const CONNECTION_TEXT = {
   connecting: "connecting…",
@@ -19,7 +25,9 @@ const CONNECTION_TEXT = {
 export function create(root) {
   const field = (name) => root.querySelector(`[data-status="${name}"]`);
   const banner = document.getElementById("banner");
+  const bannerTitle = document.getElementById("banner-title");
   const bannerText = document.getElementById("banner-text");
+  const bannerFix = document.getElementById("banner-fix");
   const playButton = document.getElementById("play");
   const connection = document.getElementById("connection");
 
@@ -39,8 +47,13 @@ export function create(root) {
       playButton.textContent = running ? "❚❚ Pause" : "▶ Play";
       playButton.setAttribute("aria-pressed", String(running));
       document.body.dataset.runStatus = f.status;
-      banner.hidden = f.status !== "diverged";
-      if (f.status === "diverged") bannerText.textContent = f.message;
+      const stopped = STOPPED_TITLE[f.status];
+      banner.hidden = !stopped;
+      if (stopped) {
+        bannerTitle.textContent = stopped;
+        bannerText.textContent = f.message;
+        bannerFix.hidden = f.status !== "diverged"; // a lower learning rate cures divergence only
+      }
     },
     connection(state) {
       connection.dataset.state = state;

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import secrets
+import threading
 from typing import Annotated, Optional
 
+import anyio
 import numpy as np
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 
+from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
 from app.core.datasets import FIXED_CLASSES, GENERATORS
 from app.training import reports
 from app.training.config import Hyperparameters, RunConfig
 from app.training.presets import PRESETS
-from app.training.session import Session
+from app.training.session import STOPPED, Session
 from app.training.uploads import parse_gradients_csv
 
 from .schemas import (
@@ -92,15 +96,6 @@ def controlled_session(
     return session
 
 
-def check_limits(config: RunConfig, settings: Settings) -> None:
-    """The server's own limits, tighter than the schema's; 422 naming the field."""
-    if config.hidden > settings.max_hidden:
-        raise HTTPException(422, f"hidden must be at most {settings.max_hidden} on this server, got {config.hidden}")
-    n = len(config.dataset.points) if config.dataset.points else config.dataset.n_samples
-    if n > settings.max_points:
-        raise HTTPException(422, f"dataset has {n} points; this server allows at most {settings.max_points}")
-
-
 def check_grid(request: Request, G: int) -> None:
     limit = settings_of(request).max_grid
     if G > limit:
@@ -113,6 +108,8 @@ AtStep = Annotated[
     Query(ge=0, description="an earlier step, from GET .../timeline (the nearest kept at or before it); default: now"),
 ]
 Controlled = Annotated[Session, Depends(controlled_session)]
+SampleIndex = Annotated[int, Path(ge=0, le=MAX_SAMPLES - 1, description="below the run's number of training points")]
+UnitIndex = Annotated[int, Path(ge=0, le=MAX_HIDDEN - 1, description="below the run's number of hidden units")]
 
 
 @router.get("/datasets", response_model=list[DatasetInfo], tags=["data"])
@@ -128,9 +125,12 @@ def list_datasets():
 
 
 @router.get("/presets", response_model=list[PresetInfo], tags=["data"])
-def list_presets():
-    """Named configurations; POST one's config to /api/sessions to start it."""
-    return [PresetInfo(name=p.name, title=p.title, description=p.teaches, config=p.config) for p in PRESETS]
+def list_presets(request: Request):
+    """Named configurations; POST one's config to /api/sessions to start it. Only those within
+    this server's limits are listed: the others could not be started here."""
+    limits = request.app.state.registry.limits
+    return [PresetInfo(name=p.name, title=p.title, description=p.teaches, config=p.config)
+            for p in PRESETS if limits.allows(p.config)]  # fmt: skip
 
 
 @router.post("/sessions", response_model=SessionCreated, status_code=201, tags=["sessions"],
@@ -138,7 +138,6 @@ def list_presets():
 def create_session(request: Request, config: RunConfig | None = None):
     """Start a run (paused at step 0). Every field has a default: `{}` gives the classic moons run."""
     config = config or RunConfig()
-    check_limits(config, settings_of(request))
     session = request.app.state.registry.create(config)
     return SessionCreated(id=session.id, token=session.token, session=session.summary(),
                           stream=f"/ws/sessions/{session.id}")  # fmt: skip
@@ -167,16 +166,39 @@ def delete_session(
 
 @router.post("/sessions/{session_id}/step", response_model=StepResult, tags=["control"],
              responses={k: ERRORS[k] for k in (401, 403, 404, 409)})  # fmt: skip
-def step_session(request: Request, session: Controlled, body: StepRequest | None = None):
-    """Pause and take n steps (default 1). Stops early if the run diverges."""
+async def step_session(request: Request, session: Controlled, body: StepRequest | None = None):
+    """Pause and take n steps (default 1). Stops early if the run diverges, if the steps take
+    longer than the server's max_step_seconds, or if the client goes away."""
     n = (body or StepRequest()).n
-    limit = settings_of(request).max_steps_per_request
-    if n > limit:
-        raise HTTPException(422, f"n must be at most {limit} steps per request on this server, got {n}")
-    if session.status == "diverged":
+    settings = settings_of(request)
+    if n > settings.max_steps_per_request:
+        raise HTTPException(422, f"n must be at most {settings.max_steps_per_request} steps per request "
+                                 f"on this server, got {n}")  # fmt: skip
+    if session.status in STOPPED:
         raise HTTPException(409, session.message + " (POST .../reset first)")
-    taken = session.step(n)
-    return StepResult(taken=taken, session=session.summary())
+    taken = await steps_while_connected(request, session, n, settings.max_step_seconds)
+    stopped = None
+    if taken < n:
+        stopped = session.status if session.status in STOPPED else (
+            f"time: this server stops one request's steps after {settings.max_step_seconds:g} s")
+    return StepResult(taken=taken, stopped=stopped, session=session.summary())
+
+
+async def steps_while_connected(request: Request, session: Session, n: int, seconds: float) -> int:
+    """session.step(n) in a worker thread, stopped after `seconds` or as soon as the client
+    disconnects: nobody waits for the answer then, and the steps would hold the run for nothing."""
+    gone = threading.Event()
+
+    async def watch_client():
+        while not await request.is_disconnected():
+            await anyio.sleep(0.1)
+        gone.set()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(watch_client)
+        taken = await anyio.to_thread.run_sync(functools.partial(session.step, n, seconds, gone.is_set))
+        tg.cancel_scope.cancel()
+    return taken
 
 
 @router.post("/sessions/{session_id}/play", response_model=SessionSummary, tags=["control"],
@@ -238,7 +260,7 @@ def get_gradcheck(
 
 @router.get("/sessions/{session_id}/derivation/{n}", response_model=DerivationOut, tags=["inspect"],
             responses={404: ERRORS[404]})  # fmt: skip
-def get_derivation(session: Viewed, n: Annotated[int, Path(ge=0)], at_step: AtStep = None):
+def get_derivation(session: Viewed, n: SampleIndex, at_step: AtStep = None):
     """The worked forward and backward pass for training sample n, long way and short way."""
     if n >= len(session.dataset.train):
         raise HTTPException(422, f"n must be below the number of training points, {len(session.dataset.train)}; got {n}")
@@ -297,7 +319,7 @@ def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep =
 
 @router.get("/sessions/{session_id}/units/{j}", response_model=UnitOut, tags=["inspect"],
             responses={404: ERRORS[404]})  # fmt: skip
-def get_unit(request: Request, session: Viewed, j: Annotated[int, Path(ge=0)],
+def get_unit(request: Request, session: Viewed, j: UnitIndex,
              G: Annotated[int, Query(ge=2, le=200)] = 50, at_step: AtStep = None):  # fmt: skip
     """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
     if j >= session.config.hidden:
@@ -350,8 +372,6 @@ def get_hidden_space(
 def edit_points(request: Request, session: Controlled, edit: PointsEdit):
     """Add points (to the training set) and remove points (by index among all points), keeping the
     weights: the run goes on with the new data. The dataset becomes a 'points' dataset."""
-    limit = settings_of(request).max_points
-    if len(session.dataset.labels) + len(edit.add) > limit:
-        raise HTTPException(422, f"add: this server allows at most {limit} points")
+    request.app.state.registry.limits.check_points(len(session.dataset.labels) + len(edit.add), "add")
     session.edit_points([(p.x, p.y, p.label) for p in edit.add], edit.remove)
     return session.summary()

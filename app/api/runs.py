@@ -47,7 +47,7 @@ def _stored(request: Request, document: dict) -> SavedRunCreated:
 
 
 @router.post("/sessions/{session_id}/save", response_model=SavedRunCreated, status_code=201,
-             responses={k: ERRORS[k] for k in (401, 403, 404)} | {507: {"model": ErrorOut}})  # fmt: skip
+             responses={k: ERRORS[k] for k in (401, 403, 404)} | {507: {"model": ErrorOut, "description": "the store holds its maximum of saved runs"}})  # fmt: skip
 def save_session(request: Request, session: Controlled, body: Optional[SaveRequest] = None):
     """Save the run as it is now (a running run goes on; the saved copy is paused)."""
     return _stored(request, dump_session(session, (body or SaveRequest()).name))
@@ -87,15 +87,17 @@ def load_run(request: Request, run_id: RunId):
     """A new session that continues the saved run exactly where it stopped (new id and token)."""
     document = _document(request, run_id)
     document.pop("_token", None)
-    session = request.app.state.registry.adopt(restore_session(document))
+    session = request.app.state.registry.restore(document)
     return SessionCreated(id=session.id, token=session.token, session=session.summary(),
                           stream=f"/ws/sessions/{session.id}")  # fmt: skip
 
 
-@router.post("/runs", response_model=SavedRunCreated, status_code=201)
+@router.post("/runs", response_model=SavedRunCreated, status_code=201,
+             responses={507: {"model": ErrorOut, "description": "the store holds its maximum of saved runs"}})
 def import_run(request: Request, run: SavedRun):
     """Import a saved-run file (from .../export). It is checked whole, and refused with a message
     naming the field if anything does not fit."""
+    request.app.state.registry.verify(run)  # within this server's limits, before any data is built
     restore_session(run).close()  # the whole document must hold together, not only its schema
     return _stored(request, run.model_dump(mode="json"))
 

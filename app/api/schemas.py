@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from app.training.config import Point, RunConfig
 
-Status = Literal["paused", "running", "diverged"]
+Status = Literal["paused", "running", "diverged", "failed"]
 Nested = Any  # a float, or nested lists of floats; null where a value is not finite
 
 
@@ -31,7 +31,7 @@ class SessionSummary(BaseModel):
     step: int
     epoch: float
     status: Status
-    message: str = Field(description="what went wrong and what to try, when status is diverged")
+    message: str = Field(description="what went wrong and what to try, when status is diverged or failed")
     loss: Optional[float] = Field(description="the last step's batch loss")
     accuracy: Optional[float] = Field(description="the last step's batch accuracy")
     viewers: int
@@ -51,6 +51,10 @@ class StepRequest(BaseModel):
 
 class StepResult(BaseModel):
     taken: int
+    stopped: Optional[str] = Field(
+        None, description="why fewer than n steps were taken: the run diverged or failed, or the "
+        "request reached the server's max_step_seconds; null when all n were taken"
+    )
     session: SessionSummary
 
 

@@ -21,6 +21,7 @@ class Settings:
     max_points: int = 5000
     max_grid: int = 200
     max_steps_per_request: int = 5000
+    max_step_seconds: float = 10.0  # one request's (or socket message's) steps stop after this long
     idle_seconds: float = 1800.0  # a session nobody used or watched for this long is deleted
     default_fps: float = 30.0
     max_fps: float = 60.0

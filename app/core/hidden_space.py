@@ -37,8 +37,9 @@ def fit_projection(a1: np.ndarray) -> Projection:
         components = np.eye(H, 2, dtype=a1.dtype)
         return Projection(np.zeros(H, a1.dtype), components, True, 1.0)
     mean = a1.mean(axis=0)
-    _, s, Vt = np.linalg.svd(a1 - mean, full_matrices=False)
-    components = Vt[:2].T.copy()  # (H, 2)
+    _, s, Vt = np.linalg.svd(a1 - mean, full_matrices=False)  # Vt: (min(N, H), H)
+    components = np.zeros((H, 2), a1.dtype)  # a single point has one axis at most: the other stays 0
+    components[:, : len(Vt[:2])] = Vt[:2].T
     signs = np.sign(components[np.abs(components).argmax(axis=0), [0, 1]])
     components *= np.where(signs == 0, 1, signs)
     total = float(np.sum(s**2))

@@ -19,6 +19,9 @@ COLUMNS = (
 )
 
 
+HISTORY_ROWS = 20_000  # rows a run keeps by default; a longer run keeps every other row, and so on
+
+
 def finite_or_none(value) -> float | None:
     """JSON has no NaN or Infinity: a non-finite number is written as null."""
     if value is None:
@@ -28,7 +31,7 @@ def finite_or_none(value) -> float | None:
 
 
 class History:
-    def __init__(self, capacity: int = 20_000):
+    def __init__(self, capacity: int = HISTORY_ROWS):
         if capacity < 2:
             raise ValueError(f"capacity must be at least 2, got {capacity}")
         self.capacity = capacity
@@ -61,6 +64,8 @@ class History:
         lengths = {len(column) for column in columns.values()}
         if len(lengths) > 1:
             raise ValueError("history.columns must all have the same length")
+        if lengths and lengths.pop() > self.capacity:
+            raise ValueError(f"history.columns may hold at most {self.capacity} rows")
         self.stride = int(state["stride"])
         self.columns = {name: [int(v) for v in columns[name]] if name == "step" else [finite_or_none(v) for v in columns[name]]
                         for name in COLUMNS}  # fmt: skip

@@ -6,6 +6,8 @@ import threading
 import time
 
 from .config import RunConfig
+from .limits import RunLimits
+from .saved_run import SavedRun, restore_session
 from .session import Session
 
 
@@ -14,9 +16,10 @@ class LimitReached(Exception):
 
 
 class Registry:
-    def __init__(self, max_sessions: int, idle_seconds: float):
+    def __init__(self, max_sessions: int, idle_seconds: float, limits: RunLimits = RunLimits()):
         self.max_sessions = max_sessions
         self.idle_seconds = idle_seconds
+        self.limits = limits
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 
@@ -24,11 +27,27 @@ class Registry:
         return len(self._sessions)
 
     def create(self, config: RunConfig) -> Session:
+        """A new run, within the limits; LimitExceeded before any of its data is built."""
+        self.limits.check(config)
         self.expire_idle()
-        return self.adopt(Session(config))  # builds the data outside the registry lock
+        return self._adopt(Session(config))  # builds the data outside the registry lock
 
-    def adopt(self, session: Session) -> Session:
-        """Register a session made elsewhere (a restored saved run) within the limit."""
+    def restore(self, saved: SavedRun | dict) -> Session:
+        """A new run that continues a saved one, within the limits (checked before its data is
+        built); ValueError naming the field when the document does not hold together."""
+        saved = self.verify(saved)
+        self.expire_idle()
+        return self._adopt(restore_session(saved))
+
+    def verify(self, saved: SavedRun | dict) -> SavedRun:
+        """The saved run checked against the schema and this server's limits (not yet whole:
+        restore_session does that, and a dry run of it checks an import)."""
+        saved = saved if isinstance(saved, SavedRun) else SavedRun.model_validate(saved)
+        self.limits.check(saved.config)
+        return saved
+
+    def _adopt(self, session: Session) -> Session:
+        """Register a session within the limit on their number."""
         with self._lock:
             if len(self._sessions) >= self.max_sessions:
                 session.close()

@@ -18,8 +18,9 @@ from app.core.network import PARAM_NAMES
 from app.core.training import MiniBatches
 
 from .config import RunConfig
-from .history import COLUMNS
-from .session import LIVE_DTYPE, Session
+from .history import COLUMNS, HISTORY_ROWS
+from .session import LIVE_DTYPE, STOPPED, Session
+from .snapshots import SNAPSHOTS_KEPT
 
 FORMAT = "backprop-visualizer/saved-run/1"
 Nested = Any
@@ -27,6 +28,8 @@ MAX_STEP = 2**40
 Index = Annotated[int, Field(ge=0, le=MAX_SAMPLES)]
 Step = Annotated[int, Field(ge=0, le=MAX_STEP)]
 Word = Annotated[int, Field(ge=0, le=2**32 - 1)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Column = Annotated[list[Optional[Finite]], Field(max_length=HISTORY_ROWS)]
 
 
 class Strict(BaseModel):
@@ -35,13 +38,16 @@ class Strict(BaseModel):
 
 class SavedHistory(Strict):
     stride: int = Field(ge=1, le=MAX_STEP)
-    columns: dict[str, list[Optional[float]]]
+    columns: dict[str, Column] = Field(
+        description=f"one list a column ({', '.join(COLUMNS)}), all of one length; 'step' holds whole "
+        "numbers that grow, none beyond the run's step"
+    )
 
 
 class SavedSnapshots(Strict):
     stride: int = Field(ge=1, le=MAX_STEP)
-    steps: list[Step] = Field(max_length=4096)
-    params: list[dict[str, Nested]] = Field(max_length=4096)
+    steps: list[Step] = Field(max_length=SNAPSHOTS_KEPT, description="growing, none beyond the run's step")
+    params: list[dict[str, Nested]] = Field(max_length=SNAPSHOTS_KEPT)
 
 
 class SavedBatches(Strict):
@@ -59,11 +65,14 @@ class SavedRun(Strict):
     config: RunConfig
     train: list[Index] = Field(max_length=MAX_SAMPLES, description="indices of the training points among all points")
     step: Step
-    status: Literal["paused", "diverged"]
+    status: Literal["paused", "diverged", "failed"]
     message: str = Field("", max_length=2000)
     params: dict[str, Nested]
-    ratios: dict[str, float]
-    optimizer: dict[str, dict[str, Nested]]
+    ratios: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]]
+    optimizer: dict[str, dict[str, Nested]] = Field(
+        description="the optimizer's state: {} for sgd; velocity for momentum; m, v and t (whole "
+        "numbers of steps, none beyond the run's step) for adam"
+    )
     batches: SavedBatches
     history: SavedHistory
     snapshots: SavedSnapshots
@@ -103,7 +112,7 @@ def dump_session(session: Session, name: str = "") -> dict:
             "config": session.config.model_dump(mode="json"),
             "train": session.dataset.train.tolist(),
             "step": session.step_count,
-            "status": "diverged" if session.status == "diverged" else "paused",
+            "status": session.status if session.status in STOPPED else "paused",
             "message": session.message,
             "params": lists(session.params),
             "ratios": dict(session.ratios),
@@ -114,10 +123,63 @@ def dump_session(session: Session, name: str = "") -> dict:
         }
 
 
+def _check_steps(saved: SavedRun) -> None:
+    """Every step the document names is one the run has been through: its history rows and kept
+    weights grow and stop at its step, since the run records its next step after them."""
+    columns = saved.history.columns
+    if set(columns) != set(COLUMNS):
+        raise ValueError(f"history.columns must be exactly {', '.join(COLUMNS)}")
+    if len({len(column) for column in columns.values()}) > 1:
+        raise ValueError("history.columns must all have the same length")
+    rows = columns["step"]
+    for i, step in enumerate(rows):
+        if step is None or step != int(step) or not 0 <= step <= saved.step:
+            raise ValueError(f"history.columns.step[{i}] must be a whole number from 0 to step ({saved.step})")
+        if i and step <= rows[i - 1]:
+            raise ValueError(f"history.columns.step[{i}] must be greater than the row before it")
+    kept = saved.snapshots.steps
+    if len(kept) != len(saved.snapshots.params):
+        raise ValueError("snapshots.steps and snapshots.params must have the same length")
+    for i, step in enumerate(kept):
+        if step > saved.step:
+            raise ValueError(f"snapshots.steps[{i}] must be at most step ({saved.step}), got {step}")
+        if i and step <= kept[i - 1]:
+            raise ValueError(f"snapshots.steps[{i}] must be greater than the one before it")
+
+
+def _optimizer_state(saved: SavedRun, optimizer, shapes: dict[str, tuple[int, ...]]) -> dict:
+    """The saved optimizer state, checked against the optimizer the config names: its slots, a
+    parameter's array of that parameter's shape, Adam's step counts whole and at most the run's
+    step, its running mean of squares v never negative (its square root divides the update)."""
+    slots = set(optimizer.state())
+    if set(saved.optimizer) != slots:
+        expected = ", ".join(sorted(slots)) or "no slots"
+        raise ValueError(f"optimizer must have {expected} for {saved.config.optimizer}, "
+                         f"got {', '.join(sorted(saved.optimizer)) or 'none'}")  # fmt: skip
+    state = {}
+    for slot, values in saved.optimizer.items():
+        if set(values) not in (set(), set(PARAM_NAMES)):  # empty before the first step
+            raise ValueError(f"optimizer.{slot} must have all of {', '.join(PARAM_NAMES)} or none")
+        if slot == "t":
+            for name, t in values.items():
+                if not isinstance(t, int) or isinstance(t, bool) or not 0 <= t <= saved.step:
+                    raise ValueError(f"optimizer.t.{name} must be a whole number from 0 to step ({saved.step})")
+            state[slot] = dict(values)
+            continue
+        state[slot] = {name: _array(f"optimizer.{slot}.{name}", v, shapes[name]) for name, v in values.items()}
+        if slot == "v" and any(np.any(v < 0) for v in state[slot].values()):
+            raise ValueError("optimizer.v holds running means of squared gradients: none may be negative")
+    return state
+
+
 def restore_session(saved: SavedRun | dict) -> Session:
     """A new session (new id and token) that continues the saved run exactly; ValueError naming
-    the field when the document does not hold together."""
+    the field when the document does not hold together, checked whole: anything a step would trip
+    over later is refused here, where the message can name it."""
     saved = saved if isinstance(saved, SavedRun) else SavedRun.model_validate(saved)
+    _check_steps(saved)
+    if set(saved.ratios) != set(PARAM_NAMES):
+        raise ValueError(f"ratios must have exactly {', '.join(PARAM_NAMES)}")
     session = Session(saved.config)
     d = session.dataset
     N = len(d.labels)
@@ -129,24 +191,12 @@ def restore_session(saved: SavedRun | dict) -> Session:
     H, C = saved.config.hidden, session.C
     shapes = {"W1": (2, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
     params = _params("params", saved.params, shapes)
-    if set(saved.ratios) != set(PARAM_NAMES):
-        raise ValueError(f"ratios must have exactly {', '.join(PARAM_NAMES)}")
-    if set(saved.history.columns) != set(COLUMNS):
-        raise ValueError(f"history.columns must be exactly {', '.join(COLUMNS)}")
-    if len(saved.snapshots.steps) != len(saved.snapshots.params):
-        raise ValueError("snapshots.steps and snapshots.params must have the same length")
     snapshot_params = [_params(f"snapshots.params[{i}]", p, shapes) for i, p in enumerate(saved.snapshots.params)]
     with session.lock:
         session._use_dataset(Dataset(d.kind, d.X, d.labels, d.C, train, test, d.box))
         session.params = params
         optimizer = session._make_optimizer(saved.config)
-        state = {}
-        for slot, values in saved.optimizer.items():
-            if slot == "t":
-                state[slot] = {k: int(v) for k, v in values.items()}
-            else:
-                state[slot] = {k: _array(f"optimizer.{slot}.{k}", v, shapes.get(k, ())) for k, v in values.items()}
-        optimizer.load_state(state)
+        optimizer.load_state(_optimizer_state(saved, optimizer, shapes))
         session.optimizer = optimizer
         session.batches = MiniBatches(len(train), saved.config.batch_size, saved.config.seed)
         session.batches.load_state(saved.batches.model_dump())

@@ -10,6 +10,7 @@ float64 by app/training/reports.py from a copy of these parameters.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -25,12 +26,19 @@ from app.core.training import MiniBatches
 
 from .config import Hyperparameters, Point, RunConfig
 from .frame_builder import FrameData, FrameJob, Snapshot, build_frame
-from .history import History
+from .history import HISTORY_ROWS, History
 from .snapshots import SnapshotRing
+
+log = logging.getLogger(__name__)
 
 LIVE_DTYPE = np.float32
 BURST_SECONDS = 0.005  # longest the training thread holds the lock in one go
 EVAL_EVERY = 10  # steps between test-set evaluations recorded in the history
+
+
+# A run in one of these states takes no step until it is reset: "diverged" when its numbers
+# overflowed, "failed" when a step raised (state that does not hold together, or a bug).
+STOPPED = ("diverged", "failed")
 
 
 class SessionError(Exception):
@@ -54,7 +62,7 @@ LIVE_FIELDS = tuple(Hyperparameters.model_fields)
 
 
 class Session:
-    def __init__(self, config: RunConfig, *, history_capacity: int = 20_000):
+    def __init__(self, config: RunConfig, *, history_capacity: int = HISTORY_ROWS):
         self.id = secrets.token_urlsafe(16)
         self.token = secrets.token_urlsafe(24)
         self.config = config
@@ -204,12 +212,29 @@ class Session:
         )
         self._changed()
 
+    def _fail(self, step: int, error: Exception) -> None:
+        """Stop this run with a message its viewers see; the error is logged with its traceback."""
+        log.exception("session %s failed at step %d", self.id, step)
+        self.status = "failed"
+        self.message = (
+            f"Training stopped at step {step}: the step raised "
+            f"{type(error).__name__}: {str(error)[:200]}. Press reset to start again from the first "
+            "weights, or start a new run."
+        )
+        self._changed()
+
     def _step_once(self) -> bool:
         """One optimizer step under the lock; False (and status diverged) if it would go non-finite.
 
-        On divergence the parameters stay at the last finite step, so there is still a picture."""
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow is what we detect, below
-            return self._step_checked()
+        On divergence the parameters stay at the last finite step, so there is still a picture.
+        A step that raises fails this run only: the trainer thread and every other run go on."""
+        step = self.step_count + 1
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # overflow is what we detect, below
+                return self._step_checked()
+        except Exception as error:
+            self._fail(step, error)
+            return False
 
     def _step_checked(self) -> bool:
         rows = self.batches.next()
@@ -244,14 +269,16 @@ class Session:
         self._changed()
         return True
 
-    def step(self, n: int) -> int:
-        """Pause, then take n steps (fewer if the run diverges); the steps taken. Blocks: call it
-        from a worker thread. The lock is released between bursts so frames keep flowing."""
+    def step(self, n: int, seconds: float = float("inf"), cancelled=lambda: False) -> int:
+        """Pause, then take n steps, fewer if the run stops (diverged, failed), `seconds` run out
+        or `cancelled()` turns true (the client left); the steps taken. Blocks: call it from a
+        worker thread. The lock is released between bursts so frames keep flowing."""
         self.pause()
         taken = 0
-        while taken < n:
+        end = time.perf_counter() + seconds
+        while taken < n and time.perf_counter() < end and not cancelled():
             with self.lock:
-                if self.status == "diverged":
+                if self.status in STOPPED:
                     break
                 deadline = time.perf_counter() + BURST_SECONDS
                 while taken < n and self._step_once():
@@ -263,8 +290,8 @@ class Session:
 
     def play(self) -> None:
         with self.lock:
-            if self.status == "diverged":
-                raise SessionError(self.message or "the run diverged: lower the learning rate and reset")
+            if self.status in STOPPED:
+                raise SessionError(self.message or f"the run {self.status}: press reset")
             if self.status == "running":
                 return
             self.status = "running"
@@ -426,7 +453,11 @@ class Trainer:
                 if wait > 0:
                     self._changed.wait(wait)
                     continue
-            next_due = session.play_burst(due)
+            try:
+                next_due = session.play_burst(due)
+            except Exception:  # whatever one run does, the thread that plays every run goes on
+                log.exception("session %s: its burst of steps raised; it is no longer played", session.id)
+                next_due = None
             with self._changed:
                 if session in self._due:  # not paused meanwhile
                     if next_due is None:

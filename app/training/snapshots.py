@@ -9,8 +9,11 @@ import bisect
 from app.core.network import Params
 
 
+SNAPSHOTS_KEPT = 256  # parameter copies a run keeps by default
+
+
 class SnapshotRing:
-    def __init__(self, capacity: int = 256):
+    def __init__(self, capacity: int = SNAPSHOTS_KEPT):
         if capacity < 2:
             raise ValueError(f"capacity must be at least 2, got {capacity}")
         self.capacity = capacity

@@ -246,3 +246,19 @@ def test_screenshot_while_training_fits_the_screen(browser, recorder, live_serve
     heat = next(b for b in boxes if "boundary-heat" in str(b["name"]))
     assert heat["r"][2] - heat["r"][0] >= 0.3 * height, "the decision boundary is the biggest thing on the page"
     assert recorder.unexpected_errors() == [] and recorder.foreign_urls() == []
+
+
+def test_a_run_that_fails_says_so_and_offers_reset_only(dash):
+    dash.open()
+    session = dash.server.app.state.registry.get(dash.session_id())
+    with session.lock:  # a run whose next step raises, as a crafted saved run once could
+        session.snapshots.record(10**9, session.params)
+    dash.page.click("#play")
+    dash.page.wait_for_selector("#banner:visible", timeout=10_000)
+    assert dash.page.text_content("#banner-title") == "The run stopped."
+    assert "Training stopped at step 1" in dash.page.text_content("#banner-text")
+    assert not dash.page.is_visible("#banner-fix")  # a lower learning rate would not help
+    dash.page.click("#banner-reset")
+    dash.page.wait_for_selector("#banner", state="hidden")
+    dash.page.click("#play")
+    assert dash.wait_for_step("s >= 5") >= 5

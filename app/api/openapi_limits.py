@@ -1,0 +1,51 @@
+"""The server's own limits written into its OpenAPI document, so that clients and fuzzers read the
+rules the server enforces, not only the outer bounds of the models (which hold for any server).
+
+The models say `hidden <= 1024`; a server started with --max-hidden 64 refuses 65, and its
+/openapi.json says `maximum: 64`. Each limit is set at the one place the schema holds it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from .settings import Settings
+
+
+def _limits(settings: Settings) -> dict[tuple[str, str], dict]:
+    """(model, field) -> the JSON Schema keywords this server's settings tighten."""
+    return {
+        ("RunConfig", "hidden"): {"maximum": settings.max_hidden},
+        ("DatasetConfig", "n_samples"): {"maximum": settings.max_points},
+        ("DatasetConfig", "points"): {"maxItems": settings.max_points},
+        ("StepRequest", "n"): {"maximum": settings.max_steps_per_request},
+    }
+
+
+def _tighten(schema: dict, keywords: dict) -> None:
+    """Set the keywords on the field's schema, or on its non-null branch when it is optional."""
+    branches = [b for b in schema.get("anyOf", [schema]) if b.get("type") != "null"]
+    for branch in branches:
+        for key, value in keywords.items():
+            branch[key] = min(value, branch.get(key, value))
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """app.openapi() from now on states this server's limits (computed once, then cached)."""
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)  # fmt: skip
+            models = schema["components"]["schemas"]
+            for (model, field), keywords in _limits(settings).items():
+                _tighten(models[model]["properties"][field], keywords)
+            for path in schema["paths"].values():
+                for operation in path.values():
+                    for parameter in operation.get("parameters", []):
+                        if parameter["name"] == "G":
+                            _tighten(parameter["schema"], {"maximum": settings.max_grid})
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi

@@ -1,0 +1,66 @@
+"""The OpenAPI document states the rules the server enforces: its own limits (set by its settings)
+as schema maxima, and every status a route can answer. Each limit written there is exactly where
+the server's answer turns from yes to no."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.settings import Settings
+from app.main import create_app
+
+from ..conftest import auth
+
+
+@pytest.fixture
+def tight(tmp_path):
+    settings = Settings(data_dir=str(tmp_path), max_hidden=16, max_points=300, max_grid=60,
+                        max_steps_per_request=40)  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def maximum(schema: dict) -> int:
+    return next(b for b in schema.get("anyOf", [schema]) if b.get("type") != "null")["maximum"]
+
+
+def test_the_servers_limits_are_schema_maxima_and_hold_exactly_there(tight):
+    doc = tight.get("/openapi.json").json()
+    models = doc["components"]["schemas"]
+    assert maximum(models["RunConfig"]["properties"]["hidden"]) == 16
+    assert maximum(models["DatasetConfig"]["properties"]["n_samples"]) == 300
+    assert maximum(models["StepRequest"]["properties"]["n"]) == 40
+    grid = next(p for p in doc["paths"]["/api/sessions/{session_id}/grid"]["get"]["parameters"] if p["name"] == "G")
+    assert grid["schema"]["maximum"] == 60
+
+    assert tight.post("/api/sessions", json={"hidden": 16}).status_code == 201
+    assert tight.post("/api/sessions", json={"hidden": 17}).status_code == 422
+    assert tight.post("/api/sessions", json={"dataset": {"n_samples": 301}}).status_code == 422
+    run = tight.post("/api/sessions", json={"dataset": {"n_samples": 300}}).json()
+    h = auth(run["token"])
+    assert tight.post(f"/api/sessions/{run['id']}/step", json={"n": 40}, headers=h).status_code == 200
+    assert tight.post(f"/api/sessions/{run['id']}/step", json={"n": 41}, headers=h).status_code == 422
+    assert tight.get(f"/api/sessions/{run['id']}/grid", params={"G": 60}).status_code == 200
+    assert tight.get(f"/api/sessions/{run['id']}/grid", params={"G": 61}).status_code == 422
+
+
+def test_index_parameters_have_their_outer_bounds_in_the_schema(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    (n,) = [p for p in paths["/api/sessions/{session_id}/derivation/{n}"]["get"]["parameters"] if p["name"] == "n"]
+    (j,) = [p for p in paths["/api/sessions/{session_id}/units/{j}"]["get"]["parameters"] if p["name"] == "j"]
+    assert n["schema"]["maximum"] == 99_999 and j["schema"]["maximum"] == 1023
+
+
+def test_a_full_store_is_a_documented_507_on_save_and_import(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "507" in paths["/api/runs"]["post"]["responses"]
+    assert "507" in paths["/api/sessions/{session_id}/save"]["post"]["responses"]
+
+
+def test_only_presets_this_server_can_start_are_listed(tight, client):
+    everywhere = {p["name"] for p in client.get("/api/presets").json()}
+    listed = tight.get("/api/presets").json()
+    assert listed and {p["name"] for p in listed} < everywhere  # some need more than 16 units here
+    for preset in listed:
+        assert tight.post("/api/sessions", json=preset["config"]).status_code == 201, preset["name"]
