@@ -1,0 +1,137 @@
+"""The edges of the numbers, from outside: sigmoid to its last digits at any z, against a 50-digit
+reference."""
+
+from decimal import Decimal, localcontext
+
+import numpy as np
+import pytest
+
+from app.core.activations import get_activation
+from app.core.fast_step import FastStep, activate_in_place
+from app.core.targets import one_hot
+
+SIGMOID = get_activation("sigmoid")
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)  # smallest normal float32, 1.2e-38
+SUBNORMAL_STEP = 2.0**-149  # spacing of float32's subnormal numbers
+ULPS = 4  # relative error allowed: numpy's exp (< 3 ulp in float32) and one rounding of e / (1 + e)
+
+
+def exact_sigmoid(z: float) -> Decimal:
+    """1 / (1 + e^-z) of the binary value z, to 50 digits."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return 1 / (1 + (-Decimal(z)).exp())
+
+
+def zs(dtype) -> np.ndarray:
+    """z every 0.1 over [-700, 700], random ones where the curve bends, and the places where a form
+    could break: float32's and float64's underflow and overflow points, the old form's -20 and -38."""
+    rng = np.random.RandomState(0)
+    edges = [-709.8, -708.4, -103.98, -103.9, -88.73, -87.4, -87.3, -38, -37, -20, -17.4, -1e-30, 0,
+             1e-30, 17.3, 17.4, 36.7, 36.8, 39.99, 40, 40.01, 88.8, 700]  # fmt: skip
+    z = np.concatenate([np.linspace(-700, 700, 14001), rng.uniform(-40, 40, 4000), edges])
+    return np.unique(z.astype(dtype))
+
+
+def forms(dtype):
+    """f as network.py calls it, and the fast in-place form the training step and the grid run."""
+    return {"f": SIGMOID.f, "in place": lambda z: activate_in_place("sigmoid", np.array(z, dtype=dtype))}
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """{dtype: (z, the exact sigmoid of each z rounded to float64)}; float32 z are exact in float64."""
+    table = {}
+    for dtype in (np.float64, np.float32):
+        z = zs(dtype)
+        table[dtype] = z, np.array([float(exact_sigmoid(float(v))) for v in z])
+    return table
+
+
+def assert_saturates_without_warnings(sigmoid, dtype):
+    """0 at -inf and the most negative numbers, 1 at the largest, nan for nan: no overflow, no
+    invalid operation on the way (the caller raises on both)."""
+    big = float(np.finfo(dtype).max)
+    z = np.array([-np.inf, -big, -1e4, -800, 0, 800, 1e4, big, np.inf, np.nan], dtype)
+    a = sigmoid(z)
+    assert list(a[:4]) == [0, 0, 0, 0] and a[4] == 0.5 and list(a[5:9]) == [1, 1, 1, 1] and np.isnan(a[9])
+
+
+def worst_relative_error(a: np.ndarray, exact: np.ndarray, z: np.ndarray):
+    """(largest |a - exact| / exact, the z where it is)."""
+    errors = np.abs(a.astype(np.float64) - exact) / exact
+    return errors.max(), z[np.argmax(errors)]
+
+
+@pytest.mark.parametrize("form", ["f", "in place"])
+def test_sigmoid_in_float64_is_within_a_few_ulp_from_minus_700_to_700(reference, form):
+    """Every z down to -708 has a normal float64 sigmoid (e^-700 = 1e-304): all its digits count.
+    Below (z = -709.8 here) it is subnormal, and within one subnormal step of the exact value."""
+    z, exact = reference[np.float64]
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        a = forms(np.float64)[form](z)
+        assert_saturates_without_warnings(forms(np.float64)[form], np.float64)
+    assert a.dtype == np.float64
+    normal = exact >= np.finfo(np.float64).tiny
+    assert z[normal].min() <= -700 and z[normal].max() >= 700
+    error, where = worst_relative_error(a[normal], exact[normal], z[normal])
+    assert error <= ULPS * np.finfo(np.float64).eps, (error, where)
+    assert np.max(np.abs(a[~normal] - exact[~normal])) <= 2.0**-1074
+
+
+@pytest.mark.parametrize("form", ["f", "in place"])
+def test_sigmoid_in_float32_is_within_a_few_ulp_and_then_underflows_as_float32_does(reference, form):
+    """Where sigmoid(z) is a normal float32 (z > -87.3) its relative error is a few float32 ulp.
+    Below, the exact value is a float32 subnormal or 0 (from z = -104): the answer is then within
+    one subnormal step (1.4e-45) of it, and 0 where the exact value rounds to 0."""
+    z, exact = reference[np.float32]
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        a = forms(np.float32)[form](z)
+        assert_saturates_without_warnings(forms(np.float32)[form], np.float32)
+    assert a.dtype == np.float32
+    normal = exact >= FLOAT32_TINY
+    error, where = worst_relative_error(a[normal], exact[normal], z[normal])
+    assert error <= ULPS * np.finfo(np.float32).eps, (error, where)
+    below = ~normal
+    assert below.sum() > 1000 and z[below].max() > -88 and z[below].min() <= -700
+    assert np.max(np.abs(a[below] - exact[below])) <= SUBNORMAL_STEP
+    assert np.all(a[exact < SUBNORMAL_STEP / 2] == 0) and np.all(a[below] >= 0)
+    assert np.all(a[z >= 17.4] == 1)  # 1 - e^-z rounds to 1 in float32 there
+
+
+def test_sigmoid_derivative_keeps_its_digits_where_a_is_tiny():
+    """f'(z) = a (1 - a) with a = e^-700..e^-1: 1 - a is ~1, so the product is as exact as a is."""
+    z = np.linspace(-700, -1, 6991)
+    df = SIGMOID.df(z, SIGMOID.f(z))
+    with localcontext() as ctx:
+        ctx.prec = 50
+        exact = np.array([float(s * (1 - s)) for s in map(exact_sigmoid, z)])
+    error, where = worst_relative_error(df, exact, z)
+    assert error <= 2 * ULPS * np.finfo(np.float64).eps, (error, where)
+
+
+def test_the_training_step_backpropagates_through_a_saturated_sigmoid():
+    """Every hidden unit at z1 ~ -62 .. -48 (a1 ~ 1e-27 .. 1e-21): the float32 step's dW1 and db1,
+    which go through f'(z1) = a1 (1 - a1), match a float64 reference computed with 1 / (1 + exp(-z)).
+    The old 0.5 (1 + tanh(z / 2)) gave a1 = 0 there: no gradient reached the first layer."""
+    rng = np.random.RandomState(0)
+    H, C, N = 16, 3, 64
+    params = {"W1": rng.randn(2, H) * 0.5, "b1": rng.uniform(-60, -50, H), "W2": rng.randn(H, C),
+              "b2": rng.randn(C)}  # fmt: skip
+    p32 = {k: v.astype(np.float32) for k, v in params.items()}
+    X32 = rng.uniform(-1, 1, (N, 2)).astype(np.float32)
+    Y = one_hot(rng.randint(0, C, N), C)
+    _, grads = FastStep(H, C, "sigmoid").loss_and_grads(p32, X32, Y.astype(np.float32))
+
+    W1, b1, W2, b2 = (p32[k].astype(np.float64) for k in ("W1", "b1", "W2", "b2"))
+    X = X32.astype(np.float64)
+    z1 = X @ W1 + b1
+    a1 = 1 / (1 + np.exp(-z1))  # accurate in float64 at these z: no cancellation, no overflow
+    assert FLOAT32_TINY < a1.min() and a1.max() < 1e-20
+    z2 = a1 @ W2 + b2
+    y_hat = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    y_hat /= y_hat.sum(axis=1, keepdims=True)
+    dz1 = (y_hat - Y) / N @ W2.T * (a1 * (1 - a1))
+    for name, expected in {"W1": X.T @ dz1, "b1": dz1.sum(axis=0)}.items():
+        error = np.max(np.abs(grads[name] - expected)) / np.max(np.abs(expected))
+        assert error < 1e-4, (name, error)  # float32 rounding of z1 ~ -55 is ~2e-6 of a1
