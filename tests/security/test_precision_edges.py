@@ -1,5 +1,5 @@
-"""The edges of the numbers, from outside: sigmoid to its last digits at any z, against a 50-digit
-reference."""
+"""The edges of the numbers, from outside: sigmoid to its last digits at any z (against a 50-digit
+reference), and init_scale only as float32 holds it."""
 
 from decimal import Decimal, localcontext
 
@@ -9,6 +9,8 @@ import pytest
 from app.core.activations import get_activation
 from app.core.fast_step import FastStep, activate_in_place
 from app.core.targets import one_hot
+
+from ..conftest import auth
 
 SIGMOID = get_activation("sigmoid")
 FLOAT32_TINY = float(np.finfo(np.float32).tiny)  # smallest normal float32, 1.2e-38
@@ -135,3 +137,37 @@ def test_the_training_step_backpropagates_through_a_saturated_sigmoid():
     for name, expected in {"W1": X.T @ dz1, "b1": dz1.sum(axis=0)}.items():
         error = np.max(np.abs(grads[name] - expected)) / np.max(np.abs(expected))
         assert error < 1e-4, (name, error)  # float32 rounding of z1 ~ -55 is ~2e-6 of a1
+
+
+# --- init_scale: a fixed std the float32 weights can hold -----------------------------------------
+
+
+def messages(response) -> list[str]:
+    """The error messages of a 4xx, each with its field path (never the echoed input)."""
+    detail = response.json()["detail"]
+    if isinstance(detail, str):
+        return [detail]
+    return [f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}" for e in detail]
+
+
+def parameters(client, session_id) -> dict[str, np.ndarray]:
+    r = client.get(f"/api/sessions/{session_id}/parameters")
+    assert r.status_code == 200, r.text
+    params = r.json()["params"]
+    return {name: np.asarray(params[name]["values"], dtype=np.float64) for name in ("W1", "W2")}
+
+
+def test_init_scale_is_bounded_to_what_float32_holds(client):
+    """1e-300 became 0 in float32: every weight 0. A scale whose weights are not normal float32
+    numbers is a 422 naming init_scale; a small one they hold gives weights of that std."""
+    for init_scale in (1e-300, 1e-45, 1e-38, 1e-31, 0.0, -1e-3):
+        r = client.post("/api/sessions", json={"init_scale": init_scale})
+        assert r.status_code == 422, (init_scale, r.text)
+        assert any("init_scale" in m for m in messages(r)), messages(r)
+    for init_scale in (1e-30, 1e-12, 0.01):
+        r = client.post("/api/sessions", json={"init_scale": init_scale, "hidden": 50})
+        assert r.status_code == 201, r.text
+        for name, W in parameters(client, r.json()["id"]).items():
+            assert np.all(W != 0) and np.all(np.isfinite(W)), (init_scale, name)
+            assert np.std(W) == pytest.approx(init_scale, rel=0.5), (init_scale, name)
+        client.delete(f"/api/sessions/{r.json()['id']}", headers=auth(r.json()["token"]))
