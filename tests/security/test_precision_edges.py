@@ -1,6 +1,8 @@
 """The edges of the numbers, from outside: sigmoid to its last digits at any z (against a 50-digit
-reference), and init_scale only as float32 holds it."""
+reference), init_scale only as float32 holds it, and n_samples messages whose stated range is where
+acceptance really flips."""
 
+import re
 from decimal import Decimal, localcontext
 
 import numpy as np
@@ -171,3 +173,47 @@ def test_init_scale_is_bounded_to_what_float32_holds(client):
             assert np.all(W != 0) and np.all(np.isfinite(W)), (init_scale, name)
             assert np.std(W) == pytest.approx(init_scale, rel=0.5), (init_scale, name)
         client.delete(f"/api/sessions/{r.json()['id']}", headers=auth(r.json()["token"]))
+
+
+# --- n_samples: the range a message states is where acceptance flips ------------------------------
+
+BOUNDS = [  # (pattern, which bounds it states)
+    (r"from (\d+) to (\d+)", ("lo", "hi")),
+    (r"at least (\d+)", ("lo",)),
+    (r"greater than or equal to (\d+)", ("lo",)),
+    (r"at most (\d+)", ("hi",)),
+    (r"less than or equal to (\d+)", ("hi",)),
+]
+
+
+def stated_bounds(message: str) -> dict[str, int]:
+    bounds = {}
+    for pattern, names in BOUNDS:
+        for match in re.finditer(pattern, message):
+            bounds.update(zip(names, map(int, match.groups())))
+    return bounds
+
+
+def accepted(client, dataset: dict) -> bool:
+    r = client.post("/api/sessions", json={"dataset": dataset})
+    if r.status_code == 201:
+        client.delete(f"/api/sessions/{r.json()['id']}", headers=auth(r.json()["token"]))
+        return True
+    assert r.status_code == 422, r.text
+    return False
+
+
+@pytest.mark.parametrize("kind,classes", [("spiral", None), ("spiral", 5), ("blobs", 8)])
+def test_n_samples_message_states_the_range_where_acceptance_flips(client, kind, classes):
+    dataset = {"kind": kind} if classes is None else {"kind": kind, "classes": classes}
+    C = classes or 3
+    r = client.post("/api/sessions", json={"dataset": {**dataset, "n_samples": 2 * C - 1}})
+    assert r.status_code == 422, r.text
+    [message] = [m for m in messages(r) if "n_samples" in m]
+    bounds = stated_bounds(message)
+    assert "lo" in bounds, message
+    assert not accepted(client, {**dataset, "n_samples": bounds["lo"] - 1}), message
+    assert accepted(client, {**dataset, "n_samples": bounds["lo"]}), message
+    if "hi" in bounds:
+        assert accepted(client, {**dataset, "n_samples": bounds["hi"]}), message
+        assert not accepted(client, {**dataset, "n_samples": bounds["hi"] + 1}), message
