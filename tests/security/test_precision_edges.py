@@ -1,6 +1,6 @@
 """The edges of the numbers, from outside: sigmoid to its last digits at any z (against a 50-digit
-reference), init_scale only as float32 holds it, and n_samples messages whose stated range is where
-acceptance really flips."""
+reference), init_scale and imported weights only as float32 holds them, and n_samples messages
+whose stated range is where acceptance really flips."""
 
 import re
 from decimal import Decimal, localcontext
@@ -217,3 +217,57 @@ def test_n_samples_message_states_the_range_where_acceptance_flips(client, kind,
     if "hi" in bounds:
         assert accepted(client, {**dataset, "n_samples": bounds["hi"]}), message
         assert not accepted(client, {**dataset, "n_samples": bounds["hi"] + 1}), message
+
+
+# --- imported runs: values beyond float32 are refused, naming where they are ----------------------
+
+
+def exported_run(client, optimizer: str) -> dict:
+    c = client.post("/api/sessions", json={"optimizer": optimizer, "learning_rate": 0.05, "hidden": 3}).json()
+    client.post(f"/api/sessions/{c['id']}/step", json={"n": 3}, headers=auth(c["token"]))
+    saved = client.post(f"/api/sessions/{c['id']}/save", headers=auth(c["token"]))
+    assert saved.status_code == 201, saved.text
+    return client.get(f"/api/runs/{saved.json()['id']}/export").json()
+
+
+def poke(document: dict, path: tuple, value: float) -> None:
+    """Set the first number of the array at `path` (keys and indices) in document to value."""
+    array = document
+    for key in path:
+        array = array[key]
+    while isinstance(array[0], list):
+        array = array[0]
+    array[0] = value
+
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+PLACES = [  # (optimizer, path in the document, the name the message must give)
+    ("sgd", ("params", "W1"), "params.W1"),
+    ("sgd", ("params", "b2"), "params.b2"),
+    ("sgd", ("snapshots", "params", 1, "W2"), "snapshots.params[1].W2"),
+    ("momentum", ("optimizer", "velocity", "b1"), "optimizer.velocity.b1"),
+    ("adam", ("optimizer", "v", "W2"), "optimizer.v.W2"),
+]
+
+
+@pytest.mark.parametrize("optimizer,path,name", PLACES)
+@pytest.mark.parametrize("value", [1e300, -1e39])
+def test_imported_numbers_beyond_float32_are_refused_by_name(client, optimizer, path, name, value):
+    document = exported_run(client, optimizer)
+    poke(document, path, value)
+    r = client.post("/api/runs", json=document)
+    assert r.status_code == 422, r.text
+    assert any(name in m and "float32" in m for m in messages(r)), messages(r)
+
+
+def test_the_largest_float32_is_imported_and_one_step_beyond_it_is_not(client):
+    """The bound the message states is the one enforced: float32's max itself still fits."""
+    document = exported_run(client, "sgd")
+    poke(document, ("params", "W1"), -1e300)
+    [message] = [m for m in messages(client.post("/api/runs", json=document)) if "params.W1" in m]
+    [stated] = re.findall(r"\|x\| <= ([0-9.e+]+)", message)
+    assert float(stated) == FLOAT32_MAX
+    poke(document, ("params", "W1"), float(np.nextafter(FLOAT32_MAX, np.inf)))
+    assert client.post("/api/runs", json=document).status_code == 422
+    poke(document, ("params", "W1"), -FLOAT32_MAX)
+    assert client.post("/api/runs", json=document).status_code == 201
