@@ -8,6 +8,7 @@ RandomState(seed), so the same arguments give the same points on every machine.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -201,6 +202,11 @@ def make_dataset(
         else:
             C = 3 if classes is None else check_int("classes", classes, MIN_CLASSES, MAX_CLASSES)
             options["classes"] = C
+        # Two points a class at least. Said apart from the upper bound, which a server may lower
+        # (with its own message): a range "from 2C to MAX_SAMPLES" would then not be true.
+        if isinstance(n_samples, Integral) and not isinstance(n_samples, bool) and n_samples < 2 * C:
+            raise ValueError(f"n_samples must be at least {2 * C} for {C} classes (two points a class), "
+                             f"got {n_samples}")
         check_int("n_samples", n_samples, 2 * C, MAX_SAMPLES)
         X, labels = generator(**options)
     train, test = split(len(labels), train_fraction, seed)

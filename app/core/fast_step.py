@@ -45,7 +45,7 @@ class FastStep:
     """
 
     def __init__(self, H: int, C: int, activation="tanh", dtype=np.float32, block_elements=BLOCK_ELEMENTS):
-        get_activation(activation)  # ValueError naming `activation` for an unknown one
+        self.act = get_activation(activation)  # ValueError naming `activation` for an unknown one
         self.H, self.C, self.activation = H, C, activation
         self.dtype = np.dtype(dtype)
         self.block_rows = B = max(1, block_elements // H)
@@ -116,7 +116,7 @@ class FastStep:
         dW2_out, db2_out, dW1b_out = self._sums if first else self._shares
 
         z1 = np.matmul(X1, self.W1b, out=self._a1[:B])  # z1 = X @ W1 + b1  (B, H)
-        a1 = activate_in_place(self.activation, z1)  # a1 = f(z1), over z1
+        a1 = self.act.f_in_place(z1, self._delta1[:B])  # a1 = f(z1), over z1; _delta1 is free till da1
         np.matmul(a1, W2, out=z2)
         z2 += b2  # z2 = a1 @ W2 + b2  (B, C)
         log_softmax_rows(z2, out=log_y_hat, scratch=y_hat, per_sample=self._per_sample[rows])
@@ -127,7 +127,7 @@ class FastStep:
         dW2 = np.matmul(a1.T, dz2, out=dW2_out)  # a1.T @ dz2  (H, C)
         db2 = np.sum(dz2, axis=0, out=db2_out)  # dz2.sum(0)  (C,)
         da1 = np.matmul(dz2, self.W2_T, out=self._delta1[:B])  # da1 = dz2 @ W2.T  (B, H)
-        dz1 = multiply_by_slope(self.activation, da1, a1)  # dz1 = da1 * f'(z1), over da1; a1 spent
+        dz1 = self.act.times_df_in_place(da1, a1)  # dz1 = da1 * f'(z1), over da1; a1 spent
         dW1b = np.matmul(X1.T, dz1, out=dW1b_out)  # [X.T @ dz1; dz1.sum(0)]  (3, H)
         if not first:
             self.dW2 += dW2
@@ -135,35 +135,10 @@ class FastStep:
             self.dW1b += dW1b
 
 
-def activate_in_place(name: str, z: np.ndarray) -> np.ndarray:
-    """z <- f(z) in place, by the same operations as activations.py (so to the same bits); z."""
-    if name == "tanh":
-        np.tanh(z, out=z)
-    elif name == "relu":
-        np.maximum(z, 0, out=z)
-    else:  # sigmoid as 0.5 * (1 + tanh(z / 2)): no exp overflow
-        z *= 0.5
-        np.tanh(z, out=z)
-        z += 1
-        z *= 0.5
-    return z
-
-
-def multiply_by_slope(name: str, da: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """da <- da * f'(z) in place, with f'(z) from a = f(z) as activations.py computes it; a is
-    spent (it holds part of f'(z) afterwards). Returns da, now dz."""
-    if name == "tanh":  # f' = 1 - a**2
-        np.multiply(a, a, out=a)
-        np.subtract(1, a, out=a)
-        da *= a
-    elif name == "relu":  # f' = 1 where z > 0, which is where a > 0
-        np.greater(a, 0, out=a)
-        da *= a
-    else:  # sigmoid: f' = a * (1 - a)
-        da *= a
-        np.subtract(1, a, out=a)
-        da *= a
-    return da
+def activate_in_place(name: str, z: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
+    """z <- f(z) in place by activations.py's fast form of `name` (so to the same bits as its f);
+    z. scratch, of z's shape, may be spent."""
+    return get_activation(name).f_in_place(z, scratch)
 
 
 def over_classes(ufunc, z: np.ndarray, out: np.ndarray) -> np.ndarray:

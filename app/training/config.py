@@ -23,6 +23,10 @@ MAX_SEED = 2**32 - 1
 MAX_LEARNING_RATE = 100.0
 MAX_LAM = 10.0
 MAX_STEPS_PER_SECOND = 10_000
+# The live weights are float32: normal numbers from 1.2e-38, subnormal ones (fewer digits, slow
+# arithmetic) down to 1.4e-45, then 0. A weight is init_scale times a standard normal draw, which
+# is under 1e-8 in size about once in 10^8 draws: from 1e-30 the weights are normal numbers.
+MIN_INIT_SCALE, MAX_INIT_SCALE = 1e-30, 100.0
 
 
 class Strict(BaseModel):
@@ -102,9 +106,10 @@ class RunConfig(Strict):
     seed: int = Field(0, ge=0, le=MAX_SEED, description="initial weights and mini-batch order")
 
     @model_validator(mode="after")
-    def _init_scale_is_positive(self):
-        if not isinstance(self.init_scale, str) and not (0 < self.init_scale <= 100):
-            raise ValueError("init_scale: a fixed scale must be in (0, 100]")
+    def _init_scale_fits_float32(self):
+        if not isinstance(self.init_scale, str) and not (MIN_INIT_SCALE <= self.init_scale <= MAX_INIT_SCALE):
+            raise ValueError(f"init_scale: a fixed scale must be in [{MIN_INIT_SCALE:g}, {MAX_INIT_SCALE:g}]"
+                             " (the weights are float32)")
         return self
 
     def with_hyperparameters(self, changes: Hyperparameters) -> "RunConfig":

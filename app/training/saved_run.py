@@ -88,6 +88,10 @@ def _array(where: str, values, shape: tuple[int, ...]) -> np.ndarray:
         raise ValueError(f"{where} must have shape {shape}, got {array.shape}")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{where} must hold finite numbers")
+    largest = float(np.finfo(LIVE_DTYPE).max)  # beyond it a value becomes inf, and the run "diverged"
+    if np.any(np.abs(array) > largest):
+        dtype = np.dtype(LIVE_DTYPE).name
+        raise ValueError(f"{where} must hold numbers that fit {dtype} (|x| <= {largest!r})")
     return array.astype(LIVE_DTYPE)
 
 
