@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import __version__
 from app.api import rest, runs, stream
 from app.api.frame_worker import FrameBuilder
+from app.api.guards import (
+    WILDCARD_ADDRESSES,
+    BodySizeLimit,
+    JsonWritesFromOwnOrigin,
+    SecurityHeaders,
+    allowed_hosts,
+)
 from app.api.pages import mount_pages
 from app.api.settings import Settings
 from app.training.registry import LimitReached, Registry
 from app.training.store import RunStore, StoreFull
 from app.training.session import SessionError
+
+log = logging.getLogger(__name__)
 
 
 def _answer_with(status: int):
@@ -63,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     statuses = {ValueError: 422, SessionError: 409, LimitReached: 429, StoreFull: 507}
     for error, status in statuses.items():
         app.add_exception_handler(error, _answer_with(status))
+    add_perimeter(app, settings)
 
     app.include_router(rest.router)
     app.include_router(runs.router)
@@ -70,3 +82,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     mount_pages(app)
     return app
+
+
+def add_perimeter(app: FastAPI, settings: Settings) -> None:
+    """The middleware every request passes. Each one added wraps those before it, so a request meets
+    them bottom up: security headers (outermost, so that even a refusal carries them), the Host
+    check, JSON writes from our own origin, the body bound, and then the routes."""
+    app.add_middleware(
+        BodySizeLimit, settings=settings, default="max_body_bytes",
+        routes={("POST", "/api/runs"): "max_import_bytes",
+                ("POST", "/api/sessions/{session_id}/compare"): "max_compare_bytes"},
+    )  # fmt: skip
+    app.add_middleware(JsonWritesFromOwnOrigin, allowed_origins=settings.allowed_origins)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings), www_redirect=False)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    if settings.host in WILDCARD_ADDRESSES and not settings.allowed_hosts:
+        log.warning("serving on %s, but answering only to loopback Host names: set --allowed-hosts to the "
+                    "address or name others use to reach this machine", settings.host)  # fmt: skip
