@@ -12,6 +12,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import __version__
 from app.api import rest, runs, stream
+from app.api.error_replies import install_error_replies
 from app.api.frame_worker import FrameBuilder
 from app.api.guards import (
     WILDCARD_ADDRESSES,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     statuses = {ValueError: 422, SessionError: 409, LimitReached: 429, StoreFull: 507}
     for error, status in statuses.items():
         app.add_exception_handler(error, _answer_with(status))
+    install_error_replies(app)
     add_perimeter(app, settings)
 
     app.include_router(rest.router)
