@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import __version__
-from app.api import openapi_limits, rest, runs, stream
+from app.api import openapi_rules, rest, runs, stream
+from app.api.error_replies import install_error_replies
 from app.api.frame_worker import FrameBuilder
+from app.api.guards import (
+    WILDCARD_ADDRESSES,
+    BodySizeLimit,
+    JsonWritesFromOwnOrigin,
+    SecurityHeaders,
+    allowed_hosts,
+)
 from app.api.pages import mount_pages
 from app.api.settings import Settings
 from app.training.limits import RunLimits
 from app.training.registry import LimitReached, Registry
 from app.training.store import RunStore, StoreFull
 from app.training.session import SessionError
+
+log = logging.getLogger(__name__)
 
 
 def _answer_with(status: int):
@@ -65,11 +77,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     statuses = {ValueError: 422, SessionError: 409, LimitReached: 429, StoreFull: 507}
     for error, status in statuses.items():
         app.add_exception_handler(error, _answer_with(status))
+    install_error_replies(app)
+    add_perimeter(app, settings)
 
     app.include_router(rest.router)
     app.include_router(runs.router)
     app.include_router(stream.router)
 
     mount_pages(app)
-    openapi_limits.install(app, settings)
+    openapi_rules.install(app, settings)
     return app
+
+
+def add_perimeter(app: FastAPI, settings: Settings) -> None:
+    """The middleware every request passes. Each one added wraps those before it, so a request meets
+    them bottom up: security headers (outermost, so that even a refusal carries them), the Host
+    check, JSON writes from our own origin, the body bound, and then the routes."""
+    app.add_middleware(
+        BodySizeLimit, settings=settings, default="max_body_bytes",
+        routes={("POST", "/api/runs"): "max_import_bytes",
+                ("POST", "/api/sessions/{session_id}/compare"): "max_compare_bytes"},
+    )  # fmt: skip
+    app.add_middleware(JsonWritesFromOwnOrigin, allowed_origins=settings.allowed_origins)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings), www_redirect=False)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    if settings.host in WILDCARD_ADDRESSES and not settings.allowed_hosts:
+        log.warning("serving on %s, but answering only to loopback Host names: set --allowed-hosts to the "
+                    "address or name others use to reach this machine", settings.host)  # fmt: skip

@@ -22,6 +22,9 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+LOCAL = "http://localhost"  # TestClient's base URL: a Host name the server answers to
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -71,7 +74,7 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture
 def client(tmp_path):
-    with TestClient(create_app(Settings(max_sessions=8, data_dir=str(tmp_path)))) as c:
+    with TestClient(create_app(Settings(max_sessions=8, data_dir=str(tmp_path))), base_url=LOCAL) as c:
         yield c
 
 

@@ -25,8 +25,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 from app.api.settings import Settings
 from app.main import create_app
 
+# schemathesis's client calls the server "testserver", a Host name it must be told to answer to.
 app = create_app(Settings(max_sessions=40, idle_seconds=30, max_steps_per_request=200, max_hidden=64,
-                          data_dir=tempfile.mkdtemp(prefix="bpv-fuzz-")))  # fmt: skip
+                          data_dir=tempfile.mkdtemp(prefix="bpv-fuzz-"), allowed_hosts="testserver"))  # fmt: skip
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 _real = {}
 

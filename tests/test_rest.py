@@ -8,7 +8,7 @@ from app.core.targets import one_hot
 from app.training.frames import decode_frame
 from app.training.presets import PRESETS
 
-from .conftest import auth
+from .conftest import LOCAL, auth
 
 
 def create(client, body=None):
@@ -197,7 +197,7 @@ def test_server_limits_are_enforced_with_clear_errors(tmp_path):
     from app.main import create_app
 
     settings = Settings(max_sessions=2, max_hidden=16, max_points=300, max_steps_per_request=50, data_dir=str(tmp_path))
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
         assert "at most 16" in client.post("/api/sessions", json={"hidden": 17}).json()["detail"]
         assert "at most 300" in client.post("/api/sessions", json={"dataset": {"n_samples": 301}}).json()["detail"]
         c = create(client)

@@ -17,7 +17,7 @@ from app.training.saved_run import dump_session, restore_session
 from app.training.session import Session
 from app.training.store import RunStore
 
-from .conftest import auth
+from .conftest import LOCAL, auth
 
 
 @pytest.mark.parametrize(
@@ -110,12 +110,12 @@ def test_saved_runs_survive_a_server_restart(tmp_path):
     from app.main import create_app
 
     settings = Settings(data_dir=str(tmp_path))
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
         c = client.post("/api/sessions", json={}).json()
         client.post(f"/api/sessions/{c['id']}/step", json={"n": 12}, headers=auth(c["token"]))
         run = client.post(f"/api/sessions/{c['id']}/save", headers=auth(c["token"])).json()
         params = client.get(f"/api/sessions/{c['id']}/parameters").json()
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
         loaded = client.post(f"/api/runs/{run['id']}/load").json()
         assert client.get(f"/api/sessions/{loaded['id']}/parameters").json() == params
 

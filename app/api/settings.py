@@ -27,7 +27,14 @@ class Settings:
     max_fps: float = 60.0
     max_message_bytes: int = 65536  # a WebSocket message from a client
     max_viewers: int = 200  # sockets watching one session
-    allowed_origins: str = ""  # comma-separated extra origins allowed on the WebSocket; same-origin always is
+    allowed_origins: str = ""  # comma-separated extra origins allowed to drive the API; same-origin always is
+    # Host names the server answers to besides the loopback ones and a specific --host (a LAN address
+    # or name students type); comma-separated, "*.example.org" for a domain, "*" for any.
+    allowed_hosts: str = ""
+    frame_ancestors: str = "'none'"  # pages allowed to embed this one in a frame (a CSP source list)
+    max_body_bytes: int = 1 << 20  # a request body, for every route but the two below
+    max_import_bytes: int = 80 << 20  # POST /api/runs: the largest saved run at the default limits is ~60 MiB
+    max_compare_bytes: int = 4 << 20  # POST .../compare: 2 MB of CSV, each newline escaped in JSON
     data_dir: str = "data"  # where saved runs live (runs.sqlite3)
     max_saved_runs: int = 1000
     log_level: str = "info"
@@ -42,6 +49,13 @@ class Settings:
             raise ValueError(f"frame_process must be 0 or 1, got {self.frame_process}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be in 0..65535, got {self.port}")
+        if not self.frame_ancestors.strip() or any(c in self.frame_ancestors for c in ";,\r\n"):
+            raise ValueError(f"frame_ancestors must be a CSP source list such as 'self' https://lms.example, "
+                             f"got {self.frame_ancestors!r}")  # fmt: skip
+        for pattern in comma_list(self.allowed_hosts):
+            wildcard = pattern.startswith("*") and pattern != "*"
+            if "*" in pattern[1:] or wildcard and not pattern.startswith("*."):
+                raise ValueError(f"allowed_hosts: a wildcard is '*.example.org' or '*', got {pattern!r}")
 
     @classmethod
     def from_env(cls, environ=os.environ, argv: list[str] | None = None) -> "Settings":
@@ -62,6 +76,11 @@ class Settings:
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
+
+
+def comma_list(text: str) -> list[str]:
+    """A comma-separated setting as its items, blanks dropped."""
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def _parse(f, raw: str):

@@ -10,14 +10,14 @@ from fastapi.testclient import TestClient
 from app.api.settings import Settings
 from app.main import create_app
 
-from ..conftest import auth
+from ..conftest import LOCAL, auth
 
 
 @pytest.fixture
 def tight(tmp_path):
     settings = Settings(data_dir=str(tmp_path), max_hidden=16, max_points=300, max_grid=60,
                         max_steps_per_request=40)  # fmt: skip
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
         yield client
 
 
@@ -64,3 +64,15 @@ def test_only_presets_this_server_can_start_are_listed(tight, client):
     assert listed and {p["name"] for p in listed} < everywhere  # some need more than 16 units here
     for preset in listed:
         assert tight.post("/api/sessions", json=preset["config"]).status_code == 201, preset["name"]
+
+
+def test_every_write_documents_the_perimeters_refusals(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    writes = [(route, method) for route, path in paths.items() for method in path
+              if method in ("post", "patch", "delete")]  # fmt: skip
+    assert len(writes) >= 10
+    for route, method in writes:
+        assert {"403", "413", "415"} <= set(paths[route][method]["responses"]), (route, method)
+    # and the perimeter answers them as documented
+    assert client.post("/api/sessions", content="{}", headers={"Content-Type": "text/plain"}).status_code == 415
+    assert client.post("/api/sessions", json={}, headers={"Origin": "http://evil.example"}).status_code == 403

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from app.api.settings import Settings
 from app.main import create_app
 
-from ..conftest import LiveServer, auth
+from ..conftest import LOCAL, LiveServer, auth
 
 JSON = {"Content-Type": "application/json"}
 
@@ -68,10 +68,10 @@ def test_crafted_import_is_refused_naming_the_field(client, field):
 
 @pytest.mark.parametrize(
     "where, value",
-    [("history", None), ("adam", None), ("adam", float("inf")), ("adam", 3.5)],
+    [("history", None), ("history", float("inf")), ("adam", None), ("adam", float("inf")), ("adam", 3.5)],
 )
 def test_null_or_infinity_in_a_step_count_is_a_422_not_a_500(where, value, tmp_path):
-    with TestClient(create_app(Settings(data_dir=str(tmp_path))), raise_server_exceptions=False) as client:
+    with TestClient(create_app(Settings(data_dir=str(tmp_path))), raise_server_exceptions=False, base_url=LOCAL) as client:
         document = exported_run(client, {"optimizer": "adam", "learning_rate": 0.05})
         if where == "history":
             document["history"]["columns"]["step"][0] = value
@@ -97,11 +97,11 @@ def test_an_import_may_carry_no_more_history_than_a_run_keeps(client):
 
 def test_import_and_load_keep_the_servers_limits(tmp_path):
     roomy = Settings(data_dir=str(tmp_path))
-    with TestClient(create_app(roomy)) as client:
+    with TestClient(create_app(roomy), base_url=LOCAL) as client:
         big = exported_run(client, {"hidden": 64, "dataset": {"n_samples": 400}}, steps=1)
         stored = post_raw(client, "/api/runs", big).json()["id"]
     tight = roomy.replace(max_hidden=16, max_points=300)
-    with TestClient(create_app(tight)) as client:
+    with TestClient(create_app(tight), base_url=LOCAL) as client:
         created = client.post("/api/sessions", json={"hidden": 64})
         imported = post_raw(client, "/api/runs", big)
         loaded = client.post(f"/api/runs/{stored}/load")

@@ -1,5 +1,6 @@
-"""The server's own limits written into its OpenAPI document, so that clients and fuzzers read the
-rules the server enforces, not only the outer bounds of the models (which hold for any server).
+"""The rules the server enforces, written into its OpenAPI document so that clients and fuzzers
+read them: the server's own limits, not only the outer bounds of the models (which hold for any
+server), and the refusals of the HTTP perimeter (app/api/guards.py) on every write.
 
 The models say `hidden <= 1024`; a server started with --max-hidden 64 refuses 65, and its
 /openapi.json says `maximum: 64`. Each limit is set at the one place the schema holds it."""
@@ -10,6 +11,13 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from .settings import Settings
+
+# What the perimeter answers a write under /api before any route sees it.
+WRITE_REFUSALS = {
+    "403": "sent by a page on another site (an Origin that is neither this server nor allowed_origins)",
+    "413": "the body is larger than this route's bound (max_body_bytes, max_import_bytes, max_compare_bytes)",
+    "415": "a body that is not Content-Type: application/json",
+}
 
 
 def _limits(settings: Settings) -> dict[tuple[str, str], dict]:
@@ -45,6 +53,14 @@ def install(app: FastAPI, settings: Settings) -> None:
                     for parameter in operation.get("parameters", []):
                         if parameter["name"] == "G":
                             _tighten(parameter["schema"], {"maximum": settings.max_grid})
+            for route, path in schema["paths"].items():
+                for method, operation in path.items():
+                    if method in ("post", "put", "patch", "delete") and route.startswith("/api/"):
+                        for status, why in WRITE_REFUSALS.items():
+                            operation["responses"].setdefault(status, {
+                                "description": why,
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+                            })  # fmt: skip
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -1,0 +1,218 @@
+"""The HTTP perimeter: what every request passes before a route sees it, as pure ASGI middleware
+(streaming responses and the WebSocket go through untouched).
+
+- which Host names the server answers to (Starlette's TrustedHostMiddleware, with the list below);
+- writes only as JSON and only from this server's own pages or an allowed origin;
+- a bound on every request body, counted as it streams in;
+- the security headers every response carries.
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.settings import Settings, comma_list
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+WILDCARD_ADDRESSES = ("", "0.0.0.0", "::", "[::]")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _as_host_header_name(host: str) -> str:
+    """How a name appears in a Host header: an IPv6 address in brackets, lower case."""
+    host = host.strip().lower()
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """The Host names to answer: loopback, the address the server is bound to when it is a specific
+    one, and the allowed_hosts setting. Checking Host is what defeats DNS rebinding: a page on
+    evil.example whose name now resolves to 127.0.0.1 still sends Host: evil.example."""
+    hosts = list(LOOPBACK_HOSTS)
+    if settings.host not in WILDCARD_ADDRESSES:
+        hosts.append(_as_host_header_name(settings.host))
+    hosts += [_as_host_header_name(name) for name in comma_list(settings.allowed_hosts)]
+    return hosts
+
+
+class JsonWritesFromOwnOrigin:
+    """A write under /api (POST, PUT, PATCH, DELETE) is refused when a browser sends it from another
+    site (403), or when it carries a body that is not application/json (415).
+
+    Browsers send a form post or a text/plain fetch to any site without asking first; both carry
+    an Origin header and neither can be application/json. Clients that are not browsers (curl,
+    scripts) send no Origin and pass; a write with no body at all needs no content type."""
+
+    def __init__(self, app: ASGIApp, allowed_origins: str = "") -> None:
+        self.app = app
+        self.allowed_origins = {origin.rstrip("/").lower() for origin in comma_list(allowed_origins)}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in WRITE_METHODS and scope["path"].startswith("/api/"):
+            refusal = self.refusal(scope)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def refusal(self, scope: Scope) -> JSONResponse | None:
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        own_origin = f"{scope['scheme']}://{headers.get('host', '')}".lower()
+        if origin is not None and origin.rstrip("/").lower() not in {own_origin, *self.allowed_origins}:
+            return JSONResponse(
+                {"detail": f"a request from the page {origin[:100]} may not change anything here; only this "
+                           f"server's own pages (or an origin in the allowed_origins setting) may"},
+                status_code=403,
+            )  # fmt: skip
+        content_type = headers.get("content-type")
+        has_body = headers.get("transfer-encoding") is not None or headers.get("content-length", "0") != "0"
+        if content_type is None and not has_body:
+            return None
+        if content_type is None or content_type.split(";")[0].strip().lower() != "application/json":
+            return JSONResponse(
+                {"detail": f"send the body as JSON, with Content-Type: application/json "
+                           f"(got {(content_type or 'none')[:60]})"},
+                status_code=415,
+            )  # fmt: skip
+        return None
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int, setting: str) -> None:
+        detail = f"the request body is over {limit} bytes, this route's limit (setting {setting})"
+        super().__init__(413, detail)
+
+
+class BodySizeLimit:
+    """A 413 once a request body passes its route's bound: at once when Content-Length says so,
+    else as soon as the bytes received pass it (a chunked body has no Content-Length).
+
+    Each bound is a setting, named: `default` for every route, `routes` {(method, path): setting}
+    for those whose bodies are larger by nature (importing a saved run)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, default: str,
+                 routes: dict[tuple[str, str], str]) -> None:  # fmt: skip
+        self.app = app
+        self.default = default
+        self.settings = settings
+        self.routes = [(method, compile_path(path)[0], setting) for (method, path), setting in routes.items()]
+
+    def setting_for(self, scope: Scope) -> str:
+        for method, path_regex, setting in self.routes:
+            if scope["method"] == method and path_regex.match(scope["path"]):
+                return setting
+        return self.default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        setting = self.setting_for(scope)
+        limit = getattr(self.settings, setting)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await self.answer(BodyTooLarge(limit, setting), scope, receive, send)
+            return
+
+        received = 0
+
+        async def receive_bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # An HTTPException: the route's body reading passes it on, and the app's handler
+                    # answers it as JSON like any other error.
+                    raise BodyTooLarge(limit, setting)
+            return message
+
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive_bounded, send_noting_start)
+        except BodyTooLarge as too_large:
+            if started:
+                raise
+            await self.answer(too_large, scope, receive, send)
+
+    @staticmethod
+    async def answer(too_large: BodyTooLarge, scope: Scope, receive: Receive, send: Send) -> None:
+        # The client may still be sending: close the connection after the answer.
+        close = {"Connection": "close"}
+        await JSONResponse({"detail": too_large.detail}, status_code=413, headers=close)(scope, receive, send)
+
+
+def content_security_policy(frame_ancestors: str) -> str:
+    """The page's policy: scripts only from this server's files (no inline script, no eval), styles
+    inline too (plotly.js and KaTeX set style attributes), fetch and WebSocket to this server only."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        f"frame-ancestors {frame_ancestors}",
+    ])  # fmt: skip
+
+
+def docs_security_policy(frame_ancestors: str) -> str:
+    """FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from cdn.jsdelivr.net and start
+    them with an inline script; they show only this API's own schema."""
+    cdn = "https://cdn.jsdelivr.net"
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'unsafe-inline' {cdn}",
+        f"style-src 'self' 'unsafe-inline' {cdn} https://fonts.googleapis.com",
+        "font-src 'self' https://fonts.gstatic.com",
+        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        f"frame-ancestors {frame_ancestors}",
+    ])  # fmt: skip
+
+
+DOCS_PAGES = re.compile(r"^/(docs|redoc)(/|$)")
+
+
+class SecurityHeaders:
+    """Headers every HTTP response carries: the Content-Security-Policy, no MIME sniffing, and no
+    Referer (a share link holds a session's id)."""
+
+    def __init__(self, app: ASGIApp, frame_ancestors: str = "'none'") -> None:
+        self.app = app
+        common = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+        csp = b"content-security-policy"
+        self.page_headers = [*common, (csp, content_security_policy(frame_ancestors).encode())]
+        self.docs_headers = [*common, (csp, docs_security_policy(frame_ancestors).encode())]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = self.docs_headers if DOCS_PAGES.match(scope["path"]) else self.page_headers
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
