@@ -40,7 +40,10 @@ class SessionSummary(BaseModel):
 
 class SessionCreated(BaseModel):
     id: str
-    token: str = Field(description="control token: 'Authorization: Bearer <token>', or ?token= on the WebSocket")
+    token: str = Field(
+        description="control token: 'Authorization: Bearer <token>' on REST; on the WebSocket, the "
+        "subprotocol 'bpv.token.<token>' beside 'bpv.v1' (never in the URL: it is refused there)"
+    )
     session: SessionSummary
     stream: str = Field(description="the WebSocket path to watch this session")
 

@@ -30,6 +30,15 @@ log = logging.getLogger(__name__)
 
 CONTROL_TYPES = ("play", "pause", "step", "reset", "set", "points")
 
+# Offered by the client as WebSocket subprotocols (Sec-WebSocket-Protocol). The server accepts with
+# PROTOCOL and never echoes the token's: a header keeps the token out of the URL, and so out of
+# every access log and proxy log on the way.
+PROTOCOL = "bpv.v1"
+TOKEN_PROTOCOL_PREFIX = "bpv.token."
+TOKEN_IN_URL = (
+    "the control token does not go in the URL (servers log URLs); offer it as a WebSocket "
+    f"subprotocol instead: new WebSocket(url, [\"{PROTOCOL}\", \"{TOKEN_PROTOCOL_PREFIX}\" + token])"
+)
 
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -265,18 +274,33 @@ async def refuse(websocket: WebSocket, message: str, code: int) -> None:
     await websocket.close(code=code)
 
 
+def offered_token(subprotocols: list[str]) -> str | None:
+    """The control token a driver offers as the subprotocol "bpv.token.<token>", or None."""
+    for protocol in subprotocols:
+        if protocol.startswith(TOKEN_PROTOCOL_PREFIX):
+            return protocol[len(TOKEN_PROTOCOL_PREFIX) :]
+    return None
+
+
 @router.websocket("/ws/sessions/{session_id}")
-async def watch_session(websocket: WebSocket, session_id: str, token: Optional[str] = None):
-    """Watch a session; with ?token=<control token> also drive it."""
+async def watch_session(websocket: WebSocket, session_id: str):
+    """Watch a session; a client that offers the subprotocol bpv.token.<control token> drives it."""
     app = websocket.app
     if not origin_allowed(websocket, app.state.settings.allowed_origins):
         await websocket.close(code=4403)  # before accept: the handshake fails with 403
         return
-    await websocket.accept()
+    offered = websocket.scope.get("subprotocols", [])
+    # A browser fails the connection unless the server picks one of the protocols it offered
+    await websocket.accept(subprotocol=PROTOCOL if PROTOCOL in offered else None)
+    if "token" in websocket.query_params:
+        # Refused even when right, so that no client goes on writing the secret into URLs
+        await refuse(websocket, TOKEN_IN_URL, 4400)
+        return
     session = app.state.registry.get(session_id[:64])
     if session is None:
         await refuse(websocket, f"no session {session_id[:64]!r}: it was deleted, expired, or never existed", 4404)
         return
+    token = offered_token(offered)
     if token is not None and not secrets.compare_digest(token.encode(), session.token.encode()):
         await refuse(websocket, "wrong control token for this session", 4403)
         return
