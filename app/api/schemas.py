@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from app.training.config import Point, RunConfig
 
@@ -231,4 +231,6 @@ class HiddenSpaceOut(BaseModel):
 class PointsEdit(BaseModel):
     model_config = {"extra": "forbid"}
     add: list[Point] = Field(default_factory=list, max_length=1000, description="new training points")
-    remove: list[int] = Field(default_factory=list, max_length=1000, description="indices among all points")
+    remove: list[StrictInt] = Field(
+        default_factory=list, max_length=1000, description="indices among all points; false is not 0"
+    )

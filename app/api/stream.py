@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import secrets
 import time
-from typing import Literal, Optional
+from typing import Literal, Optional, TypeVar
 
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from app.training.config import Hyperparameters, Point
 from app.training.session import Session, SessionError
@@ -40,6 +41,31 @@ TOKEN_IN_URL = (
     f"subprotocol instead: new WebSocket(url, [\"{PROTOCOL}\", \"{TOKEN_PROTOCOL_PREFIX}\" + token])"
 )
 
+Message = TypeVar("Message", bound=BaseModel)
+
+
+def parse(model: type[Message], payload: dict) -> Message:
+    """A client's message as `model`, with strict types all the way down: `false` is not the index
+    0, "0.5" is not a number, 1.5 is not a count."""
+    return model.model_validate(payload, strict=True)
+
+
+def non_finite(payload: dict) -> str | None:
+    """Where in a parsed message a number is NaN or infinite ('learning_rate', 'add.0.x'), or None.
+    Python's JSON parser takes NaN and Infinity, which JSON has not, and reads 1e999 as infinity;
+    a bounds check would then name the field with a misleading reason ("should be less than 1").
+    A loop, not recursion: the JSON parser allows deeper nesting than this coroutine's stack."""
+    stack = [("", payload)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return where
+        if isinstance(value, (dict, list)):
+            children = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((f"{where}.{key}" if where else str(key), child) for key, child in children)
+    return None
+
+
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["options"] = "options"
@@ -55,13 +81,15 @@ class PointsMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["points"]
     add: list[Point] = Field(default_factory=list, max_length=1000)
-    remove: list[int] = Field(default_factory=list, max_length=1000)
+    remove: list[StrictInt] = Field(
+        default_factory=list, max_length=1000, description="indices among all points; false is not 0"
+    )
 
 
 class StepMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["step"]
-    n: int = Field(1, ge=1)
+    n: StrictInt = Field(1, ge=1)
 
 
 def describe(error: ValidationError) -> str:
@@ -178,6 +206,10 @@ class Viewer:
             if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
                 await self.error('message must be a JSON object with a "type", e.g. {"type": "play"}')
                 continue
+            where = non_finite(payload)
+            if where:
+                await self.error(f"{where}: must be a finite number, not NaN or infinite", payload["type"])
+                continue
             await self.handle(payload)
             self.session.touch()
 
@@ -206,7 +238,7 @@ class Viewer:
 
     async def set_options(self, payload: dict) -> None:
         try:
-            options = StreamOptions.model_validate(payload)
+            options = parse(StreamOptions, payload)
         except ValidationError as e:
             await self.error(describe(e), "options")
             return
@@ -240,7 +272,7 @@ class Viewer:
         elif kind == "reset":
             session.reset()
         elif kind == "step":
-            n = StepMessage.model_validate(payload).n
+            n = parse(StepMessage, payload).n
             limit = self.settings.max_steps_per_request
             if n > limit:
                 raise ValueError(f"n must be at most {limit} steps per message, got {n}")
@@ -248,13 +280,13 @@ class Viewer:
                 raise SessionError(session.message)
             await anyio.to_thread.run_sync(session.step, n)
         elif kind == "points":
-            message = PointsMessage.model_validate(payload)
+            message = parse(PointsMessage, payload)
             limit = self.settings.max_points
             if len(session.dataset.labels) + len(message.add) > limit:
                 raise ValueError(f"add: this server allows at most {limit} points")
             session.edit_points([(p.x, p.y, p.label) for p in message.add], message.remove)
         elif kind == "set":
-            changes = Hyperparameters.model_validate({k: v for k, v in payload.items() if k != "type"})
+            changes = parse(Hyperparameters, {k: v for k, v in payload.items() if k != "type"})
             session.update(changes)
 
 

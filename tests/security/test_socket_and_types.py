@@ -200,3 +200,63 @@ def test_python_m_app_logs_no_token_even_at_debug_level(tmp_path):
     assert "sec-websocket-protocol: bpv.v1, bpv.token.[redacted]" in log.lower()
     assert f"/ws/sessions/{c['id']}?token=[redacted]" in log
     assert c["token"] not in log
+
+
+# ---- numbers: finite where a number is meant, integers where an index is ------------------
+
+
+def test_nan_or_infinity_in_a_socket_message_is_refused_naming_the_field(logged_server):
+    c = new_session(logged_server)
+    driver = Watcher(logged_server, c["id"], c["token"])
+    cases = [
+        ('{"type": "set", "learning_rate": NaN}', "set", "learning_rate"),
+        ('{"type": "set", "momentum": -Infinity}', "set", "momentum"),
+        ('{"type": "set", "lam": 1e999}', "set", "lam"),
+        ('{"type": "points", "add": [{"x": NaN, "y": 0, "label": 1}]}', "points", "add.0.x"),
+        ('{"type": "options", "fps": Infinity}', "options", "fps"),
+    ]
+    for text, kind, field in cases:
+        driver.send(text)
+        reply = driver.next_text()
+        assert reply["type"] == "error" and reply["for"] == kind
+        assert reply["message"].startswith(f"{field}: must be a finite number"), reply
+    summary = httpx.get(f"{logged_server.url}/api/sessions/{c['id']}").json()
+    assert summary["config"]["learning_rate"] == 1.0 and summary["config"]["momentum"] == 0.9
+    assert summary["config"]["lam"] == 0.001 and summary["config"]["dataset"]["kind"] == "moons"
+    driver.close()
+
+
+def points_of(server, session_id) -> list[float]:
+    return httpx.get(f"{server.url}/api/sessions/{session_id}/export").json()["points"]["x"]
+
+
+@pytest.mark.parametrize("index", [False, True, "0", 0.0])
+def test_a_rest_points_edit_takes_no_boolean_string_or_float_for_an_index(logged_server, index):
+    c = new_session(logged_server)
+    before = points_of(logged_server, c["id"])
+    r = httpx.post(f"{logged_server.url}/api/sessions/{c['id']}/points", json={"remove": [index]},
+                   headers=auth(c["token"]))  # fmt: skip
+    assert r.status_code == 422
+    assert "remove" in json.dumps(r.json()["detail"])  # the field is named, whatever the detail's layout
+    assert points_of(logged_server, c["id"]) == before  # point 0 is still there
+
+
+def test_a_socket_points_edit_takes_no_boolean_for_an_index_or_a_label(logged_server):
+    c = new_session(logged_server)
+    before = points_of(logged_server, c["id"])
+    driver = Watcher(logged_server, c["id"], c["token"])
+    cases = [
+        ({"type": "points", "remove": [False]}, "remove.0"),
+        ({"type": "points", "remove": ["3"]}, "remove.0"),
+        ({"type": "points", "add": [{"x": 0.1, "y": 0.2, "label": True}]}, "add.0.label"),
+        ({"type": "points", "add": [{"x": "0.1", "y": 0.2, "label": 1}]}, "add.0.x"),
+        ({"type": "step", "n": True}, "n"),
+    ]
+    for message, field in cases:
+        driver.send(message)
+        reply = driver.next_text()
+        assert reply["type"] == "error" and reply["for"] == message["type"]
+        assert reply["message"].startswith(f"{field}: Input should be a valid"), reply
+    assert points_of(logged_server, c["id"]) == before
+    assert httpx.get(f"{logged_server.url}/api/sessions/{c['id']}").json()["step"] == 0
+    driver.close()
