@@ -164,6 +164,7 @@ def test_a_viewer_without_the_token_cannot_control(live_server):
     "message, says",
     [
         ("not json", "not JSON"),
+        ("[" * 5000 + "]" * 5000, "not JSON"),  # nested deeper than the parser goes
         ("[1, 2]", "JSON object"),
         ('{"kind": "play"}', "type"),
         ('{"type": "fly"}', "unknown message type"),

@@ -200,7 +200,7 @@ class Viewer:
                 continue
             try:
                 payload = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
                 await self.error("message is not JSON; send an object such as {\"type\": \"ack\"}")
                 continue
             if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
