@@ -20,8 +20,6 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from app.api.settings import Settings
-from tests.browser.conftest import Recorder, browser, new_context, open_page  # noqa: F401 (a fixture)
-from tests.browser.dashboard import Dashboard
 from tests.conftest import LiveServer, auth, free_port
 from tests.test_stream import Watcher, new_session, subprotocols
 
@@ -139,28 +137,6 @@ def test_a_viewer_offers_only_the_protocol_or_none_and_watches(logged_server):
         while isinstance(reply := browser_like.recv(timeout=5), bytes):
             pass
         assert "only its driver" in json.loads(reply)["message"]
-
-
-@pytest.mark.browser
-def test_the_page_drives_with_the_token_in_no_url_and_no_log_line(
-    browser, logged_server, server_log  # noqa: F811 (the browser fixture, imported)
-):
-    recorder = Recorder()
-    context = new_context(browser)
-    try:
-        dash = Dashboard(open_page(context, recorder), logged_server).open()
-        assert dash.probe()["role"] == "driver"  # chromium accepted the handshake: bpv.v1 was offered
-        dash.page.click("#step10")
-        assert dash.wait_for_step("s === 10") == 10
-        session = dash.session_id()
-        token = logged_server.app.state.registry.get(session).token
-        sockets = [u for u in recorder.urls if u.startswith("ws")]
-        assert sockets == [f"{logged_server.ws_url}/ws/sessions/{session}"]
-        assert recorder.unexpected_errors() == []
-    finally:
-        context.close()
-    assert wait_for_line(server_log, f"WebSocket /ws/sessions/{session}").endswith("[accepted]")
-    assert [line for line in server_log if token in line] == []
 
 
 def test_python_m_app_logs_no_token_even_at_debug_level(tmp_path):
