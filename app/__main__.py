@@ -6,6 +6,7 @@ import sys
 
 import uvicorn
 
+from app.api.log_redaction import redact_uvicorn_logs
 from app.api.settings import Settings
 from app.main import create_app
 
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"backprop-visualizer: {e}")
     host = "localhost" if settings.host in ("127.0.0.1", "::1") else settings.host
     print(f"backprop-visualizer: open http://{host}:{settings.port}/ in a browser", flush=True)
+    redact_uvicorn_logs()
     uvicorn.run(
         create_app(settings),
         host=settings.host,

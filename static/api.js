@@ -42,15 +42,24 @@ export function listDatasets() {
   return request("GET", "/api/datasets");
 }
 
-export function streamUrl(session) {
+// The token travels in the socket's subprotocol header, never in its URL: servers log URLs.
+const PROTOCOL = "bpv.v1";
+const TOKEN_PROTOCOL_PREFIX = "bpv.token.";
+
+function socketUrl(path) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${session.stream}?token=${encodeURIComponent(session.token)}`;
+  return `${scheme}//${location.host}${path}`;
 }
 
-// ---- classroom and exploration (issue 6) ------------------------------------------------
+// The driver's socket: { url, protocols } for new WebSocket(url, protocols). The server answers
+// with PROTOCOL alone; it never echoes the token back.
+export function driverSocket(session) {
+  return { url: socketUrl(session.stream), protocols: [PROTOCOL, TOKEN_PROTOCOL_PREFIX + session.token] };
+}
+
+// ---- classroom and exploration ------------------------------------------------------
 
 // A session's stream without the token: the server makes this socket a read-only viewer.
-export function watchUrl(sessionId) {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}/ws/sessions/${encodeURIComponent(sessionId)}`;
+export function watcherSocket(sessionId) {
+  return { url: socketUrl(`/ws/sessions/${encodeURIComponent(sessionId)}`), protocols: [PROTOCOL] };
 }

@@ -20,6 +20,7 @@ export function decodeFrame(buffer) {
 
 // Close codes after which reconnecting to the same session is pointless.
 export const GONE = {
+  4400: "the control token was sent in the URL",
   4403: "wrong token",
   4404: "no such session",
   4410: "session deleted or expired",
@@ -28,13 +29,13 @@ export const GONE = {
 
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
 
-// One session's socket. Callbacks: onHello(hello), onFrame(frame) which must draw synchronously,
-// onMessage(json) for ok/error, onState(state) with "connecting" | "live" | "reconnecting",
-// onGone(code, message, replacedBy) when the session no longer exists (replacedBy: the id of
-// the run its driver started in its place, if any).
+// One session's socket; socket is { url, protocols } as api.js makes it. Callbacks: onHello(hello),
+// onFrame(frame) which must draw synchronously, onMessage(json) for ok/error, onState(state) with
+// "connecting" | "live" | "reconnecting", onGone(code, message, replacedBy) when the session no
+// longer exists (replacedBy: the id of the run its driver started in its place, if any).
 export class Stream {
-  constructor(url, options, callbacks) {
-    this.url = url;
+  constructor(socket, options, callbacks) {
+    this.socket = socket;
     this.options = options;
     this.callbacks = callbacks;
     this.ws = null;
@@ -46,7 +47,7 @@ export class Stream {
 
   connect() {
     this.callbacks.onState(this.attempt === 0 ? "connecting" : "reconnecting");
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.socket.url, this.socket.protocols);
     ws.binaryType = "arraybuffer";
     ws.onopen = () => {
       this.attempt = 0;

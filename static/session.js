@@ -28,7 +28,7 @@ export class SessionDriver {
     }
     this.stop(created.id); // watchers of the old run are told to follow the new one
     this.session = created;
-    this.stream = new Stream(api.streamUrl(created), this.streamOptions, this.handlers);
+    this.stream = new Stream(api.driverSocket(created), this.streamOptions, this.handlers);
     this.stream.connect();
     return { ok: true, data: created };
   }
@@ -38,7 +38,7 @@ export class SessionDriver {
   watch(sessionId) {
     this.generation += 1;
     this.stop();
-    this.stream = new Stream(api.watchUrl(sessionId), this.streamOptions, this.handlers);
+    this.stream = new Stream(api.watcherSocket(sessionId), this.streamOptions, this.handlers);
     this.stream.connect();
   }
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from hypothesis import settings as hypothesis_settings
 
+from app.api.log_redaction import redact_uvicorn_logs
 from app.api.settings import Settings
 from app.main import create_app
 
@@ -34,13 +35,14 @@ def free_port() -> int:
 class LiveServer:
     """uvicorn serving create_app(settings) in a background thread, as `make run` would."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, log_level: str = "warning"):
         self.settings = settings.replace(port=free_port())
         self.app = create_app(self.settings)
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.settings.port, log_level="warning",
+            self.app, host="127.0.0.1", port=self.settings.port, log_level=log_level,
             ws_per_message_deflate=False, ws_max_size=self.settings.max_message_bytes,
         )  # fmt: skip
+        redact_uvicorn_logs()
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

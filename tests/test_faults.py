@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from .test_stream import Watcher, new_session
+from .test_stream import Watcher, new_session, subprotocols
 
 
 def wait_for(predicate, timeout=10.0, what="condition"):
@@ -18,12 +18,13 @@ def wait_for(predicate, timeout=10.0, what="condition"):
         time.sleep(0.02)
 
 
-def raw_websocket(server, path: str) -> socket.socket:
+def raw_websocket(server, path: str, token: str | None = None) -> socket.socket:
     """A bare TCP WebSocket handshake, so the test can drop the connection with no close frame."""
     sock = socket.create_connection(("127.0.0.1", server.settings.port))
     sock.sendall(
         (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.settings.port}\r\nUpgrade: websocket\r\n"
-         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").encode()
+         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+         f"Sec-WebSocket-Protocol: {', '.join(subprotocols(token))}\r\n\r\n").encode()
     )  # fmt: skip
     assert b"101" in sock.recv(4096).split(b"\r\n")[0]
     return sock
@@ -51,7 +52,7 @@ def test_a_viewer_that_vanishes_mid_frame_is_forgotten_and_others_go_on(live_ser
 
 def test_a_client_that_stops_reading_gets_no_unbounded_backlog(live_server):
     c = new_session(live_server, {"steps_per_second": 2000})
-    sock = raw_websocket(live_server, f"/ws/sessions/{c['id']}?token={c['token']}")
+    sock = raw_websocket(live_server, f"/ws/sessions/{c['id']}", token=c["token"])
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     masked_play = bytes([0x81, 0x80 | 15]) + b"\0\0\0\0" + b'{"type":"play"}'  # a text frame, zero mask
     sock.sendall(masked_play)

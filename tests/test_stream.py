@@ -15,12 +15,18 @@ from app.training.frames import decode_frame
 from .conftest import auth
 
 
+def subprotocols(token=None) -> list[str]:
+    """What the page offers when it opens a session's socket: the protocol, and to drive, the
+    control token as a second subprotocol (a header, so the token is in no URL)."""
+    return ["bpv.v1"] + ([f"bpv.token.{token}"] if token is not None else [])
+
+
 class Watcher:
     """A WebSocket client that keeps frames and text messages apart, and acks when told to."""
 
     def __init__(self, server, session_id, token=None):
-        query = f"?token={token}" if token else ""
-        self._connection = connect(f"{server.ws_url}/ws/sessions/{session_id}{query}", max_size=2**24)
+        url = f"{server.ws_url}/ws/sessions/{session_id}"
+        self._connection = connect(url, subprotocols=subprotocols(token), max_size=2**24)
         self.ws = self._connection.__enter__()
         self.hello = json.loads(self.ws.recv(timeout=10))
         self.texts: list[dict] = []
@@ -67,8 +73,8 @@ class Watcher:
         self._connection.__exit__(None, None, None)
 
 
-def raw_connect(url):
-    return connect(url).__enter__()
+def raw_connect(url, **options):
+    return connect(url, **options).__enter__()
 
 
 def new_session(server, body=None):
@@ -148,7 +154,7 @@ def test_a_viewer_without_the_token_cannot_control(live_server):
     assert s["step"] == 0 and s["status"] == "paused" and s["config"]["learning_rate"] == 1.0
     httpx.post(f"{live_server.url}/api/sessions/{c['id']}/step", headers=auth(c["token"]))
     assert w.frame_at_step(1)[0]["step"] == 1  # still watching
-    wrong = raw_connect(f"{live_server.ws_url}/ws/sessions/{c['id']}?token=guess")
+    wrong = raw_connect(f"{live_server.ws_url}/ws/sessions/{c['id']}", subprotocols=subprotocols("guess"))
     assert "wrong control token" in json.loads(wrong.recv(timeout=5))["message"]
     wrong.close()
     w.close()
@@ -158,6 +164,7 @@ def test_a_viewer_without_the_token_cannot_control(live_server):
     "message, says",
     [
         ("not json", "not JSON"),
+        ("[" * 5000 + "]" * 5000, "not JSON"),  # nested deeper than the parser goes
         ("[1, 2]", "JSON object"),
         ('{"kind": "play"}', "type"),
         ('{"type": "fly"}', "unknown message type"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from app.training.config import Point, RunConfig
 
@@ -40,7 +40,10 @@ class SessionSummary(BaseModel):
 
 class SessionCreated(BaseModel):
     id: str
-    token: str = Field(description="control token: 'Authorization: Bearer <token>', or ?token= on the WebSocket")
+    token: str = Field(
+        description="control token: 'Authorization: Bearer <token>' on REST; on the WebSocket, the "
+        "subprotocol 'bpv.token.<token>' beside 'bpv.v1' (never in the URL: it is refused there)"
+    )
     session: SessionSummary
     stream: str = Field(description="the WebSocket path to watch this session")
 
@@ -232,4 +235,6 @@ class HiddenSpaceOut(BaseModel):
 class PointsEdit(BaseModel):
     model_config = {"extra": "forbid"}
     add: list[Point] = Field(default_factory=list, max_length=1000, description="new training points")
-    remove: list[int] = Field(default_factory=list, max_length=1000, description="indices among all points")
+    remove: list[StrictInt] = Field(
+        default_factory=list, max_length=1000, description="indices among all points; false is not 0"
+    )

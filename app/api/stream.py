@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import secrets
 import time
-from typing import Literal, Optional
+from typing import Literal, Optional, TypeVar
 
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from app.training.config import Hyperparameters, Point
 from app.training.session import Session, SessionError
@@ -29,6 +30,40 @@ router = APIRouter()
 log = logging.getLogger(__name__)
 
 CONTROL_TYPES = ("play", "pause", "step", "reset", "set", "points")
+
+# Offered by the client as WebSocket subprotocols (Sec-WebSocket-Protocol). The server accepts with
+# PROTOCOL and never echoes the token's: a header keeps the token out of the URL, and so out of
+# every access log and proxy log on the way.
+PROTOCOL = "bpv.v1"
+TOKEN_PROTOCOL_PREFIX = "bpv.token."
+TOKEN_IN_URL = (
+    "the control token does not go in the URL (servers log URLs); offer it as a WebSocket "
+    f"subprotocol instead: new WebSocket(url, [\"{PROTOCOL}\", \"{TOKEN_PROTOCOL_PREFIX}\" + token])"
+)
+
+Message = TypeVar("Message", bound=BaseModel)
+
+
+def parse(model: type[Message], payload: dict) -> Message:
+    """A client's message as `model`, with strict types all the way down: `false` is not the index
+    0, "0.5" is not a number, 1.5 is not a count."""
+    return model.model_validate(payload, strict=True)
+
+
+def non_finite(payload: dict) -> str | None:
+    """Where in a parsed message a number is NaN or infinite ('learning_rate', 'add.0.x'), or None.
+    Python's JSON parser takes NaN and Infinity, which JSON has not, and reads 1e999 as infinity;
+    a bounds check would then name the field with a misleading reason ("should be less than 1").
+    A loop, not recursion: the JSON parser allows deeper nesting than this coroutine's stack."""
+    stack = [("", payload)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return where
+        if isinstance(value, (dict, list)):
+            children = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((f"{where}.{key}" if where else str(key), child) for key, child in children)
+    return None
 
 
 class StreamOptions(BaseModel):
@@ -46,13 +81,15 @@ class PointsMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["points"]
     add: list[Point] = Field(default_factory=list, max_length=1000)
-    remove: list[int] = Field(default_factory=list, max_length=1000)
+    remove: list[StrictInt] = Field(
+        default_factory=list, max_length=1000, description="indices among all points; false is not 0"
+    )
 
 
 class StepMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["step"]
-    n: int = Field(1, ge=1)
+    n: StrictInt = Field(1, ge=1)
 
 
 def describe(error: ValidationError) -> str:
@@ -163,11 +200,15 @@ class Viewer:
                 continue
             try:
                 payload = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
                 await self.error("message is not JSON; send an object such as {\"type\": \"ack\"}")
                 continue
             if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
                 await self.error('message must be a JSON object with a "type", e.g. {"type": "play"}')
+                continue
+            where = non_finite(payload)
+            if where:
+                await self.error(f"{where}: must be a finite number, not NaN or infinite", payload["type"])
                 continue
             await self.handle(payload)
             self.session.touch()
@@ -197,7 +238,7 @@ class Viewer:
 
     async def set_options(self, payload: dict) -> None:
         try:
-            options = StreamOptions.model_validate(payload)
+            options = parse(StreamOptions, payload)
         except ValidationError as e:
             await self.error(describe(e), "options")
             return
@@ -231,7 +272,7 @@ class Viewer:
         elif kind == "reset":
             session.reset()
         elif kind == "step":
-            n = StepMessage.model_validate(payload).n
+            n = parse(StepMessage, payload).n
             limit = self.settings.max_steps_per_request
             if n > limit:
                 raise ValueError(f"n must be at most {limit} steps per message, got {n}")
@@ -239,13 +280,13 @@ class Viewer:
                 raise SessionError(session.message)
             await anyio.to_thread.run_sync(session.step, n)
         elif kind == "points":
-            message = PointsMessage.model_validate(payload)
+            message = parse(PointsMessage, payload)
             limit = self.settings.max_points
             if len(session.dataset.labels) + len(message.add) > limit:
                 raise ValueError(f"add: this server allows at most {limit} points")
             session.edit_points([(p.x, p.y, p.label) for p in message.add], message.remove)
         elif kind == "set":
-            changes = Hyperparameters.model_validate({k: v for k, v in payload.items() if k != "type"})
+            changes = parse(Hyperparameters, {k: v for k, v in payload.items() if k != "type"})
             session.update(changes)
 
 
@@ -265,18 +306,33 @@ async def refuse(websocket: WebSocket, message: str, code: int) -> None:
     await websocket.close(code=code)
 
 
+def offered_token(subprotocols: list[str]) -> str | None:
+    """The control token a driver offers as the subprotocol "bpv.token.<token>", or None."""
+    for protocol in subprotocols:
+        if protocol.startswith(TOKEN_PROTOCOL_PREFIX):
+            return protocol[len(TOKEN_PROTOCOL_PREFIX) :]
+    return None
+
+
 @router.websocket("/ws/sessions/{session_id}")
-async def watch_session(websocket: WebSocket, session_id: str, token: Optional[str] = None):
-    """Watch a session; with ?token=<control token> also drive it."""
+async def watch_session(websocket: WebSocket, session_id: str):
+    """Watch a session; a client that offers the subprotocol bpv.token.<control token> drives it."""
     app = websocket.app
     if not origin_allowed(websocket, app.state.settings.allowed_origins):
         await websocket.close(code=4403)  # before accept: the handshake fails with 403
         return
-    await websocket.accept()
+    offered = websocket.scope.get("subprotocols", [])
+    # A browser fails the connection unless the server picks one of the protocols it offered
+    await websocket.accept(subprotocol=PROTOCOL if PROTOCOL in offered else None)
+    if "token" in websocket.query_params:
+        # Refused even when right, so that no client goes on writing the secret into URLs
+        await refuse(websocket, TOKEN_IN_URL, 4400)
+        return
     session = app.state.registry.get(session_id[:64])
     if session is None:
         await refuse(websocket, f"no session {session_id[:64]!r}: it was deleted, expired, or never existed", 4404)
         return
+    token = offered_token(offered)
     if token is not None and not secrets.compare_digest(token.encode(), session.token.encode()):
         await refuse(websocket, "wrong control token for this session", 4403)
         return
