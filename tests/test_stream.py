@@ -109,7 +109,7 @@ def test_step_n_advances_exactly_n_and_frames_arrive_in_step_order(live_server):
     assert w.hello["role"] == "driver"
     w.frame_at_step(0)
     w.send({"type": "step", "n": 7})
-    assert w.next_text() == {"type": "ok", "for": "step", "step": 7, "status": "paused"}
+    assert w.next_text() == {"type": "ok", "for": "step", "step": 7, "status": "paused", "taken": 7, "stopped": None}
     w.frame_at_step(7)
     w.send({"type": "step"})
     w.frame_at_step(8)

@@ -177,11 +177,17 @@ async def step_session(request: Request, session: Controlled, body: StepRequest 
     if session.status in STOPPED:
         raise HTTPException(409, session.message + " (POST .../reset first)")
     taken = await steps_while_connected(request, session, n, settings.max_step_seconds)
-    stopped = None
-    if taken < n:
-        stopped = session.status if session.status in STOPPED else (
-            f"time: this server stops one request's steps after {settings.max_step_seconds:g} s")
+    stopped = why_fewer(session, taken, n, settings.max_step_seconds)
     return StepResult(taken=taken, stopped=stopped, session=session.summary())
+
+
+def why_fewer(session: Session, taken: int, n: int, seconds: float) -> str | None:
+    """Why a request's steps stopped before n (None if they did not): the run stopped, or time."""
+    if taken == n:
+        return None
+    if session.status in STOPPED:
+        return session.status
+    return f"time: this server stops one request's steps after {seconds:g} s"
 
 
 async def steps_while_connected(request: Request, session: Session, n: int, seconds: float) -> int:

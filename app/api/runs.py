@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 from fastapi import APIRouter, Header, HTTPException, Path, Request, Response
 from pydantic import BaseModel, Field
 
+from app.training.config import Strict
 from app.training.saved_run import SavedRun, dump_session, restore_session
 
 from .rest import ERRORS, Controlled, check_bearer
@@ -18,8 +19,7 @@ router = APIRouter(prefix="/api", tags=["saved runs"], responses={k: ERRORS[k] f
 RunId = Annotated[str, Path(max_length=64)]
 
 
-class SaveRequest(BaseModel):
-    model_config = {"extra": "forbid"}
+class SaveRequest(Strict):
     name: str = Field("", max_length=200)
 
 

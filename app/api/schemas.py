@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 
-from app.training.config import Point, RunConfig
+from app.training.config import Point, RunConfig, Strict
 
 Status = Literal["paused", "running", "diverged", "failed"]
 Nested = Any  # a float, or nested lists of floats; null where a value is not finite
@@ -48,7 +48,7 @@ class SessionCreated(BaseModel):
     stream: str = Field(description="the WebSocket path to watch this session")
 
 
-class StepRequest(BaseModel):
+class StepRequest(Strict):
     n: int = Field(1, ge=1, description="steps to take; at most the server's max_steps_per_request")
 
 
@@ -149,10 +149,9 @@ class ErrorOut(BaseModel):
     detail: Any
 
 
-class GradientUpload(BaseModel):
+class GradientUpload(Strict):
     """Your gradients, as JSON arrays or as CSV text (one or the other)."""
 
-    model_config = {"extra": "forbid"}
     gradients: Optional[dict[str, Nested]] = Field(
         None, description='{"W1": [[...], [...]], "b1": [...], ...}: any of W1, b1, W2, b2 (dW1 etc. also accepted)'
     )
@@ -232,9 +231,8 @@ class HiddenSpaceOut(BaseModel):
     explained: Optional[float] = Field(description="share of a1's variance the two axes keep")
 
 
-class PointsEdit(BaseModel):
-    model_config = {"extra": "forbid"}
+class PointsEdit(Strict):
     add: list[Point] = Field(default_factory=list, max_length=1000, description="new training points")
-    remove: list[StrictInt] = Field(
+    remove: list[int] = Field(
         default_factory=list, max_length=1000, description="indices among all points; false is not 0"
     )

@@ -10,10 +10,12 @@ docs/protocol.md describes every message.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import math
 import secrets
+import threading
 import time
 from typing import Literal, Optional, TypeVar
 
@@ -22,9 +24,10 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from app.training.config import Hyperparameters, Point
-from app.training.session import Session, SessionError
+from app.training.session import STOPPED, Session, SessionError
 
 from .frame_feed import feed_for
+from .rest import why_fewer
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -123,6 +126,7 @@ class Viewer:
         self.options_changed = False  # new options: the next frame is due even if the run did not move
         self.wake: asyncio.Event | None = None  # set to end wait_for_change early
         self.send_lock = asyncio.Lock()
+        self.gone = threading.Event()  # the connection ended: steps it asked for stop
 
     async def send_json(self, message: dict) -> None:
         async with self.send_lock:
@@ -228,13 +232,14 @@ class Viewer:
             await self.error("you are watching this session; only its driver (who holds the control token) can control it", kind)
             return
         try:
-            await self.control(kind, payload)
+            outcome = await self.control(kind, payload)
         except ValidationError as e:
             await self.error(describe(e), kind)
         except (SessionError, ValueError) as e:
             await self.error(str(e), kind)
         else:
-            await self.send_json({"type": "ok", "for": kind, "step": self.session.step_count, "status": self.session.status})
+            await self.send_json({"type": "ok", "for": kind, "step": self.session.step_count,
+                                  "status": self.session.status, **outcome})  # fmt: skip
 
     async def set_options(self, payload: dict) -> None:
         try:
@@ -263,7 +268,8 @@ class Viewer:
         await self.send_json({"type": "ok", "for": "options", "fps": self.fps, "grid": self.grid,
                               "arrays_every": self.arrays_every, "input_gradients": self.input_gradients})  # fmt: skip
 
-    async def control(self, kind: str, payload: dict) -> None:
+    async def control(self, kind: str, payload: dict) -> dict:
+        """Carry out a driver's control message; what the "ok" answer adds (a step's count)."""
         session = self.session
         if kind == "play":
             session.play()
@@ -276,18 +282,20 @@ class Viewer:
             limit = self.settings.max_steps_per_request
             if n > limit:
                 raise ValueError(f"n must be at most {limit} steps per message, got {n}")
-            if session.status == "diverged":
+            if session.status in STOPPED:
                 raise SessionError(session.message)
-            await anyio.to_thread.run_sync(session.step, n)
+            seconds = self.settings.max_step_seconds
+            taken = await anyio.to_thread.run_sync(functools.partial(session.step, n, seconds, self.gone.is_set))
+            return {"taken": taken, "stopped": why_fewer(session, taken, n, seconds)}
         elif kind == "points":
             message = parse(PointsMessage, payload)
-            limit = self.settings.max_points
-            if len(session.dataset.labels) + len(message.add) > limit:
-                raise ValueError(f"add: this server allows at most {limit} points")
+            limits = self.ws.app.state.registry.limits
+            limits.check_points(len(session.dataset.labels) + len(message.add), "add")
             session.edit_points([(p.x, p.y, p.label) for p in message.add], message.remove)
         elif kind == "set":
             changes = parse(Hyperparameters, {k: v for k, v in payload.items() if k != "type"})
             session.update(changes)
+        return {}
 
 
 def origin_allowed(websocket: WebSocket, allowed: str) -> bool:
@@ -354,6 +362,7 @@ async def watch_session(websocket: WebSocket, session_id: str):
                 except Exception as e:  # a broken socket surfaces as several exception types
                     log.debug("viewer of %s left: %r", session.id, e)
                 finally:
+                    viewer.gone.set()  # a step in a worker thread cannot be cancelled: it is told
                     tg.cancel_scope.cancel()
 
             tg.start_soon(until_either_ends, viewer.receive_messages)

@@ -30,9 +30,11 @@ MIN_INIT_SCALE, MAX_INIT_SCALE = 1e-30, 100.0
 
 
 class Strict(BaseModel):
-    """Unknown fields are an error: a typo in a field name must not pass silently as a default."""
+    """A request model read as written: an unknown field is an error (a typo in a field name must
+    not pass silently as a default), a number must be a number (true is not 1, "0.5" is not 0.5,
+    2.0 is not an index) and a finite one (NaN and Infinity are named as such)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class Point(Strict):

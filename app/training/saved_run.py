@@ -10,14 +10,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Optional
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+import pydantic
+from pydantic import Field
 
 from app.core.bounds import MAX_SAMPLES
 from app.core.datasets import Dataset
 from app.core.network import PARAM_NAMES
 from app.core.training import MiniBatches
 
-from .config import RunConfig
+from .config import RunConfig, Strict
 from .history import COLUMNS, HISTORY_ROWS
 from .session import LIVE_DTYPE, STOPPED, Session
 from .snapshots import SNAPSHOTS_KEPT
@@ -30,10 +31,6 @@ Step = Annotated[int, Field(ge=0, le=MAX_STEP)]
 Word = Annotated[int, Field(ge=0, le=2**32 - 1)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Column = Annotated[list[Optional[Finite]], Field(max_length=HISTORY_ROWS)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class SavedHistory(Strict):
@@ -55,8 +52,10 @@ class SavedBatches(Strict):
     samples_seen: int = Field(ge=0, le=MAX_STEP * MAX_SAMPLES)
     order: list[Index] = Field(max_length=MAX_SAMPLES)
     position: int = Field(ge=0, le=MAX_SAMPLES)
-    rng: tuple[Literal["MT19937"], Annotated[list[Word], Field(min_length=624, max_length=624)],
-               Annotated[int, Field(ge=0, le=624)], Annotated[int, Field(ge=0, le=1)], float]  # fmt: skip
+    # numpy's RandomState.get_state(); a JSON array, which strict mode would not take as a tuple
+    rng: Annotated[tuple[Literal["MT19937"], Annotated[list[Word], Field(min_length=624, max_length=624)],
+                         Annotated[int, Field(ge=0, le=624)], Annotated[int, Field(ge=0, le=1)], float],
+                   pydantic.Strict(False)]  # fmt: skip
 
 
 class SavedRun(Strict):

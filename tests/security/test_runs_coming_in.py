@@ -221,3 +221,26 @@ def test_a_step_request_stops_when_its_client_goes_away(tmp_path):
         settled = steps_of(http, run["id"])
         time.sleep(1.0)
         assert steps_of(http, run["id"]) == settled < 5000
+
+
+@pytest.mark.slow
+def test_a_long_step_message_on_the_socket_stops_at_the_time_bound_too(tmp_path):
+    from websockets.sync.client import connect
+
+    from tests.test_stream import subprotocols
+
+    with LiveServer(Settings(data_dir=str(tmp_path), max_step_seconds=0.5)) as server:
+        run = httpx.post(f"{server.url}/api/sessions", json=BIG, timeout=30).json()
+        with connect(f"{server.ws_url}/ws/sessions/{run['id']}", subprotocols=subprotocols(run["token"])) as ws:
+            assert json.loads(ws.recv(timeout=10))["type"] == "hello"
+            start = time.monotonic()
+            ws.send(json.dumps({"type": "step", "n": 5000}))
+            while True:
+                message = ws.recv(timeout=10)
+                if isinstance(message, str) and json.loads(message)["type"] == "ok":
+                    break
+                if isinstance(message, bytes):
+                    ws.send(json.dumps({"type": "ack"}))
+            ok = json.loads(message)
+            assert 0 < ok["taken"] < 5000 and ok["stopped"].startswith("time")
+            assert time.monotonic() - start < 3.0

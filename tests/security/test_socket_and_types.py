@@ -85,7 +85,8 @@ def test_the_driver_drives_with_the_token_in_a_subprotocol_and_no_log_line_holds
     assert driver.ws.subprotocol == "bpv.v1"  # chosen from what was offered; the token is not echoed
     assert driver.hello["role"] == "driver"
     driver.send({"type": "step", "n": 3})
-    assert driver.next_text() == {"type": "ok", "for": "step", "step": 3, "status": "paused"}
+    assert driver.next_text() == {"type": "ok", "for": "step", "step": 3, "status": "paused", "taken": 3,
+                                  "stopped": None}
     driver.send({"type": "play"})
     assert driver.next_text()["status"] == "running"
     while driver.next_frame()[0]["step"] < 10:  # frames skip steps while it plays
@@ -236,3 +237,28 @@ def test_a_socket_points_edit_takes_no_boolean_for_an_index_or_a_label(logged_se
     assert points_of(logged_server, c["id"]) == before
     assert httpx.get(f"{logged_server.url}/api/sessions/{c['id']}").json()["step"] == 0
     driver.close()
+
+
+# ---- request bodies are read as written -------------------------------------------------------
+
+WRONG_TYPES = [
+    ("/api/sessions", "post", {"hidden": True}, "hidden"),
+    ("/api/sessions", "post", {"learning_rate": "0.5"}, "learning_rate"),
+    ("/api/sessions", "post", {"seed": 3.0}, "seed"),
+    ("/api/sessions", "post", {"dataset": {"kind": "points", "points": [{"x": 0, "y": 0, "label": True}]}}, "label"),
+    ("/api/sessions", "post", {"dataset": {"n_samples": 1e400}}, "n_samples"),
+    ("{run}", "patch", {"batch_size": True}, "batch_size"),
+    ("{run}", "patch", {"learning_rate": float("nan")}, "learning_rate"),
+    ("{run}/step", "post", {"n": True}, "n"),
+]
+
+
+@pytest.mark.parametrize("path, method, body, field", WRONG_TYPES)
+def test_a_number_must_be_a_number_in_every_request_body(client, path, method, body, field):
+    run = client.post("/api/sessions", json={}).json()
+    url = path.replace("{run}", f"/api/sessions/{run['id']}")
+    reply = client.request(method, url, content=json.dumps(body), headers={"Content-Type": "application/json",
+                                                                           **auth(run["token"])})  # fmt: skip
+    assert reply.status_code == 422, reply.text
+    assert field in json.dumps(reply.json()["detail"])
+    assert client.get(f"/api/sessions/{run['id']}").json()["step"] == 0
