@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from starlette.datastructures import Headers
@@ -95,7 +96,11 @@ class BodySizeLimit:
     else as soon as the bytes received pass it (a chunked body has no Content-Length).
 
     Each bound is a setting, named: `default` for every route, `routes` {(method, path): setting}
-    for those whose bodies are larger by nature (importing a saved run)."""
+    for those whose bodies are larger by nature (importing a saved run).
+
+    A body over the default bound is read one at a time, the others waiting unread (uvicorn stops
+    reading a socket whose request is not being read): parsing a largest saved run takes about
+    500 MB, and forty of them at once would take the server, and every run on it, down."""
 
     def __init__(self, app: ASGIApp, settings: Settings, default: str,
                  routes: dict[tuple[str, str], str]) -> None:  # fmt: skip
@@ -103,6 +108,7 @@ class BodySizeLimit:
         self.default = default
         self.settings = settings
         self.routes = [(method, compile_path(path)[0], setting) for (method, path), setting in routes.items()]
+        self.one_large_body = asyncio.Semaphore(1)
 
     def setting_for(self, scope: Scope) -> str:
         for method, path_regex, setting in self.routes:
@@ -141,8 +147,13 @@ class BodySizeLimit:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
+        large = not declared.isdigit() or int(declared) > getattr(self.settings, self.default)
         try:
-            await self.app(scope, receive_bounded, send_noting_start)
+            if large and setting != self.default:
+                async with self.one_large_body:
+                    await self.app(scope, receive_bounded, send_noting_start)
+            else:
+                await self.app(scope, receive_bounded, send_noting_start)
         except BodyTooLarge as too_large:
             if started:
                 raise

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
 
 import httpx
 import pytest
@@ -85,6 +87,33 @@ def test_import_and_compare_have_their_own_bounds(small_limits):
         assert httpx.post(url, content=chunks(limit), headers=JSON).status_code == 422
         over = httpx.post(url, content=chunks(limit + 1), headers=JSON)
         assert over.status_code == 413 and setting in over.json()["detail"]
+
+
+def test_large_import_bodies_are_read_one_at_a_time(small_limits):
+    """While one import's large body is being read, a second large one waits unread (the memory
+    of one parse at a time); a small one passes meanwhile."""
+    host, port = "127.0.0.1", small_limits.settings.port
+    slow = socket.create_connection((host, port))
+    slow.sendall(b"POST /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 6000\r\n\r\n{")  # fmt: skip
+    time.sleep(0.2)  # the server is now reading this body
+    waiting = {}
+
+    def second_large_import():
+        waiting["reply"] = httpx.post(f"{small_limits.url}/api/runs", content=b"{" + b" " * 5000 + b"}",
+                                      headers=JSON, timeout=10)  # fmt: skip
+
+    thread = threading.Thread(target=second_large_import)
+    thread.start()
+    time.sleep(0.5)
+    small = httpx.post(f"{small_limits.url}/api/runs", content=b"{}", headers=JSON)
+    assert small.status_code == 422  # read at once: a small body needs no turn
+    assert "reply" not in waiting  # the large one waits its turn
+    slow.sendall(b" " * 5998 + b"}")
+    slow.recv(100)
+    slow.close()
+    thread.join(timeout=10)
+    assert waiting["reply"].status_code == 422
 
 
 def test_a_saved_run_larger_than_the_default_bound_imports(live_server):
