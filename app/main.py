@@ -25,8 +25,8 @@ from app.api.pages import mount_pages
 from app.api.settings import Settings
 from app.training.limits import RunLimits
 from app.training.registry import LimitReached, Registry
-from app.training.store import RunStore, StoreFull
 from app.training.session import SessionError
+from app.training.store import RunStore, StoreFull
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +94,20 @@ def add_perimeter(app: FastAPI, settings: Settings) -> None:
     them bottom up: security headers (outermost, so that even a refusal carries them), the Host
     check, JSON writes from our own origin, the body bound, and then the routes."""
     app.add_middleware(
-        BodySizeLimit, settings=settings, default="max_body_bytes",
-        routes={("POST", "/api/runs"): "max_import_bytes",
-                ("POST", "/api/sessions/{session_id}/compare"): "max_compare_bytes"},
-    )  # fmt: skip
+        BodySizeLimit,
+        settings=settings,
+        default="max_body_bytes",
+        routes={
+            ("POST", "/api/runs"): "max_import_bytes",
+            ("POST", "/api/sessions/{session_id}/compare"): "max_compare_bytes",
+        },
+    )
     app.add_middleware(JsonWritesFromOwnOrigin, allowed_origins=settings.allowed_origins)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings), www_redirect=False)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     if settings.host in WILDCARD_ADDRESSES and not settings.allowed_hosts:
-        log.warning("serving on %s, but answering only to loopback Host names: set --allowed-hosts to the "
-                    "address or name others use to reach this machine", settings.host)  # fmt: skip
+        log.warning(
+            "serving on %s, but answering only to loopback Host names: set --allowed-hosts to the "
+            "address or name others use to reach this machine",
+            settings.host,
+        )

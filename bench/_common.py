@@ -2,7 +2,7 @@
 
 Import this module before numpy (every bench script does, first): OpenBLAS reads
 OPENBLAS_NUM_THREADS once, when numpy loads it, and with 2 cores a second BLAS thread stalls
-whenever the event loop or another session wants the core (DESIGN §6).
+whenever the event loop or another session wants the core (measured).
 """
 
 from __future__ import annotations

@@ -49,7 +49,13 @@ class ServerProcess:
     def __init__(self, **settings):
         self.port = free_port()
         self._data = tempfile.TemporaryDirectory(prefix="bench-data-")
-        values = {"host": HOST, "port": self.port, "log_level": "warning", "data_dir": self._data.name, **settings}
+        values = {
+            "host": HOST,
+            "port": self.port,
+            "log_level": "warning",
+            "data_dir": self._data.name,
+            **settings,
+        }
         self.args = [sys.executable, "-m", "app"]
         for name, value in values.items():
             self.args += [f"--{name.replace('_', '-')}", str(value)]

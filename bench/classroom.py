@@ -7,16 +7,15 @@ one more (the teacher's) session, all training; frames/s per viewer, REST latenc
     .venv/bin/python -m bench.classroom --baseline      # first with frames built in threads, to compare
 
 The server is `python -m app` in a process of its own (one BLAS thread), so its CPU and resident
-memory are its own (its frame process's are counted apart); the viewers are WebSocket clients in this process, each asking what the page
-asks (grid 100, 30 frames/s, weights and gradients in every frame) and acknowledging each frame
-on arrival. A REST client meanwhile reads a session's summary or its gradients 10 times a second.
+memory are its own (its frame process's are counted apart); the viewers are WebSocket clients in
+this process, each asking what the page asks (grid 100, 30 frames/s, weights and gradients in every
+frame) and acknowledging each frame on arrival. A REST client meanwhile reads a session's summary
+or its gradients 10 times a second.
 Students' sessions are the page's default run (moons, H=5, 60 steps/s); the teacher's is the
 CS231n spiral (C=3, H=100). Traffic goes to 127.0.0.1 only, and every loop ends by itself.
 """
 
 from __future__ import annotations
-
-from bench import _common  # first: one BLAS thread before numpy loads
 
 import asyncio  # noqa: E402
 import resource  # noqa: E402
@@ -27,7 +26,7 @@ import numpy as np  # noqa: E402
 import websockets  # noqa: E402
 
 from app.training.history import History  # noqa: E402
-
+from bench import _common  # first: one BLAS thread before numpy loads
 from bench._server import ServerProcess, family_usage  # noqa: E402
 
 STUDENT = {}  # the page's default run
@@ -42,8 +41,9 @@ async def create(client: httpx.AsyncClient, config: dict) -> dict:
     r = await client.post("/api/sessions", json=config)
     r.raise_for_status()
     created = r.json()
-    r = await client.post(f"/api/sessions/{created['id']}/play",
-                          headers={"Authorization": f"Bearer {created['token']}"})  # fmt: skip
+    r = await client.post(
+        f"/api/sessions/{created['id']}/play", headers={"Authorization": f"Bearer {created['token']}"}
+    )
     r.raise_for_status()
     return created
 
@@ -57,7 +57,7 @@ async def viewer(url: str, frames: list[float], stop_at: float, problems: dict) 
         while (left := stop_at - time.monotonic()) > 0:
             try:
                 message = await asyncio.wait_for(ws.recv(), left)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return
             except websockets.ConnectionClosed:
                 problems["dropped_connections"] += 1
@@ -69,7 +69,9 @@ async def viewer(url: str, frames: list[float], stop_at: float, problems: dict) 
                 problems["error_messages"] += 1
 
 
-async def rest_prober(client: httpx.AsyncClient, ids: list[str], start_at: float, stop_at: float, problems: dict):
+async def rest_prober(
+    client: httpx.AsyncClient, ids: list[str], start_at: float, stop_at: float, problems: dict
+):
     """REST_PER_S requests a second from start_at to stop_at: a session's summary, or its
     gradients (recomputed in float64 on the server); their latencies in seconds."""
     latencies = []
@@ -110,9 +112,16 @@ def history_row_bytes() -> float:
     import tracemalloc
 
     history = History(100_000)
-    row = {"step": 0, "epoch": 1.0, "loss": 0.5, "accuracy": 0.9, "test_loss": 0.6, "test_accuracy": 0.8,
-           **{f"grad_norm_{p}": 0.1 for p in ("W1", "b1", "W2", "b2")},
-           **{f"ratio_{p}": 0.01 for p in ("W1", "b1", "W2", "b2")}}  # fmt: skip
+    row = {
+        "step": 0,
+        "epoch": 1.0,
+        "loss": 0.5,
+        "accuracy": 0.9,
+        "test_loss": 0.6,
+        "test_accuracy": 0.8,
+        **{f"grad_norm_{p}": 0.1 for p in ("W1", "b1", "W2", "b2")},
+        **{f"ratio_{p}": 0.01 for p in ("W1", "b1", "W2", "b2")},
+    }
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     for step in range(1, 5001):
@@ -134,8 +143,10 @@ async def classroom(server: ServerProcess, K: int, V: int, seconds: float, warm_
         arrivals: list[list[float]] = [[] for _ in watched]
         rusage = resource.getrusage(resource.RUSAGE_SELF)
         problems = {"dropped_connections": 0, "error_messages": 0, "rest_errors": 0}
-        tasks = [asyncio.create_task(viewer(f"{server.ws_url}/ws/sessions/{sid}", arrivals[i], stop_at, problems))
-                 for i, sid in enumerate(watched)]  # fmt: skip
+        tasks = [
+            asyncio.create_task(viewer(f"{server.ws_url}/ws/sessions/{sid}", arrivals[i], stop_at, problems))
+            for i, sid in enumerate(watched)
+        ]
         rest = asyncio.create_task(rest_prober(client, ids, start_at, stop_at, problems))
         usage = asyncio.create_task(sampler(server.pid, start_at, stop_at))
         steps_before = await steps_at(client, ids, start_at)
@@ -158,7 +169,9 @@ async def classroom(server: ServerProcess, K: int, V: int, seconds: float, warm_
     expected_growth = new_rows * history_row_bytes() * (len(rss) - quarter) / max(len(rss), 1)
     lat_ms = np.array(latencies) * 1e3
     return {
-        "K": K, "V": V, "seconds": seconds,
+        "K": K,
+        "V": V,
+        "seconds": seconds,
         "viewers": len(watched),
         **problems,
         "viewer_fps_min": float(fps.min()),
@@ -184,7 +197,7 @@ async def classroom(server: ServerProcess, K: int, V: int, seconds: float, warm_
         "history_growth_mb_expected": expected_growth / 2**20,
         "unexplained_rss_growth_mb": (rss_growth - expected_growth) / 2**20,
         "rss_mb_series": [round(r / 2**20, 1) for r in rss],
-    }  # fmt: skip
+    }
 
 
 def _cpu_seconds(usage) -> float:
@@ -195,9 +208,14 @@ def main(argv=None) -> dict:
     p = _common.parser(__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=None, help="measured seconds (default 60; --quick 4)")
     p.add_argument("--sessions", type=int, default=None, help="K (default 30; --quick 3)")
-    p.add_argument("--viewers", type=int, default=None, help="V on the teacher's run (default 100; --quick 5)")
-    p.add_argument("--baseline", action="store_true",
-                   help="first the same load with frames built in the server's process (--frame-process 0), to compare")  # fmt: skip
+    p.add_argument(
+        "--viewers", type=int, default=None, help="V on the teacher's run (default 100; --quick 5)"
+    )
+    p.add_argument(
+        "--baseline",
+        action="store_true",
+        help="first the same load with frames built in the server's process (--frame-process 0), to compare",
+    )
     args = p.parse_args(argv)
     started = _common.machine()
     K = args.sessions if args.sessions is not None else (3 if args.quick else 30)
@@ -218,20 +236,34 @@ def main(argv=None) -> dict:
         "unexplained_rss_growth_mb": result["unexplained_rss_growth_mb"],
     }
     verdicts = {k: _common.verdict(v, TARGETS[k], at_most=k != "min_viewer_fps") for k, v in figures.items()}
-    shown = [{"figure": k, "value": v, "baseline": baseline[k] if baseline else None}
-             for k, v in result.items() if k != "rss_mb_series"]  # fmt: skip
+    shown = [
+        {"figure": k, "value": v, "baseline": baseline[k] if baseline else None}
+        for k, v in result.items()
+        if k != "rss_mb_series"
+    ]
     columns = [("figure", "figure", ""), ("value", "frame process", ".2f")]
     print(_common.table(shown, columns + ([("baseline", "frames in threads", ".2f")] if baseline else [])))
     print()
-    print(_common.table(
-        [{"figure": k, "value": figures[k], "target": TARGETS[k], "verdict": verdicts[k]} for k in figures],
-        [("figure", "figure", ""), ("value", "measured", ".2f"), ("target", "target", ""), ("verdict", "", "")],
-    ))  # fmt: skip
+    print(
+        _common.table(
+            [
+                {"figure": k, "value": figures[k], "target": TARGETS[k], "verdict": verdicts[k]}
+                for k in figures
+            ],
+            [
+                ("figure", "figure", ""),
+                ("value", "measured", ".2f"),
+                ("target", "target", ""),
+                ("verdict", "", ""),
+            ],
+        )
+    )
     clean = {k: (_common.finite(v) if isinstance(v, float) else v) for k, v in result.items()}
     payload = {"result": clean, "figures": figures, "targets": TARGETS, "verdicts": verdicts}
     if baseline:
-        payload["baseline_frames_in_threads"] = {k: (_common.finite(v) if isinstance(v, float) else v)
-                                                 for k, v in baseline.items()}  # fmt: skip
+        payload["baseline_frames_in_threads"] = {
+            k: (_common.finite(v) if isinstance(v, float) else v) for k, v in baseline.items()
+        }
     path = _common.write_results("classroom", args.out, started, payload, args.quick)
     print(f"wrote {path}")
     return payload

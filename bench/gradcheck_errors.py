@@ -1,5 +1,6 @@
 """How close our backprop is to finite differences: the max relative error over W1, b1, W2, b2
-on random problems, per activation (median, p95, max). Not a timing: the figure issue 2 reports.
+on random problems, per activation (median, p95, max). Not a timing: the accuracy of the gradient
+check itself.
 
     .venv/bin/python -m bench.gradcheck_errors [--problems 300]
 """
@@ -43,7 +44,11 @@ def main(argv=None) -> dict:
     print(f"{'activation':>10}  {'problems':>8}  {'median':>8}  {'p95':>8}  {'max':>8}")
     for activation, values in errors.items():
         e = np.array(values)
-        summary[activation] = {"median": float(np.median(e)), "p95": float(np.percentile(e, 95)), "max": float(e.max())}
+        summary[activation] = {
+            "median": float(np.median(e)),
+            "p95": float(np.percentile(e, 95)),
+            "max": float(e.max()),
+        }
         s = summary[activation]
         print(f"{activation:>10}  {len(e):>8}  {s['median']:8.1e}  {s['p95']:8.1e}  {s['max']:8.1e}")
     return summary

@@ -10,12 +10,11 @@ was computed before; figures are medians over rounds. Target: G=100, H=500 in at
 
 from __future__ import annotations
 
-from bench import _common  # first: one BLAS thread before numpy loads
-
 import numpy as np  # noqa: E402
 
 from app.core.grid import decision_grid, grid_points  # noqa: E402
 from app.core.network import forward, init_params  # noqa: E402
+from bench import _common  # first: one BLAS thread before numpy loads
 
 GRIDS = (50, 100, 150)
 HIDDEN = (100, 500)
@@ -52,14 +51,25 @@ def main(argv=None) -> dict:
     started = _common.machine()
     rounds, budget = (3, 0.5) if args.quick else (31, 5.0)
     rows = [measure(G, H, rounds, budget) for G in GRIDS for H in HIDDEN]
-    print(_common.table(rows, [
-        ("G", "G", ""), ("H", "H", ""), ("blocks32_ms", "grid.py ms", ".2f"),
-        ("target_ms", "target", ""), ("verdict", "", ""),
-        ("plain32_ms", "one pass f32 ms", ".2f"), ("plain64_ms", "one pass f64 ms", ".2f"),
-        ("max_abs_diff_vs_float64", "|Δy_hat| vs f64", ".1e"),
-    ]))  # fmt: skip
-    payload = {"box": BOX, "rows": [{k: (_common.finite(v) if isinstance(v, float) else v)
-                                     for k, v in r.items()} for r in rows]}  # fmt: skip
+    print(
+        _common.table(
+            rows,
+            [
+                ("G", "G", ""),
+                ("H", "H", ""),
+                ("blocks32_ms", "grid.py ms", ".2f"),
+                ("target_ms", "target", ""),
+                ("verdict", "", ""),
+                ("plain32_ms", "one pass f32 ms", ".2f"),
+                ("plain64_ms", "one pass f64 ms", ".2f"),
+                ("max_abs_diff_vs_float64", "|Δy_hat| vs f64", ".1e"),
+            ],
+        )
+    )
+    payload = {
+        "box": BOX,
+        "rows": [{k: (_common.finite(v) if isinstance(v, float) else v) for k, v in r.items()} for r in rows],
+    }
     path = _common.write_results("grid", args.out, started, payload, args.quick)
     print(f"wrote {path}")
     return payload

@@ -18,7 +18,7 @@ from pathlib import Path
 
 # One BLAS thread unless the environment says otherwise, set before numpy is imported (the server
 # runs in this process): with two cores, multi-threaded BLAS stalls while the browser is busy too
-# (DESIGN §6). OPENBLAS_NUM_THREADS=2 python bench/page_fps.py measures the other case.
+# (measured). OPENBLAS_NUM_THREADS=2 python bench/page_fps.py measures the other case.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -65,9 +65,14 @@ def main() -> None:
     frames = end["frames"] - start["frames"]
     seconds = t1 - t0
     print(f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
-    print(f"page: H={args.hidden}, G={args.grid}, {args.width}x{args.height}, asked for {args.fps:g} frames/s")
+    print(
+        f"page: H={args.hidden}, G={args.grid}, {args.width}x{args.height}, asked for {args.fps:g} frames/s"
+    )
     print(f"frames drawn: {frames} in {seconds:.1f} s = {frames / seconds:.1f} frames/s")
-    print(f"drawing: {(end['drawMs'] - start['drawMs']) / max(frames, 1):.2f} ms a frame on average (JS, in the page)")
+    print(
+        f"drawing: {(end['drawMs'] - start['drawMs']) / max(frames, 1):.2f} ms a frame on average "
+        "(JS, in the page)"
+    )
     print(f"training: {end['step'] - start['step']} steps in the window")
     if errors:
         print("console errors:", *errors, sep="\n  ")

@@ -36,8 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0 if set(args) <= {"-h", "--help"} else 2
     quick = ["--quick"] if "--quick" in args else []
-    failed = [name for name in MODULES
-              if not run(name, [sys.executable, "-m", f"bench.{name}", *(quick or FULL_ONLY.get(name, []))])]  # fmt: skip
+    failed = [
+        name
+        for name in MODULES
+        if not run(name, [sys.executable, "-m", f"bench.{name}", *(quick or FULL_ONLY.get(name, []))])
+    ]
     if PAGE.exists():
         if not run("page_fps", [sys.executable, str(PAGE), *(["--seconds", "3"] if quick else [])]):
             failed.append("page_fps")

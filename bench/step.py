@@ -14,8 +14,6 @@ PyTorch is optional (`.venv/bin/pip install torch==2.13.0`); without it the torc
 
 from __future__ import annotations
 
-from bench import _common  # first: one BLAS thread before numpy loads
-
 import numpy as np  # noqa: E402
 
 from app.core.datasets import make_dataset  # noqa: E402
@@ -24,6 +22,7 @@ from app.core.network import PARAM_NAMES, backward, forward, init_params, loss  
 from app.core.targets import one_hot  # noqa: E402
 from app.training.config import RunConfig  # noqa: E402
 from app.training.session import Session  # noqa: E402
+from bench import _common  # first: one BLAS thread before numpy loads
 
 try:
     import torch
@@ -105,10 +104,14 @@ def pytorch(params, X, Y):
 
 
 def session_step(N: int, H: int, C: int):
-    config = RunConfig.model_validate({
-        "hidden": H, "learning_rate": LEARNING_RATE, "lam": LAM,
-        "dataset": {"kind": "blobs", "classes": C, "n_samples": N, "train_fraction": 1.0},
-    })  # fmt: skip
+    config = RunConfig.model_validate(
+        {
+            "hidden": H,
+            "learning_rate": LEARNING_RATE,
+            "lam": LAM,
+            "dataset": {"kind": "blobs", "classes": C, "n_samples": N, "train_fraction": 1.0},
+        }
+    )
     session = Session(config, history_capacity=1000)
     return lambda: session.step(1)
 
@@ -171,12 +174,24 @@ def main(argv=None) -> dict:
     if args.quick:  # the small ones: it runs, every contender, every column
         configs = [(N, H, C) for N, H, C in configs if N * H <= 200 * 100]
     rows = [measure(N, H, C, rounds, budget) for N, H, C in configs]
-    print(_common.table(rows, [
-        ("N", "N", ""), ("H", "H", ""), ("C", "C", ""),
-        ("ours_us", "ours µs", ".0f"), ("torch_us", "torch µs", ".0f"), ("ratio", "ours/torch", ".2f"),
-        ("paired_ratio", "paired", ".2f"), ("target", "target", ""), ("verdict", "", ""),
-        ("numpy_us", "numpy.py µs", ".0f"), ("session_us", "session µs", ".0f"),
-    ]))  # fmt: skip
+    print(
+        _common.table(
+            rows,
+            [
+                ("N", "N", ""),
+                ("H", "H", ""),
+                ("C", "C", ""),
+                ("ours_us", "ours µs", ".0f"),
+                ("torch_us", "torch µs", ".0f"),
+                ("ratio", "ours/torch", ".2f"),
+                ("paired_ratio", "paired", ".2f"),
+                ("target", "target", ""),
+                ("verdict", "", ""),
+                ("numpy_us", "numpy.py µs", ".0f"),
+                ("session_us", "session µs", ".0f"),
+            ],
+        )
+    )
     if torch is None:
         print("torch not installed: .venv/bin/pip install torch==2.13.0 for the comparison")
     payload = {

@@ -20,8 +20,6 @@ And, without a network: a frame's size and its encoding time, and what building 
 
 from __future__ import annotations
 
-from bench import _common  # first: one BLAS thread before numpy loads
-
 import json  # noqa: E402
 import time  # noqa: E402
 
@@ -34,7 +32,7 @@ from app.training.config import RunConfig  # noqa: E402
 from app.training.evaluation import evaluate  # noqa: E402
 from app.training.frames import decode_frame, encode_frame, quantize_probabilities  # noqa: E402
 from app.training.session import Session  # noqa: E402
-
+from bench import _common  # first: one BLAS thread before numpy loads
 from bench._server import InProcessServer  # noqa: E402
 
 G = 100
@@ -49,8 +47,12 @@ TARGETS = {
 
 
 def run_config(H: int) -> dict:
-    return {"hidden": H, "learning_rate": 0.5, "steps_per_second": STEPS_PER_SECOND,
-            "dataset": {"kind": "spiral", "classes": 3, "n_samples": 200}}  # fmt: skip
+    return {
+        "hidden": H,
+        "learning_rate": 0.5,
+        "steps_per_second": STEPS_PER_SECOND,
+        "dataset": {"kind": "spiral", "classes": 3, "n_samples": 200},
+    }
 
 
 def stamp_steps(session) -> dict[int, float]:
@@ -78,8 +80,11 @@ def watch(server, H: int, seconds: float, draw_s: float = 0.0, fps: float = 60.0
     with connect(url, max_size=2**24, compression=None) as ws:
         json.loads(ws.recv(timeout=10))  # hello
         ws.send(json.dumps({"type": "options", "fps": fps, "grid": G, "arrays_every": 1}))
-        httpx.post(f"{server.url}/api/sessions/{created['id']}/play",
-                   headers={"Authorization": f"Bearer {created['token']}"}, timeout=10)  # fmt: skip
+        httpx.post(
+            f"{server.url}/api/sessions/{created['id']}/play",
+            headers={"Authorization": f"Bearer {created['token']}"},
+            timeout=10,
+        )
         received, ages, sizes, steps = [], [], [], []
         start = time.perf_counter()
         while time.perf_counter() - start < seconds and len(received) < 100_000:
@@ -98,8 +103,11 @@ def watch(server, H: int, seconds: float, draw_s: float = 0.0, fps: float = 60.0
                 time.sleep(draw_s)
             ws.send('{"type":"ack"}')
         elapsed = time.perf_counter() - start
-    httpx.delete(f"{server.url}/api/sessions/{created['id']}",
-                 headers={"Authorization": f"Bearer {created['token']}"}, timeout=10)  # fmt: skip
+    httpx.delete(
+        f"{server.url}/api/sessions/{created['id']}",
+        headers={"Authorization": f"Bearer {created['token']}"},
+        timeout=10,
+    )
     return summarise(H, draw_s, fps, received, ages, sizes, steps, elapsed)
 
 
@@ -135,8 +143,17 @@ def frame_figures(H: int, rounds: int) -> dict:
     encode = _common.per_call(lambda: encode_frame(header, named), 200)
     encode()
     snap, d = session.snapshot(), session.dataset
-    args = (snap.params, session.X_train, session.Y_train, d.labels_train,
-            session.X_test, session.Y_test, d.labels_test, session.activation, snap.lam)  # fmt: skip
+    args = (
+        snap.params,
+        session.X_train,
+        session.Y_train,
+        d.labels_train,
+        session.X_test,
+        session.Y_test,
+        d.labels_test,
+        session.activation,
+        snap.lam,
+    )
     y_hat = decision_grid(snap.params, d.box, G, session.activation)
 
     def build():  # a new version each time, so the session's frame cache cannot answer
@@ -185,24 +202,57 @@ def main(argv=None) -> dict:
         name: _common.verdict(value, TARGETS[name], at_most=name != "fps_one_viewer_H500")
         for name, value in figures.items()
     }
-    print(_common.table(frames, [
-        ("H", "H", ""), ("G", "G", ""), ("C", "C", ""), ("frame_bytes", "frame bytes", ""),
-        ("encode_ms", "encode ms", ".3f"), ("build_ms", "build ms", ".2f"), ("evaluate_ms", "evaluate ms", ".2f"),
-        ("grid_ms", "grid ms", ".2f"), ("quantize_ms", "quantize ms", ".3f"),
-    ]))  # fmt: skip
+    print(
+        _common.table(
+            frames,
+            [
+                ("H", "H", ""),
+                ("G", "G", ""),
+                ("C", "C", ""),
+                ("frame_bytes", "frame bytes", ""),
+                ("encode_ms", "encode ms", ".3f"),
+                ("build_ms", "build ms", ".2f"),
+                ("evaluate_ms", "evaluate ms", ".2f"),
+                ("grid_ms", "grid ms", ".2f"),
+                ("quantize_ms", "quantize ms", ".3f"),
+            ],
+        )
+    )
     print()
     rows = [{"case": name, **case} for name, case in cases.items()]
-    print(_common.table(rows, [
-        ("case", "case", ""), ("H", "H", ""), ("draw_ms", "draw ms", ".0f"), ("frames_per_s", "frames/s", ".1f"),
-        ("steps_per_s", "steps/s", ".0f"), ("age_median_ms", "age med ms", ".1f"), ("age_p95_ms", "age p95", ".1f"),
-        ("age_max_ms", "age max", ".1f"), ("age_first_third_ms", "1st third", ".1f"),
-        ("age_last_third_ms", "last third", ".1f"), ("frame_bytes", "bytes", ""),
-    ]))  # fmt: skip
+    print(
+        _common.table(
+            rows,
+            [
+                ("case", "case", ""),
+                ("H", "H", ""),
+                ("draw_ms", "draw ms", ".0f"),
+                ("frames_per_s", "frames/s", ".1f"),
+                ("steps_per_s", "steps/s", ".0f"),
+                ("age_median_ms", "age med ms", ".1f"),
+                ("age_p95_ms", "age p95", ".1f"),
+                ("age_max_ms", "age max", ".1f"),
+                ("age_first_third_ms", "1st third", ".1f"),
+                ("age_last_third_ms", "last third", ".1f"),
+                ("frame_bytes", "bytes", ""),
+            ],
+        )
+    )
     print()
-    print(_common.table(
-        [{"figure": k, "value": figures[k], "target": TARGETS[k], "verdict": verdicts[k]} for k in figures],
-        [("figure", "figure", ""), ("value", "measured", ".3f"), ("target", "target", ""), ("verdict", "", "")],
-    ))  # fmt: skip
+    print(
+        _common.table(
+            [
+                {"figure": k, "value": figures[k], "target": TARGETS[k], "verdict": verdicts[k]}
+                for k in figures
+            ],
+            [
+                ("figure", "figure", ""),
+                ("value", "measured", ".3f"),
+                ("target", "target", ""),
+                ("verdict", "", ""),
+            ],
+        )
+    )
     clean = lambda d: {k: (_common.finite(v) if isinstance(v, float) else v) for k, v in d.items()}  # noqa: E731
     payload = {
         "steps_per_second": STEPS_PER_SECOND,

@@ -149,7 +149,7 @@ function main() {
   const followPoints = [derivation, unit, compare];
   // ---- end of seeing the derivation
 
-  // ---- classroom and exploration (issue 6) ---------------------------------------------------
+  // ---- classroom and exploration ----------------------------------------------------------------
 
   const timeline = timelinePanel.create(document.getElementById("timeline"), {
     badgeHost: document.getElementById("boundary"),
@@ -206,7 +206,7 @@ function main() {
     // update); the frame of this very step is the next point, and at step 0 the first.
     chartStep = hello.session.step - 1;
     for (const panel of [boundary, losses, gradients, inspector, status]) panel.begin(hello);
-    for (const panel of [timeline, draw, classroom]) panel.begin(hello); // issue 6
+    for (const panel of [timeline, draw, classroom]) panel.begin(hello);
     if (playWhenReady) {
       playWhenReady = false;
       driver.send({ type: "play" });
@@ -254,7 +254,7 @@ function main() {
     if (message.type === "points") {
       boundary.setPoints(message.points, message.box); // another driver edited the data
       for (const panel of followPoints) panel.setPoints(message.points);
-      draw.setPoints(message.points, message.box); // issue 6
+      draw.setPoints(message.points, message.box);
       hiddenSpace.setPoints(message.points, message.box);
       return;
     }
@@ -422,7 +422,7 @@ function main() {
   controls.setValues({ ...defaults, ...link.values });
   Promise.all([api.listDatasets(), api.listPresets()]).then(([datasets, presets]) => {
     controls.setChoices(datasets.ok ? datasets.data : [], presets.ok ? presets.data : []);
-    lessons.setPresets(presets.ok ? presets.data : []); // issue 6
+    lessons.setPresets(presets.ok ? presets.data : []);
     startSession(false);
   });
 }

@@ -1,6 +1,6 @@
 // Canvas helpers shared by the panels that paint cells (the decision boundary, the weights):
 // one pixel per cell in an offscreen image, scaled up by drawImage. Painting this way costs well
-// under a millisecond, where a Plotly heatmap costs ~10 ms a call (DESIGN §6).
+// under a millisecond, where a Plotly heatmap costs ~10 ms a call (measured).
 
 // A canvas sized in CSS pixels and backed by device pixels, so it stays sharp. Its size is set
 // only when its box changes (from a ResizeObserver), never while drawing a frame: reading a

@@ -1,5 +1,5 @@
 // A Plotly line chart fed point by point, redrawn in batches. Each Plotly call costs ~10 ms in a
-// browser (DESIGN §6), so points are buffered and appended with one extendTraces now and then
+// browser (measured in headless Chromium), so points are buffered and appended with one extendTraces now and then
 // (ChartScheduler decides when), never one call per frame. A long run is thinned, not truncated:
 // past `cap` points every other point is dropped, so the whole course stays visible.
 
@@ -110,7 +110,7 @@ export class LineChart {
 }
 
 // Redraws the charts off the frame path, within a share of the page's time. A Plotly call costs
-// 10-60 ms in a browser (DESIGN §6; ~25 ms measured in headless Chromium on 2 cores) where a
+// 10-60 ms in a browser (~25 ms measured in headless Chromium on 2 cores) where a
 // whole frame's canvas drawing costs ~1 ms, so a redraw per frame would set the frame rate.
 // Instead each frame only buffers its points (LineChart.push) and asks for a redraw; one chart,
 // the stalest, is redrawn at a time, in its own task after the frame was acknowledged, and the

@@ -10,7 +10,6 @@ import time
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-
 from hypothesis import settings as hypothesis_settings
 
 from app.api.log_redaction import redact_uvicorn_logs
@@ -39,9 +38,13 @@ class LiveServer:
         self.settings = settings.replace(port=free_port())
         self.app = create_app(self.settings)
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.settings.port, log_level=log_level,
-            ws_per_message_deflate=False, ws_max_size=self.settings.max_message_bytes,
-        )  # fmt: skip
+            self.app,
+            host="127.0.0.1",
+            port=self.settings.port,
+            log_level=log_level,
+            ws_per_message_deflate=False,
+            ws_max_size=self.settings.max_message_bytes,
+        )
         redact_uvicorn_logs()
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

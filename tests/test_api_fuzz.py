@@ -15,19 +15,28 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.api.settings import Settings
+from app.main import create_app
+
 # What the API promises: never a 5xx, only documented status codes and content types, and every
 # reply in its documented shape. Not checked: that a schema-valid body is accepted (rules across
 # fields, such as 'points only with kind points' and the server's own tighter limits, are not
 # expressible in JSON Schema and rightly give a 422 with a message) and that every schema-invalid
-# request is refused (pydantic's lax mode reads "3" as 3, on purpose).
+# request is refused (query parameters arrive as text, and "3" is read as 3 there).
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
-from app.api.settings import Settings
-from app.main import create_app
 
 # schemathesis's client calls the server "testserver", a Host name it must be told to answer to.
-app = create_app(Settings(max_sessions=40, idle_seconds=30, max_steps_per_request=200, max_hidden=64,
-                          data_dir=tempfile.mkdtemp(prefix="bpv-fuzz-"), allowed_hosts="testserver"))  # fmt: skip
+app = create_app(
+    Settings(
+        max_sessions=40,
+        idle_seconds=30,
+        max_steps_per_request=200,
+        max_hidden=64,
+        data_dir=tempfile.mkdtemp(prefix="bpv-fuzz-"),
+        allowed_hosts="testserver",
+    )
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 _real = {}
 

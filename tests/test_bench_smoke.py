@@ -19,8 +19,11 @@ def run_benchmark(name: str, tmp_path: Path, *args: str, timeout: float = 120) -
     out = tmp_path / f"{name}.json"
     done = subprocess.run(
         [sys.executable, "-m", f"bench.{name}", "--quick", "--out", str(out), *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "wrote" in done.stdout  # and it printed its table first
     results = json.loads(out.read_text())

@@ -12,8 +12,19 @@ from .conftest import auth
 from .test_network import random_problem
 
 
-def student_backward(params, X, Y, lam, activation="tanh", *, mean=True, softmax="full",
-                     transpose=False, regularise=True, tanh_from="a"):  # fmt: skip
+def student_backward(
+    params,
+    X,
+    Y,
+    lam,
+    activation="tanh",
+    *,
+    mean=True,
+    softmax="full",
+    transpose=False,
+    regularise=True,
+    tanh_from="a",
+):
     """A student's own backprop, written independently of app.core, with each mistake as a switch."""
     N = len(X)
     z1 = X @ params["W1"] + params["b1"]
@@ -85,8 +96,13 @@ def test_csv_blocks_parse_with_headers_and_either_separator():
 
 @pytest.mark.parametrize(
     "text, says",
-    [("1,2,3", "expected a parameter name"), ("W1\n1,x,3", "line 2"), ("W1\n1,2\n3", "different lengths"),
-     ("W1\nW1\n1", "twice"), ("", "no gradients")],  # fmt: skip
+    [
+        ("1,2,3", "expected a parameter name"),
+        ("W1\n1,x,3", "line 2"),
+        ("W1\n1,2\n3", "different lengths"),
+        ("W1\nW1\n1", "twice"),
+        ("", "no gradients"),
+    ],
 )
 def test_bad_csv_names_the_problem(text, says):
     with pytest.raises(ValueError, match=says):
@@ -98,7 +114,10 @@ def rest_problem(client, body=None):
     c = r.json()
     client.post(f"/api/sessions/{c['id']}/step", json={"n": 3}, headers=auth(c["token"]))
     session = client.app.state.registry.get(c["id"])
-    params = {k: np.array(v["values"]) for k, v in client.get(f"/api/sessions/{c['id']}/parameters").json()["params"].items()}
+    params = {
+        k: np.array(v["values"])
+        for k, v in client.get(f"/api/sessions/{c['id']}/parameters").json()["params"].items()
+    }
     d = session.dataset
     Y = np.eye(2)[d.labels_train]
     return c, params, d.X_train, Y
@@ -106,14 +125,20 @@ def rest_problem(client, body=None):
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [({"mean": False}, "summed_not_mean"), ({"softmax": "diagonal"}, "single_term_softmax"),
-     ({"transpose": True}, "transposed"), ({"regularise": False}, "no_regularisation"),
-     ({"tanh_from": "z"}, "tanh_derivative_from_z")],  # fmt: skip
+    [
+        ({"mean": False}, "summed_not_mean"),
+        ({"softmax": "diagonal"}, "single_term_softmax"),
+        ({"transpose": True}, "transposed"),
+        ({"regularise": False}, "no_regularisation"),
+        ({"tanh_from": "z"}, "tanh_derivative_from_z"),
+    ],
 )
 def test_compare_over_rest_names_the_mistake(client, kwargs, name):
     c, params, X, Y = rest_problem(client)
     given = student_backward(params, X, Y, 0.01, **kwargs)
-    r = client.post(f"/api/sessions/{c['id']}/compare", json={"gradients": {k: v.tolist() for k, v in given.items()}})
+    r = client.post(
+        f"/api/sessions/{c['id']}/compare", json={"gradients": {k: v.tolist() for k, v in given.items()}}
+    )
     assert r.status_code == 200, r.text
     out = r.json()
     assert not out["all_agree"] and [e["name"] for e in out["explained_by"]] == [name]
@@ -123,18 +148,31 @@ def test_compare_over_rest_names_the_mistake(client, kwargs, name):
 def test_compare_over_rest_takes_csv_and_d_prefixed_names(client):
     c, params, X, Y = rest_problem(client)
     given = student_backward(params, X, Y, 0.01)
-    csv = "".join(f"{k}\n" + "\n".join(",".join(repr(float(v)) for v in np.atleast_2d(a)[i]) for i in range(np.atleast_2d(a).shape[0])) + "\n"
-                  for k, a in given.items())  # fmt: skip
+    csv = "".join(
+        f"{k}\n"
+        + "\n".join(
+            ",".join(repr(float(v)) for v in np.atleast_2d(a)[i]) for i in range(np.atleast_2d(a).shape[0])
+        )
+        + "\n"
+        for k, a in given.items()
+    )
     out = client.post(f"/api/sessions/{c['id']}/compare", json={"csv": csv}).json()
     assert out["all_agree"] and set(out["params"]) == {"W1", "b1", "W2", "b2"}
-    out = client.post(f"/api/sessions/{c['id']}/compare", json={"gradients": {"dW2": given["W2"].tolist()}}).json()
+    out = client.post(
+        f"/api/sessions/{c['id']}/compare", json={"gradients": {"dW2": given["W2"].tolist()}}
+    ).json()
     assert out["all_agree"] and list(out["params"]) == ["W2"]
 
 
 @pytest.mark.parametrize(
     "body, says",
-    [({}, "either"), ({"gradients": {"W9": [1]}}, "W9"), ({"gradients": {"W1": [[1, 2], [3]]}}, "W1"),
-     ({"csv": "nonsense"}, "parameter name"), ({"gradients": {}, "csv": "W1\n1"}, "either")],  # fmt: skip
+    [
+        ({}, "either"),
+        ({"gradients": {"W9": [1]}}, "W9"),
+        ({"gradients": {"W1": [[1, 2], [3]]}}, "W1"),
+        ({"csv": "nonsense"}, "parameter name"),
+        ({"gradients": {}, "csv": "W1\n1"}, "either"),
+    ],
 )
 def test_compare_rejects_bad_uploads_with_a_message(client, body, says):
     c = client.post("/api/sessions", json={}).json()
@@ -147,7 +185,10 @@ def test_unit_view_shows_one_hidden_unit(client):
     client.post(f"/api/sessions/{c['id']}/step", json={"n": 5}, headers=auth(c["token"]))
     u = client.get(f"/api/sessions/{c['id']}/units/1", params={"G": 16}).json()
     session = client.app.state.registry.get(c["id"])
-    params = {k: np.array(v["values"]) for k, v in client.get(f"/api/sessions/{c['id']}/parameters").json()["params"].items()}
+    params = {
+        k: np.array(v["values"])
+        for k, v in client.get(f"/api/sessions/{c['id']}/parameters").json()["params"].items()
+    }
     d = session.dataset
     fwd = forward(params, d.X_train)
     np.testing.assert_allclose(u["a1"], fwd.a1[:, 1], atol=1e-12)

@@ -43,9 +43,26 @@ def test_stages_carry_shapes_and_equations_in_order():
     d = derive(params, X, Y, 1)
     names = [s.name for s in d.stages]
     assert names == [
-        "x", "z1", "a1", "z2", "y_hat", "y", "loss", "dL_dy_hat", "J", "dz2_long", "dz2",
-        "dz2_difference", "dW2", "db2", "da1", "dz1", "dW1", "db1", "dx",
-    ]  # fmt: skip
+        "x",
+        "z1",
+        "a1",
+        "z2",
+        "y_hat",
+        "y",
+        "loss",
+        "dL_dy_hat",
+        "J",
+        "dz2_long",
+        "dz2",
+        "dz2_difference",
+        "dW2",
+        "db2",
+        "da1",
+        "dz1",
+        "dW1",
+        "db1",
+        "dx",
+    ]
     shapes = {s.name: s.shape for s in d.stages}
     assert shapes["z1"] == (7,) and shapes["J"] == (3, 3) and shapes["dW2"] == (7, 3)
     assert shapes["dW1"] == (2, 7) and shapes["loss"] == ()

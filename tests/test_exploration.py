@@ -77,11 +77,17 @@ def test_loss_slice_and_hidden_space_over_rest(client):
 
 
 def test_points_added_and_removed_over_rest_keep_the_weights(client):
-    c = client.post("/api/sessions", json={"dataset": {"kind": "blobs", "classes": 3, "n_samples": 30}}).json()
+    c = client.post(
+        "/api/sessions", json={"dataset": {"kind": "blobs", "classes": 3, "n_samples": 30}}
+    ).json()
     sid, h = c["id"], auth(c["token"])
     client.post(f"/api/sessions/{sid}/step", json={"n": 5}, headers=h)
     before = client.get(f"/api/sessions/{sid}/parameters").json()["params"]
-    r = client.post(f"/api/sessions/{sid}/points", json={"add": [{"x": 5, "y": 5, "label": 2}], "remove": [0, 1]}, headers=h)
+    r = client.post(
+        f"/api/sessions/{sid}/points",
+        json={"add": [{"x": 5, "y": 5, "label": 2}], "remove": [0, 1]},
+        headers=h,
+    )
     assert r.status_code == 200, r.text
     s = r.json()
     assert s["step"] == 5 and len(s["config"]["dataset"]["points"]) == 29

@@ -22,10 +22,13 @@ def raw_websocket(server, path: str, token: str | None = None) -> socket.socket:
     """A bare TCP WebSocket handshake, so the test can drop the connection with no close frame."""
     sock = socket.create_connection(("127.0.0.1", server.settings.port))
     sock.sendall(
-        (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.settings.port}\r\nUpgrade: websocket\r\n"
-         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-         f"Sec-WebSocket-Protocol: {', '.join(subprotocols(token))}\r\n\r\n").encode()
-    )  # fmt: skip
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.settings.port}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n"
+            f"Sec-WebSocket-Protocol: {', '.join(subprotocols(token))}\r\n\r\n"
+        ).encode()
+    )
     assert b"101" in sock.recv(4096).split(b"\r\n")[0]
     return sock
 
@@ -71,7 +74,9 @@ def test_a_client_that_stops_reading_gets_no_unbounded_backlog(live_server):
     assert other.next_frame()[0]["step"] > 100
     other.close()
     sock.close()
-    httpx.post(f"{live_server.url}/api/sessions/{c['id']}/pause", headers={"Authorization": f"Bearer {c['token']}"})
+    httpx.post(
+        f"{live_server.url}/api/sessions/{c['id']}/pause", headers={"Authorization": f"Bearer {c['token']}"}
+    )
 
 
 def test_a_reconnect_resumes_the_same_session(live_server):

@@ -11,7 +11,6 @@ import threading
 import time
 import weakref
 
-import numpy as np
 import pytest
 
 from app.api import frame_feed, frame_worker
@@ -239,7 +238,9 @@ def test_a_viewer_switching_feeds_never_sees_the_run_step_back(tmp_path):
         for t in threads:
             t.join()
         w.send({"type": "pause"})
-        assert all(b >= a for a, b in zip(steps, steps[1:])), [(a, b) for a, b in zip(steps, steps[1:]) if b < a]
+        assert all(b >= a for a, b in zip(steps, steps[1:])), [
+            (a, b) for a, b in zip(steps, steps[1:]) if b < a
+        ]
         assert steps[-1] > steps[0]
         for viewer in [*others, w]:
             viewer.close()

@@ -1,8 +1,10 @@
-"""The network's forward and backward pass against finite differences and against the derivation's promises."""
+"""The network's forward and backward pass against finite differences and against the
+derivation's promises."""
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.gradcheck import gradient_check
 from app.core.network import (

@@ -108,7 +108,9 @@ def test_patch_changes_hyperparameters_without_reset(client):
     c = create(client)
     sid, h = c["id"], auth(c["token"])
     client.post(f"/api/sessions/{sid}/step", json={"n": 5}, headers=h)
-    r = client.patch(f"/api/sessions/{sid}", json={"learning_rate": 0.05, "optimizer": "adam", "batch_size": 16}, headers=h)
+    r = client.patch(
+        f"/api/sessions/{sid}", json={"learning_rate": 0.05, "optimizer": "adam", "batch_size": 16}, headers=h
+    )
     assert r.status_code == 200
     s = r.json()
     assert s["step"] == 5 and s["config"]["learning_rate"] == 0.05 and s["config"]["optimizer"] == "adam"
@@ -196,10 +198,15 @@ def test_server_limits_are_enforced_with_clear_errors(tmp_path):
     from app.api.settings import Settings
     from app.main import create_app
 
-    settings = Settings(max_sessions=2, max_hidden=16, max_points=300, max_steps_per_request=50, data_dir=str(tmp_path))
+    settings = Settings(
+        max_sessions=2, max_hidden=16, max_points=300, max_steps_per_request=50, data_dir=str(tmp_path)
+    )
     with TestClient(create_app(settings), base_url=LOCAL) as client:
         assert "at most 16" in client.post("/api/sessions", json={"hidden": 17}).json()["detail"]
-        assert "at most 300" in client.post("/api/sessions", json={"dataset": {"n_samples": 301}}).json()["detail"]
+        assert (
+            "at most 300"
+            in client.post("/api/sessions", json={"dataset": {"n_samples": 301}}).json()["detail"]
+        )
         c = create(client)
         r = client.post(f"/api/sessions/{c['id']}/step", json={"n": 51}, headers=auth(c["token"]))
         assert r.status_code == 422 and "at most 50" in r.json()["detail"]
@@ -256,9 +263,17 @@ def test_export_holds_the_whole_run(client):
 def test_openapi_documents_every_route_with_a_response_model(client):
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]
-    for path in ["/api/sessions", "/api/sessions/{session_id}/gradients", "/api/sessions/{session_id}/gradcheck",
-                 "/api/sessions/{session_id}/derivation/{n}", "/api/sessions/{session_id}/history",
-                 "/api/sessions/{session_id}/grid", "/api/sessions/{session_id}/export", "/api/presets", "/api/datasets"]:  # fmt: skip
+    for path in [
+        "/api/sessions",
+        "/api/sessions/{session_id}/gradients",
+        "/api/sessions/{session_id}/gradcheck",
+        "/api/sessions/{session_id}/derivation/{n}",
+        "/api/sessions/{session_id}/history",
+        "/api/sessions/{session_id}/grid",
+        "/api/sessions/{session_id}/export",
+        "/api/presets",
+        "/api/datasets",
+    ]:
         assert path in paths, path
         for method, op in paths[path].items():
             ok = op["responses"].get("200") or op["responses"].get("201")
@@ -278,7 +293,12 @@ def test_gradient_check_passes_on_every_preset(client, name):
 def test_the_teaching_presets_do_what_they_say(client):
     presets = {p["name"]: p["config"] for p in client.get("/api/presets").json()}
     c = create(client, presets["lr-too-high"])
-    assert client.post(f"/api/sessions/{c['id']}/step", json={"n": 300}, headers=auth(c["token"])).json()["session"]["status"] == "diverged"
+    assert (
+        client.post(f"/api/sessions/{c['id']}/step", json={"n": 300}, headers=auth(c["token"])).json()[
+            "session"
+        ]["status"]
+        == "diverged"
+    )
     c = create(client, presets["tanh-saturation"])
     session = client.app.state.registry.get(c["id"])
     _, frame = session.frame(4, False)

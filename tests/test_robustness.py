@@ -7,7 +7,8 @@ import random
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
@@ -22,10 +23,26 @@ def assert_json_is_finite(text: str) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        {"dataset": {"kind": "points", "points": [{"x": 1e6, "y": -1e6, "label": 0}, {"x": 0, "y": 0, "label": 1}]}},
-        {"dataset": {"kind": "points", "points": [{"x": 1, "y": 1, "label": 0}] * 5 + [{"x": 1, "y": 1, "label": 1}] * 5}},
+        {
+            "dataset": {
+                "kind": "points",
+                "points": [{"x": 1e6, "y": -1e6, "label": 0}, {"x": 0, "y": 0, "label": 1}],
+            }
+        },
+        {
+            "dataset": {
+                "kind": "points",
+                "points": [{"x": 1, "y": 1, "label": 0}] * 5 + [{"x": 1, "y": 1, "label": 1}] * 5,
+            }
+        },
         {"dataset": {"kind": "points", "points": [{"x": i, "y": -i, "label": 0} for i in range(6)]}},
-        {"dataset": {"kind": "points", "points": [{"x": 0, "y": 0, "label": 0}, {"x": 1, "y": 0, "label": 1}], "classes": 6}},
+        {
+            "dataset": {
+                "kind": "points",
+                "points": [{"x": 0, "y": 0, "label": 0}, {"x": 1, "y": 0, "label": 1}],
+                "classes": 6,
+            }
+        },
         {"dataset": {"kind": "blobs", "classes": 8, "n_samples": 16}},
         {"hidden": 1},
         {"hidden": 1, "activation": "relu", "init_scale": 100.0},
@@ -45,9 +62,20 @@ def test_odd_numbers_give_a_clear_status_and_finite_json(client, body):
     assert status in ("paused", "diverged")
     if status == "diverged":
         assert "learning rate" in r.json()["session"]["message"]
-    for path in ["", "/parameters", "/gradients", "/history", "/grid?G=9", "/export", "/derivation/0",
-                 "/gradcheck?max_entries=3", "/input-gradients", "/units/0?G=4", "/loss-slice?points=5",
-                 "/hidden-space?lines=3&samples=3"]:  # fmt: skip
+    for path in [
+        "",
+        "/parameters",
+        "/gradients",
+        "/history",
+        "/grid?G=9",
+        "/export",
+        "/derivation/0",
+        "/gradcheck?max_entries=3",
+        "/input-gradients",
+        "/units/0?G=4",
+        "/loss-slice?points=5",
+        "/hidden-space?lines=3&samples=3",
+    ]:
         reply = client.get(f"/api/sessions/{sid}{path}")
         assert reply.status_code == 200, (path, reply.text)
         assert_json_is_finite(reply.text)
@@ -100,12 +128,22 @@ def test_a_flood_of_controls_leaves_the_server_and_other_sessions_working(live_s
     flooded = new_session(live_server)
     w = Watcher(live_server, flooded["id"], flooded["token"])
     rng = random.Random(0)
-    kinds = [{"type": "play"}, {"type": "pause"}, {"type": "step", "n": 3}, {"type": "reset"},
-             {"type": "set", "learning_rate": 0.5}, {"type": "set", "learning_rate": -1}, {"type": "nope"}, "{bad"]  # fmt: skip
+    kinds = [
+        {"type": "play"},
+        {"type": "pause"},
+        {"type": "step", "n": 3},
+        {"type": "reset"},
+        {"type": "set", "learning_rate": 0.5},
+        {"type": "set", "learning_rate": -1},
+        {"type": "nope"},
+        "{bad",
+    ]
     for _ in range(400):
         w.send(rng.choice(kinds))
     w.send({"type": "pause"})
-    r = httpx.post(f"{live_server.url}/api/sessions/{victim['id']}/step", json={"n": 5}, headers=auth(victim["token"]))
+    r = httpx.post(
+        f"{live_server.url}/api/sessions/{victim['id']}/step", json={"n": 5}, headers=auth(victim["token"])
+    )
     assert r.status_code == 200 and r.json()["taken"] == 5
     # the flooded socket still answers, in order, once its queue is drained
     w.send({"type": "options", "fps": 7})
@@ -120,16 +158,30 @@ def test_a_flood_of_controls_leaves_the_server_and_other_sessions_working(live_s
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
 messages = st.one_of(
     json_values,
     st.fixed_dictionaries(
         {"type": st.sampled_from(["ack", "options", "play", "pause", "step", "reset", "set", "points", "x"])},
-        optional={"n": json_values, "fps": json_values, "grid": json_values, "learning_rate": json_values,
-                  "batch_size": json_values, "add": json_values, "remove": json_values, "optimizer": json_values},  # fmt: skip
+        optional={
+            "n": json_values,
+            "fps": json_values,
+            "grid": json_values,
+            "learning_rate": json_values,
+            "batch_size": json_values,
+            "add": json_values,
+            "remove": json_values,
+            "optimizer": json_values,
+        },
     ),
 )
 
@@ -166,7 +218,10 @@ def fuzz_session(server):
 
 
 def test_cors_is_off_unless_configured(client):
-    r = client.options("/api/sessions", headers={"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"})
+    r = client.options(
+        "/api/sessions",
+        headers={"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"},
+    )
     assert "access-control-allow-origin" not in {k.lower() for k in r.headers}
     r = client.post("/api/sessions", json={}, headers={"Origin": "http://elsewhere.example"})
     assert "access-control-allow-origin" not in {k.lower() for k in r.headers}

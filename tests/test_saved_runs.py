@@ -22,8 +22,13 @@ from .conftest import LOCAL, auth
 
 @pytest.mark.parametrize(
     "config",
-    [RunConfig(), RunConfig(optimizer="adam", learning_rate=0.05, batch_size=16),
-     RunConfig(optimizer="momentum", learning_rate=0.3, batch_size=7, dataset={"kind": "spiral", "classes": 3})],  # fmt: skip
+    [
+        RunConfig(),
+        RunConfig(optimizer="adam", learning_rate=0.05, batch_size=16),
+        RunConfig(
+            optimizer="momentum", learning_rate=0.3, batch_size=7, dataset={"kind": "spiral", "classes": 3}
+        ),
+    ],
 )
 def test_a_restored_run_takes_the_same_next_steps(config):
     original = Session(config)
@@ -39,7 +44,9 @@ def test_a_restored_run_takes_the_same_next_steps(config):
 
 
 def test_save_list_load_export_import_delete_over_rest(client):
-    c = client.post("/api/sessions", json={"optimizer": "adam", "learning_rate": 0.05, "batch_size": 20}).json()
+    c = client.post(
+        "/api/sessions", json={"optimizer": "adam", "learning_rate": 0.05, "batch_size": 20}
+    ).json()
     sid, h = c["id"], auth(c["token"])
     client.post(f"/api/sessions/{sid}/step", json={"n": 30}, headers=h)
     assert client.post(f"/api/sessions/{sid}/save").status_code == 401
@@ -127,7 +134,11 @@ def test_sigkill_during_saves_leaves_every_earlier_run_intact(tmp_path):
     session.step(5)
     document = dump_session(session)
     first = [store.save(document)["id"] for _ in range(3)]
-    saver = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    saver = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         from app.training.config import RunConfig
         from app.training.saved_run import dump_session
         from app.training.session import Session
@@ -137,7 +148,11 @@ def test_sigkill_during_saves_leaves_every_earlier_run_intact(tmp_path):
         print("ready", flush=True)
         while True:
             store.save(doc)
-    """)], stdout=subprocess.PIPE, cwd=os.getcwd())  # fmt: skip
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        cwd=os.getcwd(),
+    )
     assert saver.stdout.readline().strip() == b"ready"
     time.sleep(1.0)
     saver.send_signal(signal.SIGKILL)

@@ -15,14 +15,19 @@ from .conftest import free_port
 
 
 def test_flags_win_over_environment_which_wins_over_defaults():
-    s = Settings.from_env({"BPV_PORT": "9001", "BPV_MAX_HIDDEN": "64"}, argv=["--port", "9002", "--host", "0.0.0.0"])
+    s = Settings.from_env(
+        {"BPV_PORT": "9001", "BPV_MAX_HIDDEN": "64"}, argv=["--port", "9002", "--host", "0.0.0.0"]
+    )
     assert (s.port, s.host, s.max_hidden, s.max_sessions) == (9002, "0.0.0.0", 64, Settings().max_sessions)
 
 
 @pytest.mark.parametrize(
     "environ, says",
-    [({"BPV_PORT": "eighty"}, "port must be a whole number"), ({"BPV_MAX_SESSIONS": "0"}, "max_sessions must be positive"),
-     ({"BPV_PORT": "70000"}, "port must be in")],  # fmt: skip
+    [
+        ({"BPV_PORT": "eighty"}, "port must be a whole number"),
+        ({"BPV_MAX_SESSIONS": "0"}, "max_sessions must be positive"),
+        ({"BPV_PORT": "70000"}, "port must be in"),
+    ],
 )
 def test_bad_settings_name_the_setting(environ, says):
     with pytest.raises(ValueError, match=says):
@@ -33,9 +38,21 @@ def test_bad_settings_name_the_setting(environ, says):
 def test_python_m_app_serves_the_api_and_the_docs(tmp_path):
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port), "--data-dir", str(tmp_path), "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert f"http://localhost:{port}/" in server.stdout.readline()
         deadline = time.monotonic() + 20

@@ -94,8 +94,17 @@ def test_hello_then_frames_with_the_documented_layout(live_server):
     header, arrays = w.frame_with_grid(20)
     assert header["type"] == "frame" and header["status"] == "paused"
     shapes = {name: a.shape for name, a in arrays.items()}
-    assert shapes == {"grid": (20, 20, 3), "W1": (2, 6), "b1": (6,), "W2": (6, 3), "b2": (3,),
-                      "dW1": (2, 6), "db1": (6,), "dW2": (6, 3), "db2": (3,)}  # fmt: skip
+    assert shapes == {
+        "grid": (20, 20, 3),
+        "W1": (2, 6),
+        "b1": (6,),
+        "W2": (6, 3),
+        "b2": (3,),
+        "dW1": (2, 6),
+        "db1": (6,),
+        "dW2": (6, 3),
+        "db2": (3,),
+    }
     assert arrays["grid"].dtype == np.uint8 and arrays["W1"].dtype == np.float32
     assert np.all(np.abs(arrays["grid"].sum(axis=2).astype(int) - 255) <= 2)
     assert set(header["grad"]) == {"W1", "b1", "W2", "b2"}
@@ -109,7 +118,14 @@ def test_step_n_advances_exactly_n_and_frames_arrive_in_step_order(live_server):
     assert w.hello["role"] == "driver"
     w.frame_at_step(0)
     w.send({"type": "step", "n": 7})
-    assert w.next_text() == {"type": "ok", "for": "step", "step": 7, "status": "paused", "taken": 7, "stopped": None}
+    assert w.next_text() == {
+        "type": "ok",
+        "for": "step",
+        "step": 7,
+        "status": "paused",
+        "taken": 7,
+        "stopped": None,
+    }
     w.frame_at_step(7)
     w.send({"type": "step"})
     w.frame_at_step(8)
@@ -146,7 +162,12 @@ def test_frame_gradients_equal_rest_gradients_at_the_same_step(live_server):
 def test_a_viewer_without_the_token_cannot_control(live_server):
     c = new_session(live_server)
     w = Watcher(live_server, c["id"])
-    for message in [{"type": "play"}, {"type": "step", "n": 5}, {"type": "reset"}, {"type": "set", "learning_rate": 9}]:
+    for message in [
+        {"type": "play"},
+        {"type": "step", "n": 5},
+        {"type": "reset"},
+        {"type": "set", "learning_rate": 9},
+    ]:
         w.send(message)
         reply = w.next_text()
         assert reply["type"] == "error" and "driver" in reply["message"] and reply["for"] == message["type"]
@@ -297,8 +318,13 @@ def test_added_points_reach_every_viewer_before_the_next_frame(live_server):
     viewer = Watcher(live_server, c["id"])
     header, _ = viewer.frame_at_step(0)
     assert header["viewers"] == 2
-    driver.send({"type": "points", "add": [{"x": 3.0, "y": 3.0, "label": 1}, {"x": -3.0, "y": -3.0, "label": 0}],
-                 "remove": [0]})  # fmt: skip
+    driver.send(
+        {
+            "type": "points",
+            "add": [{"x": 3.0, "y": 3.0, "label": 1}, {"x": -3.0, "y": -3.0, "label": 0}],
+            "remove": [0],
+        }
+    )
     assert driver.next_text()["for"] == "points"
     viewer.send({"type": "options", "input_gradients": True})
     message = viewer.next_text()
@@ -325,9 +351,17 @@ def test_watchers_are_told_which_run_replaced_the_one_they_watched(live_server):
     old, new = new_session(live_server), new_session(live_server)
     w = Watcher(live_server, old["id"])
     w.frame_at_step(0)
-    bad = httpx.delete(f"{live_server.url}/api/sessions/{old['id']}", params={"replaced_by": "nope"}, headers=auth(old["token"]))
+    bad = httpx.delete(
+        f"{live_server.url}/api/sessions/{old['id']}",
+        params={"replaced_by": "nope"},
+        headers=auth(old["token"]),
+    )
     assert bad.status_code == 422
-    httpx.delete(f"{live_server.url}/api/sessions/{old['id']}", params={"replaced_by": new["id"]}, headers=auth(old["token"]))
+    httpx.delete(
+        f"{live_server.url}/api/sessions/{old['id']}",
+        params={"replaced_by": new["id"]},
+        headers=auth(old["token"]),
+    )
     goodbye = w.next_text()
     assert goodbye["type"] == "error" and goodbye["replaced_by"] == new["id"]
     w.close()
@@ -343,7 +377,13 @@ def test_watchers_see_the_drivers_live_settings_in_frames(live_server):
         header, _ = viewer.next_frame()
         if header["live"]["lam"] == 0.05:
             break
-    assert header["live"] == {"learning_rate": 1.0, "optimizer": "adam", "momentum": 0.9, "lam": 0.05,
-                              "batch_size": 16, "steps_per_second": 60.0}  # fmt: skip
+    assert header["live"] == {
+        "learning_rate": 1.0,
+        "optimizer": "adam",
+        "momentum": 0.9,
+        "lam": 0.05,
+        "batch_size": 16,
+        "steps_per_second": 60.0,
+    }
     driver.close()
     viewer.close()

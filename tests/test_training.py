@@ -115,7 +115,9 @@ def test_step_if_finite_is_step_or_leaves_the_parameters_alone(name):
     params, X, Y, _ = moons_problem()
     _, grads = loss_and_grads(params, X, Y)
     twin = {k: v.copy() for k, v in params.items()}
-    assert make_optimizer(name, 0.5).step_if_finite(params, grads) == make_optimizer(name, 0.5).step(twin, grads)
+    assert make_optimizer(name, 0.5).step_if_finite(params, grads) == make_optimizer(name, 0.5).step(
+        twin, grads
+    )
     for k in params:
         np.testing.assert_array_equal(params[k], twin[k])
     big = {k: np.full_like(v, 3e38, dtype=np.float32) for k, v in params.items()}  # float32's max is 3.4e38

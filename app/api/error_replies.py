@@ -45,8 +45,14 @@ def allowed_methods(app: FastAPI, scope: dict) -> list[str]:
     """Every method some route of the app takes at this request's path."""
     allowed = []
     for method in METHODS:
-        probe = {"type": "http", "method": method, "path": scope["path"],
-                 "root_path": scope.get("root_path", ""), "headers": [], "query_string": b""}  # fmt: skip
+        probe = {
+            "type": "http",
+            "method": method,
+            "path": scope["path"],
+            "root_path": scope.get("root_path", ""),
+            "headers": [],
+            "query_string": b"",
+        }
         routes = (route for route in app.router.routes if not isinstance(route, Mount))
         if any(route.matches(dict(probe))[0] == Match.FULL for route in routes):
             allowed.append(method)

@@ -70,9 +70,12 @@ class FrameWorker:
     async def _start(self) -> None:
         try:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "app.training.frame_builder",
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            )  # fmt: skip
+                sys.executable,
+                "-m",
+                "app.training.frame_builder",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
             kind, _ = await self._read()
             if kind != "ready":
                 raise WorkerGone(f"the frame process said {kind!r} first")
@@ -122,9 +125,12 @@ class FrameWorker:
             future = self._send(job, data)
             try:
                 kind, payload = await asyncio.wait_for(asyncio.shield(future), ANSWER_WITHIN)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 future.add_done_callback(_retrieved)  # it fails when the process is gone; nobody waits
-                log.warning("frame process did not answer in %.0f s; killed, frames are built in threads", ANSWER_WITHIN)
+                log.warning(
+                    "frame process did not answer in %.0f s; killed, frames are built in threads",
+                    ANSWER_WITHIN,
+                )
                 self._kill()
                 raise WorkerGone("the frame process did not answer") from None
         if kind == "missing":  # its datasets and ours differ: only a fresh start puts them in step
@@ -159,7 +165,7 @@ class FrameWorker:
             try:
                 process.stdin.close()
                 await asyncio.wait_for(process.wait(), 5)
-            except (asyncio.TimeoutError, OSError):
+            except (TimeoutError, OSError):
                 process.kill()
                 await process.wait()
 

@@ -68,20 +68,24 @@ class JsonWritesFromOwnOrigin:
         own_origin = f"{scope['scheme']}://{headers.get('host', '')}".lower()
         if origin is not None and origin.rstrip("/").lower() not in {own_origin, *self.allowed_origins}:
             return JSONResponse(
-                {"detail": f"a request from the page {origin[:100]} may not change anything here; only this "
-                           f"server's own pages (or an origin in the allowed_origins setting) may"},
+                {
+                    "detail": f"a request from the page {origin[:100]} may not change anything here; "
+                    f"only this server's own pages (or an origin in the allowed_origins setting) may"
+                },
                 status_code=403,
-            )  # fmt: skip
+            )
         content_type = headers.get("content-type")
         has_body = headers.get("transfer-encoding") is not None or headers.get("content-length", "0") != "0"
         if content_type is None and not has_body:
             return None
         if content_type is None or content_type.split(";")[0].strip().lower() != "application/json":
             return JSONResponse(
-                {"detail": f"send the body as JSON, with Content-Type: application/json "
-                           f"(got {(content_type or 'none')[:60]})"},
+                {
+                    "detail": f"send the body as JSON, with Content-Type: application/json "
+                    f"(got {(content_type or 'none')[:60]})"
+                },
                 status_code=415,
-            )  # fmt: skip
+            )
         return None
 
 
@@ -102,8 +106,9 @@ class BodySizeLimit:
     reading a socket whose request is not being read): parsing a largest saved run takes about
     500 MB, and forty of them at once would take the server, and every run on it, down."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, default: str,
-                 routes: dict[tuple[str, str], str]) -> None:  # fmt: skip
+    def __init__(
+        self, app: ASGIApp, settings: Settings, default: str, routes: dict[tuple[str, str], str]
+    ) -> None:
         self.app = app
         self.default = default
         self.settings = settings
@@ -169,36 +174,40 @@ class BodySizeLimit:
 def content_security_policy(frame_ancestors: str) -> str:
     """The page's policy: scripts only from this server's files (no inline script, no eval), styles
     inline too (plotly.js and KaTeX set style attributes), fetch and WebSocket to this server only."""
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        f"frame-ancestors {frame_ancestors}",
-    ])  # fmt: skip
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
 
 
 def docs_security_policy(frame_ancestors: str) -> str:
     """FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from cdn.jsdelivr.net and start
     them with an inline script; they show only this API's own schema."""
     cdn = "https://cdn.jsdelivr.net"
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'unsafe-inline' {cdn}",
-        f"style-src 'self' 'unsafe-inline' {cdn} https://fonts.googleapis.com",
-        "font-src 'self' https://fonts.gstatic.com",
-        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
-        "worker-src 'self' blob:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        f"frame-ancestors {frame_ancestors}",
-    ])  # fmt: skip
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'unsafe-inline' {cdn}",
+            f"style-src 'self' 'unsafe-inline' {cdn} https://fonts.googleapis.com",
+            "font-src 'self' https://fonts.gstatic.com",
+            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+            "worker-src 'self' blob:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
 
 
 DOCS_PAGES = re.compile(r"^/(docs|redoc)(/|$)")

@@ -43,8 +43,9 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     def openapi() -> dict:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                                 routes=app.routes)  # fmt: skip
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
             models = schema["components"]["schemas"]
             for (model, field), keywords in _limits(settings).items():
                 _tighten(models[model]["properties"][field], keywords)
@@ -57,10 +58,17 @@ def install(app: FastAPI, settings: Settings) -> None:
                 for method, operation in path.items():
                     if method in ("post", "put", "patch", "delete") and route.startswith("/api/"):
                         for status, why in WRITE_REFUSALS.items():
-                            operation["responses"].setdefault(status, {
-                                "description": why,
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
-                            })  # fmt: skip
+                            operation["responses"].setdefault(
+                                status,
+                                {
+                                    "description": why,
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                                        }
+                                    },
+                                },
+                            )
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -36,16 +36,24 @@ def index(request: Request):
     return templates.TemplateResponse(
         request,
         "index.html",
-        {"version": __version__, "max_fps": settings.max_fps, "max_grid": settings.max_grid,
-         "max_hidden": settings.max_hidden, "max_points": settings.max_points,
-         # The page fills its form from these, so the defaults stay defined once, in RunConfig.
-         "defaults": RunConfig().model_dump(mode="json"), "choices": CHOICES},  # fmt: skip
+        {
+            "version": __version__,
+            "max_fps": settings.max_fps,
+            "max_grid": settings.max_grid,
+            "max_hidden": settings.max_hidden,
+            "max_points": settings.max_points,
+            # The page fills its form from these, so the defaults stay defined once, in RunConfig.
+            "defaults": RunConfig().model_dump(mode="json"),
+            "choices": CHOICES,
+        },
     )
 
 
 @router.get("/vendor/plotly.min.js")
 def plotly_js():
-    return FileResponse(str(PLOTLY_JS), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+    return FileResponse(
+        str(PLOTLY_JS), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
+    )
 
 
 def mount_pages(app: FastAPI) -> None:

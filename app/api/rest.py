@@ -6,7 +6,7 @@ import functools
 import inspect
 import secrets
 import threading
-from typing import Annotated, Optional
+from typing import Annotated
 
 import anyio
 import numpy as np
@@ -78,18 +78,18 @@ def session_of(request: Request, session_id: Annotated[str, Path(max_length=64)]
     return session
 
 
-def check_bearer(authorization: Optional[str], token: str, what: str) -> None:
+def check_bearer(authorization: str | None, token: str, what: str) -> None:
     """401 without 'Authorization: Bearer <token>', 403 with another token (compared in constant
     time); `what` names the thing the token opens, for the message."""
     if not authorization or not authorization.startswith("Bearer "):
         raise HTTPException(401, f"this changes {what}: send its token as 'Authorization: Bearer <token>'")
-    if not secrets.compare_digest(authorization[len("Bearer "):].encode(), token.encode()):
+    if not secrets.compare_digest(authorization[len("Bearer ") :].encode(), token.encode()):
         raise HTTPException(403, f"wrong token for {what}")
 
 
 def controlled_session(
     session: Annotated[Session, Depends(session_of)],
-    authorization: Annotated[Optional[str], Header()] = None,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> Session:
     """The session, if the request carries its control token."""
     check_bearer(authorization, session.token, "this session")
@@ -104,12 +104,19 @@ def check_grid(request: Request, G: int) -> None:
 
 Viewed = Annotated[Session, Depends(session_of)]
 AtStep = Annotated[
-    Optional[int],
-    Query(ge=0, description="an earlier step, from GET .../timeline (the nearest kept at or before it); default: now"),
+    int | None,
+    Query(
+        ge=0,
+        description="an earlier step, from GET .../timeline (the nearest kept at or before it); default: now",
+    ),
 ]
 Controlled = Annotated[Session, Depends(controlled_session)]
-SampleIndex = Annotated[int, Path(ge=0, le=MAX_SAMPLES - 1, description="below the run's number of training points")]
-UnitIndex = Annotated[int, Path(ge=0, le=MAX_HIDDEN - 1, description="below the run's number of hidden units")]
+SampleIndex = Annotated[
+    int, Path(ge=0, le=MAX_SAMPLES - 1, description="below the run's number of training points")
+]
+UnitIndex = Annotated[
+    int, Path(ge=0, le=MAX_HIDDEN - 1, description="below the run's number of hidden units")
+]
 
 
 @router.get("/datasets", response_model=list[DatasetInfo], tags=["data"])
@@ -129,31 +136,48 @@ def list_presets(request: Request):
     """Named configurations; POST one's config to /api/sessions to start it. Only those within
     this server's limits are listed: the others could not be started here."""
     limits = request.app.state.registry.limits
-    return [PresetInfo(name=p.name, title=p.title, description=p.teaches, config=p.config)
-            for p in PRESETS if limits.allows(p.config)]  # fmt: skip
+    return [
+        PresetInfo(name=p.name, title=p.title, description=p.teaches, config=p.config)
+        for p in PRESETS
+        if limits.allows(p.config)
+    ]
 
 
-@router.post("/sessions", response_model=SessionCreated, status_code=201, tags=["sessions"],
-             responses={429: {"model": ErrorOut, "description": "too many sessions"}})  # fmt: skip
+@router.post(
+    "/sessions",
+    response_model=SessionCreated,
+    status_code=201,
+    tags=["sessions"],
+    responses={429: {"model": ErrorOut, "description": "too many sessions"}},
+)
 def create_session(request: Request, config: RunConfig | None = None):
     """Start a run (paused at step 0). Every field has a default: `{}` gives the classic moons run."""
     config = config or RunConfig()
     session = request.app.state.registry.create(config)
-    return SessionCreated(id=session.id, token=session.token, session=session.summary(),
-                          stream=f"/ws/sessions/{session.id}")  # fmt: skip
+    return SessionCreated(
+        id=session.id, token=session.token, session=session.summary(), stream=f"/ws/sessions/{session.id}"
+    )
 
 
-@router.get("/sessions/{session_id}", response_model=SessionSummary, tags=["sessions"], responses={404: ERRORS[404]})
+@router.get(
+    "/sessions/{session_id}", response_model=SessionSummary, tags=["sessions"], responses={404: ERRORS[404]}
+)
 def read_session(session: Viewed):
     return session.summary()
 
 
-@router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"],
-               responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=204,
+    tags=["sessions"],
+    responses={k: ERRORS[k] for k in (401, 403, 404)},
+)
 def delete_session(
     request: Request,
     session: Controlled,
-    replaced_by: Annotated[Optional[str], Query(max_length=64, description="the driver's new run: its watchers move there")] = None,
+    replaced_by: Annotated[
+        str | None, Query(max_length=64, description="the driver's new run: its watchers move there")
+    ] = None,
 ):
     """Delete the run. With replaced_by (the driver started a new run), everyone watching is told
     the new run's id, so a classroom follows the teacher from one run to the next."""
@@ -164,16 +188,22 @@ def delete_session(
     return Response(status_code=204)
 
 
-@router.post("/sessions/{session_id}/step", response_model=StepResult, tags=["control"],
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409)})  # fmt: skip
+@router.post(
+    "/sessions/{session_id}/step",
+    response_model=StepResult,
+    tags=["control"],
+    responses={k: ERRORS[k] for k in (401, 403, 404, 409)},
+)
 async def step_session(request: Request, session: Controlled, body: StepRequest | None = None):
     """Pause and take n steps (default 1). Stops early if the run diverges, if the steps take
     longer than the server's max_step_seconds, or if the client goes away."""
     n = (body or StepRequest()).n
     settings = settings_of(request)
     if n > settings.max_steps_per_request:
-        raise HTTPException(422, f"n must be at most {settings.max_steps_per_request} steps per request "
-                                 f"on this server, got {n}")  # fmt: skip
+        raise HTTPException(
+            422,
+            f"n must be at most {settings.max_steps_per_request} steps per request on this server, got {n}",
+        )
     if session.status in STOPPED:
         raise HTTPException(409, session.message + " (POST .../reset first)")
     taken = await steps_while_connected(request, session, n, settings.max_step_seconds)
@@ -207,56 +237,86 @@ async def steps_while_connected(request: Request, session: Session, n: int, seco
     return taken
 
 
-@router.post("/sessions/{session_id}/play", response_model=SessionSummary, tags=["control"],
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409)})  # fmt: skip
+@router.post(
+    "/sessions/{session_id}/play",
+    response_model=SessionSummary,
+    tags=["control"],
+    responses={k: ERRORS[k] for k in (401, 403, 404, 409)},
+)
 def play_session(session: Controlled):
     """Train continuously at the run's steps_per_second until paused."""
     session.play()
     return session.summary()
 
 
-@router.post("/sessions/{session_id}/pause", response_model=SessionSummary, tags=["control"],
-             responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+@router.post(
+    "/sessions/{session_id}/pause",
+    response_model=SessionSummary,
+    tags=["control"],
+    responses={k: ERRORS[k] for k in (401, 403, 404)},
+)
 def pause_session(session: Controlled):
     session.pause()
     return session.summary()
 
 
-@router.post("/sessions/{session_id}/reset", response_model=SessionSummary, tags=["control"],
-             responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+@router.post(
+    "/sessions/{session_id}/reset",
+    response_model=SessionSummary,
+    tags=["control"],
+    responses={k: ERRORS[k] for k in (401, 403, 404)},
+)
 def reset_session(session: Controlled):
     """Back to step 0 with the same initial weights (same seed); clears a divergence."""
     session.reset()
     return session.summary()
 
 
-@router.patch("/sessions/{session_id}", response_model=SessionSummary, tags=["control"],
-              responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+@router.patch(
+    "/sessions/{session_id}",
+    response_model=SessionSummary,
+    tags=["control"],
+    responses={k: ERRORS[k] for k in (401, 403, 404)},
+)
 def patch_session(session: Controlled, changes: Hyperparameters):
     """Change learning rate, optimizer, momentum, lam, batch size or speed without a reset."""
     session.update(changes)
     return session.summary()
 
 
-@router.get("/sessions/{session_id}/parameters", response_model=ParametersOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/parameters",
+    response_model=ParametersOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_parameters(session: Viewed, at_step: AtStep = None):
     """W1 (2, H), b1 (H,), W2 (H, C), b2 (C,) as they are now (or at_step)."""
     return reports.parameters(session, at_step)
 
 
-@router.get("/sessions/{session_id}/gradients", response_model=GradientsOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/gradients",
+    response_model=GradientsOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_gradients(session: Viewed, at_step: AtStep = None):
     """The gradients at the current parameters (or at_step) on the whole training set, in float64."""
     return reports.gradients(session, at_step)
 
 
-@router.get("/sessions/{session_id}/gradcheck", response_model=GradcheckOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/gradcheck",
+    response_model=GradcheckOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_gradcheck(
     session: Viewed,
-    max_entries: Annotated[int, Query(ge=1, le=500, description="entries per parameter, sampled if more")] = 100,
+    max_entries: Annotated[
+        int, Query(ge=1, le=500, description="entries per parameter, sampled if more")
+    ] = 100,
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
     at_step: AtStep = None,
 ):
@@ -264,17 +324,27 @@ def get_gradcheck(
     return reports.gradcheck(session, max_entries, seed, at_step)
 
 
-@router.get("/sessions/{session_id}/derivation/{n}", response_model=DerivationOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/derivation/{n}",
+    response_model=DerivationOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_derivation(session: Viewed, n: SampleIndex, at_step: AtStep = None):
     """The worked forward and backward pass for training sample n, long way and short way."""
     if n >= len(session.dataset.train):
-        raise HTTPException(422, f"n must be below the number of training points, {len(session.dataset.train)}; got {n}")
+        raise HTTPException(
+            422, f"n must be below the number of training points, {len(session.dataset.train)}; got {n}"
+        )
     return reports.derivation(session, n, at_step)
 
 
-@router.get("/sessions/{session_id}/history", response_model=HistoryOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/history",
+    response_model=HistoryOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_history(session: Viewed, max_points: Annotated[int, Query(ge=2, le=20000)] = 1000):
     """Per step: batch loss and accuracy, gradient norms, update ratios; test loss every 10 steps."""
     with session.lock:
@@ -283,33 +353,46 @@ def get_history(session: Viewed, max_points: Annotated[int, Query(ge=2, le=20000
     return HistoryOut(step=step, rows=len(columns["step"]), columns=columns)
 
 
-@router.get("/sessions/{session_id}/grid", response_model=GridOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
-def get_grid(request: Request, session: Viewed, G: Annotated[int, Query(ge=2, le=200)] = 50,
-             at_step: AtStep = None):  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/grid", response_model=GridOut, tags=["inspect"], responses={404: ERRORS[404]}
+)
+def get_grid(
+    request: Request, session: Viewed, G: Annotated[int, Query(ge=2, le=200)] = 50, at_step: AtStep = None
+):
     """Class probabilities on a G x G grid over the data's box, in float64."""
     check_grid(request, G)
     return reports.grid(session, G, at_step)
 
 
-@router.get("/sessions/{session_id}/export", response_model=ExportOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/export", response_model=ExportOut, tags=["inspect"], responses={404: ERRORS[404]}
+)
 def export_session(session: Viewed):
     """The whole run as one JSON document: config, points, parameters, history."""
     hello = session.hello(role="viewer", history_points=session.history.capacity)
-    return ExportOut(session=hello["session"], points=hello["points"],
-                     params=reports.parameters(session)["params"], history=hello["history"])  # fmt: skip
+    return ExportOut(
+        session=hello["session"],
+        points=hello["points"],
+        params=reports.parameters(session)["params"],
+        history=hello["history"],
+    )
 
 
-@router.post("/sessions/{session_id}/compare", response_model=ComparisonOut, tags=["inspect"],
-             responses={404: ERRORS[404]})  # fmt: skip
+@router.post(
+    "/sessions/{session_id}/compare",
+    response_model=ComparisonOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep = None):
     """Check your own gradient: send the dW1, db1, dW2, db2 your code computes for this session's
     current parameters and training set (GET .../parameters, hello.points) and see where they differ
     from ours, and which usual mistake explains the difference. No token needed: it changes nothing.
     With at_step, compare against the parameters of that earlier step (the step you downloaded)."""
     if (upload.gradients is None) == (upload.csv is None):
-        raise HTTPException(422, "send either gradients (JSON arrays) or csv (text), not both and not neither")
+        raise HTTPException(
+            422, "send either gradients (JSON arrays) or csv (text), not both and not neither"
+        )
     if upload.csv is not None:
         given = parse_gradients_csv(upload.csv)
     else:
@@ -319,40 +402,63 @@ def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep =
             try:
                 given[key] = np.asarray(values, dtype=np.float64)
             except (ValueError, TypeError):
-                raise HTTPException(422, f"gradients {name} must be an array of numbers (a list, or a list of equal-length lists)") from None
+                raise HTTPException(
+                    422,
+                    f"gradients {name} must be an array of numbers (a list, or a list of equal-length lists)",
+                ) from None
     return reports.compare(session, given, at_step)
 
 
-@router.get("/sessions/{session_id}/units/{j}", response_model=UnitOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
-def get_unit(request: Request, session: Viewed, j: UnitIndex,
-             G: Annotated[int, Query(ge=2, le=200)] = 50, at_step: AtStep = None):  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/units/{j}", response_model=UnitOut, tags=["inspect"], responses={404: ERRORS[404]}
+)
+def get_unit(
+    request: Request,
+    session: Viewed,
+    j: UnitIndex,
+    G: Annotated[int, Query(ge=2, le=200)] = 50,
+    at_step: AtStep = None,
+):
     """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
     if j >= session.config.hidden:
-        raise HTTPException(422, f"unit must be below the number of hidden units, {session.config.hidden}; got {j}")
+        raise HTTPException(
+            422, f"unit must be below the number of hidden units, {session.config.hidden}; got {j}"
+        )
     check_grid(request, G)
     return reports.unit(session, j, G, at_step)
 
 
-@router.get("/sessions/{session_id}/input-gradients", response_model=InputGradientsOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/input-gradients",
+    response_model=InputGradientsOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_input_gradients(session: Viewed, at_step: AtStep = None):
     """dL/dx at every training point (the arrows), and each point's share of |y_hat - y|."""
     return reports.input_gradients(session, at_step)
 
 
-@router.get("/sessions/{session_id}/timeline", response_model=TimelineOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/timeline",
+    response_model=TimelineOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_timeline(session: Viewed):
     """The steps whose weights are kept, for at_step: every step at first, thinned as the run grows."""
     return reports.timeline(session)
 
 
-@router.get("/sessions/{session_id}/loss-slice", response_model=LossSliceOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/loss-slice",
+    response_model=LossSliceOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_loss_slice(
     session: Viewed,
-    t_max: Annotated[Optional[float], Query(gt=0, le=1e4, description="default: 3 learning rates")] = None,
+    t_max: Annotated[float | None, Query(gt=0, le=1e4, description="default: 3 learning rates")] = None,
     points: Annotated[int, Query(ge=2, le=401)] = 61,
     at_step: AtStep = None,
 ):
@@ -360,8 +466,12 @@ def get_loss_slice(
     return reports.loss_along_gradient(session, t_max, points, at_step)
 
 
-@router.get("/sessions/{session_id}/hidden-space", response_model=HiddenSpaceOut, tags=["inspect"],
-            responses={404: ERRORS[404]})  # fmt: skip
+@router.get(
+    "/sessions/{session_id}/hidden-space",
+    response_model=HiddenSpaceOut,
+    tags=["inspect"],
+    responses={404: ERRORS[404]},
+)
 def get_hidden_space(
     session: Viewed,
     lines: Annotated[int, Query(ge=2, le=50)] = 11,
@@ -373,8 +483,12 @@ def get_hidden_space(
     return reports.hidden(session, lines, samples, at_step)
 
 
-@router.post("/sessions/{session_id}/points", response_model=SessionSummary, tags=["control"],
-             responses={k: ERRORS[k] for k in (401, 403, 404)})  # fmt: skip
+@router.post(
+    "/sessions/{session_id}/points",
+    response_model=SessionSummary,
+    tags=["control"],
+    responses={k: ERRORS[k] for k in (401, 403, 404)},
+)
 def edit_points(request: Request, session: Controlled, edit: PointsEdit):
     """Add points (to the training set) and remove points (by index among all points), keeping the
     weights: the run goes on with the new data. The dataset becomes a 'points' dataset."""

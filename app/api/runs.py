@@ -4,7 +4,7 @@ import as a JSON file, delete (with the run's own token, returned when it was sa
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Optional
+from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Path, Request, Response
 from pydantic import BaseModel, Field
@@ -46,9 +46,14 @@ def _stored(request: Request, document: dict) -> SavedRunCreated:
     return SavedRunCreated(**info, token=token)
 
 
-@router.post("/sessions/{session_id}/save", response_model=SavedRunCreated, status_code=201,
-             responses={k: ERRORS[k] for k in (401, 403, 404)} | {507: {"model": ErrorOut, "description": "the store holds its maximum of saved runs"}})  # fmt: skip
-def save_session(request: Request, session: Controlled, body: Optional[SaveRequest] = None):
+@router.post(
+    "/sessions/{session_id}/save",
+    response_model=SavedRunCreated,
+    status_code=201,
+    responses={k: ERRORS[k] for k in (401, 403, 404)}
+    | {507: {"model": ErrorOut, "description": "the store holds its maximum of saved runs"}},
+)
+def save_session(request: Request, session: Controlled, body: SaveRequest | None = None):
     """Save the run as it is now (a running run goes on; the saved copy is paused)."""
     return _stored(request, dump_session(session, (body or SaveRequest()).name))
 
@@ -81,19 +86,28 @@ def export_run(request: Request, run_id: RunId):
     return document
 
 
-@router.post("/runs/{run_id}/load", response_model=SessionCreated, status_code=201,
-             responses={404: ERRORS[404], 429: {"model": ErrorOut}})  # fmt: skip
+@router.post(
+    "/runs/{run_id}/load",
+    response_model=SessionCreated,
+    status_code=201,
+    responses={404: ERRORS[404], 429: {"model": ErrorOut}},
+)
 def load_run(request: Request, run_id: RunId):
     """A new session that continues the saved run exactly where it stopped (new id and token)."""
     document = _document(request, run_id)
     document.pop("_token", None)
     session = request.app.state.registry.restore(document)
-    return SessionCreated(id=session.id, token=session.token, session=session.summary(),
-                          stream=f"/ws/sessions/{session.id}")  # fmt: skip
+    return SessionCreated(
+        id=session.id, token=session.token, session=session.summary(), stream=f"/ws/sessions/{session.id}"
+    )
 
 
-@router.post("/runs", response_model=SavedRunCreated, status_code=201,
-             responses={507: {"model": ErrorOut, "description": "the store holds its maximum of saved runs"}})
+@router.post(
+    "/runs",
+    response_model=SavedRunCreated,
+    status_code=201,
+    responses={507: {"model": ErrorOut, "description": "the store holds its maximum of saved runs"}},
+)
 def import_run(request: Request, run: SavedRun):
     """Import a saved-run file (from .../export). It is checked whole, and refused with a message
     naming the field if anything does not fit."""
@@ -103,7 +117,7 @@ def import_run(request: Request, run: SavedRun):
 
 
 @router.delete("/runs/{run_id}", status_code=204, responses={k: ERRORS[k] for k in (401, 403, 404)})
-def delete_run(request: Request, run_id: RunId, authorization: Annotated[Optional[str], Header()] = None):
+def delete_run(request: Request, run_id: RunId, authorization: Annotated[str | None, Header()] = None):
     check_bearer(authorization, _document(request, run_id).get("_token", ""), "this saved run")
     store_of(request).delete(run_id)
     return Response(status_code=204)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -16,7 +16,7 @@ class DatasetInfo(BaseModel):
     kind: str
     description: str
     classes: str = Field(description="'2' for two-class data, '2-8' where it can be chosen")
-    default_noise: Optional[float]
+    default_noise: float | None
 
 
 class PresetInfo(BaseModel):
@@ -32,8 +32,8 @@ class SessionSummary(BaseModel):
     epoch: float
     status: Status
     message: str = Field(description="what went wrong and what to try, when status is diverged or failed")
-    loss: Optional[float] = Field(description="the last step's batch loss")
-    accuracy: Optional[float] = Field(description="the last step's batch accuracy")
+    loss: float | None = Field(description="the last step's batch loss")
+    accuracy: float | None = Field(description="the last step's batch accuracy")
     viewers: int
     config: RunConfig
 
@@ -54,9 +54,10 @@ class StepRequest(Strict):
 
 class StepResult(BaseModel):
     taken: int
-    stopped: Optional[str] = Field(
-        None, description="why fewer than n steps were taken: the run diverged or failed, or the "
-        "request reached the server's max_step_seconds; null when all n were taken"
+    stopped: str | None = Field(
+        None,
+        description="why fewer than n steps were taken: the run diverged or failed, or the "
+        "request reached the server's max_step_seconds; null when all n were taken",
     )
     session: SessionSummary
 
@@ -64,7 +65,7 @@ class StepResult(BaseModel):
 class ParamArray(BaseModel):
     shape: list[int]
     values: Nested
-    norm: Optional[float]
+    norm: float | None
 
 
 class ParametersOut(BaseModel):
@@ -74,7 +75,7 @@ class ParametersOut(BaseModel):
 
 class GradientsOut(BaseModel):
     step: int
-    loss: Optional[float] = Field(description="mean cross-entropy plus L2 term, at these parameters")
+    loss: float | None = Field(description="mean cross-entropy plus L2 term, at these parameters")
     lam: float
     n_train: int
     grads: dict[str, ParamArray] = Field(description="dL/dW1, dL/db1, dL/dW2, dL/db2 on the training set")
@@ -82,14 +83,14 @@ class GradientsOut(BaseModel):
 
 class GradcheckEntry(BaseModel):
     index: list[int]
-    analytic: Optional[float]
-    numeric: Optional[float]
-    rel_error: Optional[float]
+    analytic: float | None
+    numeric: float | None
+    rel_error: float | None
     kink: bool = Field(description="relu: the finite difference stepped across a kink, so it is not counted")
 
 
 class GradcheckParam(BaseModel):
-    max_rel_error: Optional[float]
+    max_rel_error: float | None
     passed: bool
     entries_checked: int
     entries_total: int
@@ -125,7 +126,7 @@ class DerivationOut(BaseModel):
 class HistoryOut(BaseModel):
     step: int
     rows: int
-    columns: dict[str, list[Optional[float]]]
+    columns: dict[str, list[float | None]]
 
 
 class GridOut(BaseModel):
@@ -142,7 +143,7 @@ class ExportOut(BaseModel):
     session: SessionSummary
     points: dict[str, list]
     params: dict[str, ParamArray]
-    history: dict[str, list[Optional[float]]]
+    history: dict[str, list[float | None]]
 
 
 class ErrorOut(BaseModel):
@@ -152,20 +153,26 @@ class ErrorOut(BaseModel):
 class GradientUpload(Strict):
     """Your gradients, as JSON arrays or as CSV text (one or the other)."""
 
-    gradients: Optional[dict[str, Nested]] = Field(
-        None, description='{"W1": [[...], [...]], "b1": [...], ...}: any of W1, b1, W2, b2 (dW1 etc. also accepted)'
+    gradients: dict[str, Nested] | None = Field(
+        None,
+        description='{"W1": [[...], [...]], "b1": [...], ...}: any of W1, b1, W2, b2 '
+        "(dW1 etc. also accepted)",
     )
-    csv: Optional[str] = Field(
-        None, max_length=2_000_000, description="blocks headed by a name line (W1, b1, W2, b2), then rows of numbers"
+    csv: str | None = Field(
+        None,
+        max_length=2_000_000,
+        description="blocks headed by a name line (W1, b1, W2, b2), then rows of numbers",
     )
 
 
 class ComparedParam(BaseModel):
     expected_shape: list[int]
-    given_shape: Optional[list[int]]
-    max_rel_error: Optional[float] = Field(description="null when the shapes differ")
+    given_shape: list[int] | None
+    max_rel_error: float | None = Field(description="null when the shapes differ")
     agrees: bool
-    differing: list[list[int]] = Field(description="indices whose relative error is above the threshold (first 200)")
+    differing: list[list[int]] = Field(
+        description="indices whose relative error is above the threshold (first 200)"
+    )
     differing_count: int
     rel_error: Nested
     ours: Nested
@@ -193,10 +200,12 @@ class UnitOut(BaseModel):
     box: list[float]
     a1_grid: Nested = Field(description="(G, G): a1[:, unit] over the grid, rows are y")
     a1: Nested = Field(description="(N_train,): a1[:, unit] at the training points")
-    dz1: Nested = Field(description="(N_train,): the error dz1[:, unit] backpropagated from each training point")
+    dz1: Nested = Field(
+        description="(N_train,): the error dz1[:, unit] backpropagated from each training point"
+    )
     train: list[int]
     w_in: Nested
-    b: Optional[float]
+    b: float | None
     w_out: Nested
 
 
@@ -219,7 +228,7 @@ class LossSliceOut(BaseModel):
     learning_rate: float
     t: Nested
     loss: Nested = Field(description="L(theta - t g); null where it overflows")
-    grad_norm: Optional[float]
+    grad_norm: float | None
 
 
 class HiddenSpaceOut(BaseModel):
@@ -228,7 +237,7 @@ class HiddenSpaceOut(BaseModel):
     points: Nested = Field(description="(N_train, 2): a1 projected")
     grid: Nested = Field(description="(2 * lines, samples, 2): the input grid's lines, mapped and projected")
     exact: bool = Field(description="true for H <= 2: the projection loses nothing")
-    explained: Optional[float] = Field(description="share of a1's variance the two axes keep")
+    explained: float | None = Field(description="share of a1's variance the two axes keep")
 
 
 class PointsEdit(Strict):

@@ -38,7 +38,9 @@ class Settings:
     data_dir: str = "data"  # where saved runs live (runs.sqlite3)
     max_saved_runs: int = 1000
     log_level: str = "info"
-    frame_process: int = 1  # 1: build the stream's frames in a second process (a core of its own); 0: in threads
+    frame_process: int = (
+        1  # 1: build the stream's frames in a second process (a core of its own); 0: in threads
+    )
 
     def __post_init__(self):
         for f in fields(self):
@@ -50,15 +52,17 @@ class Settings:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be in 0..65535, got {self.port}")
         if not self.frame_ancestors.strip() or any(c in self.frame_ancestors for c in ";,\r\n"):
-            raise ValueError(f"frame_ancestors must be a CSP source list such as 'self' https://lms.example, "
-                             f"got {self.frame_ancestors!r}")  # fmt: skip
+            raise ValueError(
+                f"frame_ancestors must be a CSP source list such as 'self' https://lms.example, "
+                f"got {self.frame_ancestors!r}"
+            )
         for pattern in comma_list(self.allowed_hosts):
             wildcard = pattern.startswith("*") and pattern != "*"
             if "*" in pattern[1:] or wildcard and not pattern.startswith("*."):
                 raise ValueError(f"allowed_hosts: a wildcard is '*.example.org' or '*', got {pattern!r}")
 
     @classmethod
-    def from_env(cls, environ=os.environ, argv: list[str] | None = None) -> "Settings":
+    def from_env(cls, environ=os.environ, argv: list[str] | None = None) -> Settings:
         values = {}
         for f in fields(cls):
             raw = environ.get(f"BPV_{f.name.upper()}")
@@ -67,14 +71,18 @@ class Settings:
         if argv is not None:
             parser = argparse.ArgumentParser(prog="backprop-visualizer", description="Serve the visualizer.")
             for f in fields(cls):
-                parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, default=None,
-                                    help=f"default {f.default} (environment BPV_{f.name.upper()})")  # fmt: skip
+                parser.add_argument(
+                    f"--{f.name.replace('_', '-')}",
+                    dest=f.name,
+                    default=None,
+                    help=f"default {f.default} (environment BPV_{f.name.upper()})",
+                )
             for name, raw in vars(parser.parse_args(argv)).items():
                 if raw is not None:
                     values[name] = _parse(next(f for f in fields(cls) if f.name == name), raw)
         return cls(**values)
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
 
 

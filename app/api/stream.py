@@ -1,6 +1,6 @@
 """The WebSocket stream of one session: a hello, then binary frames paced by the viewer's acks.
 
-Flow control (DESIGN §3): the server sends a frame, then waits for the viewer's {"type": "ack"}
+Flow control: the server sends a frame, then waits for the viewer's {"type": "ack"}
 before it sends the next, and the next is always the latest state. A slow viewer skips steps;
 it never receives a backlog. Frames are never sent faster than the viewer's fps.
 
@@ -17,7 +17,7 @@ import math
 import secrets
 import threading
 import time
-from typing import Literal, Optional, TypeVar
+from typing import Literal, TypeVar
 
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -41,7 +41,7 @@ PROTOCOL = "bpv.v1"
 TOKEN_PROTOCOL_PREFIX = "bpv.token."
 TOKEN_IN_URL = (
     "the control token does not go in the URL (servers log URLs); offer it as a WebSocket "
-    f"subprotocol instead: new WebSocket(url, [\"{PROTOCOL}\", \"{TOKEN_PROTOCOL_PREFIX}\" + token])"
+    f'subprotocol instead: new WebSocket(url, ["{PROTOCOL}", "{TOKEN_PROTOCOL_PREFIX}" + token])'
 )
 
 Message = TypeVar("Message", bound=BaseModel)
@@ -72,12 +72,12 @@ def non_finite(payload: dict) -> str | None:
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["options"] = "options"
-    fps: Optional[float] = Field(None, gt=0, description="frames per second at most")
-    grid: Optional[int] = Field(None, ge=2, description="decision grid resolution G")
-    arrays_every: Optional[int] = Field(
+    fps: float | None = Field(None, gt=0, description="frames per second at most")
+    grid: int | None = Field(None, ge=2, description="decision grid resolution G")
+    arrays_every: int | None = Field(
         None, ge=0, le=1000, description="weights and gradients in every k-th frame; 0: never"
     )
-    input_gradients: Optional[bool] = Field(None, description="add dX and residual to every frame")
+    input_gradients: bool | None = Field(None, description="add dX and residual to every frame")
 
 
 class PointsMessage(BaseModel):
@@ -166,18 +166,31 @@ class Viewer:
             if self.session.closed:
                 successor = self.session.replaced_by
                 if successor:
-                    await self.send_json({"type": "error", "for": None, "replaced_by": successor,
-                                          "message": "the driver started a new run; follow it at replaced_by"})  # fmt: skip
+                    await self.send_json(
+                        {
+                            "type": "error",
+                            "for": None,
+                            "replaced_by": successor,
+                            "message": "the driver started a new run; follow it at replaced_by",
+                        }
+                    )
                 else:
                     await self.error("this session was deleted or expired; create a new one")
                 await self.ws.close(code=4410)
                 return
-            seen = None if self.options_changed else last_version  # new options: a frame even if the run stood still
+            seen = (
+                None if self.options_changed else last_version
+            )  # new options: a frame even if the run stood still
             self.options_changed = False
             if self.session.data_version != self.data_version:  # points were added or removed
                 self.data_version = self.session.data_version
-                await self.send_json({"type": "points", "points": self.session.points_message(),
-                                      "box": list(self.session.dataset.box)})  # fmt: skip
+                await self.send_json(
+                    {
+                        "type": "points",
+                        "points": self.session.points_message(),
+                        "box": list(self.session.dataset.box),
+                    }
+                )
             with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
             options = (self.grid, with_arrays, self.input_gradients)
@@ -200,12 +213,14 @@ class Viewer:
                 continue
             text = message["text"]
             if len(text) > self.settings.max_message_bytes:
-                await self.error(f"message too long: {len(text)} bytes, at most {self.settings.max_message_bytes}")
+                await self.error(
+                    f"message too long: {len(text)} bytes, at most {self.settings.max_message_bytes}"
+                )
                 continue
             try:
                 payload = json.loads(text)
             except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
-                await self.error("message is not JSON; send an object such as {\"type\": \"ack\"}")
+                await self.error('message is not JSON; send an object such as {"type": "ack"}')
                 continue
             if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
                 await self.error('message must be a JSON object with a "type", e.g. {"type": "play"}')
@@ -226,10 +241,15 @@ class Viewer:
             await self.set_options(payload)
             return
         if kind not in CONTROL_TYPES:
-            await self.error(f"unknown message type {kind!r}; known: ack, options, {', '.join(CONTROL_TYPES)}", kind)
+            await self.error(
+                f"unknown message type {kind!r}; known: ack, options, {', '.join(CONTROL_TYPES)}", kind
+            )
             return
         if self.role != "driver":
-            await self.error("you are watching this session; only its driver (who holds the control token) can control it", kind)
+            await self.error(
+                "you are watching this session; only its driver (who holds the control token) can control it",
+                kind,
+            )
             return
         try:
             outcome = await self.control(kind, payload)
@@ -238,8 +258,15 @@ class Viewer:
         except (SessionError, ValueError) as e:
             await self.error(str(e), kind)
         else:
-            await self.send_json({"type": "ok", "for": kind, "step": self.session.step_count,
-                                  "status": self.session.status, **outcome})  # fmt: skip
+            await self.send_json(
+                {
+                    "type": "ok",
+                    "for": kind,
+                    "step": self.session.step_count,
+                    "status": self.session.status,
+                    **outcome,
+                }
+            )
 
     async def set_options(self, payload: dict) -> None:
         try:
@@ -265,8 +292,16 @@ class Viewer:
         self.options_changed = True
         if self.wake is not None:
             self.wake.set()
-        await self.send_json({"type": "ok", "for": "options", "fps": self.fps, "grid": self.grid,
-                              "arrays_every": self.arrays_every, "input_gradients": self.input_gradients})  # fmt: skip
+        await self.send_json(
+            {
+                "type": "ok",
+                "for": "options",
+                "fps": self.fps,
+                "grid": self.grid,
+                "arrays_every": self.arrays_every,
+                "input_gradients": self.input_gradients,
+            }
+        )
 
     async def control(self, kind: str, payload: dict) -> dict:
         """Carry out a driver's control message; what the "ok" answer adds (a step's count)."""
@@ -285,7 +320,9 @@ class Viewer:
             if session.status in STOPPED:
                 raise SessionError(session.message)
             seconds = self.settings.max_step_seconds
-            taken = await anyio.to_thread.run_sync(functools.partial(session.step, n, seconds, self.gone.is_set))
+            taken = await anyio.to_thread.run_sync(
+                functools.partial(session.step, n, seconds, self.gone.is_set)
+            )
             return {"taken": taken, "stopped": why_fewer(session, taken, n, seconds)}
         elif kind == "points":
             message = parse(PointsMessage, payload)
@@ -338,14 +375,18 @@ async def watch_session(websocket: WebSocket, session_id: str):
         return
     session = app.state.registry.get(session_id[:64])
     if session is None:
-        await refuse(websocket, f"no session {session_id[:64]!r}: it was deleted, expired, or never existed", 4404)
+        await refuse(
+            websocket, f"no session {session_id[:64]!r}: it was deleted, expired, or never existed", 4404
+        )
         return
     token = offered_token(offered)
     if token is not None and not secrets.compare_digest(token.encode(), session.token.encode()):
         await refuse(websocket, "wrong control token for this session", 4403)
         return
     if session.viewers >= app.state.settings.max_viewers:
-        await refuse(websocket, f"this session already has {session.viewers} viewers, the server's limit", 4429)
+        await refuse(
+            websocket, f"this session already has {session.viewers} viewers, the server's limit", 4429
+        )
         return
     role = "driver" if token is not None else "viewer"
     viewer = Viewer(websocket, session, role, app.state.settings)

@@ -9,8 +9,8 @@ in the same order, so the same bits, written into buffers the caller owns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -68,7 +68,7 @@ def _sigmoid(z):
     return e / (1 + e)
 
 
-def _sigmoid_in_place(z, scratch: Optional[np.ndarray] = None):
+def _sigmoid_in_place(z, scratch: np.ndarray | None = None):
     """_sigmoid's operations over z, with 1 + e^z in scratch."""
     # Capped only when some z needs it (or is nan): np.minimum with a scalar costs as much as exp.
     if z.size and not z.max() <= SIGMOID_Z_CAP:

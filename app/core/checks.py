@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from numbers import Integral, Real
-from typing import Iterable
 
 
 def check_int(name: str, value, lo: int, hi: int | None = None) -> int:

@@ -40,7 +40,10 @@ class Comparison:
 
 
 def _matches(candidate: np.ndarray, given: np.ndarray) -> bool:
-    return candidate.shape == given.shape and float(np.max(relative_error(candidate, given), initial=0)) <= EXPLAINS_BELOW
+    return (
+        candidate.shape == given.shape
+        and float(np.max(relative_error(candidate, given), initial=0)) <= EXPLAINS_BELOW
+    )
 
 
 def compare_gradients(
@@ -52,7 +55,9 @@ def compare_gradients(
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     unknown = set(given) - set(PARAM_NAMES)
     if unknown:
-        raise ValueError(f"gradients may only name {', '.join(PARAM_NAMES)}; got {', '.join(sorted(unknown))}")
+        raise ValueError(
+            f"gradients may only name {', '.join(PARAM_NAMES)}; got {', '.join(sorted(unknown))}"
+        )
     if not given:
         raise ValueError("gradients must include at least one of W1, b1, W2, b2")
     fwd = forward(params, X, activation)
@@ -81,6 +86,12 @@ def compare_gradients(
         # a mistake explains the student's gradient when it reproduces every parameter given and
         # at least one of them differs from ours
         if all(_matches(wrong[name], np.asarray(given[name], dtype=np.float64)) for name in report):
-            explained.append({"name": mistake.name, "title": mistake.title, "explanation": mistake.explanation,
-                              "params": disagreeing})  # fmt: skip
+            explained.append(
+                {
+                    "name": mistake.name,
+                    "title": mistake.title,
+                    "explanation": mistake.explanation,
+                    "params": disagreeing,
+                }
+            )
     return Comparison(report, explained)

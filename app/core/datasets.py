@@ -188,7 +188,11 @@ def make_dataset(
         if points is None:
             raise ValueError("points must be given for the 'points' dataset")
         X, labels = from_points(points)
-        C = max(2, int(labels.max()) + 1) if classes is None else check_int("classes", classes, MIN_CLASSES, MAX_CLASSES)
+        C = (
+            max(2, int(labels.max()) + 1)
+            if classes is None
+            else check_int("classes", classes, MIN_CLASSES, MAX_CLASSES)
+        )
         labels = check_labels(labels, C)
     else:
         generator = GENERATORS[kind]
@@ -205,8 +209,9 @@ def make_dataset(
         # Two points a class at least. Said apart from the upper bound, which a server may lower
         # (with its own message): a range "from 2C to MAX_SAMPLES" would then not be true.
         if isinstance(n_samples, Integral) and not isinstance(n_samples, bool) and n_samples < 2 * C:
-            raise ValueError(f"n_samples must be at least {2 * C} for {C} classes (two points a class), "
-                             f"got {n_samples}")
+            raise ValueError(
+                f"n_samples must be at least {2 * C} for {C} classes (two points a class), got {n_samples}"
+            )
         check_int("n_samples", n_samples, 2 * C, MAX_SAMPLES)
         X, labels = generator(**options)
     train, test = split(len(labels), train_fraction, seed)

@@ -101,7 +101,9 @@ def derive(
         Stage("z2", "z2 = a1 @ W2 + b2", z2, "forward"),
         Stage("y_hat", "y_hat = softmax(z2) = exp(z2) / sum(exp(z2))", y_hat, "forward"),
         Stage("y", f"y = Y[{n}]", y, "forward"),
-        Stage("loss", "loss_n = -sum(y * log(y_hat))   (adds loss_n / N to L)", np.asarray(loss_n), "forward"),
+        Stage(
+            "loss", "loss_n = -sum(y * log(y_hat))   (adds loss_n / N to L)", np.asarray(loss_n), "forward"
+        ),
         Stage("dL_dy_hat", "dL/dy_hat = -y / y_hat / N", dL_dy_hat, "backward"),
         Stage("J", "J = diag(y_hat) - outer(y_hat, y_hat)", J, "backward"),
         Stage("dz2_long", "dz2 = J.T @ dL/dy_hat   (the long way)", dz2_long, "backward"),

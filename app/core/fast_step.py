@@ -1,6 +1,6 @@
 """The live loop's training step: network.py's forward, loss and backward, fast by design.
 
-Same equations and names as network.py, arranged for the machine (DESIGN §6):
+Same equations and names as network.py, arranged for the machine (measured on two cores):
 
 - b1 folded into the first product by a column of ones:
 
@@ -87,8 +87,9 @@ class FastStep:
         H, C = self.H, self.C
         W1, b1, W2, b2 = (params[name] for name in ("W1", "b1", "W2", "b2"))
         if W1.shape != (2, H) or W2.shape != (H, C):
-            raise ValueError(f"params must fit H={H}, C={C}: W1 (2, {H}) and W2 ({H}, {C}), "
-                             f"got {W1.shape} and {W2.shape}")
+            raise ValueError(
+                f"params must fit H={H}, C={C}: W1 (2, {H}) and W2 ({H}, {C}), got {W1.shape} and {W2.shape}"
+            )
         N = len(X)
         if Y.shape != (N, C):
             raise ValueError(f"Y must have shape ({N}, {C}), got {Y.shape}")

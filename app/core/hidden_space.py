@@ -72,8 +72,9 @@ class HiddenSpace:
     projection: Projection
 
 
-def hidden_space(params: Params, X: np.ndarray, box, activation: str, lines: int = 11,
-                 samples: int = 40) -> HiddenSpace:  # fmt: skip
+def hidden_space(
+    params: Params, X: np.ndarray, box, activation: str, lines: int = 11, samples: int = 40
+) -> HiddenSpace:
     """The training points X (N, 2) and the grid over box, as the hidden layer sees them."""
     a1 = hidden_activations(params, X, activation)
     projection = fit_projection(a1)

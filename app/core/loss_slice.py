@@ -12,8 +12,9 @@ from .checks import check_float, check_int
 from .network import PARAM_NAMES, Params, backward, forward, loss
 
 
-def loss_slice(params: Params, X: np.ndarray, Y: np.ndarray, activation: str, lam: float,
-               t_max: float, points: int = 41) -> dict:  # fmt: skip
+def loss_slice(
+    params: Params, X: np.ndarray, Y: np.ndarray, activation: str, lam: float, t_max: float, points: int = 41
+) -> dict:
     """{"t": (points,), "loss": (points,), "grad_norm": |g|} for t in linspace(0, t_max), g the
     full gradient at params on (X (N, 2), Y (N, C))."""
     t_max = check_float("t_max", t_max, 0.0, 1e4, lo_open=True)

@@ -7,8 +7,8 @@ produces, under the parameters' names. Only the marked line differs from network
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -73,20 +73,40 @@ class Mistake:
 
 
 MISTAKES = [
-    Mistake("summed_not_mean", "Summed instead of mean",
-            "Your gradient is N times ours: it is the gradient of the summed loss. If your loss is the "
-            "mean over N samples, divide dz2 by N (dz2 = (y_hat - y) / N).", summed_not_mean),
-    Mistake("single_term_softmax", "Single-term softmax derivative",
-            "You used dL/dz2_r = -y_r (1 - y_hat_r), the diagonal of the softmax Jacobian only. Each "
-            "y_hat_k depends on every z2_r; with the off-diagonal terms -y_hat_r y_hat_k included the sum "
-            "collapses to dz2 = y_hat - y.", single_term_softmax),
-    Mistake("transposed", "Transposed matrix",
-            "Your numbers are right but the matrix is transposed: dW1 has the shape of W1, (2, H), "
-            "and dW2 that of W2, (H, C). With X rows as samples, dW1 = X.T @ dz1.", transposed),
-    Mistake("no_regularisation", "Missing regularisation term",
-            "The L2 penalty (lam/2)|W|^2 adds lam * W to dW1 and dW2; your gradient lacks it "
-            "(the biases are not penalised).", no_regularisation),
-    Mistake("tanh_derivative_from_z", "tanh derivative taken from z",
-            "tanh'(z1) is 1 - tanh(z1)^2 = 1 - a1^2, from the activation a1, not 1 - z1^2.",
-            tanh_derivative_from_z, applies_to=("tanh",)),
-]  # fmt: skip
+    Mistake(
+        "summed_not_mean",
+        "Summed instead of mean",
+        "Your gradient is N times ours: it is the gradient of the summed loss. If your loss is the "
+        "mean over N samples, divide dz2 by N (dz2 = (y_hat - y) / N).",
+        summed_not_mean,
+    ),
+    Mistake(
+        "single_term_softmax",
+        "Single-term softmax derivative",
+        "You used dL/dz2_r = -y_r (1 - y_hat_r), the diagonal of the softmax Jacobian only. Each "
+        "y_hat_k depends on every z2_r; with the off-diagonal terms -y_hat_r y_hat_k included the sum "
+        "collapses to dz2 = y_hat - y.",
+        single_term_softmax,
+    ),
+    Mistake(
+        "transposed",
+        "Transposed matrix",
+        "Your numbers are right but the matrix is transposed: dW1 has the shape of W1, (2, H), "
+        "and dW2 that of W2, (H, C). With X rows as samples, dW1 = X.T @ dz1.",
+        transposed,
+    ),
+    Mistake(
+        "no_regularisation",
+        "Missing regularisation term",
+        "The L2 penalty (lam/2)|W|^2 adds lam * W to dW1 and dW2; your gradient lacks it "
+        "(the biases are not penalised).",
+        no_regularisation,
+    ),
+    Mistake(
+        "tanh_derivative_from_z",
+        "tanh derivative taken from z",
+        "tanh'(z1) is 1 - tanh(z1)^2 = 1 - a1^2, from the activation a1, not 1 - z1^2.",
+        tanh_derivative_from_z,
+        applies_to=("tanh",),
+    ),
+]

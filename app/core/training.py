@@ -30,14 +30,21 @@ class MiniBatches:
     def state(self) -> dict:
         """Everything that decides the batches to come, to save and restore a run exactly."""
         name, keys, pos, has_gauss, cached = self.rng.get_state()
-        return {"batch_size": self.batch_size, "samples_seen": self.samples_seen, "order": self._order.tolist(),
-                "position": self._position, "rng": [name, keys.tolist(), pos, has_gauss, cached]}  # fmt: skip
+        return {
+            "batch_size": self.batch_size,
+            "samples_seen": self.samples_seen,
+            "order": self._order.tolist(),
+            "position": self._position,
+            "rng": [name, keys.tolist(), pos, has_gauss, cached],
+        }
 
     def load_state(self, state: dict) -> None:
         order = np.asarray(state["order"], dtype=np.int64)
         if sorted(order.tolist()) != list(range(self.N)):
             raise ValueError(f"batches.order must be a permutation of 0..{self.N - 1}")
-        self.batch_size = None if state["batch_size"] is None else check_int("batch_size", state["batch_size"], 1)
+        self.batch_size = (
+            None if state["batch_size"] is None else check_int("batch_size", state["batch_size"], 1)
+        )
         self.samples_seen = check_int("samples_seen", state["samples_seen"], 0)
         self._position = check_int("position", state["position"], 0)
         self._order = order

@@ -23,8 +23,9 @@ class UnitView:
     w_out: np.ndarray  # (C,)  W2[j, :]: how the unit votes for each class
 
 
-def unit_view(params: Params, X: np.ndarray, Y: np.ndarray, box, G: int, j: int, activation: str,
-              lam: float = 0.0) -> UnitView:  # fmt: skip
+def unit_view(
+    params: Params, X: np.ndarray, Y: np.ndarray, box, G: int, j: int, activation: str, lam: float = 0.0
+) -> UnitView:
     """Unit j's activation over the G x G grid over box, and its a1 and dz1 on (X (N, 2), Y (N, C))."""
     H = params["W1"].shape[1]
     j = check_int("unit", j, 0, H - 1)
@@ -33,5 +34,12 @@ def unit_view(params: Params, X: np.ndarray, Y: np.ndarray, box, G: int, j: int,
     a1_grid = f(P @ params["W1"][:, j] + params["b1"][j]).reshape(G, G)  # only column j: (G*G,)
     fwd = forward(params, X, activation)
     back = backward(params, fwd, Y, lam)
-    return UnitView(j, a1_grid, fwd.a1[:, j], back.dz1[:, j], params["W1"][:, j].copy(),
-                    float(params["b1"][j]), params["W2"][j, :].copy())  # fmt: skip
+    return UnitView(
+        j,
+        a1_grid,
+        fwd.a1[:, j],
+        back.dz1[:, j],
+        params["W1"][:, j].copy(),
+        float(params["b1"][j]),
+        params["W2"][j, :].copy(),
+    )

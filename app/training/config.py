@@ -7,7 +7,7 @@ arguments is the classic setup: the from-scratch notebook's moons, a small tanh 
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -46,15 +46,15 @@ class Point(Strict):
 class DatasetConfig(Strict):
     kind: DatasetKind = "moons"
     n_samples: int = Field(200, ge=4, le=MAX_SAMPLES, description="points in all, train and test")
-    noise: Optional[float] = Field(
+    noise: float | None = Field(
         None, ge=0.0, le=MAX_NOISE, description="noise std; null takes the dataset's own default"
     )
-    classes: Optional[int] = Field(
+    classes: int | None = Field(
         None, ge=MIN_CLASSES, le=MAX_CLASSES, description="spiral arms or blobs; moons, circles, xor have 2"
     )
     train_fraction: float = Field(0.8, gt=0.0, le=1.0, description="share of points used for training")
     seed: int = Field(0, ge=0, le=MAX_SEED)
-    points: Optional[list[Point]] = Field(
+    points: list[Point] | None = Field(
         None, max_length=MAX_SAMPLES, description="the points of a 'points' dataset"
     )
 
@@ -76,12 +76,12 @@ class DatasetConfig(Strict):
 class Hyperparameters(Strict):
     """What may change during a run without starting it again. All optional: for PATCH."""
 
-    learning_rate: Optional[float] = Field(None, gt=0.0, le=MAX_LEARNING_RATE)
-    optimizer: Optional[OptimizerName] = None
-    momentum: Optional[float] = Field(None, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
-    lam: Optional[float] = Field(None, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
-    batch_size: Optional[int] = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
-    steps_per_second: Optional[float] = Field(None, gt=0.0, le=MAX_STEPS_PER_SECOND)
+    learning_rate: float | None = Field(None, gt=0.0, le=MAX_LEARNING_RATE)
+    optimizer: OptimizerName | None = None
+    momentum: float | None = Field(None, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
+    lam: float | None = Field(None, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
+    batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
+    steps_per_second: float | None = Field(None, gt=0.0, le=MAX_STEPS_PER_SECOND)
 
     @model_validator(mode="after")
     def _only_batch_size_may_be_null(self):
@@ -95,7 +95,7 @@ class RunConfig(Strict):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
     hidden: int = Field(5, ge=MIN_HIDDEN, le=MAX_HIDDEN, description="H, hidden units")
     activation: Activation = "tanh"
-    init_scale: Union[Literal["fan_in"], float] = Field(
+    init_scale: Literal["fan_in"] | float = Field(
         "fan_in", description="'fan_in' (1/sqrt(fan_in)) or a fixed std such as 0.01"
     )
     label_smoothing: float = Field(0.0, ge=0.0, le=0.5)
@@ -103,17 +103,19 @@ class RunConfig(Strict):
     optimizer: OptimizerName = "sgd"
     momentum: float = Field(0.9, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
     lam: float = Field(1e-3, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
-    batch_size: Optional[int] = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
+    batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
     steps_per_second: float = Field(60.0, gt=0.0, le=MAX_STEPS_PER_SECOND)
     seed: int = Field(0, ge=0, le=MAX_SEED, description="initial weights and mini-batch order")
 
     @model_validator(mode="after")
     def _init_scale_fits_float32(self):
         if not isinstance(self.init_scale, str) and not (MIN_INIT_SCALE <= self.init_scale <= MAX_INIT_SCALE):
-            raise ValueError(f"init_scale: a fixed scale must be in [{MIN_INIT_SCALE:g}, {MAX_INIT_SCALE:g}]"
-                             " (the weights are float32)")
+            raise ValueError(
+                f"init_scale: a fixed scale must be in [{MIN_INIT_SCALE:g}, {MAX_INIT_SCALE:g}]"
+                " (the weights are float32)"
+            )
         return self
 
-    def with_hyperparameters(self, changes: Hyperparameters) -> "RunConfig":
+    def with_hyperparameters(self, changes: Hyperparameters) -> RunConfig:
         """This config with the fields set in `changes` replaced (batch_size may be set to null)."""
         return self.model_copy(update=changes.model_dump(exclude_unset=True))

@@ -87,9 +87,16 @@ def build_frame(job: FrameJob, data: FrameData) -> bytes:
     snap, G = job.snapshot, job.G
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged run: inf becomes null below
         ev = evaluate(
-            snap.params, data.X_train, data.Y_train, data.labels_train,
-            data.X_test, data.Y_test, data.labels_test, job.activation, snap.lam,
-        )  # fmt: skip
+            snap.params,
+            data.X_train,
+            data.Y_train,
+            data.labels_train,
+            data.X_test,
+            data.Y_test,
+            data.labels_test,
+            job.activation,
+            snap.lam,
+        )
         y_hat = decision_grid(snap.params, data.box, G, job.activation)
         header = {
             "type": "frame",

@@ -40,8 +40,10 @@ def encode_frame(header: dict, arrays: list[tuple[str, np.ndarray]]) -> bytes:
         dtype = "uint8" if array.dtype == np.uint8 else "float32"
         blobs.append(np.ascontiguousarray(array, dtype=DTYPES[dtype]))  # joined below as it is: no copy here
         shape = ",".join([str(n) for n in array.shape])
-        specs.append(f'{{"name":{_json_string(name)},"dtype":"{dtype}","shape":[{shape}],'
-                     f'"length":{array.size},"offset":')
+        specs.append(
+            f'{{"name":{_json_string(name)},"dtype":"{dtype}","shape":[{shape}],'
+            f'"length":{array.size},"offset":'
+        )
     scalars = _JSON.encode(header)
     opening = f'{scalars[:-1]}{"," if header else ""}"arrays":['
     # The offsets count from the start of the message, so they depend on the header's length;
@@ -52,7 +54,7 @@ def encode_frame(header: dict, arrays: list[tuple[str, np.ndarray]]) -> bytes:
     for spec, blob in zip(specs, blobs):
         listed.append(f"{spec}{offset:>{OFFSET_WIDTH}}}}")
         offset += blob.nbytes + _pad(blob.nbytes)
-    text = f'{opening}{",".join(listed)}]}}'
+    text = f"{opening}{','.join(listed)}]}}"
     parts = [struct.pack("<I", prefix - 4), text.ljust(prefix - 4).encode()]
     for blob in blobs:
         parts += [blob, _PADDING[_pad(blob.nbytes)]]

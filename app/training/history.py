@@ -55,7 +55,10 @@ class History:
                 self.columns[name] = [column[i] for i in keep]
 
     def state(self) -> dict:
-        return {"stride": self.stride, "columns": {name: list(column) for name, column in self.columns.items()}}
+        return {
+            "stride": self.stride,
+            "columns": {name: list(column) for name, column in self.columns.items()},
+        }
 
     def load_state(self, state: dict) -> None:
         columns = state["columns"]
@@ -67,8 +70,12 @@ class History:
         if lengths and lengths.pop() > self.capacity:
             raise ValueError(f"history.columns may hold at most {self.capacity} rows")
         self.stride = int(state["stride"])
-        self.columns = {name: [int(v) for v in columns[name]] if name == "step" else [finite_or_none(v) for v in columns[name]]
-                        for name in COLUMNS}  # fmt: skip
+        self.columns = {
+            name: [int(v) for v in columns[name]]
+            if name == "step"
+            else [finite_or_none(v) for v in columns[name]]
+            for name in COLUMNS
+        }
 
     def clear(self) -> None:
         for column in self.columns.values():

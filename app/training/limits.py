@@ -24,7 +24,9 @@ class RunLimits:
         """LimitExceeded naming the field if `config` asks for more than this server allows.
         Cheap: it runs before the run's data is built."""
         if config.hidden > self.max_hidden:
-            raise LimitExceeded(f"hidden must be at most {self.max_hidden} on this server, got {config.hidden}")
+            raise LimitExceeded(
+                f"hidden must be at most {self.max_hidden} on this server, got {config.hidden}"
+            )
         d = config.dataset
         self.check_points(len(d.points) if d.points else d.n_samples, "dataset")
 

@@ -16,10 +16,10 @@ class LimitReached(Exception):
 
 
 class Registry:
-    def __init__(self, max_sessions: int, idle_seconds: float, limits: RunLimits = RunLimits()):
+    def __init__(self, max_sessions: int, idle_seconds: float, limits: RunLimits | None = None):
         self.max_sessions = max_sessions
         self.idle_seconds = idle_seconds
-        self.limits = limits
+        self.limits = limits or RunLimits()
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 

@@ -12,9 +12,9 @@ from app.core.compare import AGREES_BELOW, compare_gradients
 from app.core.derivation import derive
 from app.core.gradcheck import PASS_THRESHOLD, gradient_check
 from app.core.grid import decision_grid, grid_axes
-from app.core.network import PARAM_NAMES, backward, forward, loss
 from app.core.hidden_space import hidden_space
 from app.core.loss_slice import loss_slice
+from app.core.network import PARAM_NAMES, backward, forward, loss
 from app.core.units import unit_view
 
 from .history import finite_or_none
@@ -87,9 +87,14 @@ def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None
     snap, params = params64(session, at_step)
     d = session.dataset
     report = gradient_check(
-        params, d.X_train, session.Y[d.train], session.activation, snap.lam,
-        max_entries=max_entries, seed=seed,
-    )  # fmt: skip
+        params,
+        d.X_train,
+        session.Y[d.train],
+        session.activation,
+        snap.lam,
+        max_entries=max_entries,
+        seed=seed,
+    )
     return {
         "step": snap.step,
         "threshold": PASS_THRESHOLD,
@@ -130,7 +135,13 @@ def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
         "activation": worked.activation,
         "lam": snap.lam,
         "stages": [
-            {"name": s.name, "equation": s.equation, "phase": s.phase, "shape": list(s.shape), "value": as_list(s.value)}
+            {
+                "name": s.name,
+                "equation": s.equation,
+                "phase": s.phase,
+                "shape": list(s.shape),
+                "value": as_list(s.value),
+            }
             for s in worked.stages
         ],
     }
@@ -141,8 +152,14 @@ def grid(session: Session, G: int, at_step: int | None = None) -> dict:
     box = session.dataset.box
     xs, ys = grid_axes(box, G)
     y_hat = decision_grid(params, box, G, session.activation)
-    return {"step": snap.step, "G": G, "box": list(box), "x": xs.tolist(), "y": ys.tolist(),
-            "probabilities": as_list(y_hat)}  # fmt: skip
+    return {
+        "step": snap.step,
+        "G": G,
+        "box": list(box),
+        "x": xs.tolist(),
+        "y": ys.tolist(),
+        "probabilities": as_list(y_hat),
+    }
 
 
 MAX_DIFFERING_LISTED = 200
@@ -212,14 +229,21 @@ def input_gradients(session: Session, at_step: int | None = None) -> dict:
     }
 
 
-def loss_along_gradient(session: Session, t_max: float | None, points: int, at_step: int | None = None) -> dict:
+def loss_along_gradient(
+    session: Session, t_max: float | None, points: int, at_step: int | None = None
+) -> dict:
     """L(theta - t g) for t from 0 to t_max (default 3 learning rates); one SGD step is t = lr."""
     snap, params = params64(session, at_step)
     d = session.dataset
     t_max = 3 * snap.learning_rate if t_max is None else t_max
     out = loss_slice(params, d.X_train, session.Y[d.train], session.activation, snap.lam, t_max, points)
-    return {"step": snap.step, "learning_rate": snap.learning_rate, "t": as_list(out["t"]),
-            "loss": as_list(out["loss"]), "grad_norm": finite_or_none(out["grad_norm"])}  # fmt: skip
+    return {
+        "step": snap.step,
+        "learning_rate": snap.learning_rate,
+        "t": as_list(out["t"]),
+        "loss": as_list(out["loss"]),
+        "grad_norm": finite_or_none(out["grad_norm"]),
+    }
 
 
 def hidden(session: Session, lines: int, samples: int, at_step: int | None = None) -> dict:
@@ -227,11 +251,20 @@ def hidden(session: Session, lines: int, samples: int, at_step: int | None = Non
     snap, params = params64(session, at_step)
     d = session.dataset
     view = hidden_space(params, d.X_train, d.box, session.activation, lines, samples)
-    return {"step": snap.step, "train": d.train.tolist(), "points": as_list(view.points),
-            "grid": as_list(view.grid), "exact": view.projection.exact,
-            "explained": finite_or_none(view.projection.explained)}  # fmt: skip
+    return {
+        "step": snap.step,
+        "train": d.train.tolist(),
+        "points": as_list(view.points),
+        "grid": as_list(view.grid),
+        "exact": view.projection.exact,
+        "explained": finite_or_none(view.projection.explained),
+    }
 
 
 def timeline(session: Session) -> dict:
     with session.lock:
-        return {"step": session.step_count, "steps": session.snapshots.steps(), "stride": session.snapshots.stride}
+        return {
+            "step": session.step_count,
+            "steps": session.snapshots.steps(),
+            "stride": session.snapshots.stride,
+        }

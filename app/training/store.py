@@ -57,24 +57,36 @@ class RunStore:
         """Store a SavedRun document under a new id; its summary."""
         run_id = secrets.token_urlsafe(12)
         blob = zlib.compress(json.dumps(document, allow_nan=False, separators=(",", ":")).encode())
-        row = (run_id, document.get("name") or f"run at step {document['step']}", time.time(), document["step"],
-               document["config"]["dataset"]["kind"], document["config"]["hidden"])  # fmt: skip
+        row = (
+            run_id,
+            document.get("name") or f"run at step {document['step']}",
+            time.time(),
+            document["step"],
+            document["config"]["dataset"]["kind"],
+            document["config"]["hidden"],
+        )
         with closing(self._connect()) as db:
             with db:  # one transaction: all of the row or nothing
                 (count,) = db.execute("SELECT COUNT(*) FROM runs").fetchone()
                 if count >= self.max_runs:
-                    raise StoreFull(f"the store holds {self.max_runs} saved runs, its limit; delete some first")
+                    raise StoreFull(
+                        f"the store holds {self.max_runs} saved runs, its limit; delete some first"
+                    )
                 db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)", (*row, blob))
         return self._info(row)
 
     def list(self) -> list[dict]:
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT id, name, created, step, kind, hidden FROM runs ORDER BY created DESC").fetchall()
+            rows = db.execute(
+                "SELECT id, name, created, step, kind, hidden FROM runs ORDER BY created DESC"
+            ).fetchall()
         return [self._info(r) for r in rows]
 
     def info(self, run_id: str) -> dict | None:
         with closing(self._connect()) as db:
-            row = db.execute("SELECT id, name, created, step, kind, hidden FROM runs WHERE id = ?", (run_id,)).fetchone()
+            row = db.execute(
+                "SELECT id, name, created, step, kind, hidden FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
         return None if row is None else self._info(row)
 
     def document(self, run_id: str) -> dict | None:

@@ -39,7 +39,9 @@ def parse_gradients_csv(text: str) -> dict[str, np.ndarray]:
             blocks[current] = []
             continue
         if current is None:
-            raise ValueError(f"csv line {number}: expected a parameter name ({', '.join(PARAM_NAMES)}) before numbers")
+            raise ValueError(
+                f"csv line {number}: expected a parameter name ({', '.join(PARAM_NAMES)}) before numbers"
+            )
         try:
             row = [float(v) for v in re.split(r"[,\s;]+", line.strip()) if v]
         except ValueError:

@@ -29,5 +29,7 @@ def chromium_path() -> str | None:
 def launch(playwright):
     path = chromium_path()
     if path is None:
-        raise RuntimeError("chromium not found: install Debian's chromium (make chromium) or set BPV_CHROMIUM")
+        raise RuntimeError(
+            "chromium not found: install Debian's chromium (make chromium) or set BPV_CHROMIUM"
+        )
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)

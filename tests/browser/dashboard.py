@@ -22,7 +22,7 @@ class Dashboard:
         self.page = page
         self.server = server
 
-    def open(self, query: str = "", wait_for_frame: bool = True) -> "Dashboard":
+    def open(self, query: str = "", wait_for_frame: bool = True) -> Dashboard:
         self.page.goto(f"{self.server.url}/{query}")
         if wait_for_frame:
             self.page.wait_for_function(FIRST_FRAME, timeout=15_000)
@@ -36,7 +36,8 @@ class Dashboard:
     def wait_for_step(self, condition: str, timeout: float = 10_000) -> int:
         """Wait until the step counter on the page satisfies `condition`, JS over `s`: 's >= 20'."""
         self.page.wait_for_function(
-            f"() => {{ const s = Number(document.querySelector('[data-status=\"step\"]').textContent); return {condition}; }}",
+            "() => { const s = Number(document.querySelector('[data-status=\"step\"]').textContent); "
+            f"return {condition}; }}",
             timeout=timeout,
         )
         return self.step()
@@ -56,7 +57,8 @@ class Dashboard:
     def trace(self, chart_id: str, index: int) -> dict:
         """A Plotly trace's drawn data, read from the chart's own element."""
         return self.page.evaluate(
-            "([id, i]) => { const t = document.getElementById(id).data[i]; return {x: [...t.x], y: [...t.y], name: t.name}; }",
+            "([id, i]) => { const t = document.getElementById(id).data[i]; "
+            "return {x: [...t.x], y: [...t.y], name: t.name}; }",
             [chart_id, index],
         )
 

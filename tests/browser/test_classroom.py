@@ -1,4 +1,4 @@
-"""Classroom and exploration in a real browser (issue 6): a share link that watches read-only, the
+"""Classroom and exploration in a real browser: a share link that watches read-only, the
 timeline, presets that teach, points drawn by clicking, the hidden space, the loss along the
 gradient, and presentation mode at projector size."""
 
@@ -112,7 +112,9 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
         dash.set_field("optimizer", "momentum")
         viewer.page.wait_for_function(
             "() => document.getElementById('f-optimizer').value === 'momentum'"
-            " && Number(document.getElementById('f-lam').value) === 0.02", timeout=10_000)  # fmt: skip
+            " && Number(document.getElementById('f-lam').value) === 0.02",
+            timeout=10_000,
+        )
         assert viewer.page.is_disabled("#f-lam")
 
         SCREENSHOTS.mkdir(exist_ok=True)
@@ -130,7 +132,9 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
 
         # The driver starts a new run (new data): the watcher follows it, still read-only.
         dash.page.select_option("#f-dataset", "circles")
-        dash.page.wait_for_function(f"() => window.bpv.sessionId && window.bpv.sessionId !== {session!r}", timeout=15_000)
+        dash.page.wait_for_function(
+            f"() => window.bpv.sessionId && window.bpv.sessionId !== {session!r}", timeout=15_000
+        )
         successor = dash.session_id()
         viewer.page.wait_for_function(f"() => window.bpv.sessionId === {successor!r}", timeout=15_000)
         assert viewer.probe()["role"] == "viewer" and f"watch={successor}" in viewer.page.url
@@ -163,8 +167,11 @@ def test_scrubbing_back_shows_that_steps_boundary_until_back_to_live(dash):
     sure = [(c, p) for (*_, c, m), p in zip(past, painted) if m > 0.3 and p is not None]
     assert len(sure) > 300 and sum(c == p for c, p in sure) >= 0.97 * len(sure), "the boundary of step 5"
     # Where step 5 and step 60 disagree, the page shows step 5.
-    differ = [(c5, p) for (*_, c5, m5), (*_, c60, m60), p in zip(past, now, painted)
-              if c5 != c60 and m5 > 0.3 and m60 > 0.3]  # fmt: skip
+    differ = [
+        (c5, p)
+        for (*_, c5, m5), (*_, c60, m60), p in zip(past, now, painted)
+        if c5 != c60 and m5 > 0.3 and m60 > 0.3
+    ]
     assert len(differ) >= 10, "steps 5 and 60 have different boundaries"
     assert sum(c5 == p for c5, p in differ) >= 0.9 * len(differ)
 
@@ -235,7 +242,8 @@ def test_clicks_add_points_and_a_right_click_removes_one(dash):
         seen = dash.page.evaluate("() => window.bpv.messages.filter(m => m.type === 'points').length")
         action()
         dash.page.wait_for_function(
-            "(n) => window.bpv.messages.filter(m => m.type === 'points').length > n", arg=seen)
+            "(n) => window.bpv.messages.filter(m => m.type === 'points').length > n", arg=seen
+        )
         return dash.page.evaluate("() => window.bpv.messages.filter(m => m.type === 'points').pop()")
 
     frames = dash.probe()["framesDrawn"]  # paused: the next frame is the one the edit makes
@@ -358,7 +366,8 @@ def test_presentation_mode_fills_a_projector_with_large_type(browser, recorder, 
         page.wait_for_function("() => !location.search.includes('present=1')")
         page.keyboard.press("p")
         page.wait_for_function(
-            "() => document.body.classList.contains('presenting') && location.search.includes('present=1')")
+            "() => document.body.classList.contains('presenting') && location.search.includes('present=1')"
+        )
     finally:
         context.close()
     assert recorder.unexpected_errors() == [] and recorder.foreign_urls() == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-# a live server logging at "info", and the lines it logs during a test
+# a live server logging at "info", and the lines it logs during a test (fixtures, used by name)
 from tests.security.test_socket_and_types import logged_server, server_log, wait_for_line  # noqa: F401
 
 from .dashboard import Dashboard
@@ -18,7 +18,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_page_drives_with_the_token_in_no_url_and_no_log_line(
-    page, recorder, logged_server, server_log  # noqa: F811 (the fixtures imported above)
+    page,
+    recorder,
+    logged_server,  # noqa: F811 (the fixture imported above)
+    server_log,  # noqa: F811
 ):
     dash = Dashboard(page, logged_server).open()
     assert dash.probe()["role"] == "driver"

@@ -98,8 +98,10 @@ def test_clicking_a_point_shows_its_derivation_with_the_servers_numbers(dash):
     heat = page.locator("#boundary-heat").bounding_box()
 
     def pixel(i):
-        return (heat["x"] + (points["x"][i] - box[0]) / (box[1] - box[0]) * heat["width"],
-                heat["y"] + (1 - (points["y"][i] - box[2]) / (box[3] - box[2])) * heat["height"])  # fmt: skip
+        return (
+            heat["x"] + (points["x"][i] - box[0]) / (box[1] - box[0]) * heat["width"],
+            heat["y"] + (1 - (points["y"][i] - box[2]) / (box[3] - box[2])) * heat["height"],
+        )
 
     # The training point farthest from any other, so the click cannot be taken for a neighbour.
     xy = np.array([pixel(i) for i in range(len(points["x"]))])
@@ -115,7 +117,10 @@ def test_clicking_a_point_shows_its_derivation_with_the_servers_numbers(dash):
     for name, stage in stages.items():
         tex = page.text_content(f'.stage[data-stage="{name}"] .stage-value annotation')
         assert_shown(tex_numbers(tex), stage["value"], digits=2 if name == "dz2_difference" else 4)
-    shape = {name: page.text_content(f'.stage[data-stage="{name}"] .stage-shape') for name in ("J", "dW2", "dW1", "loss")}
+    shape = {
+        name: page.text_content(f'.stage[data-stage="{name}"] .stage-shape')
+        for name in ("J", "dW2", "dW1", "loss")
+    }
     assert shape == {"J": "C×C = 2×2", "dW2": "H×C = 5×2", "dW1": "2×H = 2×5", "loss": "scalar"}
     # The long way and the short way agree, and the page says so.
     np.testing.assert_allclose(stages["dz2_long"]["value"], stages["dz2"]["value"], atol=1e-15)
@@ -129,7 +134,10 @@ def test_clicking_a_point_shows_its_derivation_with_the_servers_numbers(dash):
     page.wait_for_selector('.stage[data-stage="mistake-dz2"] .katex')
     y, y_hat, N = np.array(stages["y"]["value"]), np.array(stages["y_hat"]["value"]), d["N"]
     wrong = -y * (1 - y_hat) / N
-    shown = lambda name: tex_numbers(page.text_content(f'.stage[data-stage="{name}"] .stage-value annotation'))  # noqa: E731
+
+    def shown(name):
+        return tex_numbers(page.text_content(f'.stage[data-stage="{name}"] .stage-value annotation'))
+
     assert_shown(shown("mistake-dz2"), wrong)
     assert_shown(shown("mistake-difference"), wrong - np.array(stages["dz2"]["value"]))
     assert_shown(shown("mistake-dW2"), np.outer(stages["a1"]["value"], wrong))
@@ -154,8 +162,12 @@ def test_arrows_show_the_input_gradient_and_shading_the_residual(dash):
     assert blank["painted"] == 0
 
     page.check("#boundary-arrows")
-    page.wait_for_function("() => window.bpv.messages.some(m => m.for === 'options' && m.input_gradients === true)")
-    page.wait_for_function("() => document.getElementById('boundary-marks-legend').textContent.includes('longest')")
+    page.wait_for_function(
+        "() => window.bpv.messages.some(m => m.for === 'options' && m.input_gradients === true)"
+    )
+    page.wait_for_function(
+        "() => document.getElementById('boundary-marks-legend').textContent.includes('longest')"
+    )
     arrows = page.evaluate(CANVAS_PIXELS, "boundary-marks")
     assert arrows["painted"] > 200, "the arrows are drawn"
     # The scale written beside them is the server's largest |dL/dx| (float32 in the stream).
@@ -164,7 +176,9 @@ def test_arrows_show_the_input_gradient_and_shading_the_residual(dash):
     assert_shown([longest], [np.linalg.norm(dX, axis=1).max()], digits=3)
 
     page.check("#boundary-residual")
-    page.wait_for_function("() => document.getElementById('boundary-marks-legend').textContent.includes('|ŷ − y|')")
+    page.wait_for_function(
+        "() => document.getElementById('boundary-marks-legend').textContent.includes('|ŷ − y|')"
+    )
     shaded = page.evaluate(CANVAS_PIXELS, "boundary-marks")
     assert shaded["hash"] != arrows["hash"] and shaded["painted"] > arrows["painted"]
     screenshot(page, "arrows-1920x1080")
@@ -176,7 +190,9 @@ def test_arrows_show_the_input_gradient_and_shading_the_residual(dash):
 
     page.uncheck("#boundary-arrows")
     page.uncheck("#boundary-residual")
-    page.wait_for_function("() => window.bpv.messages.some(m => m.for === 'options' && m.input_gradients === false)")
+    page.wait_for_function(
+        "() => window.bpv.messages.some(m => m.for === 'options' && m.input_gradients === false)"
+    )
     assert page.evaluate(CANVAS_PIXELS, "boundary-marks")["painted"] == 0
     assert not page.is_visible("#boundary-marks-legend")
 
@@ -193,14 +209,18 @@ def test_hidden_unit_view_shows_the_chosen_units_activation_and_error(dash):
     shown = text_numbers(page.text_content(".unit-weights"))
     # "w_in = W₁[:, 3] = (a, b), b = b₁[3] = c, w_out = W₂[3, :] = (d, e)": indices then values.
     assert_shown(shown, [3, *unit["w_in"], 3, unit["b"], 3, *unit["w_out"]])
-    assert page.evaluate(CANVAS_PIXELS, "unit-activation")["hash"] != first["hash"], "unit 3 is drawn, not unit 0"
+    assert page.evaluate(CANVAS_PIXELS, "unit-activation")["hash"] != first["hash"], (
+        "unit 3 is drawn, not unit 0"
+    )
     assert page.evaluate(CANVAS_PIXELS, "unit-error")["painted"] > 1000
     # The error scale is unit 3's largest |dz1|, and the bias gradient is their sum.
     top = max(abs(v) for v in unit["dz1"])
     ends = page.locator(".unit-figure:nth-child(2) .scale-label").all_text_contents()
     assert_shown([text_numbers(t)[0] for t in ends], [-top, top], digits=2)
     assert "160 training points" in page.text_content(".unit-explain")
-    assert_shown(text_numbers(page.text_content(".unit-explain p").split("Σ dz₁,ⱼ =")[1])[:1], [sum(unit["dz1"])])
+    assert_shown(
+        text_numbers(page.text_content(".unit-explain p").split("Σ dz₁,ⱼ =")[1])[:1], [sum(unit["dz1"])]
+    )
     page.click("#unit-next")
     page.wait_for_selector('.unit-view[data-unit="4"]')
     page.select_option("#unit-j", "3")
@@ -216,7 +236,9 @@ def test_gradient_check_shows_each_parameters_error_badge_and_threshold(dash):
     check = rest(dash, "gradcheck", max_entries=100, seed=0)
     for name, p in check["params"].items():
         row = f'#gradcheck-table tr[data-param="{name}"]'
-        assert_shown(text_numbers(page.text_content(f"{row} .gradcheck-error")), [p["max_rel_error"]], digits=2)
+        assert_shown(
+            text_numbers(page.text_content(f"{row} .gradcheck-error")), [p["max_rel_error"]], digits=2
+        )
         assert page.text_content(f"{row} .badge") == "✓ pass"
     assert "threshold 1e−4" in page.text_content("#gradcheck-table thead")
     assert "above 1e−4 it is a bug" in page.text_content(".gradcheck .inspect-note")
@@ -265,8 +287,10 @@ def test_a_students_wrong_gradient_gets_its_mistake_named(dash, tmp_path):
     # CSV, as np.savetxt writes it, and a file upload: the summed gradient, N times ours.
     mistake = {m.name: m for m in MISTAKES}
     summed = mistake["summed_not_mean"].gradients(params, fwd, Y, lam)
-    csv = "\n".join(f"# d{k}\n" + "\n".join(", ".join(repr(float(v)) for v in row) for row in np.atleast_2d(g))
-                    for k, g in summed.items())  # fmt: skip
+    csv = "\n".join(
+        f"# d{k}\n" + "\n".join(", ".join(repr(float(v)) for v in row) for row in np.atleast_2d(g))
+        for k, g in summed.items()
+    )
     submit(csv)
     page.wait_for_selector('#compare-verdict .mistake-named[data-mistake="summed_not_mean"]')
     assert page.locator('#compare-params [data-param="W1"] td.differs').count() == params["W1"].size

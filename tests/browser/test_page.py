@@ -89,7 +89,9 @@ def test_new_dataset_starts_a_new_session_and_learning_rate_does_not(dash):
     assert dash.session_summary()["config"]["learning_rate"] == 0.5
 
     dash.set_field("dataset", "circles")
-    dash.page.wait_for_function("(first) => window.bpv.sessionId && window.bpv.sessionId !== first", arg=first)
+    dash.page.wait_for_function(
+        "(first) => window.bpv.sessionId && window.bpv.sessionId !== first", arg=first
+    )
     dash.page.wait_for_function(FIRST_NEW_FRAME)
     assert dash.step() == 0
     config = dash.session_summary()["config"]
@@ -152,12 +154,20 @@ def test_a_rejected_change_is_tried_again_with_the_next_change(dash, recorder):
 
 
 def test_a_link_restores_its_configuration(dash):
-    query = "?dataset=spiral&classes=4&n_samples=240&hidden=12&activation=relu&learning_rate=0.3&optimizer=adam&seed=7"
+    query = (
+        "?dataset=spiral&classes=4&n_samples=240&hidden=12&activation=relu&learning_rate=0.3"
+        "&optimizer=adam&seed=7"
+    )
     dash.open(query)
     config = dash.session_summary()["config"]
     assert config["dataset"] == {**config["dataset"], "kind": "spiral", "classes": 4, "n_samples": 240}
-    assert (config["hidden"], config["activation"], config["learning_rate"], config["optimizer"], config["seed"]) == (
-        12, "relu", 0.3, "adam", 7)  # fmt: skip
+    assert (
+        config["hidden"],
+        config["activation"],
+        config["learning_rate"],
+        config["optimizer"],
+        config["seed"],
+    ) == (12, "relu", 0.3, "adam", 7)
     assert dash.field("hidden") == "12" and dash.field("optimizer") == "adam" and dash.field("classes") == "4"
     assert dash.page.locator("#boundary-legend .legend-item").count() == 4 + 2  # classes, train, test
     assert dash.page.text_content("#weights .matrix:nth-child(3) .matrix-shape") == "4×12"
@@ -226,12 +236,17 @@ def test_screenshot_while_training_fits_the_screen(browser, recorder, live_serve
         time.sleep(0.5)  # the charts' last batch
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"page-{width}x{height}.png"))
-        tabs = page.evaluate("""() => { const nav = document.getElementById('inspector-tabs').getBoundingClientRect();
+        tabs = page.evaluate("""() => {
+            const nav = document.getElementById('inspector-tabs').getBoundingClientRect();
             return [...document.querySelectorAll('#inspector-tabs [role=tab]')].map(t => {
-                const r = t.getBoundingClientRect(); return [t.textContent, r.top, r.left >= nav.left - 1 && r.right <= nav.right + 1]; }); }""")
-        boxes = page.evaluate("""() => [...document.querySelectorAll('.panel, .panel .main-svg, #boundary-heat')]
-            .map(e => { const r = e.getBoundingClientRect(); const p = e.closest('.panel').getBoundingClientRect();
-                        return {name: e.className.baseVal ?? e.className, r: [r.left, r.top, r.right, r.bottom],
+                const r = t.getBoundingClientRect();
+                return [t.textContent, r.top, r.left >= nav.left - 1 && r.right <= nav.right + 1]; }); }""")
+        boxes = page.evaluate("""() => [
+            ...document.querySelectorAll('.panel, .panel .main-svg, #boundary-heat')]
+            .map(e => { const r = e.getBoundingClientRect();
+                        const p = e.closest('.panel').getBoundingClientRect();
+                        return {name: e.className.baseVal ?? e.className,
+                                r: [r.left, r.top, r.right, r.bottom],
                                 panel: [p.left, p.top, p.right, p.bottom]}; })""")
     finally:
         context.close()
@@ -240,11 +255,14 @@ def test_screenshot_while_training_fits_the_screen(browser, recorder, live_serve
         assert 0 <= left and right <= width and 0 <= top and bottom <= height, f"{box['name']} is off screen"
         p_left, p_top, p_right, p_bottom = box["panel"]
         assert p_left <= left + 1 and right <= p_right + 1 and p_top <= top + 1 and bottom <= p_bottom + 1, (
-            f"{box['name']} spills out of its panel")
+            f"{box['name']} spills out of its panel"
+        )
     assert len(tabs) >= 8 and len({round(top) for _, top, _ in tabs}) == 1, f"the tabs wrap: {tabs}"
     assert all(inside for _, _, inside in tabs), f"a tab is cut off: {tabs}"
     heat = next(b for b in boxes if "boundary-heat" in str(b["name"]))
-    assert heat["r"][2] - heat["r"][0] >= 0.3 * height, "the decision boundary is the biggest thing on the page"
+    assert heat["r"][2] - heat["r"][0] >= 0.3 * height, (
+        "the decision boundary is the biggest thing on the page"
+    )
     assert recorder.unexpected_errors() == [] and recorder.foreign_urls() == []
 
 

@@ -38,8 +38,12 @@ def create(base: str, **config) -> dict:
 @pytest.fixture(scope="module")
 def small_limits(tmp_path_factory):
     """A server whose body bounds are small enough to pass quickly, chunk by chunk."""
-    settings = Settings(data_dir=str(tmp_path_factory.mktemp("small")), max_body_bytes=4096,
-                        max_import_bytes=8192, max_compare_bytes=6144)  # fmt: skip
+    settings = Settings(
+        data_dir=str(tmp_path_factory.mktemp("small")),
+        max_body_bytes=4096,
+        max_import_bytes=8192,
+        max_compare_bytes=6144,
+    )
     with LiveServer(settings) as server:
         yield server
 
@@ -73,14 +77,17 @@ def test_a_chunked_body_is_counted_as_it_streams(small_limits):
     over = httpx.post(url, content=chunks(4097), headers=JSON)
     assert "content-length" not in over.request.headers
     assert over.status_code == 413
-    assert over.json()["detail"] == ("the request body is over 4096 bytes, this route's limit "
-                                     "(setting max_body_bytes)")
+    assert over.json()["detail"] == (
+        "the request body is over 4096 bytes, this route's limit (setting max_body_bytes)"
+    )
 
 
 def test_import_and_compare_have_their_own_bounds(small_limits):
     s = create(small_limits.url)
-    routes = [("/api/runs", 8192, "max_import_bytes"),
-              (f"/api/sessions/{s['id']}/compare", 6144, "max_compare_bytes")]  # fmt: skip
+    routes = [
+        ("/api/runs", 8192, "max_import_bytes"),
+        (f"/api/sessions/{s['id']}/compare", 6144, "max_compare_bytes"),
+    ]
     for path, limit, setting in routes:
         url = f"{small_limits.url}{path}"
         # Past the default bound but within the route's: the route reads it (and finds it wanting).
@@ -94,14 +101,17 @@ def test_large_import_bodies_are_read_one_at_a_time(small_limits):
     of one parse at a time); a small one passes meanwhile."""
     host, port = "127.0.0.1", small_limits.settings.port
     slow = socket.create_connection((host, port))
-    slow.sendall(b"POST /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: 6000\r\n\r\n{")  # fmt: skip
+    slow.sendall(
+        b"POST /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 6000\r\n\r\n{"
+    )
     time.sleep(0.2)  # the server is now reading this body
     waiting = {}
 
     def second_large_import():
-        waiting["reply"] = httpx.post(f"{small_limits.url}/api/runs", content=b"{" + b" " * 5000 + b"}",
-                                      headers=JSON, timeout=10)  # fmt: skip
+        waiting["reply"] = httpx.post(
+            f"{small_limits.url}/api/runs", content=b"{" + b" " * 5000 + b"}", headers=JSON, timeout=10
+        )
 
     thread = threading.Thread(target=second_large_import)
     thread.start()
@@ -148,11 +158,14 @@ def test_an_unknown_field_of_any_length_is_named_in_a_few_dozen_characters(clien
     assert r.json()["detail"][0]["loc"][1].startswith("kkkk") and len(r.json()["detail"][0]["loc"][1]) <= 64
 
 
-@pytest.mark.parametrize("body, field", [
-    (b'{"learning_rate": NaN}', ["body", "learning_rate"]),
-    (b'{"dataset": {"noise": Infinity}}', ["body", "dataset", "noise"]),
-    (b'{"lam": -Infinity}', ["body", "lam"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        (b'{"learning_rate": NaN}', ["body", "learning_rate"]),
+        (b'{"dataset": {"noise": Infinity}}', ["body", "dataset", "noise"]),
+        (b'{"lam": -Infinity}', ["body", "lam"]),
+    ],
+)
 def test_a_nan_or_infinity_literal_gets_a_422_naming_the_field(client, body, field):
     r = client.post("/api/sessions", content=body, headers=JSON)
     assert r.status_code == 422
@@ -180,8 +193,12 @@ def test_a_rebinding_page_cannot_open_the_websocket(live_server):
     path = f"/ws/sessions/{s['id']}"
     with socket.create_connection(("127.0.0.1", port)) as sock:
         with pytest.raises(InvalidStatus) as refused:
-            connect(f"ws://evil.example:{port}{path}", sock=sock, origin=f"http://evil.example:{port}",
-                    open_timeout=5)  # fmt: skip
+            connect(
+                f"ws://evil.example:{port}{path}",
+                sock=sock,
+                origin=f"http://evil.example:{port}",
+                open_timeout=5,
+            )
     assert refused.value.response.status_code == 400
 
     with connect(f"{live_server.ws_url}{path}", origin=live_server.url, open_timeout=5) as ws:
@@ -192,8 +209,14 @@ def test_allowed_hosts_and_a_specific_bind_address_are_answered(tmp_path):
     environ = {"BPV_ALLOWED_HOSTS": "classroom.example, *.lab.example, 192.168.1.5, fe80::1"}
     settings = Settings.from_env(environ, argv=["--host", "10.0.0.7", "--data-dir", str(tmp_path)])
     with TestClient(create_app(settings)) as client:
-        for host in ("classroom.example", "pc3.lab.example", "192.168.1.5:8000", "[fe80::1]:8000", "10.0.0.7",
-                     "localhost"):  # fmt: skip
+        for host in (
+            "classroom.example",
+            "pc3.lab.example",
+            "192.168.1.5:8000",
+            "[fe80::1]:8000",
+            "10.0.0.7",
+            "localhost",
+        ):
             assert client.get("/api/presets", headers={"Host": host}).status_code == 200, host
         for host in ("lab.example.evil", "192.168.1.6", "testserver", "0.0.0.0"):
             assert client.get("/api/presets", headers={"Host": host}).status_code == 400, host
@@ -237,8 +260,12 @@ def test_a_foreign_origin_may_not_write_and_own_origin_or_none_may(live_server):
     for origin in (EVIL, "null", f"https://127.0.0.1:{live_server.settings.port}", base + ".evil.example"):
         r = httpx.post(f"{base}/api/sessions", json={}, headers={"Origin": origin})
         assert r.status_code == 403 and origin in r.json()["detail"], origin
-    writes = [("DELETE", f"/api/sessions/{s['id']}"), ("PATCH", f"/api/sessions/{s['id']}"),
-              ("POST", f"/api/sessions/{s['id']}/step"), ("POST", "/api/runs")]  # fmt: skip
+    writes = [
+        ("DELETE", f"/api/sessions/{s['id']}"),
+        ("PATCH", f"/api/sessions/{s['id']}"),
+        ("POST", f"/api/sessions/{s['id']}/step"),
+        ("POST", "/api/runs"),
+    ]
     for method, path in writes:
         r = httpx.request(method, f"{base}{path}", json={}, headers={"Origin": EVIL, **auth(s["token"])})
         assert r.status_code == 403, (method, path)
@@ -329,4 +356,3 @@ def test_a_405_lists_every_method_of_its_path(live_server):
         r = httpx.request(method, f"{base}{path}")
         assert r.status_code == 405, (method, path)
         assert set(r.headers["allow"].split(", ")) == allowed, (method, path)
-

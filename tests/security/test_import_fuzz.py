@@ -57,12 +57,18 @@ def replaced(document, path, value):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    settings = Settings(data_dir=str(tmp_path_factory.mktemp("fuzz-data")), max_sessions=200, max_hidden=32,
-                        max_points=400, max_saved_runs=100_000)  # fmt: skip
+    settings = Settings(
+        data_dir=str(tmp_path_factory.mktemp("fuzz-data")),
+        max_sessions=200,
+        max_hidden=32,
+        max_points=400,
+        max_saved_runs=100_000,
+    )
     with LiveServer(settings) as live:
         http = httpx.Client(base_url=live.url, timeout=30)
-        created = http.post("/api/sessions", json={"optimizer": "adam", "learning_rate": 0.05,
-                                                   "batch_size": 16, "hidden": 6}).json()  # fmt: skip
+        created = http.post(
+            "/api/sessions", json={"optimizer": "adam", "learning_rate": 0.05, "batch_size": 16, "hidden": 6}
+        ).json()
         h = auth(created["token"])
         http.post(f"/api/sessions/{created['id']}/step", json={"n": 12}, headers=h)
         saved = http.post(f"/api/sessions/{created['id']}/save", headers=h).json()

@@ -15,8 +15,9 @@ from ..conftest import LOCAL, auth
 
 @pytest.fixture
 def tight(tmp_path):
-    settings = Settings(data_dir=str(tmp_path), max_hidden=16, max_points=300, max_grid=60,
-                        max_steps_per_request=40)  # fmt: skip
+    settings = Settings(
+        data_dir=str(tmp_path), max_hidden=16, max_points=300, max_grid=60, max_steps_per_request=40
+    )
     with TestClient(create_app(settings), base_url=LOCAL) as client:
         yield client
 
@@ -31,7 +32,9 @@ def test_the_servers_limits_are_schema_maxima_and_hold_exactly_there(tight):
     assert maximum(models["RunConfig"]["properties"]["hidden"]) == 16
     assert maximum(models["DatasetConfig"]["properties"]["n_samples"]) == 300
     assert maximum(models["StepRequest"]["properties"]["n"]) == 40
-    grid = next(p for p in doc["paths"]["/api/sessions/{session_id}/grid"]["get"]["parameters"] if p["name"] == "G")
+    grid = next(
+        p for p in doc["paths"]["/api/sessions/{session_id}/grid"]["get"]["parameters"] if p["name"] == "G"
+    )
     assert grid["schema"]["maximum"] == 60
 
     assert tight.post("/api/sessions", json={"hidden": 16}).status_code == 201
@@ -47,7 +50,9 @@ def test_the_servers_limits_are_schema_maxima_and_hold_exactly_there(tight):
 
 def test_index_parameters_have_their_outer_bounds_in_the_schema(client):
     paths = client.get("/openapi.json").json()["paths"]
-    (n,) = [p for p in paths["/api/sessions/{session_id}/derivation/{n}"]["get"]["parameters"] if p["name"] == "n"]
+    (n,) = [
+        p for p in paths["/api/sessions/{session_id}/derivation/{n}"]["get"]["parameters"] if p["name"] == "n"
+    ]
     (j,) = [p for p in paths["/api/sessions/{session_id}/units/{j}"]["get"]["parameters"] if p["name"] == "j"]
     assert n["schema"]["maximum"] == 99_999 and j["schema"]["maximum"] == 1023
 
@@ -68,11 +73,17 @@ def test_only_presets_this_server_can_start_are_listed(tight, client):
 
 def test_every_write_documents_the_perimeters_refusals(client):
     paths = client.get("/openapi.json").json()["paths"]
-    writes = [(route, method) for route, path in paths.items() for method in path
-              if method in ("post", "patch", "delete")]  # fmt: skip
+    writes = [
+        (route, method)
+        for route, path in paths.items()
+        for method in path
+        if method in ("post", "patch", "delete")
+    ]
     assert len(writes) >= 10
     for route, method in writes:
         assert {"403", "413", "415"} <= set(paths[route][method]["responses"]), (route, method)
     # and the perimeter answers them as documented
-    assert client.post("/api/sessions", content="{}", headers={"Content-Type": "text/plain"}).status_code == 415
+    assert (
+        client.post("/api/sessions", content="{}", headers={"Content-Type": "text/plain"}).status_code == 415
+    )
     assert client.post("/api/sessions", json={}, headers={"Origin": "http://evil.example"}).status_code == 403

@@ -31,8 +31,31 @@ def zs(dtype) -> np.ndarray:
     """z every 0.1 over [-700, 700], random ones where the curve bends, and the places where a form
     could break: float32's and float64's underflow and overflow points, the old form's -20 and -38."""
     rng = np.random.RandomState(0)
-    edges = [-709.8, -708.4, -103.98, -103.9, -88.73, -87.4, -87.3, -38, -37, -20, -17.4, -1e-30, 0,
-             1e-30, 17.3, 17.4, 36.7, 36.8, 39.99, 40, 40.01, 88.8, 700]  # fmt: skip
+    edges = [
+        -709.8,
+        -708.4,
+        -103.98,
+        -103.9,
+        -88.73,
+        -87.4,
+        -87.3,
+        -38,
+        -37,
+        -20,
+        -17.4,
+        -1e-30,
+        0,
+        1e-30,
+        17.3,
+        17.4,
+        36.7,
+        36.8,
+        39.99,
+        40,
+        40.01,
+        88.8,
+        700,
+    ]
     z = np.concatenate([np.linspace(-700, 700, 14001), rng.uniform(-40, 40, 4000), edges])
     return np.unique(z.astype(dtype))
 
@@ -120,8 +143,12 @@ def test_the_training_step_backpropagates_through_a_saturated_sigmoid():
     The old 0.5 (1 + tanh(z / 2)) gave a1 = 0 there: no gradient reached the first layer."""
     rng = np.random.RandomState(0)
     H, C, N = 16, 3, 64
-    params = {"W1": rng.randn(2, H) * 0.5, "b1": rng.uniform(-60, -50, H), "W2": rng.randn(H, C),
-              "b2": rng.randn(C)}  # fmt: skip
+    params = {
+        "W1": rng.randn(2, H) * 0.5,
+        "b1": rng.uniform(-60, -50, H),
+        "W2": rng.randn(H, C),
+        "b2": rng.randn(C),
+    }
     p32 = {k: v.astype(np.float32) for k, v in params.items()}
     X32 = rng.uniform(-1, 1, (N, 2)).astype(np.float32)
     Y = one_hot(rng.randint(0, C, N), C)

@@ -71,7 +71,9 @@ def test_crafted_import_is_refused_naming_the_field(client, field):
     [("history", None), ("history", float("inf")), ("adam", None), ("adam", float("inf")), ("adam", 3.5)],
 )
 def test_null_or_infinity_in_a_step_count_is_a_422_not_a_500(where, value, tmp_path):
-    with TestClient(create_app(Settings(data_dir=str(tmp_path))), raise_server_exceptions=False, base_url=LOCAL) as client:
+    with TestClient(
+        create_app(Settings(data_dir=str(tmp_path))), raise_server_exceptions=False, base_url=LOCAL
+    ) as client:
         document = exported_run(client, {"optimizer": "adam", "learning_rate": 0.05})
         if where == "history":
             document["history"]["columns"]["step"][0] = value
@@ -157,8 +159,13 @@ def test_a_run_that_raises_fails_alone_and_every_other_run_trains_on(tmp_path):
         # A new run started afterwards is played too, and the failed one comes back with reset.
         later = http.post("/api/sessions", json={"steps_per_second": 200}).json()
         http.post(f"/api/sessions/{later['id']}/play", headers=auth(later["token"]))
-        assert http.post(f"/api/sessions/{broken['id']}/play", headers=auth(broken["token"])).status_code == 409
-        assert http.post(f"/api/sessions/{broken['id']}/reset", headers=auth(broken["token"])).json()["status"] == "paused"
+        assert (
+            http.post(f"/api/sessions/{broken['id']}/play", headers=auth(broken["token"])).status_code == 409
+        )
+        assert (
+            http.post(f"/api/sessions/{broken['id']}/reset", headers=auth(broken["token"])).json()["status"]
+            == "paused"
+        )
         time.sleep(0.5)
         assert steps_of(http, later["id"]) >= 20
 
@@ -181,8 +188,10 @@ def test_a_step_request_on_a_run_that_raises_answers_what_happened(live_server):
 
 def test_hidden_space_of_a_single_training_point_with_many_units(client):
     points = [{"x": 0.0, "y": 0.0, "label": 0}, {"x": 1.0, "y": 1.0, "label": 1}]
-    created = client.post("/api/sessions", json={"hidden": 5, "dataset": {"kind": "points", "points": points,
-                                                                          "train_fraction": 0.5}}).json()  # fmt: skip
+    created = client.post(
+        "/api/sessions",
+        json={"hidden": 5, "dataset": {"kind": "points", "points": points, "train_fraction": 0.5}},
+    ).json()
     reply = client.get(f"/api/sessions/{created['id']}/hidden-space")
     assert reply.status_code == 200, reply.text
     body = reply.json()
@@ -215,8 +224,12 @@ def test_a_step_request_stops_when_its_client_goes_away(tmp_path):
         http = httpx.Client(base_url=server.url, timeout=30)
         run = http.post("/api/sessions", json=BIG).json()
         with pytest.raises(httpx.ReadTimeout):
-            httpx.post(f"{server.url}/api/sessions/{run['id']}/step", json={"n": 5000},
-                       headers=auth(run["token"]), timeout=0.5)  # fmt: skip
+            httpx.post(
+                f"{server.url}/api/sessions/{run['id']}/step",
+                json={"n": 5000},
+                headers=auth(run["token"]),
+                timeout=0.5,
+            )
         time.sleep(0.5)  # the server notices within its 0.1 s poll and a burst of steps
         settled = steps_of(http, run["id"])
         time.sleep(1.0)
@@ -231,7 +244,9 @@ def test_a_long_step_message_on_the_socket_stops_at_the_time_bound_too(tmp_path)
 
     with LiveServer(Settings(data_dir=str(tmp_path), max_step_seconds=0.5)) as server:
         run = httpx.post(f"{server.url}/api/sessions", json=BIG, timeout=30).json()
-        with connect(f"{server.ws_url}/ws/sessions/{run['id']}", subprotocols=subprotocols(run["token"])) as ws:
+        with connect(
+            f"{server.ws_url}/ws/sessions/{run['id']}", subprotocols=subprotocols(run["token"])
+        ) as ws:
             assert json.loads(ws.recv(timeout=10))["type"] == "hello"
             start = time.monotonic()
             ws.send(json.dumps({"type": "step", "n": 5000}))

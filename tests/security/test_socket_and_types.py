@@ -85,8 +85,14 @@ def test_the_driver_drives_with_the_token_in_a_subprotocol_and_no_log_line_holds
     assert driver.ws.subprotocol == "bpv.v1"  # chosen from what was offered; the token is not echoed
     assert driver.hello["role"] == "driver"
     driver.send({"type": "step", "n": 3})
-    assert driver.next_text() == {"type": "ok", "for": "step", "step": 3, "status": "paused", "taken": 3,
-                                  "stopped": None}
+    assert driver.next_text() == {
+        "type": "ok",
+        "for": "step",
+        "step": 3,
+        "status": "paused",
+        "taken": 3,
+        "stopped": None,
+    }
     driver.send({"type": "play"})
     assert driver.next_text()["status"] == "running"
     while driver.next_frame()[0]["step"] < 10:  # frames skip steps while it plays
@@ -98,7 +104,7 @@ def test_the_driver_drives_with_the_token_in_a_subprotocol_and_no_log_line_holds
 
     handshake = wait_for_line(server_log, f"WebSocket /ws/sessions/{c['id']}")
     assert handshake.endswith("[accepted]")
-    wait_for_line(server_log, f"POST /api/sessions/{c['id']}/step HTTP/1.1\" 200")
+    wait_for_line(server_log, f'POST /api/sessions/{c["id"]}/step HTTP/1.1" 200')
     assert [line for line in server_log if c["token"] in line] == []
 
 
@@ -145,11 +151,25 @@ def test_python_m_app_logs_no_token_even_at_debug_level(tmp_path):
     the subprotocol header with the token among them."""
     port = free_port()
     output = tmp_path / "server.log"
-    args = [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "debug",
-            "--data-dir", str(tmp_path), "--frame-process", "0"]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "debug",
+        "--data-dir",
+        str(tmp_path),
+        "--frame-process",
+        "0",
+    ]
     with open(output, "wb") as sink:
-        server = subprocess.Popen(args, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
-                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+        server = subprocess.Popen(
+            args, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
         try:
             url, ws_url = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
             deadline = time.monotonic() + 30
@@ -211,8 +231,11 @@ def points_of(server, session_id) -> list[float]:
 def test_a_rest_points_edit_takes_no_boolean_string_or_float_for_an_index(logged_server, index):
     c = new_session(logged_server)
     before = points_of(logged_server, c["id"])
-    r = httpx.post(f"{logged_server.url}/api/sessions/{c['id']}/points", json={"remove": [index]},
-                   headers=auth(c["token"]))  # fmt: skip
+    r = httpx.post(
+        f"{logged_server.url}/api/sessions/{c['id']}/points",
+        json={"remove": [index]},
+        headers=auth(c["token"]),
+    )
     assert r.status_code == 422
     assert "remove" in json.dumps(r.json()["detail"])  # the field is named, whatever the detail's layout
     assert points_of(logged_server, c["id"]) == before  # point 0 is still there
@@ -245,7 +268,12 @@ WRONG_TYPES = [
     ("/api/sessions", "post", {"hidden": True}, "hidden"),
     ("/api/sessions", "post", {"learning_rate": "0.5"}, "learning_rate"),
     ("/api/sessions", "post", {"seed": 3.0}, "seed"),
-    ("/api/sessions", "post", {"dataset": {"kind": "points", "points": [{"x": 0, "y": 0, "label": True}]}}, "label"),
+    (
+        "/api/sessions",
+        "post",
+        {"dataset": {"kind": "points", "points": [{"x": 0, "y": 0, "label": True}]}},
+        "label",
+    ),
     ("/api/sessions", "post", {"dataset": {"n_samples": 1e400}}, "n_samples"),
     ("{run}", "patch", {"batch_size": True}, "batch_size"),
     ("{run}", "patch", {"learning_rate": float("nan")}, "learning_rate"),
@@ -257,8 +285,12 @@ WRONG_TYPES = [
 def test_a_number_must_be_a_number_in_every_request_body(client, path, method, body, field):
     run = client.post("/api/sessions", json={}).json()
     url = path.replace("{run}", f"/api/sessions/{run['id']}")
-    reply = client.request(method, url, content=json.dumps(body), headers={"Content-Type": "application/json",
-                                                                           **auth(run["token"])})  # fmt: skip
+    reply = client.request(
+        method,
+        url,
+        content=json.dumps(body),
+        headers={"Content-Type": "application/json", **auth(run["token"])},
+    )
     assert reply.status_code == 422, reply.text
     assert field in json.dumps(reply.json()["detail"])
     assert client.get(f"/api/sessions/{run['id']}").json()["step"] == 0
