@@ -20,11 +20,10 @@ from app.training.presets import PRESETS
 from app.training.session import STOPPED, Session
 from app.training.uploads import parse_gradients_csv
 
-from .schemas import (
+from .schemas.errors import ErrorOut
+from .schemas.inspect import (
     ComparisonOut,
-    DatasetInfo,
     DerivationOut,
-    ErrorOut,
     ExportOut,
     GradcheckOut,
     GradientsOut,
@@ -35,14 +34,17 @@ from .schemas import (
     InputGradientsOut,
     LossSliceOut,
     ParametersOut,
+    TimelineOut,
+    UnitOut,
+)
+from .schemas.sessions import (
+    DatasetInfo,
     PointsEdit,
     PresetInfo,
     SessionCreated,
     SessionSummary,
     StepRequest,
     StepResult,
-    TimelineOut,
-    UnitOut,
 )
 from .settings import Settings
 

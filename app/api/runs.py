@@ -13,7 +13,8 @@ from app.training.config import Strict
 from app.training.saved_run import SavedRun, dump_session, restore_session
 
 from .rest import ERRORS, Controlled, check_bearer
-from .schemas import ErrorOut, SessionCreated
+from .schemas.errors import ErrorOut
+from .schemas.sessions import SessionCreated
 
 router = APIRouter(prefix="/api", tags=["saved runs"], responses={k: ERRORS[k] for k in (400, 422)})
 RunId = Annotated[str, Path(max_length=64)]
