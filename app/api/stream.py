@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from app.training.config import Hyperparameters, Point
 from app.training.session import STOPPED, Session, SessionError
 
+from .driving import why_fewer
 from .frame_feed import feed_for
-from .rest import why_fewer
 
 router = APIRouter()
 log = logging.getLogger(__name__)

@@ -47,6 +47,13 @@ class SessionCreated(BaseModel):
     session: SessionSummary
     stream: str = Field(description="the WebSocket path to watch this session")
 
+    @classmethod
+    def of(cls, session) -> SessionCreated:
+        """What the creator of a session (a new one, or one loaded from a saved run) is told."""
+        return cls(
+            id=session.id, token=session.token, session=session.summary(), stream=f"/ws/sessions/{session.id}"
+        )
+
 
 class StepRequest(Strict):
     n: int = Field(1, ge=1, description="steps to take; at most the server's max_steps_per_request")
