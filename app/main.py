@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import __version__
-from app.api import openapi_rules, stream
+from app.api import openapi_rules
 from app.api.error_replies import install_error_replies
 from app.api.frame_worker import FrameBuilder
 from app.api.guards import (
@@ -22,7 +22,7 @@ from app.api.guards import (
     allowed_hosts,
 )
 from app.api.pages import mount_pages
-from app.api.routers import catalogue, control, inspect, runs, sessions
+from app.api.routers import catalogue, control, inspect, runs, sessions, stream
 from app.api.settings import Settings
 from app.training.limits import RunLimits
 from app.training.registry import LimitReached, Registry
