@@ -21,8 +21,7 @@ from app.api.guards import (
     SecurityHeaders,
     allowed_hosts,
 )
-from app.api.pages import mount_pages
-from app.api.routers import catalogue, control, inspect, runs, sessions, stream
+from app.api.routers import catalogue, control, inspect, pages, runs, sessions, stream
 from app.api.settings import Settings
 from app.training.limits import RunLimits
 from app.training.registry import LimitReached, Registry
@@ -87,8 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(inspect.router)
     app.include_router(runs.router)
     app.include_router(stream.router)
-
-    mount_pages(app)
+    app.include_router(pages.router)
+    pages.mount_static(app)
     openapi_rules.install(app, settings)
     return app
 
