@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import __version__
-from app.api import openapi_rules, rest, runs, stream
+from app.api import openapi_rules
 from app.api.error_replies import install_error_replies
 from app.api.frame_worker import FrameBuilder
 from app.api.guards import (
@@ -21,7 +21,7 @@ from app.api.guards import (
     SecurityHeaders,
     allowed_hosts,
 )
-from app.api.pages import mount_pages
+from app.api.routers import catalogue, control, inspect, pages, runs, sessions, stream
 from app.api.settings import Settings
 from app.training.limits import RunLimits
 from app.training.registry import LimitReached, Registry
@@ -80,11 +80,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_replies(app)
     add_perimeter(app, settings)
 
-    app.include_router(rest.router)
+    app.include_router(catalogue.router)
+    app.include_router(sessions.router)
+    app.include_router(control.router)
+    app.include_router(inspect.router)
     app.include_router(runs.router)
     app.include_router(stream.router)
-
-    mount_pages(app)
+    app.include_router(pages.router)
+    pages.mount_static(app)
     openapi_rules.install(app, settings)
     return app
 

@@ -322,7 +322,7 @@ def test_a_viewer_whose_last_frame_shows_the_closed_run_is_not_left_waiting():
     build), so its version is the closed run's: no change is to come, yet it must be told."""
     from types import SimpleNamespace
 
-    from app.api.stream import Viewer
+    from app.api.stream.viewer import Viewer
 
     session = Session(RunConfig())
     websocket = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(frame_builder=None)))

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from app.api.pages import PLOTLY_JS
+from app.api.routers.pages import PLOTLY_JS
 
 from .conftest import SCREENSHOTS, new_context, open_page
 from .dashboard import Dashboard

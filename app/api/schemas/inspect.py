@@ -1,4 +1,5 @@
-"""The API's contract: request and response models (request bodies for runs are app.training.config)."""
+"""What a session shows: its parameters, gradients, gradient check, derivation, history, plots, and
+the comparison with a gradient you computed yourself."""
 
 from __future__ import annotations
 
@@ -6,60 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.training.config import Point, RunConfig, Strict
+from app.training.config import Strict
 
-Status = Literal["paused", "running", "diverged", "failed"]
+from .sessions import SessionSummary
+
 Nested = Any  # a float, or nested lists of floats; null where a value is not finite
-
-
-class DatasetInfo(BaseModel):
-    kind: str
-    description: str
-    classes: str = Field(description="'2' for two-class data, '2-8' where it can be chosen")
-    default_noise: float | None
-
-
-class PresetInfo(BaseModel):
-    name: str
-    title: str
-    description: str = Field(description="what the preset teaches")
-    config: RunConfig
-
-
-class SessionSummary(BaseModel):
-    id: str
-    step: int
-    epoch: float
-    status: Status
-    message: str = Field(description="what went wrong and what to try, when status is diverged or failed")
-    loss: float | None = Field(description="the last step's batch loss")
-    accuracy: float | None = Field(description="the last step's batch accuracy")
-    viewers: int
-    config: RunConfig
-
-
-class SessionCreated(BaseModel):
-    id: str
-    token: str = Field(
-        description="control token: 'Authorization: Bearer <token>' on REST; on the WebSocket, the "
-        "subprotocol 'bpv.token.<token>' beside 'bpv.v1' (never in the URL: it is refused there)"
-    )
-    session: SessionSummary
-    stream: str = Field(description="the WebSocket path to watch this session")
-
-
-class StepRequest(Strict):
-    n: int = Field(1, ge=1, description="steps to take; at most the server's max_steps_per_request")
-
-
-class StepResult(BaseModel):
-    taken: int
-    stopped: str | None = Field(
-        None,
-        description="why fewer than n steps were taken: the run diverged or failed, or the "
-        "request reached the server's max_step_seconds; null when all n were taken",
-    )
-    session: SessionSummary
 
 
 class ParamArray(BaseModel):
@@ -144,10 +96,6 @@ class ExportOut(BaseModel):
     points: dict[str, list]
     params: dict[str, ParamArray]
     history: dict[str, list[float | None]]
-
-
-class ErrorOut(BaseModel):
-    detail: Any
 
 
 class GradientUpload(Strict):
@@ -238,10 +186,3 @@ class HiddenSpaceOut(BaseModel):
     grid: Nested = Field(description="(2 * lines, samples, 2): the input grid's lines, mapped and projected")
     exact: bool = Field(description="true for H <= 2: the projection loses nothing")
     explained: float | None = Field(description="share of a1's variance the two axes keep")
-
-
-class PointsEdit(Strict):
-    add: list[Point] = Field(default_factory=list, max_length=1000, description="new training points")
-    remove: list[int] = Field(
-        default_factory=list, max_length=1000, description="indices among all points; false is not 0"
-    )

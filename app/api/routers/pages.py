@@ -15,7 +15,9 @@ from fastapi.templating import Jinja2Templates
 from app import __version__
 from app.training.config import Activation, DatasetKind, OptimizerName, RunConfig
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..deps import ServerSettings
+
+ROOT = Path(__file__).resolve().parents[3]
 PLOTLY_JS = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
 
 router = APIRouter(include_in_schema=False)
@@ -31,8 +33,7 @@ CHOICES = {
 
 
 @router.get("/")
-def index(request: Request):
-    settings = request.app.state.settings
+def index(request: Request, settings: ServerSettings):
     return templates.TemplateResponse(
         request,
         "index.html",
@@ -56,6 +57,6 @@ def plotly_js():
     )
 
 
-def mount_pages(app: FastAPI) -> None:
-    app.include_router(router)
+def mount_static(app: FastAPI) -> None:
+    """static/ as files, under /static (a mount, not a route: app.include_router cannot carry it)."""
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

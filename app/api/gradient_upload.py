@@ -1,0 +1,35 @@
+"""A gradient a user computed, as sent to POST .../compare: JSON arrays or CSV text, read into
+float64 arrays under the parameters' names (W1, b1, W2, b2)."""
+
+from __future__ import annotations
+
+import numpy as np
+from fastapi import HTTPException
+
+from app.training.uploads import parse_gradients_csv
+
+from .schemas.inspect import GradientUpload
+
+GRADIENT_NAMES = ("dW1", "db1", "dW2", "db2")
+
+
+def uploaded_gradients(upload: GradientUpload) -> dict[str, np.ndarray]:
+    """{name: array}; 422 unless exactly one of gradients and csv is sent, and each array is numbers.
+    dW1 etc. are read as W1 etc.: the gradient goes under its parameter's name."""
+    if (upload.gradients is None) == (upload.csv is None):
+        raise HTTPException(
+            422, "send either gradients (JSON arrays) or csv (text), not both and not neither"
+        )
+    if upload.csv is not None:
+        return parse_gradients_csv(upload.csv)
+    given = {}
+    for name, values in upload.gradients.items():
+        key = name[1:] if name in GRADIENT_NAMES else name
+        try:
+            given[key] = np.asarray(values, dtype=np.float64)
+        except (ValueError, TypeError):
+            raise HTTPException(
+                422,
+                f"gradients {name} must be an array of numbers (a list, or a list of equal-length lists)",
+            ) from None
+    return given

@@ -1,0 +1,168 @@
+"""What a session shows, now or at an earlier kept step: parameters, gradients, the gradient check,
+the worked derivation, history, the decision grid, a hidden unit, dL/dx, the loss along the gradient,
+the hidden space, the whole run as JSON, and the comparison with a gradient you computed. No token:
+none of these changes the run."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+
+from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
+from app.training import reports
+
+from ..deps import MaxGrid, Viewed
+from ..gradient_upload import uploaded_gradients
+from ..responses import BAD_INPUT, NO_SUCH
+from ..schemas.inspect import (
+    ComparisonOut,
+    DerivationOut,
+    ExportOut,
+    GradcheckOut,
+    GradientsOut,
+    GradientUpload,
+    GridOut,
+    HiddenSpaceOut,
+    HistoryOut,
+    InputGradientsOut,
+    LossSliceOut,
+    ParametersOut,
+    TimelineOut,
+    UnitOut,
+)
+
+router = APIRouter(prefix="/api/sessions", tags=["inspect"], responses=BAD_INPUT | NO_SUCH)
+
+AtStep = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        description="an earlier step, from GET .../timeline (the nearest kept at or before it); default: now",
+    ),
+]
+SampleIndex = Annotated[
+    int, Path(ge=0, le=MAX_SAMPLES - 1, description="below the run's number of training points")
+]
+UnitIndex = Annotated[
+    int, Path(ge=0, le=MAX_HIDDEN - 1, description="below the run's number of hidden units")
+]
+GridSize = Annotated[int, Query(ge=2, le=200)]
+
+
+@router.get("/{session_id}/parameters", response_model=ParametersOut)
+def get_parameters(session: Viewed, at_step: AtStep = None):
+    """W1 (2, H), b1 (H,), W2 (H, C), b2 (C,) as they are now (or at_step)."""
+    return reports.parameters(session, at_step)
+
+
+@router.get("/{session_id}/gradients", response_model=GradientsOut)
+def get_gradients(session: Viewed, at_step: AtStep = None):
+    """The gradients at the current parameters (or at_step) on the whole training set, in float64."""
+    return reports.gradients(session, at_step)
+
+
+@router.get("/{session_id}/gradcheck", response_model=GradcheckOut)
+def get_gradcheck(
+    session: Viewed,
+    max_entries: Annotated[
+        int, Query(ge=1, le=500, description="entries per parameter, sampled if more")
+    ] = 100,
+    seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+    at_step: AtStep = None,
+):
+    """Backprop against central finite differences in float64, per parameter."""
+    return reports.gradcheck(session, max_entries, seed, at_step)
+
+
+@router.get("/{session_id}/derivation/{n}", response_model=DerivationOut)
+def get_derivation(session: Viewed, n: SampleIndex, at_step: AtStep = None):
+    """The worked forward and backward pass for training sample n, long way and short way."""
+    if n >= len(session.dataset.train):
+        raise HTTPException(
+            422, f"n must be below the number of training points, {len(session.dataset.train)}; got {n}"
+        )
+    return reports.derivation(session, n, at_step)
+
+
+@router.get("/{session_id}/history", response_model=HistoryOut)
+def get_history(session: Viewed, max_points: Annotated[int, Query(ge=2, le=20000)] = 1000):
+    """Per step: batch loss and accuracy, gradient norms, update ratios; test loss every 10 steps."""
+    with session.lock:
+        columns = session.history.downsampled(max_points)
+        step = session.step_count
+    return HistoryOut(step=step, rows=len(columns["step"]), columns=columns)
+
+
+@router.get("/{session_id}/grid", response_model=GridOut)
+def get_grid(session: Viewed, max_grid: MaxGrid, G: GridSize = 50, at_step: AtStep = None):
+    """Class probabilities on a G x G grid over the data's box, in float64."""
+    max_grid.check(G)
+    return reports.grid(session, G, at_step)
+
+
+@router.get("/{session_id}/export", response_model=ExportOut)
+def export_session(session: Viewed):
+    """The whole run as one JSON document: config, points, parameters, history."""
+    hello = session.hello(role="viewer", history_points=session.history.capacity)
+    return ExportOut(
+        session=hello["session"],
+        points=hello["points"],
+        params=reports.parameters(session)["params"],
+        history=hello["history"],
+    )
+
+
+@router.post("/{session_id}/compare", response_model=ComparisonOut)
+def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep = None):
+    """Check your own gradient: send the dW1, db1, dW2, db2 your code computes for this session's
+    current parameters and training set (GET .../parameters, hello.points) and see where they differ
+    from ours, and which usual mistake explains the difference. No token needed: it changes nothing.
+    With at_step, compare against the parameters of that earlier step (the step you downloaded)."""
+    return reports.compare(session, uploaded_gradients(upload), at_step)
+
+
+@router.get("/{session_id}/units/{j}", response_model=UnitOut)
+def get_unit(session: Viewed, max_grid: MaxGrid, j: UnitIndex, G: GridSize = 50, at_step: AtStep = None):
+    """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
+    if j >= session.config.hidden:
+        raise HTTPException(
+            422, f"unit must be below the number of hidden units, {session.config.hidden}; got {j}"
+        )
+    max_grid.check(G)
+    return reports.unit(session, j, G, at_step)
+
+
+@router.get("/{session_id}/input-gradients", response_model=InputGradientsOut)
+def get_input_gradients(session: Viewed, at_step: AtStep = None):
+    """dL/dx at every training point (the arrows), and each point's share of |y_hat - y|."""
+    return reports.input_gradients(session, at_step)
+
+
+@router.get("/{session_id}/timeline", response_model=TimelineOut)
+def get_timeline(session: Viewed):
+    """The steps whose weights are kept, for at_step: every step at first, thinned as the run grows."""
+    return reports.timeline(session)
+
+
+@router.get("/{session_id}/loss-slice", response_model=LossSliceOut)
+def get_loss_slice(
+    session: Viewed,
+    t_max: Annotated[float | None, Query(gt=0, le=1e4, description="default: 3 learning rates")] = None,
+    points: Annotated[int, Query(ge=2, le=401)] = 61,
+    at_step: AtStep = None,
+):
+    """L(theta - t g) along the full gradient g, for t from 0 to t_max: a step of SGD is t = lr."""
+    return reports.loss_along_gradient(session, t_max, points, at_step)
+
+
+@router.get("/{session_id}/hidden-space", response_model=HiddenSpaceOut)
+def get_hidden_space(
+    session: Viewed,
+    lines: Annotated[int, Query(ge=2, le=50)] = 11,
+    samples: Annotated[int, Query(ge=2, le=200)] = 40,
+    at_step: AtStep = None,
+):
+    """The training points' hidden activations a1 in 2-D (PCA; exact for H <= 2) and the input
+    plane's grid lines carried through the hidden layer."""
+    return reports.hidden(session, lines, samples, at_step)

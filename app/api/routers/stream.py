@@ -1,0 +1,44 @@
+"""The live stream of a session, /ws/sessions/{id}: who may connect (app.api.stream.handshake), then
+a hello, then frames and messages until either side ends (app.api.stream.viewer and .inbox)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from ..deps import Frames, Limits, ServerSettings, Sessions
+from ..stream.handshake import PROTOCOL, Refused, admit, offered_protocols, origin_allowed, refuse
+from ..stream.inbox import Inbox
+from ..stream.viewer import Viewer
+
+router = APIRouter()
+
+
+@router.websocket("/ws/sessions/{session_id}")
+async def watch_session(
+    websocket: WebSocket,
+    session_id: str,
+    settings: ServerSettings,
+    registry: Sessions,
+    limits: Limits,
+    builder: Frames,
+):
+    """Watch a session; a client that offers the subprotocol bpv.token.<control token> drives it."""
+    if not origin_allowed(websocket, settings.allowed_origins):
+        await websocket.close(code=4403)  # before accept: the handshake fails with 403
+        return
+    # A browser fails the connection unless the server picks one of the protocols it offered
+    await websocket.accept(subprotocol=PROTOCOL if PROTOCOL in offered_protocols(websocket) else None)
+    try:
+        session, role = admit(websocket, registry, session_id, settings.max_viewers)
+    except Refused as refused:
+        await refuse(websocket, refused)
+        return
+    viewer = Viewer(websocket, session, role, settings)
+    session.add_viewer()
+    try:
+        await viewer.send_json(session.hello(role))
+        await viewer.serve(Inbox(viewer, limits).receive, builder)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        session.remove_viewer()

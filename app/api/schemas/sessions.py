@@ -1,0 +1,76 @@
+"""Sessions, their controls and the catalogue: what the routes take and answer (run configurations
+themselves are app.training.config's)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.training.config import Point, RunConfig, Strict
+
+Status = Literal["paused", "running", "diverged", "failed"]
+
+
+class DatasetInfo(BaseModel):
+    kind: str
+    description: str
+    classes: str = Field(description="'2' for two-class data, '2-8' where it can be chosen")
+    default_noise: float | None
+
+
+class PresetInfo(BaseModel):
+    name: str
+    title: str
+    description: str = Field(description="what the preset teaches")
+    config: RunConfig
+
+
+class SessionSummary(BaseModel):
+    id: str
+    step: int
+    epoch: float
+    status: Status
+    message: str = Field(description="what went wrong and what to try, when status is diverged or failed")
+    loss: float | None = Field(description="the last step's batch loss")
+    accuracy: float | None = Field(description="the last step's batch accuracy")
+    viewers: int
+    config: RunConfig
+
+
+class SessionCreated(BaseModel):
+    id: str
+    token: str = Field(
+        description="control token: 'Authorization: Bearer <token>' on REST; on the WebSocket, the "
+        "subprotocol 'bpv.token.<token>' beside 'bpv.v1' (never in the URL: it is refused there)"
+    )
+    session: SessionSummary
+    stream: str = Field(description="the WebSocket path to watch this session")
+
+    @classmethod
+    def of(cls, session) -> SessionCreated:
+        """What the creator of a session (a new one, or one loaded from a saved run) is told."""
+        return cls(
+            id=session.id, token=session.token, session=session.summary(), stream=f"/ws/sessions/{session.id}"
+        )
+
+
+class StepRequest(Strict):
+    n: int = Field(1, ge=1, description="steps to take; at most the server's max_steps_per_request")
+
+
+class StepResult(BaseModel):
+    taken: int
+    stopped: str | None = Field(
+        None,
+        description="why fewer than n steps were taken: the run diverged or failed, or the "
+        "request reached the server's max_step_seconds; null when all n were taken",
+    )
+    session: SessionSummary
+
+
+class PointsEdit(Strict):
+    add: list[Point] = Field(default_factory=list, max_length=1000, description="new training points")
+    remove: list[int] = Field(
+        default_factory=list, max_length=1000, description="indices among all points; false is not 0"
+    )

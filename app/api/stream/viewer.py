@@ -1,0 +1,146 @@
+"""One WebSocket connection watching one session, and the frames sent to it: each the latest state,
+sent once the previous one is acked and no sooner than the viewer's fps allows."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+
+import anyio
+from fastapi import WebSocket
+
+from app.training.session import Session
+
+from ..frame_feed import feed_for
+from ..frame_worker import FrameBuilder
+from ..settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Viewer:
+    """One connection: its role, the frames it asked for, the frame in flight, what wakes its sender."""
+
+    def __init__(self, websocket: WebSocket, session: Session, role: str, settings: Settings):
+        self.ws = websocket
+        self.session = session
+        self.role = role
+        self.settings = settings
+        self.fps = settings.default_fps
+        self.grid = 64
+        self.arrays_every = 1
+        self.input_gradients = False
+        self.frames_sent = 0
+        self.data_version = session.data_version  # the points the hello carried
+        # asyncio's Event and Lock, not anyio's: anyio's yield to the loop once more on every wait
+        # and acquire even when there is nothing to wait for, two loop turns per frame per viewer
+        self.acked = asyncio.Event()
+        self.acked.set()  # nothing in flight yet
+        self.options_changed = False  # new options: the next frame is due even if the run did not move
+        self.wake: asyncio.Event | None = None  # set to end wait_for_change early
+        self.send_lock = asyncio.Lock()
+        self.gone = threading.Event()  # the connection ended: steps it asked for stop
+
+    async def send_json(self, message: dict) -> None:
+        async with self.send_lock:
+            await self.ws.send_text(json.dumps(message, allow_nan=False))
+
+    async def error(self, message: str, about: str | None = None) -> None:
+        await self.send_json({"type": "error", "message": message, "for": about})
+
+    def options_set(self) -> None:
+        """The viewer changed its options: send a frame with them even if the run stands still."""
+        self.options_changed = True
+        if self.wake is not None:
+            self.wake.set()
+
+    async def serve(self, receive_messages: Callable[[], Awaitable[None]], builder: FrameBuilder) -> None:
+        """Receive messages and send frames until either side ends (the viewer left, the socket
+        broke, the session was deleted): that ends this connection only; the session and other
+        viewers go on."""
+        async with anyio.create_task_group() as tg:
+
+            async def until_either_ends(work: Callable[[], Awaitable[None]]) -> None:
+                try:
+                    await work()
+                except Exception as e:  # a broken socket surfaces as several exception types
+                    log.debug("viewer of %s left: %r", self.session.id, e)
+                finally:
+                    self.gone.set()  # a step in a worker thread cannot be cancelled: it is told
+                    tg.cancel_scope.cancel()
+
+            tg.start_soon(until_either_ends, receive_messages)
+            tg.start_soon(until_either_ends, functools.partial(self.send_frames, builder))
+
+    async def wait_for_change(self, last_version: int | None) -> None:
+        """Until the run changes (a step, a pause, a viewer joining) or this viewer's options do,
+        or at once if the run is closed: the last frame may already show the closed run's version
+        (a frame shared from a build begun after the close), and then no change is to come."""
+
+        def moved() -> bool:
+            return self.session.version != last_version or self.options_changed or self.session.closed
+
+        if moved():
+            return
+        loop = asyncio.get_running_loop()
+        wake = self.wake = asyncio.Event()  # one event for both causes: no task per wait
+        self.session.call_on_change(lambda: loop.call_soon_threadsafe(wake.set))
+        if moved():
+            return  # changed while registering
+        await wake.wait()
+
+    async def send_frames(self, builder: FrameBuilder) -> None:
+        """Frames built by `builder` (shared with the session's other viewers wanting the same
+        options) until the session closes; new points go first, as a points message."""
+        last_version = None
+        next_due = 0.0
+        while True:
+            await self.acked.wait()
+            delay = next_due - time.monotonic()
+            if delay > 0:
+                await anyio.sleep(delay)
+            await self.wait_for_change(last_version)
+            if self.session.closed:
+                await self.say_goodbye()
+                return
+            seen = None if self.options_changed else last_version  # new options: a frame even so
+            self.options_changed = False
+            if self.session.data_version != self.data_version:  # points were added or removed
+                self.data_version = self.session.data_version
+                await self.send_json(
+                    {
+                        "type": "points",
+                        "points": self.session.points_message(),
+                        "box": list(self.session.dataset.box),
+                    }
+                )
+            with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
+            next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
+            options = (self.grid, with_arrays, self.input_gradients)
+            frame = await feed_for(self.session, options, builder).newer_than(seen)
+            self.acked = asyncio.Event()
+            async with self.send_lock:
+                await self.ws.send_bytes(frame.data)
+            self.frames_sent += 1
+            last_version = frame.version
+
+    async def say_goodbye(self) -> None:
+        """The session is gone: tell the viewer where the class went (replaced_by), or that it ended."""
+        successor = self.session.replaced_by
+        if successor:
+            await self.send_json(
+                {
+                    "type": "error",
+                    "for": None,
+                    "replaced_by": successor,
+                    "message": "the driver started a new run; follow it at replaced_by",
+                }
+            )
+        else:
+            await self.error("this session was deleted or expired; create a new one")
+        await self.ws.close(code=4410)
