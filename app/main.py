@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry = Registry(settings.max_sessions, settings.idle_seconds, limits)
     app.state.frame_builder = FrameBuilder(use_process=settings.frame_process)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
+    app.state.inspections = anyio.Semaphore(settings.max_inspections)
 
     # Errors the layers below raise, as the status a client can act on; the message says what to do.
     statuses = {ValueError: 422, SessionError: 409, LimitReached: 429, StoreFull: 507}

@@ -44,6 +44,14 @@ Store = Annotated[RunStore, Depends(store_of)]
 Frames = Annotated[FrameBuilder, Depends(frame_builder_of)]
 
 
+async def inspection_turn(connection: HTTPConnection):
+    """Wait for one of the server's few inspection turns, holding no thread meanwhile. A gradient
+    check on the largest run takes a minute and a thread of the pool every route shares: without
+    turns, forty anonymous ones at once left no thread to answer anything else for minutes."""
+    async with connection.app.state.inspections:
+        yield
+
+
 def limits_of(registry: Sessions) -> RunLimits:
     """What this server lets a run be (its size, its number of points)."""
     return registry.limits

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+import anyio
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
@@ -89,10 +90,31 @@ class JsonWritesFromOwnOrigin:
         return None
 
 
-class BodyTooLarge(HTTPException):
+class BodyRefused(HTTPException):
+    """A request body the server will not read on: raised from the body's reading, so the route
+    passes it on and the app answers it as JSON like any other error."""
+
+
+class BodyTooLarge(BodyRefused):
     def __init__(self, limit: int, setting: str) -> None:
         detail = f"the request body is over {limit} bytes, this route's limit (setting {setting})"
         super().__init__(413, detail)
+
+
+class BodyStalled(BodyRefused):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            408, f"the request body stopped arriving for {seconds:g} s (setting body_idle_seconds)"
+        )
+
+
+class NoTurn(BodyRefused):
+    def __init__(self, seconds: float) -> None:
+        detail = f"another large body has been read for over {seconds:g} s; send this one again later"
+        super().__init__(503, detail, headers={"Retry-After": "10"})
+
+
+LARGE_BODY_WAIT_SECONDS = 30.0  # how long a large body waits for its turn before a 503
 
 
 class BodySizeLimit:
@@ -104,7 +126,9 @@ class BodySizeLimit:
 
     A body over the default bound is read one at a time, the others waiting unread (uvicorn stops
     reading a socket whose request is not being read): parsing a largest saved run takes about
-    500 MB, and forty of them at once would take the server, and every run on it, down."""
+    500 MB, and forty of them at once would take the server, and every run on it, down. So that
+    one stalled sender cannot hold that turn for ever, a body that sends nothing for
+    body_idle_seconds gets a 408, and a body that waits 30 s for its turn a 503."""
 
     def __init__(
         self, app: ASGIApp, settings: Settings, default: str, routes: dict[tuple[str, str], str]
@@ -133,15 +157,22 @@ class BodySizeLimit:
             return
 
         received = 0
+        complete = False
+        idle = self.settings.body_idle_seconds
 
         async def receive_bounded() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:  # after the body, a receive waits for the client to leave: no bound
+                return await receive()
+            try:
+                with anyio.fail_after(idle):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyStalled(idle) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
                 if received > limit:
-                    # An HTTPException: the route's body reading passes it on, and the app's handler
-                    # answers it as JSON like any other error.
                     raise BodyTooLarge(limit, setting)
             return message
 
@@ -155,20 +186,31 @@ class BodySizeLimit:
         large = not declared.isdigit() or int(declared) > getattr(self.settings, self.default)
         try:
             if large and setting != self.default:
-                async with self.one_large_body:
+                await self.take_turn()
+                try:
                     await self.app(scope, receive_bounded, send_noting_start)
+                finally:
+                    self.one_large_body.release()
             else:
                 await self.app(scope, receive_bounded, send_noting_start)
-        except BodyTooLarge as too_large:
+        except BodyRefused as refused:
             if started:
                 raise
-            await self.answer(too_large, scope, receive, send)
+            await self.answer(refused, scope, receive, send)
+
+    async def take_turn(self) -> None:
+        try:
+            with anyio.fail_after(LARGE_BODY_WAIT_SECONDS):
+                await self.one_large_body.acquire()
+        except TimeoutError:
+            raise NoTurn(LARGE_BODY_WAIT_SECONDS) from None
 
     @staticmethod
-    async def answer(too_large: BodyTooLarge, scope: Scope, receive: Receive, send: Send) -> None:
+    async def answer(refused: BodyRefused, scope: Scope, receive: Receive, send: Send) -> None:
         # The client may still be sending: close the connection after the answer.
-        close = {"Connection": "close"}
-        await JSONResponse({"detail": too_large.detail}, status_code=413, headers=close)(scope, receive, send)
+        headers = {**(refused.headers or {}), "Connection": "close"}
+        response = JSONResponse({"detail": refused.detail}, status_code=refused.status_code, headers=headers)
+        await response(scope, receive, send)
 
 
 def content_security_policy(frame_ancestors: str) -> str:

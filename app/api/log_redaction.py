@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 # uvicorn.error: the WebSocket handshake lines; uvicorn.access: HTTP request lines;
 # uvicorn.asgi: whole ASGI scopes (headers, query string, subprotocols) at log level "trace"
@@ -23,8 +24,18 @@ REDACTED = "[redacted]"
 SECRET = re.compile(r"(token=|bpv\.token\.|bearer\s+)[^\s&,;'\"\]\)]+", re.IGNORECASE)
 
 
+# A query parameter whose name, once percent-decoded, is "token" (?%74oken= is read as ?token=).
+QUERY_PARAMETER = re.compile(r"([?&])([^=&\s]+)=([^&\s'\"]+)")
+
+
+def _redact_parameter(match: re.Match) -> str:
+    if unquote(match.group(2)).lower() != "token":
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}={REDACTED}"
+
+
 def redact(text: str) -> str:
-    return SECRET.sub(lambda m: m.group(1) + REDACTED, text)
+    return QUERY_PARAMETER.sub(_redact_parameter, SECRET.sub(lambda m: m.group(1) + REDACTED, text))
 
 
 def _redacted_arg(value):

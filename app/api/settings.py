@@ -22,6 +22,8 @@ class Settings:
     max_grid: int = 200
     max_steps_per_request: int = 5000
     max_step_seconds: float = 10.0  # one request's (or socket message's) steps stop after this long
+    body_idle_seconds: float = 15.0  # a request body that sends nothing this long gets a 408
+    max_inspections: int = 4  # inspect requests computed at once; the rest wait, holding no thread
     idle_seconds: float = 1800.0  # a session nobody used or watched for this long is deleted
     default_fps: float = 30.0
     max_fps: float = 60.0

@@ -126,6 +126,56 @@ def test_large_import_bodies_are_read_one_at_a_time(small_limits):
     assert waiting["reply"].status_code == 422
 
 
+@pytest.fixture
+def impatient(tmp_path, monkeypatch):
+    """A server that gives a stalled body 0.5 s and a large body's turn 1 s."""
+    from app.api import guards
+
+    monkeypatch.setattr(guards, "LARGE_BODY_WAIT_SECONDS", 1.0)
+    settings = Settings(data_dir=str(tmp_path), max_body_bytes=4096, body_idle_seconds=0.5)
+    with LiveServer(settings) as server:
+        yield server
+
+
+def stalled_import(server, declared: int = 6000) -> socket.socket:
+    """An import that declares a large body, sends one byte of it, and stops."""
+    stalled = socket.create_connection(("127.0.0.1", server.settings.port))
+    stalled.sendall(
+        b"POST /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {declared}\r\n\r\n{{".encode()
+    )
+    return stalled
+
+
+def test_a_stalled_body_is_answered_408_and_frees_the_large_body_turn(impatient):
+    stalled = stalled_import(impatient)
+    stalled.settimeout(5)
+    answer = b""
+    while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):  # the head, then the JSON body
+        answer += stalled.recv(4096)
+    answer = answer.decode()
+    assert answer.startswith("HTTP/1.1 408") and "body_idle_seconds" in answer
+    stalled.close()
+    reply = httpx.post(f"{impatient.url}/api/runs", content=b"{" + b" " * 5000 + b"}", headers=JSON)
+    assert reply.status_code == 422  # read at once: the turn is free again
+
+
+def test_a_large_body_waits_for_its_turn_a_bounded_time(tmp_path, monkeypatch):
+    from app.api import guards
+
+    monkeypatch.setattr(guards, "LARGE_BODY_WAIT_SECONDS", 0.5)
+    settings = Settings(data_dir=str(tmp_path), max_body_bytes=4096, body_idle_seconds=5)
+    with LiveServer(settings) as server:
+        holder = stalled_import(server)  # holds the turn for up to 5 s
+        time.sleep(0.1)
+        start = time.monotonic()
+        reply = httpx.post(f"{server.url}/api/runs", content=b"{" + b" " * 5000 + b"}", headers=JSON)
+        assert reply.status_code == 503 and reply.headers["retry-after"] == "10"
+        assert "send this one again later" in reply.json()["detail"]
+        assert time.monotonic() - start < 2
+        holder.close()
+
+
 def test_a_saved_run_larger_than_the_default_bound_imports(live_server):
     """The default import bound takes a real run well past 1 MiB: H = 1024, its kept snapshots."""
     s = create(live_server.url, hidden=1024, dataset={"n_samples": 1000})

@@ -259,3 +259,40 @@ def test_a_long_step_message_on_the_socket_stops_at_the_time_bound_too(tmp_path)
             ok = json.loads(message)
             assert 0 < ok["taken"] < 5000 and ok["stopped"].startswith("time")
             assert time.monotonic() - start < 3.0
+
+
+def test_inspections_take_turns_and_the_rest_of_the_api_stays_quick(tmp_path, monkeypatch):
+    """However many gradient checks strangers ask for at once, at most max_inspections are
+    computed together, and every other route still answers at once."""
+    import threading
+
+    from app.training import reports
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = reports.gradcheck
+
+    def slow_gradcheck(*args, **kwargs):  # a check on a large run takes long: stand in for one
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "gradcheck", slow_gradcheck)
+    with LiveServer(Settings(data_dir=str(tmp_path), max_inspections=2)) as server:
+        run = httpx.post(f"{server.url}/api/sessions", json={}).json()
+        url = f"{server.url}/api/sessions/{run['id']}/gradcheck?max_entries=2"
+        askers = [threading.Thread(target=httpx.get, args=(url,), kwargs={"timeout": 60}) for _ in range(50)]
+        for asker in askers:
+            asker.start()
+        time.sleep(0.5)
+        start = time.monotonic()
+        assert httpx.get(f"{server.url}/api/sessions/{run['id']}").status_code == 200
+        assert httpx.post(f"{server.url}/api/sessions", json={}).status_code == 201
+        assert time.monotonic() - start < 1.0  # threads are free: the checks wait without one
+        for asker in askers:
+            asker.join()
+        assert most[0] == 2

@@ -123,6 +123,35 @@ def test_a_token_in_the_url_is_refused_with_how_to_send_it_and_kept_out_of_the_l
     assert [line for line in server_log if c["token"] in line] == []
 
 
+@pytest.mark.parametrize("key", ["%74oken", "tok%65n", "TOKEN"])
+def test_a_percent_encoded_token_key_is_refused_and_redacted_too(logged_server, server_log, key):
+    c = new_session(logged_server)
+    ws = connect(f"{logged_server.ws_url}/ws/sessions/{c['id']}?{key}={c['token']}")
+    first = json.loads(ws.recv(timeout=5))  # refused where the server reads it as ?token=
+    assert first["type"] == ("hello" if key == "TOKEN" else "error")
+    assert first.get("role") != "driver"
+    ws.close()
+    httpx.get(f"{logged_server.url}/api/sessions/{c['id']}?{key}={c['token']}")
+    wait_for_line(server_log, f"/api/sessions/{c['id']}?{key}=")
+    assert [line for line in server_log if c["token"] in line] == []
+
+
+def test_the_driver_is_let_in_when_strangers_fill_the_viewers(tmp_path):
+    server = LiveServer(Settings(data_dir=str(tmp_path), max_viewers=2))
+    with server:
+        c = new_session(server)
+        url = f"{server.ws_url}/ws/sessions/{c['id']}"
+        with connect(url) as one, connect(url) as two:
+            for ws in (one, two):
+                assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+            third = connect(url)
+            assert "viewers" in json.loads(third.recv(timeout=5))["message"]
+            assert closed_with(third) == 4429
+            with connect(url, subprotocols=subprotocols(c["token"])) as driver:
+                hello = json.loads(driver.recv(timeout=5))
+                assert hello["type"] == "hello" and hello["role"] == "driver"
+
+
 def test_a_wrong_token_in_the_subprotocol_gets_4403_and_controls_nothing(logged_server):
     c = new_session(logged_server)
     ws = connect(f"{logged_server.ws_url}/ws/sessions/{c['id']}", subprotocols=subprotocols("guessed"))

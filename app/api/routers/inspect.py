@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
 from app.training import reports
 
-from ..deps import MaxGrid, Viewed
+from ..deps import MaxGrid, Viewed, inspection_turn
 from ..gradient_upload import uploaded_gradients
 from ..responses import BAD_INPUT, NO_SUCH
 from ..schemas.inspect import (
@@ -32,7 +32,12 @@ from ..schemas.inspect import (
     UnitOut,
 )
 
-router = APIRouter(prefix="/api/sessions", tags=["inspect"], responses=BAD_INPUT | NO_SUCH)
+router = APIRouter(
+    prefix="/api/sessions",
+    tags=["inspect"],
+    responses=BAD_INPUT | NO_SUCH,
+    dependencies=[Depends(inspection_turn)],
+)
 
 AtStep = Annotated[
     int | None,

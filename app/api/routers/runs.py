@@ -3,6 +3,7 @@ import as a JSON file, delete (with the run's own token, returned when it was sa
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from fastapi import APIRouter, Response
@@ -49,7 +50,9 @@ def read_run(info: SavedInfo):
 @router.get("/runs/{run_id}/export", response_model=SavedRun, responses=NO_SUCH)
 def export_run(document: SavedDocument):
     """The saved run as a JSON file to keep or share; POST it to /api/runs to import it."""
-    return document
+    # Written here, in the worker thread this route runs in: a largest run is 60 MB of JSON, and
+    # FastAPI would check and write a returned dict on the event loop, stalling every stream.
+    return Response(json.dumps(document, separators=(",", ":")), media_type="application/json")
 
 
 @router.post(

@@ -66,7 +66,9 @@ def admit(websocket: WebSocket, registry: Registry, session_id: str, max_viewers
     token = offered_token(offered_protocols(websocket))
     if token is not None and not secrets.compare_digest(token.encode(), session.token.encode()):
         raise Refused("wrong control token for this session", 4403)
-    if session.viewers >= max_viewers:
+    # The driver is always let in: strangers filling the share link's viewers must not lock the
+    # teacher out of their own run.
+    if token is None and session.viewers >= max_viewers:
         raise Refused(f"this session already has {session.viewers} viewers, the server's limit", 4429)
     return session, "driver" if token is not None else "viewer"
 
