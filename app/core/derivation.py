@@ -112,7 +112,7 @@ def derive(
         Stage("dW2", "dW2 = outer(a1, dz2)", dW2, "backward"),
         Stage("db2", "db2 = dz2", db2, "backward"),
         Stage("da1", "da1 = W2 @ dz2", da1, "backward"),
-        Stage("dz1", f"dz1 = da1 * {act.derivative_text}", dz1, "backward"),
+        Stage("dz1", f"dz1 = da1 * {act.df_text()}", dz1, "backward"),
         Stage("dW1", "dW1 = outer(x, dz1)", dW1, "backward"),
         Stage("db1", "db1 = dz1", db1, "backward"),
         Stage("dx", "dx = W1 @ dz1", dx, "backward"),
