@@ -149,9 +149,9 @@ def test_linear_derivation_agrees_two_ways_and_writes_f_prime_as_1():
     np.testing.assert_array_equal(d["a1"], d["z1"])  # f(z) = z
     np.testing.assert_array_equal(d["dz1"], d["da1"])  # f' = 1
     np.testing.assert_allclose(d["dz2_long"], d["dz2"], atol=1e-15)
-    equations = {s.name: s.equation for s in d.stages}
-    assert equations["dz1"] == "dz1 = da1 * 1"
-    assert equations["a1"] == "a1 = linear(z1)"
+    equations = {s.name: (s.equation, s.tex) for s in d.stages}
+    assert equations["dz1"] == ("dz1 = da1 * 1", r"\mathrm{d}z_1 = \mathrm{d}a_1 \odot 1")
+    assert equations["a1"][0] == "a1 = linear(z1)"
 
 
 def test_a_linear_network_trains_over_rest_and_stays_linear(client):

@@ -80,7 +80,7 @@ def compare_gradients(
     explained = []
     disagreeing = [name for name, c in report.items() if not c.agrees]
     for mistake in MISTAKES:
-        if activation not in mistake.applies_to or not disagreeing:
+        if not mistake.applies(activation) or not disagreeing:
             continue
         wrong = mistake.gradients(params, fwd, Y, lam)
         # a mistake explains the student's gradient when it reproduces every parameter given and
