@@ -165,4 +165,5 @@ def test_a_linear_network_trains_over_rest_and_stays_linear(client):
     assert client.get(f"/api/sessions/{c['id']}/gradients").json()["loss"] < 0.8 * first
     check = client.get(f"/api/sessions/{c['id']}/gradcheck").json()
     assert check["passed"]
-    assert client.get(f"/api/sessions/{c['id']}/derivation/0").json()["activation"] == "linear"
+    d = client.get(f"/api/sessions/{c['id']}/derivation/0").json()
+    assert d["activation"] == "linear" and d["activation_info"]["peak_slope"] == 1.0

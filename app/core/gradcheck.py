@@ -52,6 +52,16 @@ class ParamCheck:
     def passed(self) -> bool:
         return self.max_rel_error <= PASS_THRESHOLD
 
+    @property
+    def worst(self) -> int | None:
+        """Position (in indices) of the entry with the largest relative error that crossed no kink,
+        None if every entry crossed one."""
+        clean = np.flatnonzero(~self.kinks) if self.kinks.size else np.arange(len(self.indices))
+        if not clean.size:
+            return None
+        errors = np.where(np.isnan(self.rel_error[clean]), np.inf, self.rel_error[clean])
+        return int(clean[np.argmax(errors)])
+
 
 def relative_error(analytic, numeric, tiny: float = TINY) -> np.ndarray:
     """|a - n| / max(|a| + |n|, tiny), elementwise."""
