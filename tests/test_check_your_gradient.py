@@ -214,3 +214,49 @@ def test_compare_at_an_earlier_step_uses_that_steps_parameters(client):
     assert not client.post(f"/api/sessions/{c['id']}/compare", json=body).json()["all_agree"]
     then = client.post(f"/api/sessions/{c['id']}/compare", params={"at_step": 3}, json=body).json()
     assert then["all_agree"] and then["step"] == 3
+
+
+def test_each_mistake_is_a_wrong_dz2_or_a_wrong_step_after_it_through_the_true_backward_pass():
+    """The mistakes' gradients against the independent student_backward above, switch by switch."""
+    from app.core.mistakes import MISTAKES_BY_NAME
+
+    params, X, Y = random_problem(9, 5, 3, 30, soft=False)
+    fwd = forward(params, X, "tanh")
+    switches = {
+        "summed_not_mean": {"mean": False},
+        "single_term_softmax": {"softmax": "diagonal"},
+        "transposed": {"transpose": True},
+        "no_regularisation": {"regularise": False},
+        "tanh_derivative_from_z": {"tanh_from": "z"},
+    }
+    assert set(switches) == set(MISTAKES_BY_NAME)
+    for name, kwargs in switches.items():
+        ours = MISTAKES_BY_NAME[name].gradients(params, fwd, Y, 0.02)
+        theirs = student_backward(params, X, Y, 0.02, **kwargs)
+        for key in ours:
+            np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-12, atol=1e-15, err_msg=name)
+    assert MISTAKES_BY_NAME["tanh_derivative_from_z"].applies("tanh")
+    assert not MISTAKES_BY_NAME["tanh_derivative_from_z"].applies("linear")
+    assert MISTAKES_BY_NAME["single_term_softmax"].applies("linear")
+
+
+def test_the_examples_a_student_can_try_are_named_by_compare(client):
+    """GET .../compare/examples/{kind}: ours agrees everywhere; each mistake's gradient, sent back,
+    is named as that mistake; the inputs a student downloads reproduce our gradient."""
+    c = client.post("/api/sessions", json={"hidden": 4, "lam": 0.01}).json()
+    base = f"/api/sessions/{c['id']}"
+    client.post(f"{base}/step", json={"n": 5}, headers=auth(c["token"]))
+    kinds = client.get("/openapi.json").json()["paths"][
+        base.replace(c["id"], "{session_id}") + "/compare/examples/{kind}"
+    ]
+    kinds = next(p for p in kinds["get"]["parameters"] if p["name"] == "kind")["schema"]["enum"]
+    assert "ours" in kinds and len(kinds) >= 5
+    for kind in kinds:
+        example = client.get(f"{base}/compare/examples/{kind}").json()
+        assert example["kind"] == kind and example["step"] == 5
+        result = client.post(f"{base}/compare", json={"gradients": example["gradients"]}).json()
+        if kind == "ours":
+            assert result["all_agree"] and result["explained_by"] == []
+        else:
+            assert kind in [e["name"] for e in result["explained_by"]], kind
+    assert client.get(f"{base}/compare/examples/guessed").status_code == 422

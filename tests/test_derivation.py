@@ -80,3 +80,63 @@ def test_sample_index_out_of_range_names_n():
     params, X, Y = random_problem(0, 3, 2, 5, soft=False)
     with pytest.raises(ValueError, match="n must be"):
         derive(params, X, Y, 5)
+
+
+# What static/derivation.js typeset before the server sent it: the reference the entries must meet.
+PAGE_TEX = {
+    "tanh": ("\\tanh", "(1 - a_1^{2})"),
+    "relu": ("\\operatorname{relu}", "\\mathbb{1}[z_1 > 0]"),
+    "sigmoid": ("\\sigma", "a_1 \\odot (1 - a_1)"),
+}
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_every_stage_carries_its_tex_from_the_activation_and_the_loss(activation):
+    params, X, Y = random_problem(2, 4, 3, 6, soft=False)
+    d = derive(params, X, Y, 3, activation)
+    tex = {s.name: s.tex for s in d.stages}
+    f, df = PAGE_TEX[activation]
+    assert tex["a1"] == f"a_1 = {f}(z_1)"
+    assert tex["dz1"] == f"\\mathrm{{d}}z_1 = \\mathrm{{d}}a_1 \\odot {df}"
+    assert tex["dz2"] == "\\mathrm{d}z_2 = (\\hat y - y)\\,/\\,N"
+    assert tex["x"] == "x = X_{3}"
+    assert all(tex.values())
+
+
+def test_the_two_ways_agree_to_rounding_and_say_so():
+    params, X, Y = random_problem(5, 6, 4, 10, soft=True)
+    for n in range(10):
+        d = derive(params, X, Y, n)
+        assert d.dz2_max_abs_difference == np.max(np.abs(d["dz2_long"] - d["dz2"]))
+        assert d.dz2_max_abs == np.max(np.abs(d["dz2"]))
+        assert d.two_ways_agree
+
+
+def test_an_underflowed_y_hat_makes_the_long_way_not_a_number_and_not_agree():
+    params, X, Y = random_problem(6, 3, 3, 4, soft=False)
+    params["W2"] = params["W2"] * 1e4  # one logit far above the others: y_hat of the rest underflows to 0
+    d = derive(params, X, Y, 0)
+    assert not np.all(np.isfinite(d["dz2_long"]))
+    assert d.dz2_max_abs_difference == np.inf and not d.two_ways_agree
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])
+def test_the_shown_mistake_is_the_diagonal_only_dz2_through_the_same_backward_pass(activation):
+    """Worked out here as static/derivation.js did it: -y (1 - y_hat) / N, minus the short way,
+    and outer(a1, that) against the right dW2."""
+    params, X, Y = random_problem(7, 5, 3, 9, soft=True)
+    d = derive(params, X, Y, 4, activation)
+    y, y_hat, a1, N = d["y"], d["y_hat"], d["a1"], 9
+    wrong = -y * (1 - y_hat) / N
+    wrong_dW2 = np.outer(a1, wrong)
+    m = d.mistake
+    assert m.name == "single_term_softmax"
+    stages = {s.name: s.value for s in m.stages}
+    np.testing.assert_allclose(stages["dz2"], wrong, rtol=1e-15)
+    np.testing.assert_allclose(stages["dz2_difference"], wrong - d["dz2"], rtol=1e-14, atol=1e-18)
+    np.testing.assert_allclose(stages["dW2"], wrong_dW2, rtol=1e-15)
+    assert m.dz2_max_abs_difference == pytest.approx(np.max(np.abs(wrong - d["dz2"])), rel=1e-14)
+    assert m.dW2_max_abs_difference == pytest.approx(np.max(np.abs(wrong_dW2 - d["dW2"])), rel=1e-14)
+    rel = np.abs(wrong_dW2 - d["dW2"]) / np.maximum(np.abs(wrong_dW2) + np.abs(d["dW2"]), 1e-300)
+    assert m.dW2_max_rel_error == pytest.approx(np.max(rel), rel=1e-12)
+    assert all(s.tex and s.equation for s in m.stages)

@@ -7,16 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.gradcheck import gradient_check
-from app.core.network import (
-    PARAM_NAMES,
-    backward,
-    forward,
-    init_params,
-    log_softmax,
-    loss,
-    loss_and_grads,
-    softmax,
-)
+from app.core.network import PARAM_NAMES, backward, forward, init_params, loss, loss_and_grads
+from app.core.softmax import log_softmax, softmax
 from app.core.targets import one_hot
 
 

@@ -1,16 +1,21 @@
-"""Hidden-layer activations f, each with its derivative f' written right beside it.
+"""Hidden-layer activations f: everything about each one in one entry, its derivative beside it.
 
-f' takes both z and a = f(z) because the cheap form differs per function: tanh and sigmoid are
-expressed through their output a (1 - a**2, a * (1 - a)), relu through the sign of z.
+An `Activation` holds f, its derivative f' (taken from z and a = f(z), whichever is cheap:
+tanh and sigmoid through their output a, as 1 - a**2 and a * (1 - a), relu through the sign of
+z), the fast in-place forms the training step and the decision grid run, its peak slope, the
+range of its values, where f' jumps, and how the derivation writes f and f'. network.py,
+fast_step.py, grid.py, the derivation, the mistakes and the reports all read it from here, so a
+new activation is one new entry in ACTIVATIONS.
 
-Each also has the fast in-place form the training step runs (fast_step.py): the same operations
-in the same order, so the same bits, written into buffers the caller owns.
+The fast forms do f's operations in the same order, so they give the same bits, written into
+buffers the caller owns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from string import Template
 
 import numpy as np
 
@@ -26,7 +31,7 @@ SIGMOID_Z_CAP = 40.0
 class Activation:
     name: str
     f: Callable[[np.ndarray], np.ndarray]
-    """a = f(z), elementwise."""
+    """a = f(z), elementwise, a new array."""
     df: Callable[[np.ndarray, np.ndarray], np.ndarray]
     """f'(z) from (z, a), elementwise; same shape and dtype as z."""
     f_in_place: Callable[..., np.ndarray]
@@ -34,9 +39,27 @@ class Activation:
     z's shape, may be spent (without it a sigmoid allocates one)."""
     times_df_in_place: Callable[[np.ndarray, np.ndarray], np.ndarray]
     """times_df_in_place(da, a): da <- da * f'(z) in place and returned (now dz), f'(z) from
-    a = f(z) as df computes it; a is spent."""
+    a = f(z) as df computes it (sigmoid's multiplies by a, then by 1 - a); a is spent."""
+    peak_slope: float
+    """max over z of f'(z): how much of the error one unit can pass back at best."""
+    value_range: tuple[float | None, float | None]
+    """(lowest, highest) value of f, None where it is unbounded."""
+    kinks: tuple[float, ...]
+    """The z where f' jumps (relu's 0): a finite difference across one is not the derivative."""
+    tex: str
+    """f as the derivation typesets it: a_1 = <tex>(z_1)."""
+    derivative_tex: str
+    """f'(z) in TeX, written in $z and $a for the layer's z and a = f(z)."""
     derivative_text: str
-    """f'(z) as the lecture notes write it."""
+    """f'(z) in plain text, written in $z and $a."""
+
+    def df_tex(self, z: str = "z_1", a: str = "a_1") -> str:
+        """f'(z) in TeX for the layer whose pre-activation and activation are called z and a."""
+        return Template(self.derivative_tex).substitute(z=z, a=a)
+
+    def df_text(self, z: str = "z1", a: str = "a1") -> str:
+        """f'(z) in plain text for the layer whose pre-activation and activation are called z and a."""
+        return Template(self.derivative_text).substitute(z=z, a=a)
 
 
 def _tanh_in_place(z, scratch=None):
@@ -85,13 +108,30 @@ def _sigmoid_times_df_in_place(da, a):  # f' = a * (1 - a)
     return da
 
 
+def _identity(z):
+    return np.array(z, copy=True)  # a new array, as every other f gives: a1 never aliases z1
+
+
+def _identity_in_place(z, scratch=None):
+    return z
+
+
+def _identity_times_df_in_place(da, a):  # f' = 1
+    return da
+
+
 TANH = Activation(
     "tanh",
     f=np.tanh,
     df=lambda z, a: 1 - a**2,
     f_in_place=_tanh_in_place,
     times_df_in_place=_tanh_times_df_in_place,
-    derivative_text="1 - a1**2",
+    peak_slope=1.0,  # at z = 0
+    value_range=(-1.0, 1.0),
+    kinks=(),
+    tex=r"\tanh",
+    derivative_tex=r"(1 - $a^{2})",
+    derivative_text="1 - $a**2",
 )
 
 RELU = Activation(
@@ -100,7 +140,12 @@ RELU = Activation(
     df=lambda z, a: (z > 0).astype(z.dtype),
     f_in_place=_relu_in_place,
     times_df_in_place=_relu_times_df_in_place,
-    derivative_text="1 if z1 > 0 else 0",
+    peak_slope=1.0,  # wherever z > 0
+    value_range=(0.0, None),
+    kinks=(0.0,),
+    tex=r"\operatorname{relu}",
+    derivative_tex=r"\mathbb{1}[$z > 0]",
+    derivative_text="1 if $z > 0 else 0",
 )
 
 SIGMOID = Activation(
@@ -109,12 +154,32 @@ SIGMOID = Activation(
     df=lambda z, a: a * (1 - a),  # keeps full relative accuracy where a is tiny: 1 - a is ~1 there
     f_in_place=_sigmoid_in_place,
     times_df_in_place=_sigmoid_times_df_in_place,
-    derivative_text="a1 * (1 - a1)",
+    peak_slope=0.25,  # at z = 0: a = 1/2: so each sigmoid layer passes back at most a quarter
+    value_range=(0.0, 1.0),
+    kinks=(),
+    tex=r"\sigma",
+    derivative_tex=r"$a \odot (1 - $a)",
+    derivative_text="$a * (1 - $a)",
 )
 
-ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (TANH, RELU, SIGMOID)}
+LINEAR = Activation(
+    "linear",
+    f=_identity,
+    df=lambda z, a: np.ones_like(z),
+    f_in_place=_identity_in_place,
+    times_df_in_place=_identity_times_df_in_place,
+    peak_slope=1.0,  # everywhere: nothing saturates, and nothing bends (the network is linear)
+    value_range=(None, None),
+    kinks=(),
+    tex=r"\operatorname{id}",
+    derivative_tex="1",
+    derivative_text="1",
+)
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (TANH, RELU, SIGMOID, LINEAR)}
+ACTIVATION_NAMES = tuple(ACTIVATIONS)
 
 
 def get_activation(name: str) -> Activation:
-    """The Activation called `name` (tanh, relu, sigmoid); ValueError naming `activation` otherwise."""
+    """The Activation called `name` (one of ACTIVATIONS); ValueError naming `activation` otherwise."""
     return ACTIVATIONS[check_choice("activation", name, ACTIVATIONS)]

@@ -23,6 +23,12 @@ class ParamComparison:
     rel_error: np.ndarray | None  # per entry, same shape as ours
     differing: list[tuple[int, ...]] = field(default_factory=list)  # indices with rel_error > AGREES_BELOW
     ours: np.ndarray | None = None
+    given: np.ndarray | None = None  # theirs laid out as ours (a transposed one transposed back), or None
+
+    @property
+    def differs(self) -> np.ndarray | None:
+        """rel_error > AGREES_BELOW entry by entry (same shape as ours), or None without rel_error."""
+        return None if self.rel_error is None else self.rel_error > AGREES_BELOW
 
     @property
     def agrees(self) -> bool:
@@ -37,6 +43,23 @@ class Comparison:
     @property
     def all_agree(self) -> bool:
         return all(c.agrees for c in self.params.values())
+
+    @property
+    def all_given(self) -> bool:
+        """Every parameter's gradient was given, so the whole backward pass was checked."""
+        return set(self.params) == set(PARAM_NAMES)
+
+
+def in_our_layout(given: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The student's array laid out in `shape`: as it is, transposed back when they sent the
+    transpose, or a bias sent as a column or a row of one as a vector; None when it is none of these."""
+    if given.shape == shape:
+        return given
+    if given.ndim == 2 and given.T.shape == shape:
+        return given.T
+    if len(shape) == 1 and given.size == shape[0] and max(given.shape, default=0) == given.size:
+        return given.reshape(shape)
+    return None
 
 
 def _matches(candidate: np.ndarray, given: np.ndarray) -> bool:
@@ -69,7 +92,15 @@ def compare_gradients(
         g = np.asarray(given[name], dtype=np.float64)
         if not np.all(np.isfinite(g)):
             raise ValueError(f"gradients {name} has entries that are not finite numbers")
-        comparison = ParamComparison(name, ours[name].shape, g.shape, None, None, ours=ours[name])
+        comparison = ParamComparison(
+            name,
+            ours[name].shape,
+            g.shape,
+            None,
+            None,
+            ours=ours[name],
+            given=in_our_layout(g, ours[name].shape),
+        )
         if g.shape == ours[name].shape:
             rel = relative_error(ours[name], g)
             comparison.max_rel_error = float(rel.max(initial=0))
@@ -80,7 +111,7 @@ def compare_gradients(
     explained = []
     disagreeing = [name for name, c in report.items() if not c.agrees]
     for mistake in MISTAKES:
-        if activation not in mistake.applies_to or not disagreeing:
+        if not mistake.applies(activation) or not disagreeing:
             continue
         wrong = mistake.gradients(params, fwd, Y, lam)
         # a mistake explains the student's gradient when it reproduces every parameter given and

@@ -7,10 +7,12 @@ The backward pass is shown twice for the output layer: the long way through the 
     dz2[n]    = J.T @ dL/dy_hat
 
 and the short way (y_hat[n] - Y[n]) / N, which is what that product simplifies to because the
-row Y[n] sums to 1. The two agree to rounding; their difference is one of the stages.
+row Y[n] sums to 1. The two agree to rounding; their difference is one of the stages. Beside them,
+the usual mistake in that layer (the Jacobian's diagonal only), fed through the same backward pass.
 
 Every gradient here is sample n's contribution to the mean loss L over the N training samples:
-summing dW2 over all n and adding lam * W2 gives network.backward's dW2 (likewise dW1).
+summing dW2 over all n and adding lam * W2 gives network.backward's dW2 (likewise dW1). They come
+from network.py itself, run on the one row X[n] with its row of the batch's dz2.
 """
 
 from __future__ import annotations
@@ -19,10 +21,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
+from .activations import Activation, get_activation
 from .checks import check_int
-from .network import PARAM_NAMES, Params, check_params, log_softmax
+from .gradcheck import relative_error
+from .losses import Loss, get_loss
+from .mistakes import MISTAKES_BY_NAME
+from .network import PARAM_NAMES, Params, backward_from_dz2, check_params, forward
+from .softmax import softmax_jacobian
 from .targets import check_targets
+
+# The long and the short way agree when their largest difference is this small against the
+# largest |dz2| (rounding in float64), or this small in itself (dz2 about 0: a point it has learnt).
+AGREE_RELATIVE = 1e-12
+AGREE_ABSOLUTE = 1e-15
+SHOWN_MISTAKE = "single_term_softmax"  # the mistake made in the layer the two ways work out
+MISTAKE_DIFFERENCE_TEX = r"\text{mistake} - \text{short way}"
 
 
 @dataclass
@@ -33,10 +46,24 @@ class Stage:
     equation: str
     value: np.ndarray
     phase: str  # "forward" or "backward"
+    tex: str = ""  # the equation as the lecture notes typeset it
 
     @property
     def shape(self) -> tuple[int, ...]:
         return self.value.shape
+
+
+@dataclass
+class WorkedMistake:
+    """The usual mistake in dz2 for this sample, and how far it lands from the right answer."""
+
+    name: str
+    title: str
+    explanation: str
+    stages: list[Stage]  # its dz2, that minus the short way's, the dW2 it leads to
+    dz2_max_abs_difference: float
+    dW2_max_abs_difference: float
+    dW2_max_rel_error: float
 
 
 @dataclass
@@ -45,6 +72,15 @@ class Derivation:
     N: int
     activation: str
     stages: list[Stage]
+    dz2_max_abs_difference: float = 0.0  # largest |long way - short way|
+    dz2_max_abs: float = 0.0  # largest |dz2|, the short way
+    mistake: WorkedMistake | None = None
+
+    @property
+    def two_ways_agree(self) -> bool:
+        """The long way and the short way give the same dz2, to rounding."""
+        worst = self.dz2_max_abs_difference
+        return bool(worst <= AGREE_RELATIVE * self.dz2_max_abs or worst < AGREE_ABSOLUTE)
 
     def __getitem__(self, name: str) -> np.ndarray:
         for stage in self.stages:
@@ -53,68 +89,141 @@ class Derivation:
         raise KeyError(name)
 
 
+def max_abs(values: np.ndarray) -> float:
+    """The largest |entry|; inf if any entry is inf or nan (a difference that is not a number is
+    not small)."""
+    values = np.abs(np.asarray(values, dtype=np.float64))
+    return float(np.max(np.where(np.isnan(values), np.inf, values), initial=0.0))
+
+
+# Each stage's equation as the lecture notes typeset it (batch in rows: x W_1, not W_1 x).
+TEX = {
+    "z1": r"z_1 = x\,W_1 + b_1",
+    "z2": "z_2 = a_1 W_2 + b_2",
+    "y_hat": r"\hat y = \operatorname{softmax}(z_2)",
+    "y": r"y \;\text{(target)}",
+    "J": r"J = \frac{\partial \hat y}{\partial z_2} = \operatorname{diag}(\hat y) - \hat y^{\top} \hat y",
+    "dz2_long": r"\mathrm{d}z_2 = \frac{\partial L}{\partial \hat y}\, J",
+    "dz2_difference": r"\text{long} - \text{short}",
+    "dW2": r"\mathrm{d}W_2 = a_1^{\top}\, \mathrm{d}z_2",
+    "db2": r"\mathrm{d}b_2 = \mathrm{d}z_2",
+    "da1": r"\mathrm{d}a_1 = \mathrm{d}z_2\, W_2^{\top}",
+    "dW1": r"\mathrm{d}W_1 = x^{\top}\, \mathrm{d}z_1",
+    "db1": r"\mathrm{d}b_1 = \mathrm{d}z_1",
+    "dx": r"\mathrm{d}x = \mathrm{d}z_1\, W_1^{\top}",
+}
+
+
+def stage_tex(n: int, act: Activation, loss: Loss) -> dict[str, str]:
+    """Every stage's TeX for sample n, the activation's and the loss's lines from their entries."""
+    return TEX | {
+        "x": f"x = X_{{{n}}}",
+        "a1": f"a_1 = {act.tex}(z_1)",
+        "loss": rf"\ell = {loss.sample_tex}",
+        "dL_dy_hat": rf"\frac{{\partial L}}{{\partial \hat y}} = {loss.dL_dy_hat_tex}",
+        "dz2": rf"\mathrm{{d}}z_2 = {loss.delta_tex}",
+        "dz1": rf"\mathrm{{d}}z_1 = \mathrm{{d}}a_1 \odot {act.df_tex()}",
+    }
+
+
 def derive(
     params: Params,
     X: np.ndarray,
     Y: np.ndarray,
     n: int,
     activation: str = "tanh",
+    loss_name: str = "cross_entropy",
 ) -> Derivation:
     """Derivation for sample n of (X (N, 2), Y (N, C)), in float64. The regularisation term's
     gradient lam * W is not a per-sample quantity and is not part of these contributions."""
     check_params(params)
-    W1, b1, W2, b2 = (np.asarray(params[name], dtype=np.float64) for name in PARAM_NAMES)
+    params = {name: np.asarray(params[name], dtype=np.float64) for name in PARAM_NAMES}
     X = np.asarray(X, dtype=np.float64)
-    Y = check_targets(np.asarray(Y, dtype=np.float64), N=X.shape[0], C=W2.shape[1])
+    Y = check_targets(np.asarray(Y, dtype=np.float64), N=X.shape[0], C=params["W2"].shape[1])
     N = X.shape[0]
     n = check_int("n", n, 0, N - 1)
-    act = get_activation(activation)
+    act, loss = get_activation(activation), get_loss(loss_name)
 
-    x = X[n]  # (2,)
-    y = Y[n]  # (C,)
-    z1 = x @ W1 + b1  # (H,)
-    a1 = act.f(z1)  # (H,)
-    z2 = a1 @ W2 + b2  # (C,)
-    log_y_hat = log_softmax(z2[None, :])[0]  # (C,)
-    y_hat = np.exp(log_y_hat)  # (C,)
-    loss_n = -np.sum(y * log_y_hat)  # ()  this sample's cross-entropy; it adds loss_n / N to L
+    row = slice(n, n + 1)  # sample n as a batch of one row: every array below is (1, ...)
+    fwd = forward(params, X[row], activation)
+    y = Y[row]
+    loss_n = loss.value(fwd.log_y_hat, fwd.y_hat, y)  # its loss; it adds loss_n / N to L
+    dz2 = loss.delta(fwd.y_hat, y, N)  # (1, C)  sample n's row of the batch's dz2: the short way
     # The long way divides by y_hat: when a y_hat underflows it overflows (the reason frameworks
     # fuse softmax with cross-entropy). Show the inf or nan it gives rather than warn.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        dL_dy_hat = np.where(y > 0, -y / y_hat / N, 0.0)  # (C,)  classes with y = 0 add nothing
-        J = np.diag(y_hat) - np.outer(y_hat, y_hat)  # (C, C)  dy_hat_j / dz2_i, symmetric
+        dL_dy_hat = loss.dL_dy_hat(fwd.y_hat, y, N)[0]  # (C,)
+        J = softmax_jacobian(fwd.y_hat[0])  # (C, C)  dy_hat_j / dz2_i, symmetric
         dz2_long = J.T @ dL_dy_hat  # (C,)
-    dz2 = (y_hat - y) / N  # (C,)
-    dW2 = np.outer(a1, dz2)  # (H, C)
-    db2 = dz2  # (C,)
-    da1 = W2 @ dz2  # (H,)
-    dz1 = da1 * act.df(z1, a1)  # (H,)
-    dW1 = np.outer(x, dz1)  # (2, H)
-    db1 = dz1  # (H,)
-    dx = W1 @ dz1  # (2,)
+        dz2_difference = dz2_long - dz2[0]  # (C,)
+    back = backward_from_dz2(params, fwd, dz2)  # its share of every gradient, no lam
 
-    f = activation
-    stages = [
-        Stage("x", f"x = X[{n}]", x, "forward"),
-        Stage("z1", "z1 = x @ W1 + b1", z1, "forward"),
-        Stage("a1", f"a1 = {f}(z1)", a1, "forward"),
-        Stage("z2", "z2 = a1 @ W2 + b2", z2, "forward"),
-        Stage("y_hat", "y_hat = softmax(z2) = exp(z2) / sum(exp(z2))", y_hat, "forward"),
-        Stage("y", f"y = Y[{n}]", y, "forward"),
-        Stage(
-            "loss", "loss_n = -sum(y * log(y_hat))   (adds loss_n / N to L)", np.asarray(loss_n), "forward"
-        ),
-        Stage("dL_dy_hat", "dL/dy_hat = -y / y_hat / N", dL_dy_hat, "backward"),
-        Stage("J", "J = diag(y_hat) - outer(y_hat, y_hat)", J, "backward"),
-        Stage("dz2_long", "dz2 = J.T @ dL/dy_hat   (the long way)", dz2_long, "backward"),
-        Stage("dz2", "dz2 = (y_hat - y) / N   (the short way)", dz2, "backward"),
-        Stage("dz2_difference", "long way - short way", np.subtract(dz2_long, dz2), "backward"),
-        Stage("dW2", "dW2 = outer(a1, dz2)", dW2, "backward"),
-        Stage("db2", "db2 = dz2", db2, "backward"),
-        Stage("da1", "da1 = W2 @ dz2", da1, "backward"),
-        Stage("dz1", f"dz1 = da1 * {act.derivative_text}", dz1, "backward"),
-        Stage("dW1", "dW1 = outer(x, dz1)", dW1, "backward"),
-        Stage("db1", "db1 = dz1", db1, "backward"),
-        Stage("dx", "dx = W1 @ dz1", dx, "backward"),
+    tex = stage_tex(n, act, loss)
+    forward_pass = [
+        ("x", f"x = X[{n}]", X[n]),
+        ("z1", "z1 = x @ W1 + b1", fwd.z1[0]),
+        ("a1", f"a1 = {activation}(z1)", fwd.a1[0]),
+        ("z2", "z2 = a1 @ W2 + b2", fwd.z2[0]),
+        ("y_hat", "y_hat = softmax(z2) = exp(z2) / sum(exp(z2))", fwd.y_hat[0]),
+        ("y", f"y = Y[{n}]", Y[n]),
+        ("loss", f"loss_n = {loss.sample_text}   (adds loss_n / N to L)", np.asarray(loss_n)),
     ]
-    return Derivation(n, N, activation, stages)
+    backward_pass = [
+        ("dL_dy_hat", f"dL/dy_hat = {loss.dL_dy_hat_text}", dL_dy_hat),
+        ("J", "J = diag(y_hat) - outer(y_hat, y_hat)", J),
+        ("dz2_long", "dz2 = J.T @ dL/dy_hat   (the long way)", dz2_long),
+        ("dz2", f"dz2 = {loss.delta_text}   (the short way)", dz2[0]),
+        ("dz2_difference", "long way - short way", dz2_difference),
+        ("dW2", "dW2 = outer(a1, dz2)", back.dW2),
+        ("db2", "db2 = dz2", back.db2),
+        ("da1", "da1 = W2 @ dz2", back.da1[0]),
+        ("dz1", f"dz1 = da1 * {act.df_text()}", back.dz1[0]),
+        ("dW1", "dW1 = outer(x, dz1)", back.dW1),
+        ("db1", "db1 = dz1", back.db1),
+        ("dx", "dx = W1 @ dz1", back.dX[0]),
+    ]
+    stages = [Stage(name, eq, value, "forward", tex[name]) for name, eq, value in forward_pass]
+    stages += [Stage(name, eq, value, "backward", tex[name]) for name, eq, value in backward_pass]
+    return Derivation(
+        n,
+        N,
+        activation,
+        stages,
+        dz2_max_abs_difference=max_abs(dz2_difference),
+        dz2_max_abs=max_abs(dz2),
+        mistake=_worked_mistake(params, fwd, y, N, dz2, back.dW2),
+    )
+
+
+def _worked_mistake(params: Params, fwd, y: np.ndarray, N: int, dz2: np.ndarray, dW2: np.ndarray):
+    """The mistake in dz2 made for the one row of fwd (1, ...), fed through the same backward pass."""
+    mistake = MISTAKES_BY_NAME[SHOWN_MISTAKE]
+    wrong_dz2 = mistake.wrong_dz2(fwd.y_hat, y, N)  # (1, C)
+    wrong_dW2 = backward_from_dz2(params, fwd, wrong_dz2).dW2  # (H, C)
+    difference = wrong_dz2[0] - dz2[0]
+    stages = [
+        Stage(
+            "dz2",
+            f"dz2 = {mistake.wrong_dz2_text}   (the mistake)",
+            wrong_dz2[0],
+            "backward",
+            rf"\mathrm{{d}}z_{{2,r}} \overset{{?}}{{=}} {mistake.wrong_dz2_tex}",
+        ),
+        Stage("dz2_difference", "mistake - short way", difference, "backward", MISTAKE_DIFFERENCE_TEX),
+        Stage(
+            "dW2",
+            "dW2 = outer(a1, dz2)   (with the mistake's dz2)",
+            wrong_dW2,
+            "backward",
+            r"\text{its } \mathrm{d}W_2 = a_1^{\top} \mathrm{d}z_2^{\text{mistake}}",
+        ),
+    ]
+    return WorkedMistake(
+        mistake.name,
+        mistake.title,
+        mistake.explanation,
+        stages,
+        dz2_max_abs_difference=max_abs(difference),
+        dW2_max_abs_difference=max_abs(wrong_dW2 - dW2),
+        dW2_max_rel_error=max_abs(relative_error(wrong_dW2, dW2, tiny=1e-300)),
+    )

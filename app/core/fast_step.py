@@ -17,7 +17,9 @@ Same equations and names as network.py, arranged for the machine (measured on tw
 - The softmax's max and sum over the C classes of each sample taken class by class, C-1
   elementwise operations over B samples: numpy's reduction along a short last axis costs ~70 ns
   a row (0.2 ms for 2000 rows, 1 ms for a 100 x 100 grid), 5-10 times more.
-- Every array preallocated and written with out=, the activation and its derivative in place.
+- Every array preallocated and written with out=, the activation, its derivative and the loss's
+  output delta in their in-place forms (activations.py, losses.py), the softmax in its
+  class-by-class form (softmax.py).
 
 dX is not computed: training does not use it (network.backward has it for the display).
 """
@@ -27,14 +29,16 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .network import Params
+from .losses import get_loss
+from .network import PARAM_NAMES, Params
+from .softmax import log_softmax_rows
 
 # B * H per block: a block's two (B, H) arrays, 512 KB each in float32, stay in a 2 MB L2 cache.
 BLOCK_ELEMENTS = 1 << 17
 
 
 class FastStep:
-    """Loss and gradients of network.py for one shape (H, C, activation), in reused buffers.
+    """Loss and gradients of network.py for one shape (H, C, activation, loss), in reused buffers.
 
         step = FastStep(H, C, "tanh")
         value, grads = step.loss_and_grads(params, X, Y, lam)
@@ -44,8 +48,17 @@ class FastStep:
     probabilities (for its accuracy, say).
     """
 
-    def __init__(self, H: int, C: int, activation="tanh", dtype=np.float32, block_elements=BLOCK_ELEMENTS):
+    def __init__(
+        self,
+        H: int,
+        C: int,
+        activation="tanh",
+        dtype=np.float32,
+        block_elements=BLOCK_ELEMENTS,
+        loss_name="cross_entropy",
+    ):
         self.act = get_activation(activation)  # ValueError naming `activation` for an unknown one
+        self.loss = get_loss(loss_name)
         self.H, self.C, self.activation = H, C, activation
         self.dtype = np.dtype(dtype)
         self.block_rows = B = max(1, block_elements // H)
@@ -85,7 +98,7 @@ class FastStep:
         """(L, grads) at params on the batch X (N, 2), Y (N, C): what network.loss and
         network.backward(...).grads() give, in this step's dtype."""
         H, C = self.H, self.C
-        W1, b1, W2, b2 = (params[name] for name in ("W1", "b1", "W2", "b2"))
+        W1, b1, W2, b2 = (params[name] for name in PARAM_NAMES)
         if W1.shape != (2, H) or W2.shape != (H, C):
             raise ValueError(
                 f"params must fit H={H}, C={C}: W1 (2, {H}) and W2 ({H}, {C}), got {W1.shape} and {W2.shape}"
@@ -100,7 +113,7 @@ class FastStep:
         for start in range(0, N, self.block_rows):
             rows = slice(start, min(start + self.block_rows, N))
             self._block(rows, Y[rows], W2, b2, first=start == 0)
-        data_loss = -float(np.vdot(Y, self._log_y_hat)) / N  # -(1/N) * sum(Y * log y_hat)
+        data_loss = self.loss.value(self._log_y_hat, self._y_hat, Y)  # -(1/N) * sum(Y * log y_hat)
         dW1 = self.dW1b[:2]
         dW1 += lam * W1  # dW1 = X.T @ dz1 + lam * W1
         self.dW2 += lam * W2  # dW2 = a1.T @ dz2 + lam * W2
@@ -123,8 +136,7 @@ class FastStep:
         log_softmax_rows(z2, out=log_y_hat, scratch=y_hat, per_sample=self._per_sample[rows])
         np.exp(log_y_hat, out=y_hat)  # y_hat = softmax(z2)
 
-        np.subtract(y_hat, Y, out=dz2)
-        dz2 /= self.N  # dz2 = (y_hat - Y) / N  (B, C)
+        self.loss.delta_in_place(y_hat, Y, self.N, out=dz2)  # dz2 = (y_hat - Y) / N  (B, C)
         dW2 = np.matmul(a1.T, dz2, out=dW2_out)  # a1.T @ dz2  (H, C)
         db2 = np.sum(dz2, axis=0, out=db2_out)  # dz2.sum(0)  (C,)
         da1 = np.matmul(dz2, self.W2_T, out=self._delta1[:B])  # da1 = dz2 @ W2.T  (B, H)
@@ -134,29 +146,3 @@ class FastStep:
             self.dW2 += dW2
             self.db2 += db2
             self.dW1b += dW1b
-
-
-def activate_in_place(name: str, z: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
-    """z <- f(z) in place by activations.py's fast form of `name` (so to the same bits as its f);
-    z. scratch, of z's shape, may be spent."""
-    return get_activation(name).f_in_place(z, scratch)
-
-
-def over_classes(ufunc, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """ufunc (np.maximum, np.add) folded over the C >= 2 columns of z (n, C) into out (n,): C-1
-    elementwise operations, where z.max(axis=1) would be one slow reduction per row."""
-    ufunc(z[:, 0], z[:, 1], out=out)
-    for c in range(2, z.shape[1]):
-        ufunc(out, z[:, c], out=out)
-    return out
-
-
-def log_softmax_rows(z: np.ndarray, out: np.ndarray, scratch: np.ndarray, per_sample: np.ndarray) -> None:
-    """out <- log_softmax(z) row-wise (B, C), shifted by each row's max as network.log_softmax
-    is; scratch (B, C) and per_sample (B, 1) are spent."""
-    over_classes(np.maximum, z, out=per_sample[:, 0])
-    np.subtract(z, per_sample, out=out)  # shifted = z - max
-    np.exp(out, out=scratch)
-    over_classes(np.add, scratch, out=per_sample[:, 0])
-    np.log(per_sample, out=per_sample)
-    out -= per_sample  # shifted - log(sum(exp(shifted)))

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
 from .checks import check_int
-from .network import Params
+from .network import Params, forward, output_layer
 
 
 @dataclass
@@ -27,6 +26,11 @@ class Projection:
     def __call__(self, a1: np.ndarray) -> np.ndarray:
         """(M, H) -> (M, 2)"""
         return (a1 - self.mean) @ self.components
+
+    def back(self, points: np.ndarray) -> np.ndarray:
+        """(M, 2) -> (M, H): the a1 that projects to each point and lies in the plane of the axes
+        (for an exact projection, the one a1 that projects there)."""
+        return points @ self.components.T + self.mean
 
 
 def fit_projection(a1: np.ndarray) -> Projection:
@@ -48,8 +52,8 @@ def fit_projection(a1: np.ndarray) -> Projection:
 
 
 def hidden_activations(params: Params, X: np.ndarray, activation: str) -> np.ndarray:
-    """a1 = f(X @ W1 + b1), (M, H)."""
-    return get_activation(activation).f(np.asarray(X, dtype=params["W1"].dtype) @ params["W1"] + params["b1"])
+    """a1 = f(X @ W1 + b1), (M, H), for points X (M, 2)."""
+    return forward(params, X, activation).a1
 
 
 def grid_lines(box, lines: int = 11, samples: int = 40) -> np.ndarray:
@@ -65,19 +69,69 @@ def grid_lines(box, lines: int = 11, samples: int = 40) -> np.ndarray:
     return np.concatenate([vertical, horizontal])
 
 
+def view_extent(points: np.ndarray, grid: np.ndarray) -> tuple[float, float, float, float]:
+    """(x_min, x_max, y_min, y_max) that shows the points (N, 2) and the mapped grid (..., 2): the
+    points' extent, widened to take in the grid but by at most half the points' span on each side
+    (relu units are unbounded, and one far grid corner must not shrink the points to a dot), then
+    padded by 4% of its larger side. Entries that are not finite are left out."""
+    points = points[np.all(np.isfinite(points), axis=1)]
+    low, high = (points.min(axis=0), points.max(axis=0)) if len(points) else (-np.ones(2), np.ones(2))
+    span = max(float(np.max(high - low)), 1e-6)
+    grid = grid.reshape(-1, 2)
+    grid = np.clip(grid[np.all(np.isfinite(grid), axis=1)], low - span / 2, high + span / 2)
+    low = np.minimum(low, grid.min(axis=0, initial=np.inf))
+    high = np.maximum(high, grid.max(axis=0, initial=-np.inf))
+    pad = 0.04 * max(float(np.max(high - low)), 1e-6)
+    return (float(low[0] - pad), float(high[0] + pad), float(low[1] - pad), float(high[1] + pad))
+
+
+def decision_in_hidden_space(
+    params: Params, projection: Projection, extent, cells: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The output layer's decision over the hidden plane: (label (cells, cells) int, confidence
+    (cells, cells)), the winning class and its y_hat = softmax(a1 @ W2 + b2) at the centre of each
+    cell of a cells x cells grid over extent, rows are y from the bottom up (as decision_grid).
+    Only an exact projection (H <= 2) has one a1 per point of the plane."""
+    cells = check_int("cells", cells, 2, 400)
+    x_min, x_max, y_min, y_max = extent
+    xs = x_min + (np.arange(cells) + 0.5) / cells * (x_max - x_min)
+    ys = y_min + (np.arange(cells) + 0.5) / cells * (y_max - y_min)
+    gx, gy = np.meshgrid(xs, ys)
+    a1 = projection.back(np.column_stack([gx.ravel(), gy.ravel()]).astype(params["W2"].dtype))
+    _, _, y_hat = output_layer(params, a1)  # (cells * cells, C)
+    label = np.argmax(y_hat, axis=1)
+    confidence = y_hat[np.arange(len(y_hat)), label]
+    return label.reshape(cells, cells), confidence.reshape(cells, cells)
+
+
 @dataclass
 class HiddenSpace:
     points: np.ndarray  # (N, 2)  the training points' a1, projected
     grid: np.ndarray  # (2 * lines, samples, 2)  the input grid lines, mapped and projected
     projection: Projection
+    input_grid: np.ndarray | None = None  # (2 * lines, samples, 2)  the same lines before the map
+    extent: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)  # what shows points and grid
+    decision: tuple[np.ndarray, np.ndarray] | None = None  # (label, confidence); exact projections only
 
 
 def hidden_space(
-    params: Params, X: np.ndarray, box, activation: str, lines: int = 11, samples: int = 40
+    params: Params,
+    X: np.ndarray,
+    box,
+    activation: str,
+    lines: int = 11,
+    samples: int = 40,
+    decision_cells: int | None = None,
 ) -> HiddenSpace:
-    """The training points X (N, 2) and the grid over box, as the hidden layer sees them."""
+    """The training points X (N, 2) and the grid over box, as the hidden layer sees them; with
+    decision_cells, the output layer's decision over the hidden plane when it is exact."""
     a1 = hidden_activations(params, X, activation)
     projection = fit_projection(a1)
     grid = grid_lines(box, lines, samples)
-    mapped = projection(hidden_activations(params, grid.reshape(-1, 2), activation))
-    return HiddenSpace(projection(a1), mapped.reshape(grid.shape), projection)
+    mapped = projection(hidden_activations(params, grid.reshape(-1, 2), activation)).reshape(grid.shape)
+    points = projection(a1)
+    extent = view_extent(points, mapped)
+    decision = None
+    if decision_cells is not None and projection.exact:
+        decision = decision_in_hidden_space(params, projection, extent, decision_cells)
+    return HiddenSpace(points, mapped, projection, grid, extent, decision)

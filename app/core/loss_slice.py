@@ -13,19 +13,40 @@ from .network import PARAM_NAMES, Params, backward, forward, loss
 
 
 def loss_slice(
-    params: Params, X: np.ndarray, Y: np.ndarray, activation: str, lam: float, t_max: float, points: int = 41
+    params: Params,
+    X: np.ndarray,
+    Y: np.ndarray,
+    activation: str,
+    lam: float,
+    t_max: float,
+    points: int = 41,
+    t_marked: float | None = None,
 ) -> dict:
-    """{"t": (points,), "loss": (points,), "grad_norm": |g|} for t in linspace(0, t_max), g the
-    full gradient at params on (X (N, 2), Y (N, C))."""
+    """{"t": (points,), "loss": (points,), "grad_norm": |g|, "slope": dL/dt at t = 0, which is
+    -|g|^2, "best_t": the t of the lowest finite loss (None if there is none)} for t in
+    linspace(0, t_max), g the full gradient at params on (X (N, 2), Y (N, C)); with t_marked (one
+    SGD step's t, the learning rate), also "loss_marked": L(theta - t_marked g)."""
     t_max = check_float("t_max", t_max, 0.0, 1e4, lo_open=True)
     points = check_int("points", points, 2, 401)
     fwd = forward(params, X, activation)
     g = backward(params, fwd, Y, lam).grads()
+
+    def loss_at(t: float) -> float:
+        moved = {name: params[name] - t * g[name] for name in PARAM_NAMES}
+        return loss(moved, forward(moved, X, activation), Y, lam)
+
     ts = np.linspace(0.0, t_max, points)
-    losses = np.empty(points)
     with np.errstate(over="ignore", invalid="ignore"):
-        for k, t in enumerate(ts):
-            moved = {name: params[name] - t * g[name] for name in PARAM_NAMES}
-            losses[k] = loss(moved, forward(moved, X, activation), Y, lam)
+        losses = np.array([loss_at(t) for t in ts])
+        marked = None if t_marked is None else loss_at(check_float("t_marked", t_marked, 0.0, 1e4))
     grad_norm = float(np.sqrt(sum(np.sum(g[name] ** 2) for name in PARAM_NAMES)))
-    return {"t": ts, "loss": losses, "grad_norm": grad_norm}
+    finite = np.isfinite(losses)
+    best_t = float(ts[finite][np.argmin(losses[finite])]) if finite.any() else None
+    return {
+        "t": ts,
+        "loss": losses,
+        "grad_norm": grad_norm,
+        "slope": -(grad_norm**2),
+        "best_t": best_t,
+        "loss_marked": marked,
+    }

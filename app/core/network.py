@@ -1,4 +1,4 @@
-"""The 2-H-C network: tanh (or relu, sigmoid) hidden layer, softmax output, mean cross-entropy.
+"""The 2-H-C network: tanh (or relu, sigmoid, ...) hidden layer, softmax output, mean cross-entropy.
 
 Batch in rows, as the classroom derivation writes it (shapes for N samples, H hidden units,
 C classes):
@@ -7,6 +7,7 @@ C classes):
 
 Parameters travel as a dict {"W1", "b1", "W2", "b2"} and gradients under the same names, so
 params["W2"] and grads["W2"] always belong together. Nothing here keeps state between calls.
+The activation f, f' and the loss come from activations.py and losses.py, by name.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
+from .activations import Activation, get_activation
 from .bounds import MAX_CLASSES, MAX_HIDDEN, MIN_CLASSES, MIN_HIDDEN
 from .checks import check_float, check_int
+from .losses import get_loss
+from .softmax import log_softmax
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 WEIGHT_NAMES = ("W1", "W2")  # the ones L2 regularisation acts on; biases are not penalised
@@ -69,18 +72,6 @@ def check_params(params: Params) -> tuple[int, int]:
     return H, C
 
 
-def log_softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise log softmax of z (N, C), stable: shifting each row by its max changes nothing
-    mathematically and keeps exp() from overflowing, so logits of +-1e4 stay finite."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of z (N, C): rows of y_hat, each summing to 1."""
-    return np.exp(log_softmax(z))
-
-
 @dataclass
 class Forward:
     """Every intermediate of the forward pass, kept for the backward pass and for display."""
@@ -97,20 +88,25 @@ class Forward:
 def forward(params: Params, X: np.ndarray, activation: str = "tanh") -> Forward:
     """Forward pass on X (N, 2) in the parameters' dtype."""
     f = get_activation(activation).f
-    W1, b1, W2, b2 = (params[name] for name in PARAM_NAMES)
+    W1, b1 = params["W1"], params["b1"]
     X = np.asarray(X, dtype=W1.dtype)
     z1 = X @ W1 + b1  # (N, H)
     a1 = f(z1)  # (N, H)
-    z2 = a1 @ W2 + b2  # (N, C)
+    return Forward(X, z1, a1, *output_layer(params, a1), activation)
+
+
+def output_layer(params: Params, a1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(z2, log_y_hat, y_hat), each (N, C), from the hidden activations a1 (N, H)."""
+    z2 = a1 @ params["W2"] + params["b2"]  # (N, C)
     log_y_hat = log_softmax(z2)  # (N, C)
     y_hat = np.exp(log_y_hat)  # (N, C)  = softmax(z2)
-    return Forward(X, z1, a1, z2, log_y_hat, y_hat, activation)
+    return z2, log_y_hat, y_hat
 
 
-def data_loss(fwd: Forward, Y: np.ndarray) -> float:
-    """Mean cross-entropy -(1/N) * sum(Y * log y_hat), Y (N, C)."""
-    N = Y.shape[0]
-    return float(-np.sum(Y * fwd.log_y_hat) / N)
+def data_loss(fwd: Forward, Y: np.ndarray, loss_name: str = "cross_entropy") -> float:
+    """The data loss of the forward pass against Y (N, C): -(1/N) * sum(Y * log y_hat) for
+    cross-entropy."""
+    return get_loss(loss_name).value(fwd.log_y_hat, fwd.y_hat, Y)
 
 
 def reg_loss(params: Params, lam: float) -> float:
@@ -119,9 +115,11 @@ def reg_loss(params: Params, lam: float) -> float:
     return float(lam / 2 * (np.sum(W1 * W1) + np.sum(W2 * W2)))
 
 
-def loss(params: Params, fwd: Forward, Y: np.ndarray, lam: float = 0.0) -> float:
+def loss(
+    params: Params, fwd: Forward, Y: np.ndarray, lam: float = 0.0, loss_name: str = "cross_entropy"
+) -> float:
     """L = -(1/N) * sum(Y * log_softmax(z2)) + (lam/2) * (|W1|^2 + |W2|^2)."""
-    return data_loss(fwd, Y) + reg_loss(params, lam)
+    return data_loss(fwd, Y, loss_name) + reg_loss(params, lam)
 
 
 @dataclass
@@ -142,20 +140,38 @@ class Backward:
         return {"W1": self.dW1, "b1": self.db1, "W2": self.dW2, "b2": self.db2}
 
 
-def backward(params: Params, fwd: Forward, Y: np.ndarray, lam: float = 0.0) -> Backward:
+def backward(
+    params: Params, fwd: Forward, Y: np.ndarray, lam: float = 0.0, loss_name: str = "cross_entropy"
+) -> Backward:
     """Backward pass of the mean cross-entropy loss, derived by hand, one equation a line.
 
     dz2 = (y_hat - Y) / N is the softmax Jacobian and the cross-entropy derivative multiplied out;
     it holds because every row of Y sums to 1 (see derivation.py for the long way).
     """
-    df = get_activation(fwd.activation).df
+    dz2 = output_delta(fwd, Y, loss_name)  # (N, C)  (y_hat - Y) / N
+    return backward_from_dz2(params, fwd, dz2, lam)
+
+
+def output_delta(fwd: Forward, Y: np.ndarray, loss_name: str = "cross_entropy") -> np.ndarray:
+    """dz2 = dL/dz2 (N, C), where the backward pass starts: (y_hat - Y) / N for cross-entropy."""
+    return get_loss(loss_name).delta(fwd.y_hat, Y, Y.shape[0])
+
+
+def backward_from_dz2(
+    params: Params, fwd: Forward, dz2: np.ndarray, lam: float = 0.0, activation: Activation | None = None
+) -> Backward:
+    """The backward pass from the output delta dz2 (N, C) down: every line after dz2.
+
+    The lines below do not care where dz2 came from: the loss's own, one sample's row of it (the
+    derivation), or a wrong one (the mistakes). `activation` replaces fwd's own f' (a mistake's
+    wrong derivative); without it, fwd.activation's.
+    """
+    df = (activation or get_activation(fwd.activation)).df
     W1, W2 = params["W1"], params["W2"]
-    N = Y.shape[0]
-    dz2 = (fwd.y_hat - Y) / N  # (N, C)
     dW2 = fwd.a1.T @ dz2 + lam * W2  # (H, C)
     db2 = dz2.sum(axis=0)  # (C,)
     da1 = dz2 @ W2.T  # (N, H)
-    dz1 = da1 * df(fwd.z1, fwd.a1)  # (N, H)  tanh: 1 - a1**2
+    dz1 = da1 * df(fwd.z1, fwd.a1)  # (N, H)  f'(z1) as the activation computes it
     dW1 = fwd.X.T @ dz1 + lam * W1  # (2, H)
     db1 = dz1.sum(axis=0)  # (H,)
     dX = dz1 @ W1.T  # (N, 2)

@@ -21,6 +21,18 @@ class UnitView:
     w_in: np.ndarray  # (2,)  W1[:, j]: the unit's line w . x + b = 0 in the input plane
     b: float  # b1[j]
     w_out: np.ndarray  # (C,)  W2[j, :]: how the unit votes for each class
+    db1: float = 0.0  # db1[j] = dz1[:, j].sum(): the unit's bias gradient (no lam on biases)
+    a1_range: tuple[float, float] = (-1.0, 1.0)  # what a1 spans: f's range, or +-max|a1_grid| if unbounded
+
+
+def activation_range(activation: str, a1: np.ndarray) -> tuple[float, float]:
+    """(low, high) a colour scale for a1 should span: the activation's own range where it is
+    bounded on both sides, otherwise +-max|a1| (at least 1e-9), so that 0 sits in the middle."""
+    low, high = get_activation(activation).value_range
+    if low is not None and high is not None:
+        return low, high
+    top = max(1e-9, float(np.max(np.abs(a1), initial=0.0, where=np.isfinite(a1))))
+    return -top, top
 
 
 def unit_view(
@@ -42,4 +54,6 @@ def unit_view(
         params["W1"][:, j].copy(),
         float(params["b1"][j]),
         params["W2"][j, :].copy(),
+        db1=float(back.db1[j]),
+        a1_range=activation_range(activation, a1_grid),
     )

@@ -11,12 +11,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.core.activations import ACTIVATION_NAMES
 from app.core.bounds import MAX_CLASSES, MAX_HIDDEN, MAX_SAMPLES, MIN_CLASSES, MIN_HIDDEN
 from app.core.datasets import DATASET_KINDS, FIXED_CLASSES, MAX_NOISE
 
 DatasetKind = Literal["moons", "circles", "spiral", "xor", "blobs", "points"]
 assert set(DatasetKind.__args__) == set(DATASET_KINDS)
-Activation = Literal["tanh", "relu", "sigmoid"]
+ActivationName = Literal[ACTIVATION_NAMES]  # every entry of app.core.activations.ACTIVATIONS
 OptimizerName = Literal["sgd", "momentum", "adam"]
 
 MAX_SEED = 2**32 - 1
@@ -94,7 +95,7 @@ class Hyperparameters(Strict):
 class RunConfig(Strict):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
     hidden: int = Field(5, ge=MIN_HIDDEN, le=MAX_HIDDEN, description="H, hidden units")
-    activation: Activation = "tanh"
+    activation: ActivationName = "tanh"
     init_scale: Literal["fan_in"] | float = Field(
         "fan_in", description="'fan_in' (1/sqrt(fan_in)) or a fixed std such as 0.01"
     )

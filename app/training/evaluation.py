@@ -28,8 +28,7 @@ def saturation_share(z1: np.ndarray, a1: np.ndarray, activation: str) -> float:
     """Share of entries of z1 (N, H) where the activation's slope is under SATURATED_BELOW of its
     peak (tanh and relu peak at 1, sigmoid at 1/4): there the backward pass lets almost nothing through."""
     act = get_activation(activation)
-    peak = 0.25 if activation == "sigmoid" else 1.0
-    return float(np.mean(act.df(z1, a1) < SATURATED_BELOW * peak))
+    return float(np.mean(act.df(z1, a1) < SATURATED_BELOW * act.peak_slope))
 
 
 def evaluate(

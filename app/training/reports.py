@@ -8,17 +8,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.activations import get_activation
 from app.core.compare import AGREES_BELOW, compare_gradients
-from app.core.derivation import derive
+from app.core.derivation import Stage, derive
 from app.core.gradcheck import PASS_THRESHOLD, gradient_check
 from app.core.grid import decision_grid, grid_axes
 from app.core.hidden_space import hidden_space
 from app.core.loss_slice import loss_slice
+from app.core.losses import get_loss
+from app.core.mistakes import MISTAKES_BY_NAME
 from app.core.network import PARAM_NAMES, backward, forward, loss
 from app.core.units import unit_view
 
 from .history import finite_or_none
 from .session import Session
+
+
+def activation_info(name: str) -> dict:
+    """What the page shows of an activation, from its entry: how f and f' are written, its peak
+    slope and the range of its values."""
+    act = get_activation(name)
+    return {
+        "name": act.name,
+        "tex": act.tex,
+        "derivative_tex": act.df_tex(),
+        "derivative_text": act.df_text(),
+        "peak_slope": act.peak_slope,
+        "value_range": list(act.value_range),
+    }
 
 
 def as_list(array: np.ndarray):
@@ -95,30 +112,32 @@ def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None
         max_entries=max_entries,
         seed=seed,
     )
+    params_out = {}
+    for name, c in report.items():
+        entries = [
+            {
+                "index": list(index),
+                "analytic": finite_or_none(a),
+                "numeric": finite_or_none(n),
+                "rel_error": finite_or_none(r),
+                "kink": bool(k),
+            }
+            for index, a, n, r, k in zip(c.indices, c.analytic, c.numeric, c.rel_error, c.kinks)
+        ]
+        params_out[name] = {
+            "max_rel_error": finite_or_none(c.max_rel_error),
+            "passed": c.passed,
+            "entries_checked": len(c.indices),
+            "entries_total": int(np.prod(c.shape)),
+            "kinks": int(c.kinks.sum()),
+            "entries": entries,
+            "worst": None if c.worst is None else entries[c.worst],
+        }
     return {
         "step": snap.step,
         "threshold": PASS_THRESHOLD,
         "passed": all(c.passed for c in report.values()),
-        "params": {
-            name: {
-                "max_rel_error": finite_or_none(c.max_rel_error),
-                "passed": c.passed,
-                "entries_checked": len(c.indices),
-                "entries_total": int(np.prod(c.shape)),
-                "kinks": int(c.kinks.sum()),
-                "entries": [
-                    {
-                        "index": list(index),
-                        "analytic": finite_or_none(a),
-                        "numeric": finite_or_none(n),
-                        "rel_error": finite_or_none(r),
-                        "kink": bool(k),
-                    }
-                    for index, a, n, r, k in zip(c.indices, c.analytic, c.numeric, c.rel_error, c.kinks)
-                ],
-            }
-            for name, c in report.items()
-        },
+        "params": params_out,
     }
 
 
@@ -127,6 +146,7 @@ def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
     snap, params = params64(session, at_step)
     d = session.dataset
     worked = derive(params, d.X_train, session.Y[d.train], n, session.activation)
+    mistake = worked.mistake
     return {
         "step": snap.step,
         "n": n,
@@ -134,16 +154,33 @@ def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
         "N": worked.N,
         "activation": worked.activation,
         "lam": snap.lam,
-        "stages": [
-            {
-                "name": s.name,
-                "equation": s.equation,
-                "phase": s.phase,
-                "shape": list(s.shape),
-                "value": as_list(s.value),
-            }
-            for s in worked.stages
-        ],
+        "stages": [stage_out(s) for s in worked.stages],
+        "activation_info": activation_info(worked.activation),
+        "two_ways": {
+            "max_abs_difference": finite_or_none(worked.dz2_max_abs_difference),
+            "max_abs_dz2": finite_or_none(worked.dz2_max_abs),
+            "agree": worked.two_ways_agree,
+        },
+        "mistake": {
+            "name": mistake.name,
+            "title": mistake.title,
+            "explanation": mistake.explanation,
+            "stages": [stage_out(s) for s in mistake.stages],
+            "dz2_max_abs_difference": finite_or_none(mistake.dz2_max_abs_difference),
+            "dW2_max_abs_difference": finite_or_none(mistake.dW2_max_abs_difference),
+            "dW2_max_rel_error": finite_or_none(mistake.dW2_max_rel_error),
+        },
+    }
+
+
+def stage_out(stage: Stage) -> dict:
+    return {
+        "name": stage.name,
+        "equation": stage.equation,
+        "phase": stage.phase,
+        "shape": list(stage.shape),
+        "value": as_list(stage.value),
+        "tex": stage.tex,
     }
 
 
@@ -184,10 +221,62 @@ def compare(session: Session, given: dict, at_step: int | None = None) -> dict:
                 "differing_count": len(c.differing),
                 "rel_error": None if c.rel_error is None else as_list(c.rel_error),
                 "ours": as_list(c.ours),
+                "given": None if c.given is None else as_list(c.given),
+                "differs": None if c.differs is None else c.differs.tolist(),
             }
             for name, c in result.params.items()
         },
         "explained_by": result.explained_by,
+        "all_given": result.all_given,
+    }
+
+
+def compare_inputs(session: Session, at_step: int | None = None) -> dict:
+    """Everything a student needs to compute this run's gradients with their own code: the
+    training points, their targets Y (label smoothing applied), the parameters, lam, f."""
+    snap, params = params64(session, at_step)
+    d = session.dataset
+    Y = session.Y[d.train]
+    H, C = params["W2"].shape
+    return {
+        "about": "backprop-visualizer inputs: compute dW1, db1, dW2, db2 of L at these parameters",
+        "loss": f"L = {get_loss('cross_entropy').text} + lam/2 (|W1|^2 + |W2|^2); "
+        "z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2 + b2",
+        "session": session.id,
+        "step": snap.step,
+        "activation": session.activation,
+        "lam": snap.lam,
+        "label_smoothing": session.config.label_smoothing,
+        "N": int(len(d.train)),
+        "C": int(C),
+        "H": int(H),
+        "X": as_list(d.X_train),
+        "labels": d.labels_train.tolist(),
+        "Y": as_list(Y),
+        **{name: as_list(params[name]) for name in PARAM_NAMES},
+    }
+
+
+EXAMPLE_KINDS = ("ours", *MISTAKES_BY_NAME)
+
+
+def gradient_example(session: Session, kind: str, at_step: int | None = None) -> dict:
+    """Gradients to try the comparison with: ours ("ours"), or what one of the usual mistakes gives
+    (its name), as {"gradients": {"dW1": ...}}, ready to send to compare as they are."""
+    if kind not in EXAMPLE_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(EXAMPLE_KINDS)}; got {kind!r}")
+    snap, params = params64(session, at_step)
+    d = session.dataset
+    Y = session.Y[d.train]
+    fwd = forward(params, d.X_train, session.activation)
+    if kind == "ours":
+        grads = backward(params, fwd, Y, snap.lam).grads()
+    else:
+        grads = MISTAKES_BY_NAME[kind].gradients(params, fwd, Y, snap.lam)
+    return {
+        "step": snap.step,
+        "kind": kind,
+        "gradients": {f"d{name}": as_list(grads[name]) for name in PARAM_NAMES},
     }
 
 
@@ -208,6 +297,10 @@ def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
         "w_in": as_list(view.w_in),
         "b": finite_or_none(view.b),
         "w_out": as_list(view.w_out),
+        "activation_info": activation_info(session.activation),
+        "a1_range": as_list(np.asarray(view.a1_range)),
+        "dz1_max_abs": finite_or_none(np.max(np.abs(view.dz1), initial=0.0)),
+        "db1": finite_or_none(view.db1),
     }
 
 
@@ -236,21 +329,39 @@ def loss_along_gradient(
     snap, params = params64(session, at_step)
     d = session.dataset
     t_max = 3 * snap.learning_rate if t_max is None else t_max
-    out = loss_slice(params, d.X_train, session.Y[d.train], session.activation, snap.lam, t_max, points)
+    Y = session.Y[d.train]
+    lr = snap.learning_rate
+    out = loss_slice(params, d.X_train, Y, session.activation, snap.lam, t_max, points, t_marked=lr)
     return {
         "step": snap.step,
-        "learning_rate": snap.learning_rate,
+        "learning_rate": lr,
         "t": as_list(out["t"]),
         "loss": as_list(out["loss"]),
         "grad_norm": finite_or_none(out["grad_norm"]),
+        "loss_after_step": finite_or_none(out["loss_marked"]),
+        "slope": finite_or_none(out["slope"]),
+        "best_t": finite_or_none(out["best_t"]),
     }
+
+
+HIDDEN_DECISION_CELLS = 64  # cells a side of the output layer's decision over the hidden plane
 
 
 def hidden(session: Session, lines: int, samples: int, at_step: int | None = None) -> dict:
     """The training points and the input grid's lines as the hidden layer maps them, in 2-D."""
     snap, params = params64(session, at_step)
     d = session.dataset
-    view = hidden_space(params, d.X_train, d.box, session.activation, lines, samples)
+    view = hidden_space(
+        params, d.X_train, d.box, session.activation, lines, samples, decision_cells=HIDDEN_DECISION_CELLS
+    )
+    decision = None
+    if view.decision is not None:
+        label, confidence = view.decision
+        decision = {
+            "cells": HIDDEN_DECISION_CELLS,
+            "label": label.tolist(),
+            "confidence": as_list(np.round(confidence, 4)),  # 4 digits are plenty for a colour
+        }
     return {
         "step": snap.step,
         "train": d.train.tolist(),
@@ -258,6 +369,9 @@ def hidden(session: Session, lines: int, samples: int, at_step: int | None = Non
         "grid": as_list(view.grid),
         "exact": view.projection.exact,
         "explained": finite_or_none(view.projection.explained),
+        "input_grid": as_list(view.input_grid),
+        "extent": [finite_or_none(v) for v in view.extent],
+        "decision": decision,
     }
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from app.core.activations import get_activation
-from app.core.fast_step import FastStep, activate_in_place
+from app.core.fast_step import FastStep
 from app.core.targets import one_hot
 
 from ..conftest import auth
@@ -62,7 +62,7 @@ def zs(dtype) -> np.ndarray:
 
 def forms(dtype):
     """f as network.py calls it, and the fast in-place form the training step and the grid run."""
-    return {"f": SIGMOID.f, "in place": lambda z: activate_in_place("sigmoid", np.array(z, dtype=dtype))}
+    return {"f": SIGMOID.f, "in place": lambda z: SIGMOID.f_in_place(np.array(z, dtype=dtype))}
 
 
 @pytest.fixture(scope="module")

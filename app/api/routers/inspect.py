@@ -5,7 +5,7 @@ none of these changes the run."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
@@ -16,10 +16,12 @@ from ..deps import MaxGrid, Viewed, inspection_turn
 from ..gradient_upload import uploaded_gradients
 from ..responses import BAD_INPUT, NO_SUCH
 from ..schemas.inspect import (
+    CompareInputsOut,
     ComparisonOut,
     DerivationOut,
     ExportOut,
     GradcheckOut,
+    GradientExampleOut,
     GradientsOut,
     GradientUpload,
     GridOut,
@@ -125,6 +127,25 @@ def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep =
     from ours, and which usual mistake explains the difference. No token needed: it changes nothing.
     With at_step, compare against the parameters of that earlier step (the step you downloaded)."""
     return reports.compare(session, uploaded_gradients(upload), at_step)
+
+
+@router.get("/{session_id}/compare/inputs", response_model=CompareInputsOut)
+def get_compare_inputs(session: Viewed, at_step: AtStep = None):
+    """What your own code needs to compute this run's gradients: the training points, their targets
+    Y (label smoothing applied), the parameters, lam and the activation, with the step they are at."""
+    return reports.compare_inputs(session, at_step)
+
+
+ExampleKind = Annotated[
+    Literal[reports.EXAMPLE_KINDS],
+    Path(description="'ours', or the name of a usual mistake: what that mistake's gradient would be"),
+]
+
+
+@router.get("/{session_id}/compare/examples/{kind}", response_model=GradientExampleOut)
+def get_gradient_example(session: Viewed, kind: ExampleKind, at_step: AtStep = None):
+    """Gradients to try the comparison with: POST its `gradients` to .../compare as they are."""
+    return reports.gradient_example(session, kind, at_step)
 
 
 @router.get("/{session_id}/units/{j}", response_model=UnitOut)

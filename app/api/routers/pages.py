@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app import __version__
-from app.training.config import Activation, DatasetKind, OptimizerName, RunConfig
+from app.training.config import ActivationName, DatasetKind, OptimizerName, RunConfig
 
 from ..deps import ServerSettings
 
@@ -27,7 +27,7 @@ templates = Jinja2Templates(directory=ROOT / "templates")
 # no way to enter a 'points' dataset's points (that is for the REST API), so it is left out.
 CHOICES = {
     "dataset": [kind for kind in get_args(DatasetKind) if kind != "points"],
-    "activation": list(get_args(Activation)),
+    "activation": list(get_args(ActivationName)),
     "optimizer": list(get_args(OptimizerName)),
 }
 

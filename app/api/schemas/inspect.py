@@ -48,6 +48,9 @@ class GradcheckParam(BaseModel):
     entries_total: int
     kinks: int
     entries: list[GradcheckEntry]
+    worst: GradcheckEntry | None = Field(
+        None, description="the entry with the largest relative error that crossed no kink; null if none did"
+    )
 
 
 class GradcheckOut(BaseModel):
@@ -63,6 +66,36 @@ class Stage(BaseModel):
     phase: Literal["forward", "backward"]
     shape: list[int]
     value: Nested
+    tex: str = Field("", description="the equation in TeX, as the lecture notes typeset it")
+
+
+class ActivationInfo(BaseModel):
+    name: str
+    tex: str = Field(description="f in TeX: a_1 = <tex>(z_1)")
+    derivative_tex: str = Field(description="f'(z_1) in TeX, in z_1 and a_1")
+    derivative_text: str = Field(description="f'(z1) in plain text, in z1 and a1")
+    peak_slope: float = Field(description="the largest f'(z): 1 for tanh and relu, 1/4 for sigmoid")
+    value_range: list[float | None] = Field(description="[lowest, highest] value of f; null where unbounded")
+
+
+class TwoWays(BaseModel):
+    max_abs_difference: float | None = Field(
+        description="largest |long way - short way| over the classes; null if it is not finite"
+    )
+    max_abs_dz2: float | None = Field(description="largest |dz2| (the short way)")
+    agree: bool = Field(description="the difference is rounding (at most 1e-12 of |dz2|, or below 1e-15)")
+
+
+class WorkedMistake(BaseModel):
+    name: str = Field(description="the mistake's name, as compare's explained_by names it")
+    title: str
+    explanation: str
+    stages: list[Stage] = Field(
+        description="dz2 (the mistake's), dz2_difference (minus the short way's), dW2 (the one it leads to)"
+    )
+    dz2_max_abs_difference: float | None
+    dW2_max_abs_difference: float | None
+    dW2_max_rel_error: float | None = Field(description="largest |a - b| / (|a| + |b|) against the right dW2")
 
 
 class DerivationOut(BaseModel):
@@ -73,6 +106,11 @@ class DerivationOut(BaseModel):
     activation: str
     lam: float
     stages: list[Stage]
+    activation_info: ActivationInfo | None = None
+    two_ways: TwoWays | None = Field(None, description="whether the long way and the short way agree")
+    mistake: WorkedMistake | None = Field(
+        None, description="the usual mistake in dz2 for this point, through the same backward pass"
+    )
 
 
 class HistoryOut(BaseModel):
@@ -124,6 +162,12 @@ class ComparedParam(BaseModel):
     differing_count: int
     rel_error: Nested
     ours: Nested
+    given: Nested = Field(
+        None,
+        description="your numbers laid out as ours (transposed back if you sent the transpose, a bias "
+        "column as a vector); null when their shape is neither",
+    )
+    differs: Nested = Field(None, description="rel_error > threshold entry by entry; null without rel_error")
 
 
 class Explanation(BaseModel):
@@ -139,6 +183,35 @@ class ComparisonOut(BaseModel):
     all_agree: bool
     params: dict[str, ComparedParam]
     explained_by: list[Explanation]
+    all_given: bool = Field(False, description="all four of dW1, db1, dW2, db2 were sent")
+
+
+class CompareInputsOut(BaseModel):
+    """What a student downloads to compute the gradients with their own code."""
+
+    about: str
+    loss: str = Field(description="L and the forward pass, in plain text")
+    session: str
+    step: int
+    activation: str
+    lam: float
+    label_smoothing: float
+    N: int
+    C: int
+    H: int
+    X: Nested = Field(description="(N, 2) the training points")
+    labels: list[int]
+    Y: Nested = Field(description="(N, C) the targets, label smoothing applied")
+    W1: Nested
+    b1: Nested
+    W2: Nested
+    b2: Nested
+
+
+class GradientExampleOut(BaseModel):
+    step: int
+    kind: str = Field(description="'ours', or the name of the usual mistake that made these")
+    gradients: dict[str, Nested] = Field(description="dW1, db1, dW2, db2: a body for POST .../compare")
 
 
 class UnitOut(BaseModel):
@@ -155,6 +228,13 @@ class UnitOut(BaseModel):
     w_in: Nested
     b: float | None
     w_out: Nested
+    activation_info: ActivationInfo | None = None
+    a1_range: Nested = Field(
+        None,
+        description="[low, high] for a1's colour scale: f's range, or +-max|a1_grid| where f is unbounded",
+    )
+    dz1_max_abs: float | None = Field(None, description="largest |dz1| over the training points")
+    db1: float | None = Field(None, description="db1[unit] = the sum of dz1 over the training points")
 
 
 class InputGradientsOut(BaseModel):
@@ -177,6 +257,15 @@ class LossSliceOut(BaseModel):
     t: Nested
     loss: Nested = Field(description="L(theta - t g); null where it overflows")
     grad_norm: float | None
+    loss_after_step: float | None = Field(None, description="L(theta - learning_rate g): one SGD step")
+    slope: float | None = Field(None, description="dL/dt at t = 0, which is -|g|^2: the tangent's slope")
+    best_t: float | None = Field(None, description="the t of the lowest loss sampled")
+
+
+class HiddenDecision(BaseModel):
+    cells: int = Field(description="cells a side of a grid over extent")
+    label: list[list[int]] = Field(description="(cells, cells): the winning class; rows are y, bottom up")
+    confidence: Nested = Field(description="(cells, cells): the winner's y_hat at each cell's centre")
 
 
 class HiddenSpaceOut(BaseModel):
@@ -186,3 +275,10 @@ class HiddenSpaceOut(BaseModel):
     grid: Nested = Field(description="(2 * lines, samples, 2): the input grid's lines, mapped and projected")
     exact: bool = Field(description="true for H <= 2: the projection loses nothing")
     explained: float | None = Field(description="share of a1's variance the two axes keep")
+    input_grid: Nested = Field(None, description="(2 * lines, samples, 2): the same lines before the map")
+    extent: list[float | None] | None = Field(
+        None, description="[x_min, x_max, y_min, y_max] that shows the points and the grid in hidden space"
+    )
+    decision: HiddenDecision | None = Field(
+        None, description="exact projections (H <= 2): the output layer's decision over extent"
+    )

@@ -1,0 +1,76 @@
+"""The loss on the network's output y_hat = softmax(z2): its value, the output delta dz2 it starts
+the backward pass with, and how the derivation writes them, in one entry per loss.
+
+The derivation works dz2 out two ways, and a Loss carries both ends: dL/dy_hat, which the softmax
+Jacobian J turns into dz2 row by row (dz2[n] = J[n].T @ dL/dy_hat[n]), and `delta`, that product
+multiplied out. For cross-entropy it is (y_hat - Y) / N, which holds because every row of Y sums
+to 1. A new loss (mean squared error, say) is one new entry in LOSSES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .checks import check_choice
+
+
+@dataclass(frozen=True)
+class Loss:
+    name: str
+    value: Callable[[np.ndarray, np.ndarray, np.ndarray], float]
+    """value(log_y_hat, y_hat, Y): the data loss, averaged over the N rows of Y (N, C)."""
+    dL_dy_hat: Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+    """dL_dy_hat(y_hat, Y, N): dL/dy_hat (n, C) for rows of a batch of N, the long way's start."""
+    delta: Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+    """delta(y_hat, Y, N): dz2 = dL/dz2 (n, C) for rows of a batch of N, multiplied out."""
+    delta_in_place: Callable[[np.ndarray, np.ndarray, int, np.ndarray], np.ndarray]
+    """delta_in_place(y_hat, Y, N, out): out <- delta(y_hat, Y, N), returned; the training step's form."""
+    text: str
+    """The data loss L in plain text."""
+    sample_text: str
+    """One sample's loss (N times its share of L) in plain text, in y and y_hat."""
+    sample_tex: str
+    dL_dy_hat_text: str
+    dL_dy_hat_tex: str
+    delta_text: str
+    delta_tex: str
+
+
+def _cross_entropy(log_y_hat, y_hat, Y) -> float:  # -(1/N) * sum(Y * log y_hat)
+    return -float(np.vdot(Y, log_y_hat)) / Y.shape[0]  # a dot product: no (N, C) temporary
+
+
+def _cross_entropy_dL_dy_hat(y_hat, Y, N):
+    return np.where(Y > 0, -Y / y_hat / N, 0.0)  # classes with y = 0 add nothing, even where y_hat is 0
+
+
+def _cross_entropy_delta_in_place(y_hat, Y, N, out):
+    np.subtract(y_hat, Y, out=out)
+    out /= N
+    return out
+
+
+CROSS_ENTROPY = Loss(
+    "cross_entropy",
+    value=_cross_entropy,
+    dL_dy_hat=_cross_entropy_dL_dy_hat,
+    delta=lambda y_hat, Y, N: (y_hat - Y) / N,
+    delta_in_place=_cross_entropy_delta_in_place,
+    text="-(1/N) sum(Y * log softmax(z2))",
+    sample_text="-sum(y * log(y_hat))",
+    sample_tex=r"-\textstyle\sum_k y_k \log \hat y_k",
+    dL_dy_hat_text="-y / y_hat / N",
+    dL_dy_hat_tex=r"-\,\frac{y}{\hat y}\,\frac{1}{N}",
+    delta_text="(y_hat - y) / N",
+    delta_tex=r"(\hat y - y)\,/\,N",
+)
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (CROSS_ENTROPY,)}
+
+
+def get_loss(name: str) -> Loss:
+    """The Loss called `name` (one of LOSSES); ValueError naming `loss` otherwise."""
+    return LOSSES[check_choice("loss", name, LOSSES)]
