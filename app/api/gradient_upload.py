@@ -27,7 +27,7 @@ def uploaded_gradients(upload: GradientUpload) -> dict[str, np.ndarray]:
         key = name[1:] if name in GRADIENT_NAMES else name
         try:
             given[key] = np.asarray(values, dtype=np.float64)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # OverflowError: an integer of 400 digits
             raise HTTPException(
                 422,
                 f"gradients {name} must be an array of numbers (a list, or a list of equal-length lists)",

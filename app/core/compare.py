@@ -79,7 +79,8 @@ def compare_gradients(
     unknown = set(given) - set(PARAM_NAMES)
     if unknown:
         raise ValueError(
-            f"gradients may only name {', '.join(PARAM_NAMES)}; got {', '.join(sorted(unknown))}"
+            f"gradients may only name {', '.join(PARAM_NAMES)}; got {len(unknown)} other name(s), "
+            f"such as {min(unknown)[:40]!r}"
         )
     if not given:
         raise ValueError("gradients must include at least one of W1, b1, W2, b2")

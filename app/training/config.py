@@ -7,7 +7,7 @@ arguments is the classic setup: the from-scratch notebook's moons, a small tanh 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,6 +24,7 @@ MAX_SEED = 2**32 - 1
 MAX_LEARNING_RATE = 100.0
 MAX_LAM = 10.0
 MAX_STEPS_PER_SECOND = 10_000
+MIN_STEPS_PER_SECOND = 0.01  # a step every 100 s; slower is a pause, and waits that long overflow
 # The live weights are float32: normal numbers from 1.2e-38, subnormal ones (fewer digits, slow
 # arithmetic) down to 1.4e-45, then 0. A weight is init_scale times a standard normal draw, which
 # is under 1e-8 in size about once in 10^8 draws: from 1e-30 the weights are normal numbers.
@@ -82,7 +83,7 @@ class Hyperparameters(Strict):
     momentum: float | None = Field(None, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
     lam: float | None = Field(None, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
     batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
-    steps_per_second: float | None = Field(None, gt=0.0, le=MAX_STEPS_PER_SECOND)
+    steps_per_second: float | None = Field(None, ge=MIN_STEPS_PER_SECOND, le=MAX_STEPS_PER_SECOND)
 
     @model_validator(mode="after")
     def _only_batch_size_may_be_null(self):
@@ -96,8 +97,10 @@ class RunConfig(Strict):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
     hidden: int = Field(5, ge=MIN_HIDDEN, le=MAX_HIDDEN, description="H, hidden units")
     activation: ActivationName = "tanh"
-    init_scale: Literal["fan_in"] | float = Field(
-        "fan_in", description="'fan_in' (1/sqrt(fan_in)) or a fixed std such as 0.01"
+    init_scale: Literal["fan_in"] | Annotated[float, Field(ge=MIN_INIT_SCALE, le=MAX_INIT_SCALE)] = Field(
+        "fan_in",
+        description="'fan_in' (1/sqrt(fan_in)) or a fixed std such as 0.01, from 1e-30 (the weights "
+        "are float32) to 100",
     )
     label_smoothing: float = Field(0.0, ge=0.0, le=0.5)
     learning_rate: float = Field(1.0, gt=0.0, le=MAX_LEARNING_RATE)
@@ -105,7 +108,7 @@ class RunConfig(Strict):
     momentum: float = Field(0.9, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
     lam: float = Field(1e-3, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
     batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
-    steps_per_second: float = Field(60.0, gt=0.0, le=MAX_STEPS_PER_SECOND)
+    steps_per_second: float = Field(60.0, ge=MIN_STEPS_PER_SECOND, le=MAX_STEPS_PER_SECOND)
     seed: int = Field(0, ge=0, le=MAX_SEED, description="initial weights and mini-batch order")
 
     @model_validator(mode="after")

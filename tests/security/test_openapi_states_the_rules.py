@@ -87,3 +87,14 @@ def test_every_write_documents_the_perimeters_refusals(client):
         client.post("/api/sessions", content="{}", headers={"Content-Type": "text/plain"}).status_code == 415
     )
     assert client.post("/api/sessions", json={}, headers={"Origin": "http://evil.example"}).status_code == 403
+
+
+def test_init_scale_steps_per_second_and_remove_state_their_bounds(client):
+    models = client.get("/openapi.json").json()["components"]["schemas"]
+    number = next(
+        b for b in models["RunConfig"]["properties"]["init_scale"]["anyOf"] if b.get("type") == "number"
+    )
+    assert (number["minimum"], number["maximum"]) == (1e-30, 100)
+    assert models["RunConfig"]["properties"]["steps_per_second"]["minimum"] == 0.01
+    assert models["PointsEdit"]["properties"]["remove"]["items"]["minimum"] == 0
+    assert client.post("/api/sessions", json={"steps_per_second": 1e-12}).status_code == 422

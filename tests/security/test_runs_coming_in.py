@@ -296,3 +296,14 @@ def test_inspections_take_turns_and_the_rest_of_the_api_stays_quick(tmp_path, mo
         for asker in askers:
             asker.join()
         assert most[0] == 2
+
+
+def test_a_number_too_large_for_a_float_and_long_names_get_a_short_422(client):
+    run = client.post("/api/sessions", json={"hidden": 2}).json()
+    huge = int("1" + "0" * 400)
+    body = json.dumps({"gradients": {"W1": [[huge, 1], [1, 1]]}})
+    reply = client.post(f"/api/sessions/{run['id']}/compare", content=body, headers=JSON)
+    assert reply.status_code == 422 and "W1" in reply.text
+    names = {f"{i:03d}" + "k" * 50_000: [1.0] for i in range(20)}
+    reply = client.post(f"/api/sessions/{run['id']}/compare", json={"gradients": names})
+    assert reply.status_code == 422 and len(reply.content) < 500 and "20 other name(s)" in reply.text

@@ -3,7 +3,7 @@ themselves are app.training.config's)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -71,6 +71,6 @@ class StepResult(BaseModel):
 
 class PointsEdit(Strict):
     add: list[Point] = Field(default_factory=list, max_length=1000, description="new training points")
-    remove: list[int] = Field(
+    remove: list[Annotated[int, Field(ge=0)]] = Field(
         default_factory=list, max_length=1000, description="indices among all points; false is not 0"
     )
