@@ -15,8 +15,8 @@ from pydantic import Field
 
 from app.core.bounds import MAX_SAMPLES
 from app.core.datasets import Dataset
+from app.core.minibatches import MiniBatches
 from app.core.network import PARAM_NAMES
-from app.core.training import MiniBatches
 
 from .config import RunConfig, Strict
 from .history import COLUMNS, HISTORY_ROWS

@@ -19,10 +19,10 @@ import numpy as np
 
 from app.core.datasets import Dataset, bounding_box, make_dataset
 from app.core.fast_step import FastStep
+from app.core.minibatches import MiniBatches
 from app.core.network import PARAM_NAMES, forward, init_params, loss
 from app.core.optimizers import make_optimizer, norm
 from app.core.targets import one_hot
-from app.core.training import MiniBatches
 
 from .config import Hyperparameters, Point, RunConfig
 from .frame_builder import FrameData, FrameJob, Snapshot, build_frame
