@@ -13,7 +13,6 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import __version__
 from app.api import openapi_rules, rest, runs, stream
 from app.api.error_replies import install_error_replies
-from app.api.frame_worker import FrameBuilder
 from app.api.guards import (
     WILDCARD_ADDRESSES,
     BodySizeLimit,
@@ -23,6 +22,8 @@ from app.api.guards import (
 )
 from app.api.pages import mount_pages
 from app.api.settings import Settings
+from app.frames.builder import FrameBuilder
+from app.frames.feed import FrameFeeds
 from app.training.limits import RunLimits
 from app.training.registry import LimitReached, Registry
 from app.training.session import SessionError
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limits = RunLimits(max_hidden=settings.max_hidden, max_points=settings.max_points)
     app.state.registry = Registry(settings.max_sessions, settings.idle_seconds, limits)
     app.state.frame_builder = FrameBuilder(use_process=settings.frame_process)
+    app.state.frame_feeds = FrameFeeds(app.state.frame_builder)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
 
     # Errors the layers below raise, as the status a client can act on; the message says what to do.

@@ -28,9 +28,11 @@ import numpy as np  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
 from app.core.grid import decision_grid  # noqa: E402
+from app.frames.build import build_now  # noqa: E402
+from app.frames.encoding import decode_frame, encode_frame, quantize_probabilities  # noqa: E402
+from app.frames.request import FrameRequest  # noqa: E402
 from app.training.config import RunConfig  # noqa: E402
 from app.training.evaluation import evaluate  # noqa: E402
-from app.training.frames import decode_frame, encode_frame, quantize_probabilities  # noqa: E402
 from app.training.session import Session  # noqa: E402
 from bench import _common  # first: one BLAS thread before numpy loads
 from bench._server import InProcessServer  # noqa: E402
@@ -136,7 +138,7 @@ def frame_figures(H: int, rounds: int) -> dict:
     """Size, encoding time and building cost of one frame (G=100, weights and gradients), no network."""
     session = Session(RunConfig.model_validate(run_config(H)))
     session.step(5)
-    _, data = session.frame(G, True)
+    _, data = build_now(session, FrameRequest(G, True))
     header, arrays = decode_frame(data)
     header.pop("arrays")
     named = list(arrays.items())
@@ -159,7 +161,7 @@ def frame_figures(H: int, rounds: int) -> dict:
     def build():  # a new version each time, so the session's frame cache cannot answer
         session.step(1)
         start = time.perf_counter()
-        session.frame(G, True)
+        build_now(session, FrameRequest(G, True))
         return time.perf_counter() - start
 
     parts = {

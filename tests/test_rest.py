@@ -5,7 +5,9 @@ import pytest
 
 from app.core.network import backward, forward
 from app.core.targets import one_hot
-from app.training.frames import decode_frame
+from app.frames.build import build_now
+from app.frames.encoding import decode_frame
+from app.frames.request import FrameRequest
 from app.training.presets import PRESETS
 
 from .conftest import LOCAL, auth
@@ -301,5 +303,5 @@ def test_the_teaching_presets_do_what_they_say(client):
     )
     c = create(client, presets["tanh-saturation"])
     session = client.app.state.registry.get(c["id"])
-    _, frame = session.frame(4, False)
+    _, frame = build_now(session, FrameRequest(4, False))
     assert decode_frame(frame)[0]["saturation"] > 0.5

@@ -80,8 +80,11 @@ def test_odd_numbers_give_a_clear_status_and_finite_json(client, body):
         assert reply.status_code == 200, (path, reply.text)
         assert_json_is_finite(reply.text)
     session = client.app.state.registry.get(sid)
-    _, frame = session.frame(8, True, True)  # the binary frame's header is JSON too
-    from app.training.frames import decode_frame
+    from app.frames.build import build_now
+    from app.frames.encoding import decode_frame
+    from app.frames.request import FrameRequest
+
+    _, frame = build_now(session, FrameRequest(8, True, True))  # the binary frame's header is JSON too
 
     decode_frame(frame)
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Requ
 
 from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
 from app.core.datasets import FIXED_CLASSES, GENERATORS
+from app.frames import messages
 from app.training import reports
 from app.training.config import Hyperparameters, RunConfig
 from app.training.presets import PRESETS
@@ -369,7 +370,7 @@ def get_grid(
 )
 def export_session(session: Viewed):
     """The whole run as one JSON document: config, points, parameters, history."""
-    hello = session.hello(role="viewer", history_points=session.history.capacity)
+    hello = messages.hello(session, role="viewer", history_points=session.history.capacity)
     return ExportOut(
         session=hello["session"],
         points=hello["points"],

@@ -23,10 +23,11 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
+from app.frames import messages
+from app.frames.request import FrameRequest
 from app.training.config import Hyperparameters, Point
 from app.training.session import STOPPED, Session, SessionError
 
-from .frame_feed import feed_for
 from .rest import why_fewer
 
 router = APIRouter()
@@ -112,7 +113,7 @@ class Viewer:
         self.session = session
         self.role = role
         self.settings = settings
-        self.builder = websocket.app.state.frame_builder
+        self.feeds = websocket.app.state.frame_feeds
         self.fps = settings.default_fps
         self.grid = 64
         self.arrays_every = 1
@@ -184,17 +185,11 @@ class Viewer:
             self.options_changed = False
             if self.session.data_version != self.data_version:  # points were added or removed
                 self.data_version = self.session.data_version
-                await self.send_json(
-                    {
-                        "type": "points",
-                        "points": self.session.points_message(),
-                        "box": list(self.session.dataset.box),
-                    }
-                )
+                await self.send_json(messages.points(self.session.dataset))
             with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
-            options = (self.grid, with_arrays, self.input_gradients)
-            frame = await feed_for(self.session, options, self.builder).newer_than(seen)
+            request = FrameRequest(self.grid, with_arrays, self.input_gradients)
+            frame = await self.feeds.feed(self.session, request).newer_than(seen)
             self.acked = asyncio.Event()
             async with self.send_lock:
                 await self.ws.send_bytes(frame.data)
@@ -392,7 +387,7 @@ async def watch_session(websocket: WebSocket, session_id: str):
     viewer = Viewer(websocket, session, role, app.state.settings)
     session.add_viewer()
     try:
-        await viewer.send_json(session.hello(role))
+        await viewer.send_json(messages.hello(session, role))
         async with anyio.create_task_group() as tg:
 
             async def until_either_ends(work):

@@ -25,9 +25,9 @@ from app.core.optimizers import make_optimizer, norm
 from app.core.targets import one_hot
 
 from .config import Hyperparameters, Point, RunConfig
-from .frame_builder import FrameData, FrameJob, Snapshot, build_frame
 from .history import HISTORY_ROWS, History
 from .snapshots import SnapshotRing
+from .state import RunState
 
 log = logging.getLogger(__name__)
 
@@ -149,17 +149,6 @@ class Session:
             self._changed()
         self.touch()
 
-    def points_message(self) -> dict:
-        """The run's points, their labels and the split, as hello and 'points' messages carry them."""
-        d = self.dataset
-        return {
-            "x": d.X[:, 0].tolist(),
-            "y": d.X[:, 1].tolist(),
-            "label": d.labels.tolist(),
-            "train": d.train.tolist(),
-            "test": d.test.tolist(),
-        }
-
     @staticmethod
     def _make_optimizer(c: RunConfig):
         if c.optimizer == "sgd":
@@ -195,10 +184,9 @@ class Session:
     def touch(self) -> None:
         self.last_active = time.monotonic()
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> RunState:
         with self.lock:
-            return Snapshot(
-                version=self.version,
+            return RunState(
                 step=self.step_count,
                 epoch=self.batches.epoch,
                 status=self.status,
@@ -377,61 +365,6 @@ class Session:
                 "viewers": self.viewers,
                 "config": self.config.model_dump(mode="json"),
             }
-
-    def frame_job(
-        self, G: int, with_arrays: bool, with_input_gradients: bool = False
-    ) -> tuple[FrameJob, FrameData]:
-        """What a frame of the run as it is now is built from (frame_builder.py), taken under the
-        lock in a few microseconds; the build itself needs no lock and can run anywhere."""
-        with self.lock:  # the weights, the data and its version as of one moment (edit_points)
-            snap = self.snapshot()
-            d = self.dataset
-            data_key = (self.id, self.data_version)
-            data = FrameData(
-                data_key,
-                self.X_train,
-                self.Y_train,
-                self.labels_train,
-                self.X_test,
-                self.Y_test,
-                self.labels_test,
-                tuple(d.box),
-            )
-            viewers = self.viewers
-        job = FrameJob(snap, self.activation, G, with_arrays, with_input_gradients, viewers, data_key)
-        return job, data
-
-    def frame_job_now(self, G: int, with_arrays: bool, with_input_gradients: bool = False):
-        """frame_job(), or None if the training thread holds the lock right now: for the event
-        loop, which must not wait the few milliseconds a burst of steps can hold it."""
-        if not self.lock.acquire(blocking=False):
-            return None
-        try:
-            return self.frame_job(G, with_arrays, with_input_gradients)
-        finally:
-            self.lock.release()
-
-    def frame(self, G: int, with_arrays: bool, with_input_gradients: bool = False) -> tuple[int, bytes]:
-        """(version, binary frame (frames.py)) of the run as it is now, at grid resolution G, with
-        or without the weights and gradients, and the input gradients dX with each training point's
-        |y_hat - y|, built in this thread (app/api/frame_feed.py shares one among viewers)."""
-        job, data = self.frame_job(G, with_arrays, with_input_gradients)
-        return job.snapshot.version, build_frame(job, data)
-
-    def hello(self, role: str, history_points: int = 500) -> dict:
-        """What a viewer is sent first: the run's config, its points and split, the grid box."""
-        d = self.dataset
-        with self.lock:
-            history = self.history.downsampled(history_points)
-        return {
-            "type": "hello",
-            "role": role,
-            "session": self.summary(),
-            "classes": self.C,
-            "points": self.points_message(),
-            "box": list(d.box),
-            "history": history,
-        }
 
 
 class Trainer:
