@@ -22,6 +22,7 @@ from app.frames.feed import FrameFeeds
 from app.frames.pipe import DATA_KEPT
 from app.frames.request import FrameRequest, take_job_now
 from app.training.config import RunConfig
+from app.training.run import Run
 from app.training.session import Session
 
 from .conftest import LiveServer
@@ -105,10 +106,12 @@ def run(coroutine):
 
 
 def test_the_frame_process_builds_exactly_the_frame_a_thread_builds():
-    session = Session(RunConfig.model_validate({"hidden": 7, "dataset": {"kind": "spiral", "classes": 3}}))
-    session.step(25)
+    session = Session(
+        Run(RunConfig.model_validate({"hidden": 7, "dataset": {"kind": "spiral", "classes": 3}}))
+    )
+    session.player.step(25)
     in_thread = [build_now(session, FrameRequest(16, True, True)), build_now(session, FrameRequest(9, False))]
-    others = [Session(RunConfig()) for _ in range(DATA_KEPT + 3)]  # more datasets than it keeps
+    others = [Session(Run(RunConfig())) for _ in range(DATA_KEPT + 3)]  # more datasets than it keeps
 
     async def scenario():
         worker = (await ready_builder()).worker
@@ -121,7 +124,7 @@ def test_the_frame_process_builds_exactly_the_frame_a_thread_builds():
             for other in others:  # push the first session's data out of the process's cache
                 await worker.build(other, FrameRequest(4, False, False))
             version, again = await worker.build(session, FrameRequest(16, True, True))
-            session.edit_points([(0.5, 0.5, 2)], remove=[0, 1])
+            session.player.edit_points([(0.5, 0.5, 2)], remove=[0, 1])
             edited = await worker.build(session, FrameRequest(8, False, True))
             return versions, frames, again, edited, worker.builds
         finally:
@@ -132,8 +135,8 @@ def test_the_frame_process_builds_exactly_the_frame_a_thread_builds():
     assert builds == 2 + len(others) + 2
     assert again == frames[0]  # the data sent again once evicted gives the same frame
     header, arrays = decode_frame(edited[1])
-    assert len(arrays["residual"]) == len(session.X_train)  # the edited points, sent anew
-    assert header["data_version"] == session.data_version
+    assert len(arrays["residual"]) == len(session.run.X_train)  # the edited points, sent anew
+    assert header["data_version"] == session.run.data_version
 
 
 async def ready_builder() -> FrameBuilder:
@@ -148,14 +151,14 @@ async def ready_builder() -> FrameBuilder:
 
 def test_a_frame_process_that_lacks_a_dataset_is_restarted_and_the_frame_built_anyway(monkeypatch):
     monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.0)
-    session = Session(RunConfig())
+    session = Session(Run(RunConfig()))
     expected = build_now(session, FrameRequest(10, True))
 
     async def scenario():
         builder = await ready_builder()
         try:
             first = builder.worker.process.pid
-            builder.worker._cache.use((session.id, session.data_version), True)  # believes it sent it
+            builder.worker._cache.use((session.id, session.run.data_version), True)  # believes it sent it
             got = await builder.build(session, FrameRequest(10, True))  # "missing": in a thread instead
             assert not builder.worker.ready
             for _ in range(400):
@@ -176,7 +179,7 @@ def test_a_frame_process_that_lacks_a_dataset_is_restarted_and_the_frame_built_a
 
 def test_a_stuck_frame_process_is_killed_and_frames_are_built_in_threads(monkeypatch):
     monkeypatch.setattr(frame_worker, "ANSWER_WITHIN", 0.5)
-    session = Session(RunConfig())
+    session = Session(Run(RunConfig()))
     expected = build_now(session, FrameRequest(10, False))
 
     async def scenario():
@@ -199,7 +202,7 @@ def test_a_stuck_frame_process_is_killed_and_frames_are_built_in_threads(monkeyp
 
 def test_closing_during_a_build_leaves_no_frame_process(monkeypatch):
     monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.0)
-    session = Session(RunConfig())
+    session = Session(Run(RunConfig()))
 
     async def scenario():
         builder = await ready_builder()
@@ -249,7 +252,7 @@ def test_a_viewer_switching_feeds_never_sees_the_run_step_back(tmp_path):
 
 
 def test_a_feed_does_not_keep_its_session_alive():
-    session = Session(RunConfig())
+    session = Session(Run(RunConfig()))
     feeds = FrameFeeds(FrameBuilder(use_process=False))
     feeds.feed(session, FrameRequest(8, True, False))
     gone = weakref.ref(session)
@@ -298,11 +301,11 @@ def test_frame_process_setting_is_0_or_1():
 
 
 def test_the_event_loop_never_waits_for_a_burst_of_training():
-    session = Session(RunConfig())
+    session = Session(Run(RunConfig()))
     held, release = threading.Event(), threading.Event()
 
     def trainer():
-        with session.lock:
+        with session.player.lock:
             held.set()
             release.wait(5)
 
@@ -317,7 +320,7 @@ def test_the_event_loop_never_waits_for_a_burst_of_training():
         release.set()
         thread.join()
     job, data = take_job_now(session, FrameRequest(8, False))
-    assert job.version == session.version and data.key == (session.id, session.data_version)
+    assert job.version == session.player.version and data.key == (session.id, session.run.data_version)
 
 
 def test_a_viewer_whose_last_frame_shows_the_closed_run_is_not_left_waiting():
@@ -327,13 +330,13 @@ def test_a_viewer_whose_last_frame_shows_the_closed_run_is_not_left_waiting():
 
     from app.api.stream import Viewer
 
-    session = Session(RunConfig())
+    session = Session(Run(RunConfig()))
     websocket = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(frame_feeds=None)))
     viewer = Viewer(websocket, session, "viewer", Settings())
     session.close()
 
     async def wait():
-        await asyncio.wait_for(viewer.wait_for_change(session.version), 2)
+        await asyncio.wait_for(viewer.wait_for_change(session.player.version), 2)
         return "returned"
 
     assert run(wait()) == "returned"

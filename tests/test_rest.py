@@ -63,7 +63,7 @@ def test_gradients_are_float64_at_the_current_parameters(client):
     assert g["step"] == p["step"] == 10
     params = {k: np.array(v["values"]) for k, v in p["params"].items()}
     session = client.app.state.registry.get(c["id"])
-    d = session.dataset
+    d = session.run.dataset
     Y = one_hot(d.labels_train, 3)
     expected = backward(params, forward(params, d.X_train), Y, lam=1e-3).grads()
     for name in ("W1", "b1", "W2", "b2"):
@@ -232,7 +232,7 @@ def test_idle_sessions_expire():
     watched.viewers = 1
     old.last_active = watched.last_active = time.monotonic() - 120
     assert registry.expire_idle() == [old.id]
-    assert registry.get(old.id) is None and registry.get(fresh.id) is fresh and old.closed
+    assert registry.get(old.id) is None and registry.get(fresh.id) is fresh and old.player.closed
 
 
 def test_datasets_and_presets_are_listed_and_presets_start(client):

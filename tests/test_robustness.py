@@ -232,10 +232,12 @@ def test_cors_is_off_unless_configured(client):
 
 def test_a_long_run_keeps_history_and_snapshots_bounded():
     from app.training.config import RunConfig
+    from app.training.run import Run
     from app.training.session import Session
 
-    session = Session(RunConfig(hidden=3, dataset={"n_samples": 20}), history_capacity=64)
-    session.step(3000)
-    assert len(session.history) <= 64 and len(session.snapshots.steps()) <= session.snapshots.capacity
-    steps = session.history.columns["step"]
-    assert steps[0] <= 64 and steps[-1] >= 3000 - session.history.stride  # the whole course, coarser
+    session = Session(Run(RunConfig(hidden=3, dataset={"n_samples": 20}), history_capacity=64))
+    session.player.step(3000)
+    run = session.run
+    assert len(run.history) <= 64 and len(run.snapshots.steps()) <= run.snapshots.capacity
+    steps = run.history.columns["step"]
+    assert steps[0] <= 64 and steps[-1] >= 3000 - run.history.stride  # the whole course, coarser

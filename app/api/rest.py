@@ -18,7 +18,8 @@ from app.frames import messages
 from app.training import reports
 from app.training.config import Hyperparameters, RunConfig
 from app.training.presets import PRESETS
-from app.training.session import STOPPED, Session
+from app.training.run import STOPPED
+from app.training.session import Session
 from app.training.uploads import parse_gradients_csv
 
 from .schemas import (
@@ -205,8 +206,8 @@ async def step_session(request: Request, session: Controlled, body: StepRequest 
             422,
             f"n must be at most {settings.max_steps_per_request} steps per request on this server, got {n}",
         )
-    if session.status in STOPPED:
-        raise HTTPException(409, session.message + " (POST .../reset first)")
+    if session.run.status in STOPPED:
+        raise HTTPException(409, session.run.message + " (POST .../reset first)")
     taken = await steps_while_connected(request, session, n, settings.max_step_seconds)
     stopped = why_fewer(session, taken, n, settings.max_step_seconds)
     return StepResult(taken=taken, stopped=stopped, session=session.summary())
@@ -216,13 +217,13 @@ def why_fewer(session: Session, taken: int, n: int, seconds: float) -> str | Non
     """Why a request's steps stopped before n (None if they did not): the run stopped, or time."""
     if taken == n:
         return None
-    if session.status in STOPPED:
-        return session.status
+    if session.run.status in STOPPED:
+        return session.run.status
     return f"time: this server stops one request's steps after {seconds:g} s"
 
 
 async def steps_while_connected(request: Request, session: Session, n: int, seconds: float) -> int:
-    """session.step(n) in a worker thread, stopped after `seconds` or as soon as the client
+    """session.player.step(n) in a worker thread, stopped after `seconds` or as soon as the client
     disconnects: nobody waits for the answer then, and the steps would hold the run for nothing."""
     gone = threading.Event()
 
@@ -233,7 +234,9 @@ async def steps_while_connected(request: Request, session: Session, n: int, seco
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(watch_client)
-        taken = await anyio.to_thread.run_sync(functools.partial(session.step, n, seconds, gone.is_set))
+        taken = await anyio.to_thread.run_sync(
+            functools.partial(session.player.step, n, seconds, gone.is_set)
+        )
         tg.cancel_scope.cancel()
     return taken
 
@@ -246,7 +249,7 @@ async def steps_while_connected(request: Request, session: Session, n: int, seco
 )
 def play_session(session: Controlled):
     """Train continuously at the run's steps_per_second until paused."""
-    session.play()
+    session.player.play()
     return session.summary()
 
 
@@ -257,7 +260,7 @@ def play_session(session: Controlled):
     responses={k: ERRORS[k] for k in (401, 403, 404)},
 )
 def pause_session(session: Controlled):
-    session.pause()
+    session.player.pause()
     return session.summary()
 
 
@@ -269,7 +272,7 @@ def pause_session(session: Controlled):
 )
 def reset_session(session: Controlled):
     """Back to step 0 with the same initial weights (same seed); clears a divergence."""
-    session.reset()
+    session.player.reset()
     return session.summary()
 
 
@@ -281,7 +284,7 @@ def reset_session(session: Controlled):
 )
 def patch_session(session: Controlled, changes: Hyperparameters):
     """Change learning rate, optimizer, momentum, lam, batch size or speed without a reset."""
-    session.update(changes)
+    session.player.update(changes)
     return session.summary()
 
 
@@ -333,9 +336,9 @@ def get_gradcheck(
 )
 def get_derivation(session: Viewed, n: SampleIndex, at_step: AtStep = None):
     """The worked forward and backward pass for training sample n, long way and short way."""
-    if n >= len(session.dataset.train):
+    if n >= len(session.run.dataset.train):
         raise HTTPException(
-            422, f"n must be below the number of training points, {len(session.dataset.train)}; got {n}"
+            422, f"n must be below the number of training points, {len(session.run.dataset.train)}; got {n}"
         )
     return reports.derivation(session, n, at_step)
 
@@ -348,9 +351,9 @@ def get_derivation(session: Viewed, n: SampleIndex, at_step: AtStep = None):
 )
 def get_history(session: Viewed, max_points: Annotated[int, Query(ge=2, le=20000)] = 1000):
     """Per step: batch loss and accuracy, gradient norms, update ratios; test loss every 10 steps."""
-    with session.lock:
-        columns = session.history.downsampled(max_points)
-        step = session.step_count
+    with session.player.lock:
+        columns = session.run.history.downsampled(max_points)
+        step = session.run.step_count
     return HistoryOut(step=step, rows=len(columns["step"]), columns=columns)
 
 
@@ -370,7 +373,7 @@ def get_grid(
 )
 def export_session(session: Viewed):
     """The whole run as one JSON document: config, points, parameters, history."""
-    hello = messages.hello(session, role="viewer", history_points=session.history.capacity)
+    hello = messages.hello(session, role="viewer", history_points=session.run.history.capacity)
     return ExportOut(
         session=hello["session"],
         points=hello["points"],
@@ -421,9 +424,9 @@ def get_unit(
     at_step: AtStep = None,
 ):
     """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
-    if j >= session.config.hidden:
+    if j >= session.run.config.hidden:
         raise HTTPException(
-            422, f"unit must be below the number of hidden units, {session.config.hidden}; got {j}"
+            422, f"unit must be below the number of hidden units, {session.run.config.hidden}; got {j}"
         )
     check_grid(request, G)
     return reports.unit(session, j, G, at_step)
@@ -493,6 +496,6 @@ def get_hidden_space(
 def edit_points(request: Request, session: Controlled, edit: PointsEdit):
     """Add points (to the training set) and remove points (by index among all points), keeping the
     weights: the run goes on with the new data. The dataset becomes a 'points' dataset."""
-    request.app.state.registry.limits.check_points(len(session.dataset.labels) + len(edit.add), "add")
-    session.edit_points([(p.x, p.y, p.label) for p in edit.add], edit.remove)
+    request.app.state.registry.limits.check_points(len(session.run.dataset.labels) + len(edit.add), "add")
+    session.player.edit_points([(p.x, p.y, p.label) for p in edit.add], edit.remove)
     return session.summary()

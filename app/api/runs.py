@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, HTTPException, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from app.training.config import Strict
-from app.training.saved_run import SavedRun, dump_session, restore_session
+from app.training.saved_run import SavedRun, dump_session, restore_run
 
 from .rest import ERRORS, Controlled, check_bearer
 from .schemas import ErrorOut, SessionCreated
@@ -112,7 +112,7 @@ def import_run(request: Request, run: SavedRun):
     """Import a saved-run file (from .../export). It is checked whole, and refused with a message
     naming the field if anything does not fit."""
     request.app.state.registry.verify(run)  # within this server's limits, before any data is built
-    restore_session(run).close()  # the whole document must hold together, not only its schema
+    restore_run(run)  # the whole document must hold together, not only its schema
     return _stored(request, run.model_dump(mode="json"))
 
 

@@ -26,7 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from app.frames import messages
 from app.frames.request import FrameRequest
 from app.training.config import Hyperparameters, Point
-from app.training.session import STOPPED, Session, SessionError
+from app.training.player import SessionError
+from app.training.run import STOPPED
+from app.training.session import Session
 
 from .rest import why_fewer
 
@@ -119,7 +121,7 @@ class Viewer:
         self.arrays_every = 1
         self.input_gradients = False
         self.frames_sent = 0
-        self.data_version = session.data_version  # the points the hello carried
+        self.data_version = session.run.data_version  # the points the hello carried
         # asyncio's Event and Lock, not anyio's: anyio's yield to the loop once more on every wait
         # and acquire even when there is nothing to wait for, two loop turns per frame per viewer
         self.acked = asyncio.Event()
@@ -144,13 +146,14 @@ class Viewer:
         (a frame shared from a build begun after the close), and then no change is to come."""
 
         def moved() -> bool:
-            return self.session.version != last_version or self.options_changed or self.session.closed
+            player = self.session.player
+            return player.version != last_version or self.options_changed or player.closed
 
         if moved():
             return
         loop = asyncio.get_running_loop()
         wake = self.wake = asyncio.Event()  # one event for both causes: no task per wait
-        self.session.call_on_change(lambda: loop.call_soon_threadsafe(wake.set))
+        self.session.player.call_on_change(lambda: loop.call_soon_threadsafe(wake.set))
         if moved():
             return  # changed while registering
         await wake.wait()
@@ -164,7 +167,7 @@ class Viewer:
             if delay > 0:
                 await anyio.sleep(delay)
             await self.wait_for_change(last_version)
-            if self.session.closed:
+            if self.session.player.closed:
                 successor = self.session.replaced_by
                 if successor:
                     await self.send_json(
@@ -183,9 +186,9 @@ class Viewer:
                 None if self.options_changed else last_version
             )  # new options: a frame even if the run stood still
             self.options_changed = False
-            if self.session.data_version != self.data_version:  # points were added or removed
-                self.data_version = self.session.data_version
-                await self.send_json(messages.points(self.session.dataset))
+            if self.session.run.data_version != self.data_version:  # points were added or removed
+                self.data_version = self.session.run.data_version
+                await self.send_json(messages.points(self.session.run.dataset))
             with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
             request = FrameRequest(self.grid, with_arrays, self.input_gradients)
@@ -257,8 +260,8 @@ class Viewer:
                 {
                     "type": "ok",
                     "for": kind,
-                    "step": self.session.step_count,
-                    "status": self.session.status,
+                    "step": self.session.run.step_count,
+                    "status": self.session.player.status,
                     **outcome,
                 }
             )
@@ -302,31 +305,31 @@ class Viewer:
         """Carry out a driver's control message; what the "ok" answer adds (a step's count)."""
         session = self.session
         if kind == "play":
-            session.play()
+            session.player.play()
         elif kind == "pause":
-            session.pause()
+            session.player.pause()
         elif kind == "reset":
-            session.reset()
+            session.player.reset()
         elif kind == "step":
             n = parse(StepMessage, payload).n
             limit = self.settings.max_steps_per_request
             if n > limit:
                 raise ValueError(f"n must be at most {limit} steps per message, got {n}")
-            if session.status in STOPPED:
-                raise SessionError(session.message)
+            if session.run.status in STOPPED:
+                raise SessionError(session.run.message)
             seconds = self.settings.max_step_seconds
             taken = await anyio.to_thread.run_sync(
-                functools.partial(session.step, n, seconds, self.gone.is_set)
+                functools.partial(session.player.step, n, seconds, self.gone.is_set)
             )
             return {"taken": taken, "stopped": why_fewer(session, taken, n, seconds)}
         elif kind == "points":
             message = parse(PointsMessage, payload)
             limits = self.ws.app.state.registry.limits
-            limits.check_points(len(session.dataset.labels) + len(message.add), "add")
-            session.edit_points([(p.x, p.y, p.label) for p in message.add], message.remove)
+            limits.check_points(len(session.run.dataset.labels) + len(message.add), "add")
+            session.player.edit_points([(p.x, p.y, p.label) for p in message.add], message.remove)
         elif kind == "set":
             changes = parse(Hyperparameters, {k: v for k, v in payload.items() if k != "type"})
-            session.update(changes)
+            session.player.update(changes)
         return {}
 
 

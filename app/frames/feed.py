@@ -77,10 +77,10 @@ class FrameFeed:
         """The run as it is now; or, while it plays (and moves on every step anyway), as it was
         at most SHARE_WITHIN ago. A paused run's changes (a step, a viewer, new points) are
         events a viewer waits to see, so then only the current version will do."""
-        session = self.session
-        if built.version == session.version:
+        player = self.session.player
+        if built.version == player.version:
             return True
-        return session.status == "running" and time.monotonic() - built.at <= SHARE_WITHIN
+        return player.playing and time.monotonic() - built.at <= SHARE_WITHIN
 
     async def _build(self) -> Built:
         try:

@@ -38,14 +38,15 @@ def points_of(d: Dataset) -> dict:
 def hello(session: Session, role: str, history_points: int = HELLO_HISTORY_ROWS) -> dict:
     """What a viewer is sent first: the run's summary and config, its points and split, the grid
     box, and the history so far."""
-    d = session.dataset
-    with session.lock:
-        history = session.history.downsampled(history_points)
+    run = session.run
+    with session.player.lock:
+        d = run.dataset
+        history = run.history.downsampled(history_points)
     return {
         "type": "hello",
         "role": role,
         "session": session.summary(),
-        "classes": session.C,
+        "classes": run.C,
         "points": points_of(d),
         "box": list(d.box),
         "history": history,

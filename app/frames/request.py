@@ -62,30 +62,30 @@ class FrameJob:
 def take_job(session: Session, request: FrameRequest) -> tuple[FrameJob, FrameData]:
     """The job and data for a frame of `session` as it is now, taken under the run's lock in a few
     microseconds: the weights, the points and their version as of one moment."""
-    with session.lock:
-        state = session.snapshot()
-        d = session.dataset
-        key = (session.id, session.data_version)
+    run, player = session.run, session.player
+    with player.lock:
+        key = (session.id, run.data_version)
         data = FrameData(
             key,
-            session.X_train,
-            session.Y_train,
-            session.labels_train,
-            session.X_test,
-            session.Y_test,
-            session.labels_test,
-            tuple(d.box),
+            run.X_train,
+            run.Y_train,
+            run.labels_train,
+            run.X_test,
+            run.Y_test,
+            run.labels_test,
+            tuple(run.dataset.box),
         )
-        job = FrameJob(session.version, state, session.activation, request, session.viewers, key)
+        job = FrameJob(player.version, player.state(), run.activation, request, session.viewers, key)
     return job, data
 
 
 def take_job_now(session: Session, request: FrameRequest) -> tuple[FrameJob, FrameData] | None:
     """take_job(), or None if the training thread holds the lock right now: for the event loop,
     which must not wait the few milliseconds a burst of steps can hold it."""
-    if not session.lock.acquire(blocking=False):
+    lock = session.player.lock
+    if not lock.acquire(blocking=False):
         return None
     try:
         return take_job(session, request)
     finally:
-        session.lock.release()
+        lock.release()

@@ -43,11 +43,11 @@ class At:
 def params64(session: Session, at_step: int | None = None) -> tuple[At, dict]:
     """The parameters now, or at an earlier step kept in the session's snapshot ring, in float64.
     An earlier step uses today's lam: the ring keeps weights, not settings."""
-    snap = session.snapshot()
+    snap = session.player.state()
     step, params = snap.step, snap.params
     if at_step is not None and at_step != snap.step:
-        with session.lock:
-            step, params = session.snapshots.at(at_step)
+        with session.player.lock:
+            step, params = session.run.snapshots.at(at_step)
             params = {name: value.copy() for name, value in params.items()}
     at = At(step, snap.lam, snap.learning_rate)
     return at, {name: params[name].astype(np.float64) for name in PARAM_NAMES}
@@ -67,9 +67,9 @@ def parameters(session: Session, at_step: int | None = None) -> dict:
 def gradients(session: Session, at_step: int | None = None) -> dict:
     """dL/dparam at the current parameters on the whole training set, float64, with norms."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    Y = session.Y[d.train]
-    fwd = forward(params, d.X_train, session.activation)
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
+    fwd = forward(params, d.X_train, session.run.activation)
     grads = backward(params, fwd, Y, snap.lam).grads()
     return {
         "step": snap.step,
@@ -85,12 +85,12 @@ def gradients(session: Session, at_step: int | None = None) -> dict:
 
 def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None = None) -> dict:
     snap, params = params64(session, at_step)
-    d = session.dataset
+    d = session.run.dataset
     report = gradient_check(
         params,
         d.X_train,
-        session.Y[d.train],
-        session.activation,
+        session.run.Y[d.train],
+        session.run.activation,
         snap.lam,
         max_entries=max_entries,
         seed=seed,
@@ -125,8 +125,8 @@ def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None
 def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
     """Derivation for training sample n (0 <= n < N_train); `index` is its row among all points."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    worked = derive(params, d.X_train, session.Y[d.train], n, session.activation)
+    d = session.run.dataset
+    worked = derive(params, d.X_train, session.run.Y[d.train], n, session.run.activation)
     return {
         "step": snap.step,
         "n": n,
@@ -149,9 +149,9 @@ def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
 
 def grid(session: Session, G: int, at_step: int | None = None) -> dict:
     snap, params = params64(session, at_step)
-    box = session.dataset.box
+    box = session.run.dataset.box
     xs, ys = grid_axes(box, G)
-    y_hat = decision_grid(params, box, G, session.activation)
+    y_hat = decision_grid(params, box, G, session.run.activation)
     return {
         "step": snap.step,
         "G": G,
@@ -168,8 +168,10 @@ MAX_DIFFERING_LISTED = 200
 def compare(session: Session, given: dict, at_step: int | None = None) -> dict:
     """A student's gradients against ours at the current parameters, and the mistake that explains them."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    result = compare_gradients(params, d.X_train, session.Y[d.train], given, session.activation, snap.lam)
+    d = session.run.dataset
+    result = compare_gradients(
+        params, d.X_train, session.run.Y[d.train], given, session.run.activation, snap.lam
+    )
     return {
         "step": snap.step,
         "threshold": AGREES_BELOW,
@@ -194,8 +196,8 @@ def compare(session: Session, given: dict, at_step: int | None = None) -> dict:
 def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
     """Hidden unit j: its activation over the plane and its error dz1 at each training point."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    view = unit_view(params, d.X_train, session.Y[d.train], d.box, G, j, session.activation, snap.lam)
+    d = session.run.dataset
+    view = unit_view(params, d.X_train, session.run.Y[d.train], d.box, G, j, session.run.activation, snap.lam)
     return {
         "step": snap.step,
         "unit": view.j,
@@ -214,9 +216,9 @@ def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
 def input_gradients(session: Session, at_step: int | None = None) -> dict:
     """dL/dx for every training point, and each point's share of |y_hat - y| (how hard it pulls)."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    Y = session.Y[d.train]
-    fwd = forward(params, d.X_train, session.activation)
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
+    fwd = forward(params, d.X_train, session.run.activation)
     back = backward(params, fwd, Y, snap.lam)
     residual = np.abs(fwd.y_hat - Y).sum(axis=1)  # (N,)
     total = residual.sum()
@@ -234,9 +236,11 @@ def loss_along_gradient(
 ) -> dict:
     """L(theta - t g) for t from 0 to t_max (default 3 learning rates); one SGD step is t = lr."""
     snap, params = params64(session, at_step)
-    d = session.dataset
+    d = session.run.dataset
     t_max = 3 * snap.learning_rate if t_max is None else t_max
-    out = loss_slice(params, d.X_train, session.Y[d.train], session.activation, snap.lam, t_max, points)
+    out = loss_slice(
+        params, d.X_train, session.run.Y[d.train], session.run.activation, snap.lam, t_max, points
+    )
     return {
         "step": snap.step,
         "learning_rate": snap.learning_rate,
@@ -249,8 +253,8 @@ def loss_along_gradient(
 def hidden(session: Session, lines: int, samples: int, at_step: int | None = None) -> dict:
     """The training points and the input grid's lines as the hidden layer maps them, in 2-D."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    view = hidden_space(params, d.X_train, d.box, session.activation, lines, samples)
+    d = session.run.dataset
+    view = hidden_space(params, d.X_train, d.box, session.run.activation, lines, samples)
     return {
         "step": snap.step,
         "train": d.train.tolist(),
@@ -262,9 +266,9 @@ def hidden(session: Session, lines: int, samples: int, at_step: int | None = Non
 
 
 def timeline(session: Session) -> dict:
-    with session.lock:
+    with session.player.lock:
         return {
-            "step": session.step_count,
-            "steps": session.snapshots.steps(),
-            "stride": session.snapshots.stride,
+            "step": session.run.step_count,
+            "steps": session.run.snapshots.steps(),
+            "stride": session.run.snapshots.stride,
         }

@@ -1,8 +1,11 @@
-"""A consistent copy of a run at one step: what a frame or a report is computed from, anywhere."""
+"""Copies of a run's state: RunState, what a frame or a report is computed from (anywhere, no
+lock), and Progress, what a saved run holds beyond its config."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from app.core.network import Params
 
@@ -26,3 +29,20 @@ class RunState:
     @property
     def learning_rate(self) -> float:
         return self.live["learning_rate"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run stands beyond its config: all a saved run holds. Arrays are the run's own
+    (not copies) when the run hands it out: read it under the lock."""
+
+    train: np.ndarray  # indices of the training points among all points
+    params: Params
+    optimizer: dict  # Optimizer.state()
+    batches: dict  # MiniBatches.state()
+    step: int
+    status: str  # "paused", or "diverged" or "failed"
+    message: str
+    ratios: dict[str, float]
+    history: dict  # History.state()
+    snapshots: dict  # SnapshotRing.state()
