@@ -43,7 +43,12 @@ class Trainer:
             self._due.pop(player, None)
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop playing every run and end the thread (after the burst it is in, if any)."""
+        """Pause every run it plays and end the thread (after the burst it is in, if any). A run
+        played afterwards starts a new thread."""
+        with self._changed:
+            playing = list(self._due)
+        for player in playing:
+            player.pause()  # takes the player's lock, then ours: not while we hold ours
         with self._changed:
             self._due.clear()
             thread, self._thread = self._thread, None
