@@ -1,4 +1,7 @@
-"""The app factory: create_app(settings) wires the registry, the routes and the background expiry."""
+"""The app factory: create_app(settings) wires the registry, the routes and the background expiry.
+
+Everything with a thread, a process or shared state (the trainer, the registry, the frame builder
+and feeds, the store) is made here and kept on app.state: two apps in one process share nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import __version__
 from app.api import openapi_rules
 from app.api.error_replies import install_error_replies
-from app.api.frame_worker import FrameBuilder
 from app.api.guards import (
     WILDCARD_ADDRESSES,
     BodySizeLimit,
@@ -24,10 +26,13 @@ from app.api.guards import (
 )
 from app.api.routers import catalogue, control, inspect, pages, runs, sessions, stream
 from app.api.settings import Settings
+from app.frames.builder import FrameBuilder
+from app.frames.feed import FrameFeeds
 from app.training.limits import RunLimits
+from app.training.player import SessionError
 from app.training.registry import LimitReached, Registry
-from app.training.session import SessionError
 from app.training.store import RunStore, StoreFull
+from app.training.trainer import Trainer
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             task.cancel()
             app.state.registry.close_all()
+            await anyio.to_thread.run_sync(app.state.trainer.close)  # waits for a burst in progress
             await app.state.frame_builder.close()
 
     app = FastAPI(
@@ -70,8 +76,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     limits = RunLimits(max_hidden=settings.max_hidden, max_points=settings.max_points)
-    app.state.registry = Registry(settings.max_sessions, settings.idle_seconds, limits)
+    app.state.trainer = Trainer()
+    app.state.registry = Registry(settings.max_sessions, settings.idle_seconds, limits, app.state.trainer)
     app.state.frame_builder = FrameBuilder(use_process=settings.frame_process)
+    app.state.frame_feeds = FrameFeeds(app.state.frame_builder)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
     app.state.inspections = anyio.Semaphore(settings.max_inspections)
 

@@ -6,8 +6,8 @@
 One step = forward, loss (mean cross-entropy + L2), backward, SGD update, float32, one thread
 each, same data and same initial weights, in this one process. The contenders are timed in
 turn within each round, and the figures are medians over rounds. For context it also times the
-plain numpy step of app/core/network.py and the session's whole step (Session.step, as wired
-now: history row, norms, divergence checks).
+plain numpy step of app/core/network.py and the session's whole step (its player's step(1), as
+wired now: the lock, the history row, norms, divergence checks).
 
 PyTorch is optional (`.venv/bin/pip install torch==2.13.0`); without it the torch column says so.
 """
@@ -21,6 +21,7 @@ from app.core.fast_step import FastStep  # noqa: E402
 from app.core.network import PARAM_NAMES, backward, forward, init_params, loss  # noqa: E402
 from app.core.targets import one_hot  # noqa: E402
 from app.training.config import RunConfig  # noqa: E402
+from app.training.run import Run  # noqa: E402
 from app.training.session import Session  # noqa: E402
 from bench import _common  # first: one BLAS thread before numpy loads
 
@@ -112,8 +113,8 @@ def session_step(N: int, H: int, C: int):
             "dataset": {"kind": "blobs", "classes": C, "n_samples": N, "train_fraction": 1.0},
         }
     )
-    session = Session(config, history_capacity=1000)
-    return lambda: session.step(1)
+    session = Session(Run(config, history_capacity=1000))
+    return lambda: session.player.step(1)
 
 
 def agreement(params, X, Y, H, C) -> dict:

@@ -28,9 +28,12 @@ import numpy as np  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
 from app.core.grid import decision_grid  # noqa: E402
+from app.frames.build import build_now  # noqa: E402
+from app.frames.encoding import decode_frame, encode_frame, quantize_probabilities  # noqa: E402
+from app.frames.request import FrameRequest  # noqa: E402
 from app.training.config import RunConfig  # noqa: E402
 from app.training.evaluation import evaluate  # noqa: E402
-from app.training.frames import decode_frame, encode_frame, quantize_probabilities  # noqa: E402
+from app.training.run import Run  # noqa: E402
 from app.training.session import Session  # noqa: E402
 from bench import _common  # first: one BLAS thread before numpy loads
 from bench._server import InProcessServer  # noqa: E402
@@ -58,15 +61,16 @@ def run_config(H: int) -> dict:
 def stamp_steps(session) -> dict[int, float]:
     """{step: time.perf_counter() when it finished}, filled in as the session trains."""
     finished: dict[int, float] = {}
-    original = session._step_checked
+    run = session.run
+    original = run.step
 
     def timed():
         ok = original()
         if ok:
-            finished[session.step_count] = time.perf_counter()
+            finished[run.step_count] = time.perf_counter()
         return ok
 
-    session._step_checked = timed
+    run.step = timed  # this run's own: its player calls run.step()
     return finished
 
 
@@ -134,43 +138,44 @@ def summarise(H, draw_s, fps, received, ages, sizes, steps, elapsed) -> dict:
 
 def frame_figures(H: int, rounds: int) -> dict:
     """Size, encoding time and building cost of one frame (G=100, weights and gradients), no network."""
-    session = Session(RunConfig.model_validate(run_config(H)))
-    session.step(5)
-    _, data = session.frame(G, True)
+    session = Session(Run(RunConfig.model_validate(run_config(H))))
+    run = session.run
+    session.player.step(5)
+    _, data = build_now(session, FrameRequest(G, True))
     header, arrays = decode_frame(data)
     header.pop("arrays")
     named = list(arrays.items())
     encode = _common.per_call(lambda: encode_frame(header, named), 200)
     encode()
-    snap, d = session.snapshot(), session.dataset
+    snap, d = session.player.state(), run.dataset
     args = (
         snap.params,
-        session.X_train,
-        session.Y_train,
+        run.X_train,
+        run.Y_train,
         d.labels_train,
-        session.X_test,
-        session.Y_test,
+        run.X_test,
+        run.Y_test,
         d.labels_test,
-        session.activation,
+        run.activation,
         snap.lam,
     )
-    y_hat = decision_grid(snap.params, d.box, G, session.activation)
+    y_hat = decision_grid(snap.params, d.box, G, run.activation)
 
     def build():  # a new version each time, so the session's frame cache cannot answer
-        session.step(1)
+        session.player.step(1)
         start = time.perf_counter()
-        session.frame(G, True)
+        build_now(session, FrameRequest(G, True))
         return time.perf_counter() - start
 
     parts = {
         "encode": encode,
         "build": lambda: float(np.mean([build() for _ in range(10)])),
         "evaluate": _common.per_call(lambda: evaluate(*args), 10),
-        "grid": _common.per_call(lambda: decision_grid(snap.params, d.box, G, session.activation), 10),
+        "grid": _common.per_call(lambda: decision_grid(snap.params, d.box, G, run.activation), 10),
         "quantize": _common.per_call(lambda: quantize_probabilities(y_hat), 50),
     }
     samples = _common.alternate(parts, rounds, budget_s=10)
-    out = {"H": H, "G": G, "C": session.C, "frame_bytes": len(data)}
+    out = {"H": H, "G": G, "C": run.C, "frame_bytes": len(data)}
     out.update({f"{name}_ms": _common.median(xs) * 1e3 for name, xs in samples.items()})
     return out
 

@@ -7,10 +7,10 @@ import pytest
 
 from app.core.datasets import make_dataset
 from app.core.grid import decision_grid
+from app.core.minibatches import MiniBatches
 from app.core.network import init_params
 from app.core.optimizers import make_optimizer
 from app.core.targets import check_targets, one_hot
-from app.core.training import MiniBatches
 
 
 @pytest.mark.parametrize(

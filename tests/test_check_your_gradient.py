@@ -118,7 +118,7 @@ def rest_problem(client, body=None):
         k: np.array(v["values"])
         for k, v in client.get(f"/api/sessions/{c['id']}/parameters").json()["params"].items()
     }
-    d = session.dataset
+    d = session.run.dataset
     Y = np.eye(2)[d.labels_train]
     return c, params, d.X_train, Y
 
@@ -189,7 +189,7 @@ def test_unit_view_shows_one_hidden_unit(client):
         k: np.array(v["values"])
         for k, v in client.get(f"/api/sessions/{c['id']}/parameters").json()["params"].items()
     }
-    d = session.dataset
+    d = session.run.dataset
     fwd = forward(params, d.X_train)
     np.testing.assert_allclose(u["a1"], fwd.a1[:, 1], atol=1e-12)
     assert np.array(u["a1_grid"]).shape == (16, 16) and len(u["dz1"]) == len(d.train)

@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
+from app.core.descent import train
 from app.core.fast_step import FastStep
+from app.core.minibatches import MiniBatches
 from app.core.network import PARAM_NAMES, backward, forward, init_params, loss
 from app.core.optimizers import SGD
 from app.core.targets import one_hot
-from app.core.training import MiniBatches, train
 
 
 def problem(seed, H, C, N, soft=False, dtype=np.float32):

@@ -13,13 +13,16 @@ import weakref
 
 import pytest
 
-from app.api import frame_feed, frame_worker
-from app.api.frame_feed import feed_for
-from app.api.frame_worker import FrameBuilder
 from app.api.settings import Settings
+from app.frames import worker as frame_worker
+from app.frames.build import build_now
+from app.frames.builder import FrameBuilder
+from app.frames.encoding import decode_frame
+from app.frames.feed import FrameFeeds
+from app.frames.pipe import DATA_KEPT
+from app.frames.request import FrameRequest, take_job_now
 from app.training.config import RunConfig
-from app.training.frame_builder import DATA_KEPT
-from app.training.frames import decode_frame
+from app.training.run import Run
 from app.training.session import Session
 
 from .conftest import LiveServer
@@ -63,7 +66,7 @@ def test_viewers_of_one_run_share_its_frames(server):
     for t in threads:
         t.join()
     driver.send({"type": "pause"})
-    builds = sum(feed.builds for feed in list(frame_feed._FEEDS[session].values()))
+    builds = sum(feed.builds for feed in server.app.state.frame_feeds.of(session))
     assert min(counts) >= 10  # every viewer was served, at a useful rate
     # 13 viewers at up to 30 frames/s each, one run at 60 steps/s: a frame is built at most about
     # once per step, shared by the viewers who ask within SHARE_WITHIN of it
@@ -103,24 +106,26 @@ def run(coroutine):
 
 
 def test_the_frame_process_builds_exactly_the_frame_a_thread_builds():
-    session = Session(RunConfig.model_validate({"hidden": 7, "dataset": {"kind": "spiral", "classes": 3}}))
-    session.step(25)
-    in_thread = [session.frame(16, True, True), session.frame(9, False, False)]
-    others = [Session(RunConfig()) for _ in range(DATA_KEPT + 3)]  # more datasets than it keeps
+    session = Session(
+        Run(RunConfig.model_validate({"hidden": 7, "dataset": {"kind": "spiral", "classes": 3}}))
+    )
+    session.player.step(25)
+    in_thread = [build_now(session, FrameRequest(16, True, True)), build_now(session, FrameRequest(9, False))]
+    others = [Session(Run(RunConfig())) for _ in range(DATA_KEPT + 3)]  # more datasets than it keeps
 
     async def scenario():
         worker = (await ready_builder()).worker
         try:
             versions, frames = [], []
-            for options in [(16, True, True), (9, False, False)]:
-                version, data = await worker.build(session, options)
+            for request in [FrameRequest(16, True, True), FrameRequest(9, False, False)]:
+                version, data = await worker.build(session, request)
                 versions.append(version)
                 frames.append(data)
             for other in others:  # push the first session's data out of the process's cache
-                await worker.build(other, (4, False, False))
-            version, again = await worker.build(session, (16, True, True))
-            session.edit_points([(0.5, 0.5, 2)], remove=[0, 1])
-            edited = await worker.build(session, (8, False, True))
+                await worker.build(other, FrameRequest(4, False, False))
+            version, again = await worker.build(session, FrameRequest(16, True, True))
+            session.player.edit_points([(0.5, 0.5, 2)], remove=[0, 1])
+            edited = await worker.build(session, FrameRequest(8, False, True))
             return versions, frames, again, edited, worker.builds
         finally:
             await worker.close()
@@ -130,8 +135,8 @@ def test_the_frame_process_builds_exactly_the_frame_a_thread_builds():
     assert builds == 2 + len(others) + 2
     assert again == frames[0]  # the data sent again once evicted gives the same frame
     header, arrays = decode_frame(edited[1])
-    assert len(arrays["residual"]) == len(session.X_train)  # the edited points, sent anew
-    assert header["data_version"] == session.data_version
+    assert len(arrays["residual"]) == len(session.run.X_train)  # the edited points, sent anew
+    assert header["data_version"] == session.run.data_version
 
 
 async def ready_builder() -> FrameBuilder:
@@ -146,23 +151,23 @@ async def ready_builder() -> FrameBuilder:
 
 def test_a_frame_process_that_lacks_a_dataset_is_restarted_and_the_frame_built_anyway(monkeypatch):
     monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.0)
-    session = Session(RunConfig())
-    expected = session.frame(10, True)
+    session = Session(Run(RunConfig()))
+    expected = build_now(session, FrameRequest(10, True))
 
     async def scenario():
         builder = await ready_builder()
         try:
             first = builder.worker.process.pid
-            builder.worker._cache.use((session.id, session.data_version), True)  # believes it sent it
-            got = await builder.build(session, (10, True, False))  # "missing": in a thread instead
+            builder.worker._cache.use((session.id, session.run.data_version), True)  # believes it sent it
+            got = await builder.build(session, FrameRequest(10, True))  # "missing": in a thread instead
             assert not builder.worker.ready
             for _ in range(400):
-                await builder.build(session, (10, True, False))  # starts it again
+                await builder.build(session, FrameRequest(10, True, False))  # starts it again
                 if builder.worker.ready:
                     break
                 await asyncio.sleep(0.05)
             built = builder.worker.builds
-            again = await builder.build(session, (10, True, False))
+            again = await builder.build(session, FrameRequest(10, True, False))
             return got, again, first, builder.worker.process.pid, builder.worker.builds - built
         finally:
             await builder.close()
@@ -174,8 +179,8 @@ def test_a_frame_process_that_lacks_a_dataset_is_restarted_and_the_frame_built_a
 
 def test_a_stuck_frame_process_is_killed_and_frames_are_built_in_threads(monkeypatch):
     monkeypatch.setattr(frame_worker, "ANSWER_WITHIN", 0.5)
-    session = Session(RunConfig())
-    expected = session.frame(10, False)
+    session = Session(Run(RunConfig()))
+    expected = build_now(session, FrameRequest(10, False))
 
     async def scenario():
         builder = await ready_builder()
@@ -183,7 +188,7 @@ def test_a_stuck_frame_process_is_killed_and_frames_are_built_in_threads(monkeyp
             process = builder.worker.process
             os.kill(process.pid, signal.SIGSTOP)  # alive, answering nothing
             began = time.monotonic()
-            got = await builder.build(session, (10, False, False))
+            got = await builder.build(session, FrameRequest(10, False, False))
             waited = time.monotonic() - began
             await asyncio.wait_for(process.wait(), 10)
             return got, waited, process.returncode
@@ -197,13 +202,13 @@ def test_a_stuck_frame_process_is_killed_and_frames_are_built_in_threads(monkeyp
 
 def test_closing_during_a_build_leaves_no_frame_process(monkeypatch):
     monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.0)
-    session = Session(RunConfig())
+    session = Session(Run(RunConfig()))
 
     async def scenario():
         builder = await ready_builder()
         process = builder.worker.process
         os.kill(process.pid, signal.SIGSTOP)  # a build that takes a while
-        build = asyncio.create_task(builder.build(session, (50, True, True)))
+        build = asyncio.create_task(builder.build(session, FrameRequest(50, True, True)))
         await asyncio.sleep(0.1)
         await builder.close()
         version, data = await build  # finished in a thread
@@ -247,8 +252,9 @@ def test_a_viewer_switching_feeds_never_sees_the_run_step_back(tmp_path):
 
 
 def test_a_feed_does_not_keep_its_session_alive():
-    session = Session(RunConfig())
-    feed_for(session, (8, True, False), FrameBuilder(use_process=False))
+    session = Session(Run(RunConfig()))
+    feeds = FrameFeeds(FrameBuilder(use_process=False))
+    feeds.feed(session, FrameRequest(8, True, False))
     gone = weakref.ref(session)
     session.close()
     del session
@@ -295,11 +301,11 @@ def test_frame_process_setting_is_0_or_1():
 
 
 def test_the_event_loop_never_waits_for_a_burst_of_training():
-    session = Session(RunConfig())
+    session = Session(Run(RunConfig()))
     held, release = threading.Event(), threading.Event()
 
     def trainer():
-        with session.lock:
+        with session.player.lock:
             held.set()
             release.wait(5)
 
@@ -308,13 +314,13 @@ def test_the_event_loop_never_waits_for_a_burst_of_training():
     held.wait(5)
     try:
         began = time.perf_counter()
-        assert session.frame_job_now(8, False) is None  # at once, not after the burst
+        assert take_job_now(session, FrameRequest(8, False)) is None  # at once, not after the burst
         assert time.perf_counter() - began < 0.5  # the burst lasts 5 s
     finally:
         release.set()
         thread.join()
-    job, data = session.frame_job_now(8, False)
-    assert job.snapshot.version == session.version and data.key == (session.id, session.data_version)
+    job, data = take_job_now(session, FrameRequest(8, False))
+    assert job.version == session.player.version and data.key == (session.id, session.run.data_version)
 
 
 def test_a_viewer_whose_last_frame_shows_the_closed_run_is_not_left_waiting():
@@ -324,13 +330,13 @@ def test_a_viewer_whose_last_frame_shows_the_closed_run_is_not_left_waiting():
 
     from app.api.stream.viewer import Viewer
 
-    session = Session(RunConfig())
-    websocket = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(frame_builder=None)))
+    session = Session(Run(RunConfig()))
+    websocket = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(frame_feeds=None)))
     viewer = Viewer(websocket, session, "viewer", Settings())
     session.close()
 
     async def wait():
-        await asyncio.wait_for(viewer.wait_for_change(session.version), 2)
+        await asyncio.wait_for(viewer.wait_for_change(session.player.version), 2)
         return "returned"
 
     assert run(wait()) == "returned"

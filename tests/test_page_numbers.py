@@ -8,6 +8,7 @@ import pytest
 from app.core.network import PARAM_NAMES, backward, forward, loss
 from app.training import reports
 from app.training.config import RunConfig
+from app.training.run import Run
 from app.training.session import Session
 
 from .conftest import auth
@@ -162,16 +163,16 @@ def test_compare_sends_their_numbers_in_our_layout_and_which_entries_differ(clie
 def test_compare_inputs_are_what_the_page_assembled():
     """compare.js's downloadInputs: X and labels of the training points, Y with label smoothing as
     (k == label ? 1 - eps : 0) + eps / C, the parameters, lam, the activation."""
-    session = Session(RunConfig(label_smoothing=0.1, hidden=3, dataset={"kind": "spiral", "classes": 3}))
-    session.step(5)
+    session = Session(Run(RunConfig(label_smoothing=0.1, hidden=3, dataset={"kind": "spiral", "classes": 3})))
+    session.player.step(5)
     out = reports.compare_inputs(session)
-    d, eps, C = session.dataset, 0.1, 3
+    d, eps, C = session.run.dataset, 0.1, 3
     labels = d.labels[d.train]
     Y = [[(1 - eps if k == label else 0) + eps / C for k in range(C)] for label in labels]
     np.testing.assert_allclose(out["Y"], Y, rtol=1e-15)
     np.testing.assert_array_equal(out["X"], d.X[d.train])
     assert out["labels"] == labels.tolist() and out["N"] == len(labels) == len(out["X"])
-    assert (out["C"], out["H"], out["lam"], out["activation"]) == (3, 3, session.config.lam, "tanh")
+    assert (out["C"], out["H"], out["lam"], out["activation"]) == (3, 3, session.run.config.lam, "tanh")
     _, params = reports.params64(session)
     for name in PARAM_NAMES:
         np.testing.assert_array_equal(out[name], params[name])
@@ -180,8 +181,8 @@ def test_compare_inputs_are_what_the_page_assembled():
 
 def test_gradient_examples_are_the_ones_the_page_made_and_get_named():
     """compare.js's fillExample: ours, ours times N, ours transposed; each sent back is named."""
-    session = Session(RunConfig(hidden=4))
-    session.step(10)
+    session = Session(Run(RunConfig(hidden=4)))
+    session.player.step(10)
     ours = reports.gradient_example(session, "ours")["gradients"]
     truth = reports.gradients(session)
     N = truth["n_train"]
@@ -226,15 +227,16 @@ def test_gradcheck_sends_each_parameters_worst_entry(client):
 
 
 def test_loss_slice_sends_one_steps_loss_its_tangent_and_its_lowest_point():
-    session = Session(RunConfig(hidden=5, learning_rate=0.7))
-    session.step(3)
+    session = Session(Run(RunConfig(hidden=5, learning_rate=0.7)))
+    session.player.step(3)
     out = reports.loss_along_gradient(session, None, 31)
     _, params = reports.params64(session)
-    d = session.dataset
-    X, Y = d.X_train, session.Y[d.train]
-    g = backward(params, forward(params, X), Y, session.config.lam).grads()
+    d = session.run.dataset
+    X, Y = d.X_train, session.run.Y[d.train]
+    g = backward(params, forward(params, X), Y, session.run.config.lam).grads()
     stepped = {k: params[k] - 0.7 * g[k] for k in PARAM_NAMES}
-    assert out["loss_after_step"] == pytest.approx(loss(stepped, forward(stepped, X), Y, session.config.lam))
+    lam = session.run.config.lam
+    assert out["loss_after_step"] == pytest.approx(loss(stepped, forward(stepped, X), Y, lam))
     assert out["slope"] == pytest.approx(-sum(np.sum(v**2) for v in g.values()), rel=1e-12)
     assert out["slope"] == pytest.approx(-(out["grad_norm"] ** 2), rel=1e-12)
     assert out["best_t"] == out["t"][int(np.argmin(out["loss"]))]

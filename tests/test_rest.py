@@ -5,7 +5,9 @@ import pytest
 
 from app.core.network import backward, forward
 from app.core.targets import one_hot
-from app.training.frames import decode_frame
+from app.frames.build import build_now
+from app.frames.encoding import decode_frame
+from app.frames.request import FrameRequest
 from app.training.presets import PRESETS
 
 from .conftest import LOCAL, auth
@@ -61,7 +63,7 @@ def test_gradients_are_float64_at_the_current_parameters(client):
     assert g["step"] == p["step"] == 10
     params = {k: np.array(v["values"]) for k, v in p["params"].items()}
     session = client.app.state.registry.get(c["id"])
-    d = session.dataset
+    d = session.run.dataset
     Y = one_hot(d.labels_train, 3)
     expected = backward(params, forward(params, d.X_train), Y, lam=1e-3).grads()
     for name in ("W1", "b1", "W2", "b2"):
@@ -230,7 +232,7 @@ def test_idle_sessions_expire():
     watched.viewers = 1
     old.last_active = watched.last_active = time.monotonic() - 120
     assert registry.expire_idle() == [old.id]
-    assert registry.get(old.id) is None and registry.get(fresh.id) is fresh and old.closed
+    assert registry.get(old.id) is None and registry.get(fresh.id) is fresh and old.player.closed
 
 
 def test_datasets_and_presets_are_listed_and_presets_start(client):
@@ -301,5 +303,5 @@ def test_the_teaching_presets_do_what_they_say(client):
     )
     c = create(client, presets["tanh-saturation"])
     session = client.app.state.registry.get(c["id"])
-    _, frame = session.frame(4, False)
+    _, frame = build_now(session, FrameRequest(4, False))
     assert decode_frame(frame)[0]["saturation"] > 0.5

@@ -80,8 +80,11 @@ def test_odd_numbers_give_a_clear_status_and_finite_json(client, body):
         assert reply.status_code == 200, (path, reply.text)
         assert_json_is_finite(reply.text)
     session = client.app.state.registry.get(sid)
-    _, frame = session.frame(8, True, True)  # the binary frame's header is JSON too
-    from app.training.frames import decode_frame
+    from app.frames.build import build_now
+    from app.frames.encoding import decode_frame
+    from app.frames.request import FrameRequest
+
+    _, frame = build_now(session, FrameRequest(8, True, True))  # the binary frame's header is JSON too
 
     decode_frame(frame)
 
@@ -229,10 +232,12 @@ def test_cors_is_off_unless_configured(client):
 
 def test_a_long_run_keeps_history_and_snapshots_bounded():
     from app.training.config import RunConfig
+    from app.training.run import Run
     from app.training.session import Session
 
-    session = Session(RunConfig(hidden=3, dataset={"n_samples": 20}), history_capacity=64)
-    session.step(3000)
-    assert len(session.history) <= 64 and len(session.snapshots.steps()) <= session.snapshots.capacity
-    steps = session.history.columns["step"]
-    assert steps[0] <= 64 and steps[-1] >= 3000 - session.history.stride  # the whole course, coarser
+    session = Session(Run(RunConfig(hidden=3, dataset={"n_samples": 20}), history_capacity=64))
+    session.player.step(3000)
+    run = session.run
+    assert len(run.history) <= 64 and len(run.snapshots.steps()) <= run.snapshots.capacity
+    steps = run.history.columns["step"]
+    assert steps[0] <= 64 and steps[-1] >= 3000 - run.history.stride  # the whole course, coarser

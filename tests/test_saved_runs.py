@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from app.training.config import RunConfig
-from app.training.saved_run import dump_session, restore_session
+from app.training.run import Run
+from app.training.saved_run import dump_session, restore_run
 from app.training.session import Session
 from app.training.store import RunStore
 
@@ -31,16 +32,16 @@ from .conftest import LOCAL, auth
     ],
 )
 def test_a_restored_run_takes_the_same_next_steps(config):
-    original = Session(config)
-    original.step(23)
-    copy = restore_session(json.loads(json.dumps(dump_session(original))))
-    assert copy.id != original.id and copy.step_count == 23
-    original.step(17)
-    copy.step(17)
-    for name in original.params:
-        np.testing.assert_array_equal(copy.params[name], original.params[name])
-    assert copy.history.columns == original.history.columns
-    assert copy.snapshots.steps() == original.snapshots.steps()
+    original = Session(Run(config))
+    original.player.step(23)
+    copy = Session(restore_run(json.loads(json.dumps(dump_session(original)))))
+    assert copy.id != original.id and copy.run.step_count == 23
+    original.player.step(17)
+    copy.player.step(17)
+    for name in original.run.params:
+        np.testing.assert_array_equal(copy.run.params[name], original.run.params[name])
+    assert copy.run.history.columns == original.run.history.columns
+    assert copy.run.snapshots.steps() == original.run.snapshots.steps()
 
 
 def test_save_list_load_export_import_delete_over_rest(client):
@@ -130,8 +131,8 @@ def test_saved_runs_survive_a_server_restart(tmp_path):
 @pytest.mark.slow
 def test_sigkill_during_saves_leaves_every_earlier_run_intact(tmp_path):
     store = RunStore(tmp_path)
-    session = Session(RunConfig(hidden=200))
-    session.step(5)
+    session = Session(Run(RunConfig(hidden=200)))
+    session.player.step(5)
     document = dump_session(session)
     first = [store.save(document)["id"] for _ in range(3)]
     saver = subprocess.Popen(
@@ -140,11 +141,12 @@ def test_sigkill_during_saves_leaves_every_earlier_run_intact(tmp_path):
             "-c",
             textwrap.dedent(f"""
         from app.training.config import RunConfig
+        from app.training.run import Run
         from app.training.saved_run import dump_session
         from app.training.session import Session
         from app.training.store import RunStore
         store = RunStore({str(tmp_path)!r}, max_runs=100000)
-        doc = dump_session(Session(RunConfig(hidden=200)))
+        doc = dump_session(Session(Run(RunConfig(hidden=200))))
         print("ready", flush=True)
         while True:
             store.save(doc)
@@ -163,7 +165,7 @@ def test_sigkill_during_saves_leaves_every_earlier_run_intact(tmp_path):
     runs = after.list()
     assert len(runs) > 3  # the killed process had saved some
     for run_id in first:
-        restored = restore_session(after.document(run_id))
-        np.testing.assert_array_equal(restored.params["W1"], session.params["W1"])
+        restored = restore_run(after.document(run_id))
+        np.testing.assert_array_equal(restored.params["W1"], session.run.params["W1"])
     for run in runs:  # every row that is there is whole
         assert after.document(run["id"])["step"] in (0, 5)

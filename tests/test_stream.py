@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from websockets.sync.client import connect
 
-from app.training.frames import decode_frame
+from app.frames.encoding import decode_frame
 
 from .conftest import auth
 

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from app.core.datasets import make_dataset
+from app.core.descent import train, train_step
+from app.core.minibatches import MiniBatches
 from app.core.network import accuracy, init_params, loss_and_grads
 from app.core.optimizers import SGD, Adam, Momentum, make_optimizer, norm
 from app.core.targets import one_hot
-from app.core.training import MiniBatches, train, train_step
 
 
 def moons_problem(H=5, seed=0):

@@ -1,5 +1,5 @@
 """What routes read through Depends: the server's settings and the objects the app holds (the
-registry of runs, its limits, the store of saved runs, the frame builder), a session looked up by
+registry of runs, its limits, the store of saved runs, the frame feeds), a session looked up by
 id (404), a session whose control token the request carries (401, 403), the grid limit.
 
 Each takes the connection, not a Request, so that the WebSocket route reads them the same way."""
@@ -13,12 +13,12 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Path
 from starlette.requests import HTTPConnection
 
+from app.frames.feed import FrameFeeds
 from app.training.limits import RunLimits
 from app.training.registry import Registry
 from app.training.session import Session
 from app.training.store import RunStore
 
-from .frame_worker import FrameBuilder
 from .settings import Settings
 
 
@@ -34,14 +34,14 @@ def store_of(connection: HTTPConnection) -> RunStore:
     return connection.app.state.store
 
 
-def frame_builder_of(connection: HTTPConnection) -> FrameBuilder:
-    return connection.app.state.frame_builder
+def frame_feeds_of(connection: HTTPConnection) -> FrameFeeds:
+    return connection.app.state.frame_feeds
 
 
 ServerSettings = Annotated[Settings, Depends(settings_of)]
 Sessions = Annotated[Registry, Depends(registry_of)]
 Store = Annotated[RunStore, Depends(store_of)]
-Frames = Annotated[FrameBuilder, Depends(frame_builder_of)]
+Frames = Annotated[FrameFeeds, Depends(frame_feeds_of)]
 
 
 async def inspection_turn(connection: HTTPConnection):

@@ -12,14 +12,15 @@ from starlette.requests import Request
 
 from app.training.config import Point
 from app.training.limits import RunLimits
-from app.training.session import STOPPED, Session
+from app.training.run import STOPPED
+from app.training.session import Session
 
 
 async def take_steps(session: Session, n: int, seconds: float, gone: threading.Event) -> int:
-    """session.step(n) in a worker thread (training never runs on the event loop): at most `seconds`,
+    """session.player.step(n) in a worker thread (training never runs on the event loop): at most `seconds`,
     and only while `gone` is not set. A step in a thread cannot be cancelled, only told. The steps
     taken."""
-    return await anyio.to_thread.run_sync(functools.partial(session.step, n, seconds, gone.is_set))
+    return await anyio.to_thread.run_sync(functools.partial(session.player.step, n, seconds, gone.is_set))
 
 
 async def steps_while_connected(request: Request, session: Session, n: int, seconds: float) -> int:
@@ -43,13 +44,13 @@ def why_fewer(session: Session, taken: int, n: int, seconds: float) -> str | Non
     """Why a request's steps stopped before n (None if they did not): the run stopped, or time."""
     if taken == n:
         return None
-    if session.status in STOPPED:
-        return session.status
+    if session.run.status in STOPPED:
+        return session.run.status
     return f"time: this server stops one request's steps after {seconds:g} s"
 
 
 def add_and_remove_points(session: Session, limits: RunLimits, add: list[Point], remove: list[int]) -> None:
     """Add training points and remove points (by index among all points), keeping the weights;
     LimitExceeded (a ValueError) if the run would hold more points than this server allows."""
-    limits.check_points(len(session.dataset.labels) + len(add), "add")
-    session.edit_points([(p.x, p.y, p.label) for p in add], remove)
+    limits.check_points(len(session.run.dataset.labels) + len(add), "add")
+    session.player.edit_points([(p.x, p.y, p.label) for p in add], remove)

@@ -2,12 +2,12 @@
 
 from .datasets import make_dataset
 from .derivation import derive
+from .descent import train
 from .gradcheck import gradient_check
 from .grid import decision_grid
 from .network import backward, forward, init_params, loss, loss_and_grads
 from .optimizers import make_optimizer
 from .targets import one_hot
-from .training import train
 
 __all__ = [
     "backward",

@@ -1,4 +1,5 @@
-"""All sessions of one server: create within the limit, find by id, expire the idle ones."""
+"""All sessions of one server: create within the limit, find by id, expire the idle ones. They
+are played by the registry's trainer, one thread for all of them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import time
 
 from .config import RunConfig
 from .limits import RunLimits
-from .saved_run import SavedRun, restore_session
+from .run import Run
+from .saved_run import SavedRun, restore_run
 from .session import Session
+from .trainer import Trainer
 
 
 class LimitReached(Exception):
@@ -16,10 +19,17 @@ class LimitReached(Exception):
 
 
 class Registry:
-    def __init__(self, max_sessions: int, idle_seconds: float, limits: RunLimits | None = None):
+    def __init__(
+        self,
+        max_sessions: int,
+        idle_seconds: float,
+        limits: RunLimits | None = None,
+        trainer: Trainer | None = None,
+    ):
         self.max_sessions = max_sessions
         self.idle_seconds = idle_seconds
         self.limits = limits or RunLimits()
+        self.trainer = trainer if trainer is not None else Trainer()
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 
@@ -30,18 +40,18 @@ class Registry:
         """A new run, within the limits; LimitExceeded before any of its data is built."""
         self.limits.check(config)
         self.expire_idle()
-        return self._adopt(Session(config))  # builds the data outside the registry lock
+        return self._adopt(Session(Run(config), self.trainer))  # builds the data outside the registry lock
 
     def restore(self, saved: SavedRun | dict) -> Session:
         """A new run that continues a saved one, within the limits (checked before its data is
         built); ValueError naming the field when the document does not hold together."""
         saved = self.verify(saved)
         self.expire_idle()
-        return self._adopt(restore_session(saved))
+        return self._adopt(Session(restore_run(saved), self.trainer))
 
     def verify(self, saved: SavedRun | dict) -> SavedRun:
         """The saved run checked against the schema and this server's limits (not yet whole:
-        restore_session does that, and a dry run of it checks an import)."""
+        restore_run does that, and a dry run of it checks an import)."""
         saved = saved if isinstance(saved, SavedRun) else SavedRun.model_validate(saved)
         self.limits.check(saved.config)
         return saved

@@ -60,11 +60,11 @@ class At:
 def params64(session: Session, at_step: int | None = None) -> tuple[At, dict]:
     """The parameters now, or at an earlier step kept in the session's snapshot ring, in float64.
     An earlier step uses today's lam: the ring keeps weights, not settings."""
-    snap = session.snapshot()
+    snap = session.player.state()
     step, params = snap.step, snap.params
     if at_step is not None and at_step != snap.step:
-        with session.lock:
-            step, params = session.snapshots.at(at_step)
+        with session.player.lock:
+            step, params = session.run.snapshots.at(at_step)
             params = {name: value.copy() for name, value in params.items()}
     at = At(step, snap.lam, snap.learning_rate)
     return at, {name: params[name].astype(np.float64) for name in PARAM_NAMES}
@@ -84,9 +84,9 @@ def parameters(session: Session, at_step: int | None = None) -> dict:
 def gradients(session: Session, at_step: int | None = None) -> dict:
     """dL/dparam at the current parameters on the whole training set, float64, with norms."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    Y = session.Y[d.train]
-    fwd = forward(params, d.X_train, session.activation)
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
+    fwd = forward(params, d.X_train, session.run.activation)
     grads = backward(params, fwd, Y, snap.lam).grads()
     return {
         "step": snap.step,
@@ -102,12 +102,12 @@ def gradients(session: Session, at_step: int | None = None) -> dict:
 
 def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None = None) -> dict:
     snap, params = params64(session, at_step)
-    d = session.dataset
+    d = session.run.dataset
     report = gradient_check(
         params,
         d.X_train,
-        session.Y[d.train],
-        session.activation,
+        session.run.Y[d.train],
+        session.run.activation,
         snap.lam,
         max_entries=max_entries,
         seed=seed,
@@ -144,8 +144,8 @@ def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None
 def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
     """Derivation for training sample n (0 <= n < N_train); `index` is its row among all points."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    worked = derive(params, d.X_train, session.Y[d.train], n, session.activation)
+    d = session.run.dataset
+    worked = derive(params, d.X_train, session.run.Y[d.train], n, session.run.activation)
     mistake = worked.mistake
     return {
         "step": snap.step,
@@ -186,9 +186,9 @@ def stage_out(stage: Stage) -> dict:
 
 def grid(session: Session, G: int, at_step: int | None = None) -> dict:
     snap, params = params64(session, at_step)
-    box = session.dataset.box
+    box = session.run.dataset.box
     xs, ys = grid_axes(box, G)
-    y_hat = decision_grid(params, box, G, session.activation)
+    y_hat = decision_grid(params, box, G, session.run.activation)
     return {
         "step": snap.step,
         "G": G,
@@ -205,8 +205,10 @@ MAX_DIFFERING_LISTED = 200
 def compare(session: Session, given: dict, at_step: int | None = None) -> dict:
     """A student's gradients against ours at the current parameters, and the mistake that explains them."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    result = compare_gradients(params, d.X_train, session.Y[d.train], given, session.activation, snap.lam)
+    d = session.run.dataset
+    result = compare_gradients(
+        params, d.X_train, session.run.Y[d.train], given, session.run.activation, snap.lam
+    )
     return {
         "step": snap.step,
         "threshold": AGREES_BELOW,
@@ -235,8 +237,8 @@ def compare_inputs(session: Session, at_step: int | None = None) -> dict:
     """Everything a student needs to compute this run's gradients with their own code: the
     training points, their targets Y (label smoothing applied), the parameters, lam, f."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    Y = session.Y[d.train]
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
     H, C = params["W2"].shape
     return {
         "about": "backprop-visualizer inputs: compute dW1, db1, dW2, db2 of L at these parameters",
@@ -244,9 +246,9 @@ def compare_inputs(session: Session, at_step: int | None = None) -> dict:
         "z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2 + b2",
         "session": session.id,
         "step": snap.step,
-        "activation": session.activation,
+        "activation": session.run.activation,
         "lam": snap.lam,
-        "label_smoothing": session.config.label_smoothing,
+        "label_smoothing": session.run.config.label_smoothing,
         "N": int(len(d.train)),
         "C": int(C),
         "H": int(H),
@@ -266,9 +268,9 @@ def gradient_example(session: Session, kind: str, at_step: int | None = None) ->
     if kind not in EXAMPLE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(EXAMPLE_KINDS)}; got {kind!r}")
     snap, params = params64(session, at_step)
-    d = session.dataset
-    Y = session.Y[d.train]
-    fwd = forward(params, d.X_train, session.activation)
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
+    fwd = forward(params, d.X_train, session.run.activation)
     if kind == "ours":
         grads = backward(params, fwd, Y, snap.lam).grads()
     else:
@@ -283,8 +285,8 @@ def gradient_example(session: Session, kind: str, at_step: int | None = None) ->
 def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
     """Hidden unit j: its activation over the plane and its error dz1 at each training point."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    view = unit_view(params, d.X_train, session.Y[d.train], d.box, G, j, session.activation, snap.lam)
+    d = session.run.dataset
+    view = unit_view(params, d.X_train, session.run.Y[d.train], d.box, G, j, session.run.activation, snap.lam)
     return {
         "step": snap.step,
         "unit": view.j,
@@ -297,7 +299,7 @@ def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
         "w_in": as_list(view.w_in),
         "b": finite_or_none(view.b),
         "w_out": as_list(view.w_out),
-        "activation_info": activation_info(session.activation),
+        "activation_info": activation_info(session.run.activation),
         "a1_range": as_list(np.asarray(view.a1_range)),
         "dz1_max_abs": finite_or_none(np.max(np.abs(view.dz1), initial=0.0)),
         "db1": finite_or_none(view.db1),
@@ -307,9 +309,9 @@ def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
 def input_gradients(session: Session, at_step: int | None = None) -> dict:
     """dL/dx for every training point, and each point's share of |y_hat - y| (how hard it pulls)."""
     snap, params = params64(session, at_step)
-    d = session.dataset
-    Y = session.Y[d.train]
-    fwd = forward(params, d.X_train, session.activation)
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
+    fwd = forward(params, d.X_train, session.run.activation)
     back = backward(params, fwd, Y, snap.lam)
     residual = np.abs(fwd.y_hat - Y).sum(axis=1)  # (N,)
     total = residual.sum()
@@ -327,11 +329,11 @@ def loss_along_gradient(
 ) -> dict:
     """L(theta - t g) for t from 0 to t_max (default 3 learning rates); one SGD step is t = lr."""
     snap, params = params64(session, at_step)
-    d = session.dataset
+    d = session.run.dataset
     t_max = 3 * snap.learning_rate if t_max is None else t_max
-    Y = session.Y[d.train]
+    Y = session.run.Y[d.train]
     lr = snap.learning_rate
-    out = loss_slice(params, d.X_train, Y, session.activation, snap.lam, t_max, points, t_marked=lr)
+    out = loss_slice(params, d.X_train, Y, session.run.activation, snap.lam, t_max, points, t_marked=lr)
     return {
         "step": snap.step,
         "learning_rate": lr,
@@ -350,9 +352,9 @@ HIDDEN_DECISION_CELLS = 64  # cells a side of the output layer's decision over t
 def hidden(session: Session, lines: int, samples: int, at_step: int | None = None) -> dict:
     """The training points and the input grid's lines as the hidden layer maps them, in 2-D."""
     snap, params = params64(session, at_step)
-    d = session.dataset
+    d = session.run.dataset
     view = hidden_space(
-        params, d.X_train, d.box, session.activation, lines, samples, decision_cells=HIDDEN_DECISION_CELLS
+        params, d.X_train, d.box, session.run.activation, lines, samples, decision_cells=HIDDEN_DECISION_CELLS
     )
     decision = None
     if view.decision is not None:
@@ -376,9 +378,9 @@ def hidden(session: Session, lines: int, samples: int, at_step: int | None = Non
 
 
 def timeline(session: Session) -> dict:
-    with session.lock:
+    with session.player.lock:
         return {
-            "step": session.step_count,
-            "steps": session.snapshots.steps(),
-            "stride": session.snapshots.stride,
+            "step": session.run.step_count,
+            "steps": session.run.snapshots.steps(),
+            "stride": session.run.snapshots.stride,
         }

@@ -14,14 +14,14 @@ import pydantic
 from pydantic import Field
 
 from app.core.bounds import MAX_SAMPLES
-from app.core.datasets import Dataset
 from app.core.network import PARAM_NAMES
-from app.core.training import MiniBatches
 
 from .config import RunConfig, Strict
 from .history import COLUMNS, HISTORY_ROWS
-from .session import LIVE_DTYPE, STOPPED, Session
+from .run import LIVE_DTYPE, STOPPED, Run
+from .session import Session
 from .snapshots import SNAPSHOTS_KEPT
+from .state import Progress
 
 FORMAT = "backprop-visualizer/saved-run/1"
 Nested = Any
@@ -112,29 +112,36 @@ def _params(where: str, values: dict, shapes: dict[str, tuple[int, ...]]) -> dic
 
 
 def dump_session(session: Session, name: str = "") -> dict:
-    """The run as a JSON-able dict (SavedRun's shape). A running run is saved as paused."""
-    with session.lock:
-        lists = lambda params: {k: v.tolist() for k, v in params.items()}  # noqa: E731
-        optimizer = {
-            slot: {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in values.items()}
-            for slot, values in session.optimizer.state().items()
-        }
-        snapshots = session.snapshots.state()
-        return {
-            "format": FORMAT,
-            "name": name,
-            "config": session.config.model_dump(mode="json"),
-            "train": session.dataset.train.tolist(),
-            "step": session.step_count,
-            "status": session.status if session.status in STOPPED else "paused",
-            "message": session.message,
-            "params": lists(session.params),
-            "ratios": dict(session.ratios),
-            "optimizer": optimizer,
-            "batches": session.batches.state(),
-            "history": session.history.state(),
-            "snapshots": {**snapshots, "params": [lists(p) for p in snapshots["params"]]},
-        }
+    """The session's run as a JSON-able dict (SavedRun's shape), read under its lock."""
+    with session.player.lock:
+        return dump_run(session.run, name)
+
+
+def dump_run(run: Run, name: str = "") -> dict:
+    """The run as a JSON-able dict (SavedRun's shape). A running run is saved as paused. The
+    caller holds the run's lock: the arrays are read as they are."""
+    progress = run.progress()
+    lists = lambda params: {k: v.tolist() for k, v in params.items()}  # noqa: E731
+    optimizer = {
+        slot: {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in values.items()}
+        for slot, values in progress.optimizer.items()
+    }
+    snapshots = progress.snapshots
+    return {
+        "format": FORMAT,
+        "name": name,
+        "config": run.config.model_dump(mode="json"),
+        "train": progress.train.tolist(),
+        "step": progress.step,
+        "status": progress.status if progress.status in STOPPED else "paused",
+        "message": progress.message,
+        "params": lists(progress.params),
+        "ratios": progress.ratios,
+        "optimizer": optimizer,
+        "batches": progress.batches,
+        "history": progress.history,
+        "snapshots": {**snapshots, "params": [lists(p) for p in snapshots["params"]]},
+    }
 
 
 def _check_steps(saved: SavedRun) -> None:
@@ -194,43 +201,41 @@ def _optimizer_state(saved: SavedRun, optimizer, shapes: dict[str, tuple[int, ..
     return state
 
 
-def restore_session(saved: SavedRun | dict) -> Session:
-    """A new session (new id and token) that continues the saved run exactly; ValueError naming
-    the field when the document does not hold together, checked whole: anything a step would trip
-    over later is refused here, where the message can name it."""
+def restore_run(saved: SavedRun | dict) -> Run:
+    """A run that continues the saved one exactly; ValueError naming the field when the document
+    does not hold together, checked whole: anything a step would trip over later is refused here,
+    where the message can name it."""
     saved = saved if isinstance(saved, SavedRun) else SavedRun.model_validate(saved)
     _check_steps(saved)
     if set(saved.ratios) != set(PARAM_NAMES):
         raise ValueError(f"ratios must have exactly {', '.join(PARAM_NAMES)}")
-    session = Session(saved.config)
-    d = session.dataset
-    N = len(d.labels)
+    run = Run(saved.config)  # at step 0: its points, and the optimizer the config names
+    N = len(run.dataset.labels)
     train = np.asarray(saved.train, dtype=np.int64)
     if train.size == 0 or len(set(saved.train)) != train.size or train.min() < 0 or train.max() >= N:
         raise ValueError(f"train must be distinct indices among the {N} points of the config's dataset")
-    train = np.sort(train)
-    test = np.setdiff1d(np.arange(N), train)
-    H, C = saved.config.hidden, session.C
+    H, C = saved.config.hidden, run.C
     shapes = {"W1": (2, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
     params = _params("params", saved.params, shapes)
     snapshot_params = [
         _params(f"snapshots.params[{i}]", p, shapes) for i, p in enumerate(saved.snapshots.params)
     ]
-    with session.lock:
-        session._use_dataset(Dataset(d.kind, d.X, d.labels, d.C, train, test, d.box))
-        session.params = params
-        optimizer = session._make_optimizer(saved.config)
-        optimizer.load_state(_optimizer_state(saved, optimizer, shapes))
-        session.optimizer = optimizer
-        session.batches = MiniBatches(len(train), saved.config.batch_size, saved.config.seed)
-        session.batches.load_state(saved.batches.model_dump())
-        session.step_count = saved.step
-        session.status = saved.status
-        session.message = saved.message
-        session.ratios = dict(saved.ratios)
-        session.history.load_state(saved.history.model_dump())
-        session.snapshots.load_state(
-            {"stride": saved.snapshots.stride, "steps": saved.snapshots.steps, "params": snapshot_params}
+    run.load(
+        Progress(
+            train=train,
+            params=params,
+            optimizer=_optimizer_state(saved, run.optimizer, shapes),
+            batches=saved.batches.model_dump(),
+            step=saved.step,
+            status=saved.status,
+            message=saved.message,
+            ratios=dict(saved.ratios),
+            history=saved.history.model_dump(),
+            snapshots={
+                "stride": saved.snapshots.stride,
+                "steps": saved.snapshots.steps,
+                "params": snapshot_params,
+            },
         )
-        session._changed()
-    return session
+    )
+    return run

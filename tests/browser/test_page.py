@@ -269,8 +269,8 @@ def test_screenshot_while_training_fits_the_screen(browser, recorder, live_serve
 def test_a_run_that_fails_says_so_and_offers_reset_only(dash):
     dash.open()
     session = dash.server.app.state.registry.get(dash.session_id())
-    with session.lock:  # a run whose next step raises, as a crafted saved run once could
-        session.snapshots.record(10**9, session.params)
+    with session.player.lock:  # a run whose next step raises, as a crafted saved run once could
+        session.run.snapshots.record(10**9, session.run.params)
     dash.page.click("#play")
     dash.page.wait_for_selector("#banner:visible", timeout=10_000)
     assert dash.page.text_content("#banner-title") == "The run stopped."

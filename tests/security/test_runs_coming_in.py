@@ -118,11 +118,11 @@ def test_import_and_load_keep_the_servers_limits(tmp_path):
 
 def test_an_import_over_the_limits_is_refused_before_its_data_is_built(client, monkeypatch):
     """The 100,000-point dataset is never generated: the limits are read from the config first."""
-    import app.training.session as session_module
+    import app.training.run as run_module
 
     document = exported_run(client, steps=1)
     built = []
-    monkeypatch.setattr(session_module, "make_dataset", lambda *a, **k: built.append(k) or 1 / 0)
+    monkeypatch.setattr(run_module, "make_dataset", lambda *a, **k: built.append(k) or 1 / 0)
     document["config"]["dataset"]["n_samples"] = 100_000
     reply = post_raw(client, "/api/runs", document)
     assert reply.status_code == 422 and "at most 5000 points" in reply.text
@@ -136,8 +136,8 @@ def sabotage(server: LiveServer, session_id: str) -> None:
     """A run whose next step raises, as a crafted import did before imports were checked whole:
     its kept weights claim a step far beyond its own, so recording the next one fails."""
     session = server.app.state.registry.get(session_id)
-    with session.lock:
-        session.snapshots.record(10**9, session.params)
+    with session.player.lock:
+        session.run.snapshots.record(10**9, session.run.params)
 
 
 @pytest.mark.slow

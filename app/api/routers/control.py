@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 
 from app.training.config import Hyperparameters
-from app.training.session import STOPPED
+from app.training.run import STOPPED
 
 from ..deps import Controlled, Limits, ServerSettings
 from ..driving import add_and_remove_points, steps_while_connected, why_fewer
@@ -29,8 +29,8 @@ async def step_session(
             422,
             f"n must be at most {settings.max_steps_per_request} steps per request on this server, got {n}",
         )
-    if session.status in STOPPED:
-        raise HTTPException(409, session.message + " (POST .../reset first)")
+    if session.run.status in STOPPED:
+        raise HTTPException(409, session.run.message + " (POST .../reset first)")
     seconds = settings.max_step_seconds
     taken = await steps_while_connected(request, session, n, seconds)
     return StepResult(taken=taken, stopped=why_fewer(session, taken, n, seconds), session=session.summary())
@@ -39,27 +39,27 @@ async def step_session(
 @router.post("/{session_id}/play", response_model=SessionSummary, responses=NOT_NOW)
 def play_session(session: Controlled):
     """Train continuously at the run's steps_per_second until paused."""
-    session.play()
+    session.player.play()
     return session.summary()
 
 
 @router.post("/{session_id}/pause", response_model=SessionSummary)
 def pause_session(session: Controlled):
-    session.pause()
+    session.player.pause()
     return session.summary()
 
 
 @router.post("/{session_id}/reset", response_model=SessionSummary)
 def reset_session(session: Controlled):
     """Back to step 0 with the same initial weights (same seed); clears a divergence."""
-    session.reset()
+    session.player.reset()
     return session.summary()
 
 
 @router.patch("/{session_id}", response_model=SessionSummary)
 def patch_session(session: Controlled, changes: Hyperparameters):
     """Change learning rate, optimizer, momentum, lam, batch size or speed without a reset."""
-    session.update(changes)
+    session.player.update(changes)
     return session.summary()
 
 

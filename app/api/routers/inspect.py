@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
+from app.frames import messages
 from app.training import reports
 
 from ..deps import MaxGrid, Viewed, inspection_turn
@@ -85,9 +86,9 @@ def get_gradcheck(
 @router.get("/{session_id}/derivation/{n}", response_model=DerivationOut)
 def get_derivation(session: Viewed, n: SampleIndex, at_step: AtStep = None):
     """The worked forward and backward pass for training sample n, long way and short way."""
-    if n >= len(session.dataset.train):
+    if n >= len(session.run.dataset.train):
         raise HTTPException(
-            422, f"n must be below the number of training points, {len(session.dataset.train)}; got {n}"
+            422, f"n must be below the number of training points, {len(session.run.dataset.train)}; got {n}"
         )
     return reports.derivation(session, n, at_step)
 
@@ -95,9 +96,9 @@ def get_derivation(session: Viewed, n: SampleIndex, at_step: AtStep = None):
 @router.get("/{session_id}/history", response_model=HistoryOut)
 def get_history(session: Viewed, max_points: Annotated[int, Query(ge=2, le=20000)] = 1000):
     """Per step: batch loss and accuracy, gradient norms, update ratios; test loss every 10 steps."""
-    with session.lock:
-        columns = session.history.downsampled(max_points)
-        step = session.step_count
+    with session.player.lock:
+        columns = session.run.history.downsampled(max_points)
+        step = session.run.step_count
     return HistoryOut(step=step, rows=len(columns["step"]), columns=columns)
 
 
@@ -111,7 +112,7 @@ def get_grid(session: Viewed, max_grid: MaxGrid, G: GridSize = 50, at_step: AtSt
 @router.get("/{session_id}/export", response_model=ExportOut)
 def export_session(session: Viewed):
     """The whole run as one JSON document: config, points, parameters, history."""
-    hello = session.hello(role="viewer", history_points=session.history.capacity)
+    hello = messages.hello(session, role="viewer", history_points=session.run.history.capacity)
     return ExportOut(
         session=hello["session"],
         points=hello["points"],
@@ -151,9 +152,9 @@ def get_gradient_example(session: Viewed, kind: ExampleKind, at_step: AtStep = N
 @router.get("/{session_id}/units/{j}", response_model=UnitOut)
 def get_unit(session: Viewed, max_grid: MaxGrid, j: UnitIndex, G: GridSize = 50, at_step: AtStep = None):
     """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
-    if j >= session.config.hidden:
+    if j >= session.run.config.hidden:
         raise HTTPException(
-            422, f"unit must be below the number of hidden units, {session.config.hidden}; got {j}"
+            422, f"unit must be below the number of hidden units, {session.run.config.hidden}; got {j}"
         )
     max_grid.check(G)
     return reports.unit(session, j, G, at_step)

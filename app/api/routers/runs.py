@@ -8,7 +8,7 @@ import secrets
 
 from fastapi import APIRouter, Response
 
-from app.training.saved_run import SavedRun, dump_session, restore_session
+from app.training.saved_run import SavedRun, dump_session, restore_run
 from app.training.store import RunStore
 
 from ..deps import Controlled, OwnedSavedRun, SavedDocument, SavedInfo, Sessions, Store
@@ -71,7 +71,7 @@ def import_run(registry: Sessions, store: Store, run: SavedRun):
     """Import a saved-run file (from .../export). It is checked whole, and refused with a message
     naming the field if anything does not fit."""
     registry.verify(run)  # within this server's limits, before any data is built
-    restore_session(run).close()  # the whole document must hold together, not only its schema
+    restore_run(run)  # the whole document must hold together, not only its schema
     return stored(store, run.model_dump(mode="json"))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from app.frames import messages
+
 from ..deps import Frames, Limits, ServerSettings, Sessions
 from ..stream.handshake import PROTOCOL, Refused, admit, offered_protocols, origin_allowed, refuse
 from ..stream.inbox import Inbox
@@ -20,7 +22,7 @@ async def watch_session(
     settings: ServerSettings,
     registry: Sessions,
     limits: Limits,
-    builder: Frames,
+    feeds: Frames,
 ):
     """Watch a session; a client that offers the subprotocol bpv.token.<control token> drives it."""
     if not origin_allowed(websocket, settings.allowed_origins):
@@ -36,8 +38,8 @@ async def watch_session(
     viewer = Viewer(websocket, session, role, settings)
     session.add_viewer()
     try:
-        await viewer.send_json(session.hello(role))
-        await viewer.serve(Inbox(viewer, limits).receive, builder)
+        await viewer.send_json(messages.hello(session, role))
+        await viewer.serve(Inbox(viewer, limits).receive, feeds)
     except WebSocketDisconnect:
         pass
     finally:

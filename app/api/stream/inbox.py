@@ -8,7 +8,8 @@ from pydantic import ValidationError
 
 from app.training.config import Hyperparameters
 from app.training.limits import RunLimits
-from app.training.session import STOPPED, SessionError
+from app.training.player import SessionError
+from app.training.run import STOPPED
 
 from ..driving import add_and_remove_points, take_steps, why_fewer
 from .messages import (
@@ -73,7 +74,13 @@ class Inbox:
         else:
             session = viewer.session
             await viewer.send_json(
-                {"type": "ok", "for": kind, "step": session.step_count, "status": session.status, **outcome}
+                {
+                    "type": "ok",
+                    "for": kind,
+                    "step": session.run.step_count,
+                    "status": session.player.status,
+                    **outcome,
+                }
             )
 
     async def set_options(self, payload: dict) -> None:
@@ -115,18 +122,18 @@ class Inbox:
         session = self.viewer.session
         settings = self.viewer.settings
         if kind == "play":
-            session.play()
+            session.player.play()
         elif kind == "pause":
-            session.pause()
+            session.player.pause()
         elif kind == "reset":
-            session.reset()
+            session.player.reset()
         elif kind == "step":
             n = parse(StepMessage, payload).n
             limit = settings.max_steps_per_request
             if n > limit:
                 raise ValueError(f"n must be at most {limit} steps per message, got {n}")
-            if session.status in STOPPED:
-                raise SessionError(session.message)
+            if session.run.status in STOPPED:
+                raise SessionError(session.run.message)
             seconds = settings.max_step_seconds
             taken = await take_steps(session, n, seconds, self.viewer.gone)
             return {"taken": taken, "stopped": why_fewer(session, taken, n, seconds)}
@@ -135,5 +142,5 @@ class Inbox:
             add_and_remove_points(session, self.limits, message.add, message.remove)
         elif kind == "set":
             changes = parse(Hyperparameters, {k: v for k, v in payload.items() if k != "type"})
-            session.update(changes)
+            session.player.update(changes)
         return {}

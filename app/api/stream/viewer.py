@@ -14,10 +14,11 @@ from collections.abc import Awaitable, Callable
 import anyio
 from fastapi import WebSocket
 
+from app.frames import messages
+from app.frames.feed import FrameFeeds
+from app.frames.request import FrameRequest
 from app.training.session import Session
 
-from ..frame_feed import feed_for
-from ..frame_worker import FrameBuilder
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class Viewer:
         self.arrays_every = 1
         self.input_gradients = False
         self.frames_sent = 0
-        self.data_version = session.data_version  # the points the hello carried
+        self.data_version = session.run.data_version  # the points the hello carried
         # asyncio's Event and Lock, not anyio's: anyio's yield to the loop once more on every wait
         # and acquire even when there is nothing to wait for, two loop turns per frame per viewer
         self.acked = asyncio.Event()
@@ -59,7 +60,7 @@ class Viewer:
         if self.wake is not None:
             self.wake.set()
 
-    async def serve(self, receive_messages: Callable[[], Awaitable[None]], builder: FrameBuilder) -> None:
+    async def serve(self, receive_messages: Callable[[], Awaitable[None]], feeds: FrameFeeds) -> None:
         """Receive messages and send frames until either side ends (the viewer left, the socket
         broke, the session was deleted): that ends this connection only; the session and other
         viewers go on."""
@@ -75,7 +76,7 @@ class Viewer:
                     tg.cancel_scope.cancel()
 
             tg.start_soon(until_either_ends, receive_messages)
-            tg.start_soon(until_either_ends, functools.partial(self.send_frames, builder))
+            tg.start_soon(until_either_ends, functools.partial(self.send_frames, feeds))
 
     async def wait_for_change(self, last_version: int | None) -> None:
         """Until the run changes (a step, a pause, a viewer joining) or this viewer's options do,
@@ -83,18 +84,22 @@ class Viewer:
         (a frame shared from a build begun after the close), and then no change is to come."""
 
         def moved() -> bool:
-            return self.session.version != last_version or self.options_changed or self.session.closed
+            return (
+                self.session.player.version != last_version
+                or self.options_changed
+                or self.session.player.closed
+            )
 
         if moved():
             return
         loop = asyncio.get_running_loop()
         wake = self.wake = asyncio.Event()  # one event for both causes: no task per wait
-        self.session.call_on_change(lambda: loop.call_soon_threadsafe(wake.set))
+        self.session.player.call_on_change(lambda: loop.call_soon_threadsafe(wake.set))
         if moved():
             return  # changed while registering
         await wake.wait()
 
-    async def send_frames(self, builder: FrameBuilder) -> None:
+    async def send_frames(self, feeds: FrameFeeds) -> None:
         """Frames built by `builder` (shared with the session's other viewers wanting the same
         options) until the session closes; new points go first, as a points message."""
         last_version = None
@@ -105,24 +110,18 @@ class Viewer:
             if delay > 0:
                 await anyio.sleep(delay)
             await self.wait_for_change(last_version)
-            if self.session.closed:
+            if self.session.player.closed:
                 await self.say_goodbye()
                 return
             seen = None if self.options_changed else last_version  # new options: a frame even so
             self.options_changed = False
-            if self.session.data_version != self.data_version:  # points were added or removed
-                self.data_version = self.session.data_version
-                await self.send_json(
-                    {
-                        "type": "points",
-                        "points": self.session.points_message(),
-                        "box": list(self.session.dataset.box),
-                    }
-                )
+            if self.session.run.data_version != self.data_version:  # points were added or removed
+                self.data_version = self.session.run.data_version
+                await self.send_json(messages.points(self.session.run.dataset))
             with_arrays = self.arrays_every > 0 and self.frames_sent % self.arrays_every == 0
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
-            options = (self.grid, with_arrays, self.input_gradients)
-            frame = await feed_for(self.session, options, builder).newer_than(seen)
+            request = FrameRequest(self.grid, with_arrays, self.input_gradients)
+            frame = await feeds.feed(self.session, request).newer_than(seen)
             self.acked = asyncio.Event()
             async with self.send_lock:
                 await self.ws.send_bytes(frame.data)

@@ -5,8 +5,9 @@
     then                each array's raw little-endian bytes at header.arrays[i].offset (from the
                         start of the message, a multiple of 4), row-major, padded to 4 bytes
 
-A browser reads a float32 array as new Float32Array(buffer, offset, length) with no copy.
-docs/protocol.md is the full description; this module is the only code that writes the layout.
+A browser reads a float32 array as new Float32Array(buffer, offset, length) with no copy: that
+reader is decodeFrame in static/protocol.js. docs/protocol.md is the full description; this module
+is the only code that writes the layout.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Frames of one session, built once and shared by every viewer that asks for the same options.
+"""Frames of one session, built once and shared by every viewer that makes the same request.
 
 A run steps 60 times a second, so by the time a viewer's ack arrives the run has usually moved
 and the frame built for it a moment ago is one version old. If each viewer then built its own,
@@ -20,10 +20,13 @@ import asyncio
 import time
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.training.session import Session
+from .builder import FrameBuilder
+from .request import FrameRequest
 
-from .frame_worker import FrameBuilder
+if TYPE_CHECKING:
+    from app.training.session import Session
 
 # Half a step at 60 steps/s is 8 ms; a frame shared for up to 20 ms is at most ~1 step older than
 # one built alone, far below what a viewer at <= 60 frames/s can tell.
@@ -38,11 +41,11 @@ class Built:
 
 
 class FrameFeed:
-    """One session's frames for one (G, with_arrays, with_input_gradients)."""
+    """One session's frames for one request (grid, with or without arrays and input gradients)."""
 
-    def __init__(self, session: Session, options: tuple, builder: FrameBuilder):
+    def __init__(self, session: Session, request: FrameRequest, builder: FrameBuilder):
         self._session = weakref.ref(session)  # the feeds are kept per session, not the other way round
-        self.options = options
+        self.request = request
         self.builder = builder
         self.latest: Built | None = None
         self.building: asyncio.Task | None = None
@@ -74,14 +77,14 @@ class FrameFeed:
         """The run as it is now; or, while it plays (and moves on every step anyway), as it was
         at most SHARE_WITHIN ago. A paused run's changes (a step, a viewer, new points) are
         events a viewer waits to see, so then only the current version will do."""
-        session = self.session
-        if built.version == session.version:
+        player = self.session.player
+        if built.version == player.version:
             return True
-        return session.status == "running" and time.monotonic() - built.at <= SHARE_WITHIN
+        return player.playing and time.monotonic() - built.at <= SHARE_WITHIN
 
     async def _build(self) -> Built:
         try:
-            version, data = await self.builder.build(self.session, self.options)
+            version, data = await self.builder.build(self.session, self.request)
             self.builds += 1
             self.latest = Built(version, time.monotonic(), data)
             return self.latest
@@ -95,16 +98,29 @@ def _later(version: int, than: int | None) -> bool:
     return than is None or version > than
 
 
-_FEEDS: weakref.WeakKeyDictionary[Session, dict[tuple, FrameFeed]] = weakref.WeakKeyDictionary()
-FEEDS_PER_SESSION = 8  # the options in use at once; a viewer trying grid sizes leaves old ones behind
+FEEDS_PER_SESSION = 8  # the requests in use at once; a viewer trying grid sizes leaves old ones behind
 
 
-def feed_for(session: Session, options: tuple, builder: FrameBuilder) -> FrameFeed:
-    """The feed of `session` for `options`, made on first use; it goes with the session. The
-    least recently used feeds beyond FEEDS_PER_SESSION are dropped (their last frame with them)."""
-    feeds = _FEEDS.setdefault(session, {})
-    feed = feeds.pop(options, None) or FrameFeed(session, options, builder)
-    feeds[options] = feed  # now the most recently used
-    if len(feeds) > FEEDS_PER_SESSION:
-        del feeds[next(iter(feeds))]  # a build in flight finishes for those who wait on it
-    return feed
+class FrameFeeds:
+    """Every session's feeds in one app, built by its builder. The feeds go with their session:
+    nothing here keeps a session alive."""
+
+    def __init__(self, builder: FrameBuilder):
+        self.builder = builder
+        self._feeds: weakref.WeakKeyDictionary[Session, dict[FrameRequest, FrameFeed]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def feed(self, session: Session, request: FrameRequest) -> FrameFeed:
+        """The feed of `session` for `request`, made on first use. The least recently used feeds
+        beyond FEEDS_PER_SESSION are dropped (their last frame with them)."""
+        feeds = self._feeds.setdefault(session, {})
+        feed = feeds.pop(request, None) or FrameFeed(session, request, self.builder)
+        feeds[request] = feed  # now the most recently used
+        if len(feeds) > FEEDS_PER_SESSION:
+            del feeds[next(iter(feeds))]  # a build in flight finishes for those who wait on it
+        return feed
+
+    def of(self, session: Session) -> list[FrameFeed]:
+        """The session's feeds now, least recently used first."""
+        return list(self._feeds.get(session, {}).values())

@@ -1,13 +1,13 @@
-"""Frames built in a process of their own, so that they do not wait for the server's GIL.
+"""The server's end of the frame process, which builds frames without waiting for the server's GIL.
 
 One Python process is one core: its event loop, its training thread and its frame builds take
 turns under the GIL, and in a classroom (30 runs, 130 viewers) building frames was a fifth of it.
-A frame is a pure function of a snapshot (app/training/frame_builder.py), so a second process can
-build it on the second core while this one trains and sends. The server's side costs ~0.1 ms a
+A frame is a pure function of a copy of the run (build.py), so a second process can build it on
+the second core while this one trains and sends. The server's side costs ~0.1 ms a
 frame (pickle a snapshot, read the bytes back) against ~0.7-1.7 ms to build one here.
 
 The process starts on the first frame asked for, in the background; until it has said it is
-ready, and whenever it is gone (killed, crashed), frames are built in worker threads as before,
+ready, and whenever it is gone (killed, crashed), builder.py builds frames in worker threads,
 and it is started again. Its pipes belong to the event loop that started it.
 """
 
@@ -19,19 +19,17 @@ import logging
 import pickle
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import anyio
 
-from app.training.frame_builder import LENGTH, DataCache, FrameData, FrameJob
-from app.training.session import Session
+from .pipe import LENGTH, DataCache, pack
+from .request import FrameData, FrameJob, FrameRequest, take_job, take_job_now
+
+if TYPE_CHECKING:
+    from app.training.session import Session
 
 log = logging.getLogger(__name__)
-
-# Frames built in worker threads, at most this many at once in the whole server: under the GIL
-# more do not build faster, they only take turns, and the training thread and the event loop wait
-# behind them (with anyio's default of 40, a classroom of 130 viewers trained 450 steps/s, not
-# 1200, and its REST p99 was 0.5 s, not 0.05 s).
-FRAME_BUILDERS = anyio.CapacityLimiter(2)
 
 # Jobs queued in the frame process at once. A job's snapshot is taken when it is sent, so a long
 # queue would only make frames older; two keep the process busy while a result travels back.
@@ -72,7 +70,7 @@ class FrameWorker:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "app.training.frame_builder",
+                "app.frames.frame_process",
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
             )
@@ -111,14 +109,14 @@ class FrameWorker:
                     future.set_exception(WorkerGone("the frame process ended"))
             await self._stop_process()
 
-    async def build(self, session: Session, options: tuple) -> tuple[int, bytes]:
+    async def build(self, session: Session, request: FrameRequest) -> tuple[int, bytes]:
         """(version, frame) of `session` as it is when a slot in the process is free."""
         async with self._slots:
             if not self.ready:
                 raise WorkerGone("the frame process is not running")
-            job_and_data = session.frame_job_now(*options)
+            job_and_data = take_job_now(session, request)
             if job_and_data is None:  # a burst of training holds the run: wait for it in a thread
-                job_and_data = await anyio.to_thread.run_sync(session.frame_job, *options)
+                job_and_data = await anyio.to_thread.run_sync(take_job, session, request)
             if not self.ready:
                 raise WorkerGone("the frame process ended")
             job, data = job_and_data
@@ -140,14 +138,13 @@ class FrameWorker:
         if kind != "frame":
             raise RuntimeError(f"the frame process could not build a frame: {payload}")
         self.builds += 1
-        return job.snapshot.version, payload
+        return job.version, payload
 
     def _send(self, job: FrameJob, data: FrameData) -> asyncio.Future:
         has_data = job.data_key in self._cache
-        body = pickle.dumps((job, None if has_data else data), protocol=pickle.HIGHEST_PROTOCOL)
         future = asyncio.get_running_loop().create_future()
         self._waiting.append(future)
-        self.process.stdin.write(LENGTH.pack(len(body)) + body)  # buffered by the loop: never blocks
+        self.process.stdin.write(pack((job, None if has_data else data)))  # buffered: never blocks
         self._cache.use(job.data_key, None if has_data else True)  # as the process will, once it reads it
         return future
 
@@ -181,25 +178,3 @@ class FrameWorker:
 def _retrieved(future: asyncio.Future) -> None:
     if not future.cancelled():
         future.exception()
-
-
-class FrameBuilder:
-    """Builds a session's frame in the frame process when there is one, else in a worker thread."""
-
-    def __init__(self, use_process: bool):
-        self.worker = FrameWorker() if use_process else None
-
-    async def build(self, session: Session, options: tuple) -> tuple[int, bytes]:
-        worker = self.worker
-        if worker is not None:
-            if worker.ready:
-                try:
-                    return await worker.build(session, options)
-                except WorkerGone:
-                    pass
-            worker.start_soon()
-        return await anyio.to_thread.run_sync(session.frame, *options, limiter=FRAME_BUILDERS)
-
-    async def close(self) -> None:
-        if self.worker is not None:
-            await self.worker.close()

@@ -1,0 +1,230 @@
+"""One training run as plain data: its config, data, parameters, optimizer state, step, history
+and kept weights, and the step that moves it on. No threads, no viewers, no callbacks: player.py
+decides when it steps and whom to tell, and reads or changes it only under the player's lock.
+
+The live loop is float32 (2-4x faster, and visually the same); whatever is inspected as numbers
+over REST is recomputed in float64 by reports.py from a copy of these parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.core.datasets import Dataset, make_dataset
+from app.core.fast_step import FastStep
+from app.core.minibatches import MiniBatches
+from app.core.network import PARAM_NAMES, forward, init_params, loss
+from app.core.optimizers import Optimizer, make_optimizer, norm
+from app.core.targets import one_hot
+
+from .config import Hyperparameters, RunConfig
+from .history import HISTORY_ROWS, History
+from .points import NewPoint, config_for, edited_dataset
+from .snapshots import SnapshotRing
+from .state import Progress, RunState
+
+LIVE_DTYPE = np.float32
+EVAL_EVERY = 10  # steps between test-set evaluations recorded in the history
+LIVE_FIELDS = tuple(Hyperparameters.model_fields)  # what changes without a reset
+
+# A run in one of these states takes no step until it is restarted: "diverged" when its numbers
+# overflowed, "failed" when a step raised (state that does not hold together, or a bug).
+STOPPED = ("diverged", "failed")
+
+
+def build_dataset(config: RunConfig) -> Dataset:
+    d = config.dataset
+    return make_dataset(
+        d.kind,
+        n_samples=d.n_samples,
+        noise=d.noise,
+        seed=d.seed,
+        classes=d.classes,
+        train_fraction=d.train_fraction,
+        points=None if d.points is None else [(p.x, p.y, p.label) for p in d.points],
+    )
+
+
+def run_optimizer(config: RunConfig) -> Optimizer:
+    """A fresh optimizer as the config names it; `momentum` is momentum's beta and Adam's beta1."""
+    if config.optimizer == "sgd":
+        return make_optimizer("sgd", config.learning_rate)
+    if config.optimizer == "momentum":
+        return make_optimizer("momentum", config.learning_rate, beta=config.momentum)
+    return make_optimizer("adam", config.learning_rate, beta1=config.momentum)
+
+
+class Run:
+    """A run at step 0 of `config` (same seed, same weights); `load` takes it to a saved step."""
+
+    def __init__(self, config: RunConfig, *, history_capacity: int = HISTORY_ROWS):
+        self.config = config
+        self.activation = config.activation
+        self.data_version = 0
+        self._use_dataset(build_dataset(config))
+        self.C = self.dataset.C
+        self.history = History(history_capacity)
+        self.snapshots = SnapshotRing()
+        self.restart()
+
+    def restart(self) -> None:
+        """Initial weights (same seed, same weights), fresh optimizer state, empty history."""
+        c = self.config
+        self.params = init_params(c.hidden, self.C, seed=c.seed, scale=c.init_scale, dtype=LIVE_DTYPE)
+        self._fast_step = FastStep(c.hidden, self.C, self.activation, dtype=LIVE_DTYPE)
+        self.optimizer = run_optimizer(c)
+        self.batches = MiniBatches(len(self.X_train), c.batch_size, c.seed)
+        self.step_count = 0
+        self.status = "paused"
+        self.message = ""
+        self.ratios = {name: 0.0 for name in PARAM_NAMES}
+        self.history.clear()
+        self.snapshots.clear()
+        self.snapshots.record(0, self.params)
+
+    def _use_dataset(self, d: Dataset) -> None:
+        """Train on `d` from now on: float32 copies for the live loop, float64 targets for REST."""
+        self.dataset = d
+        Y = one_hot(d.labels, d.C, smoothing=self.config.label_smoothing)
+        self.X_train, self.Y_train = d.X_train.astype(LIVE_DTYPE), Y[d.train].astype(LIVE_DTYPE)
+        self.X_test, self.Y_test = d.X_test.astype(LIVE_DTYPE), Y[d.test].astype(LIVE_DTYPE)
+        self.Y = Y  # float64, all points
+        self.labels_train, self.labels_test = d.labels_train, d.labels_test  # indexed once, used every step
+        self.data_version += 1
+
+    def _batches_from_here(self, batch_size: int | None) -> MiniBatches:
+        """Mini-batches for the run's data from its current step on, its epoch count kept."""
+        batches = MiniBatches(len(self.X_train), batch_size, self.config.seed + self.step_count)
+        batches.samples_seen = self.batches.samples_seen
+        return batches
+
+    # ---- moving on ------------------------------------------------------------------------
+
+    def step(self) -> bool:
+        """One optimizer step on the next mini-batch; False, taking none, when the run is stopped
+        or the step would overflow (then the status is "diverged" and the weights stay at the last
+        finite step, so there is still a picture). A step that raises leaves the run to `fail`."""
+        if self.status in STOPPED:
+            return False
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is what _take_step detects
+            return self._take_step()
+
+    def _take_step(self) -> bool:
+        rows = self.batches.next()
+        X, Y = self.X_train[rows], self.Y_train[rows]
+        lam = self.config.lam
+        value, grads = self._fast_step.loss_and_grads(self.params, X, Y, lam)  # network.py's, fast
+        if not np.isfinite(value):
+            self._diverge(f"the loss became {value}")
+            return False
+        ratios = self.optimizer.step_if_finite(self.params, grads)
+        if ratios is None:
+            self._diverge("the weights overflowed")
+            return False
+        self.step_count += 1
+        self.ratios = ratios
+        row = {
+            "step": self.step_count,
+            "epoch": self.batches.epoch,
+            "loss": value,
+            "accuracy": np.count_nonzero(np.argmax(self._fast_step.z2, axis=1) == self.labels_train[rows])
+            / len(X),
+            **{f"grad_norm_{name}": norm(g) for name, g in grads.items()},
+            **{f"ratio_{name}": r for name, r in ratios.items()},
+        }
+        if self.step_count % EVAL_EVERY == 0 and len(self.X_test):
+            fwd_test = forward(self.params, self.X_test, self.activation)
+            row["test_loss"] = loss(self.params, fwd_test, self.Y_test, lam)
+            row["test_accuracy"] = float(np.mean(np.argmax(fwd_test.z2, axis=1) == self.labels_test))
+        self.history.append(row)
+        self.snapshots.record(self.step_count, self.params)
+        return True
+
+    def _diverge(self, what: str) -> None:
+        lr = self.config.learning_rate
+        self.status = "diverged"
+        self.message = (
+            f"Training diverged at step {self.step_count + 1}: {what}. The learning rate {lr:g} is too "
+            f"high for this network; lower it (try {lr / 10:g}) and press reset."
+        )
+
+    def fail(self, step: int, error: Exception) -> None:
+        """Stop the run because its step number `step` raised `error`: only a restart goes on."""
+        self.status = "failed"
+        self.message = (
+            f"Training stopped at step {step}: the step raised "
+            f"{type(error).__name__}: {str(error)[:200]}. Press reset to start again from the first "
+            "weights, or start a new run."
+        )
+
+    def update(self, changes: Hyperparameters) -> None:
+        """Apply hyperparameter changes without restarting: the weights and the step stay."""
+        new = self.config.with_hyperparameters(changes)
+        if new.optimizer != self.config.optimizer:
+            self.optimizer = run_optimizer(new)
+        else:
+            self.optimizer.lr = new.learning_rate
+            if new.optimizer == "momentum":
+                self.optimizer.beta = new.momentum
+            elif new.optimizer == "adam":
+                self.optimizer.beta1 = new.momentum
+        if "batch_size" in changes.model_fields_set and new.batch_size != self.config.batch_size:
+            self.batches = self._batches_from_here(new.batch_size)
+        self.config = new
+
+    def edit_points(self, add: list[NewPoint], remove: list[int]) -> None:
+        """Add points (x, y, label) to the training set and remove points by their index among all
+        points, keeping the weights, the optimizer and the step: the run goes on with the new data.
+        The run's dataset becomes a 'points' dataset holding exactly these points."""
+        dataset = edited_dataset(self.dataset, add, remove)
+        self.config = config_for(self.config, dataset)
+        self._use_dataset(dataset)
+        self.batches = self._batches_from_here(self.config.batch_size)
+
+    # ---- copies out, and back in ----------------------------------------------------------
+
+    def state(self, status: str | None = None) -> RunState:
+        """A copy of the run now; `status` in place of its own (a player says "running")."""
+        return RunState(
+            step=self.step_count,
+            epoch=self.batches.epoch,
+            status=status or self.status,
+            message=self.message,
+            params={name: value.copy() for name, value in self.params.items()},
+            ratios=dict(self.ratios),
+            live={name: getattr(self.config, name) for name in LIVE_FIELDS},
+        )
+
+    def progress(self) -> Progress:
+        """Where the run stands, to save it (its own arrays: convert them under the lock)."""
+        return Progress(
+            train=self.dataset.train,
+            params=self.params,
+            optimizer=self.optimizer.state(),
+            batches=self.batches.state(),
+            step=self.step_count,
+            status=self.status,
+            message=self.message,
+            ratios=dict(self.ratios),
+            history=self.history.state(),
+            snapshots=self.snapshots.state(),
+        )
+
+    def load(self, progress: Progress) -> None:
+        """Go on from `progress` (checked by the caller against this run's config: saved_run.py)
+        exactly: the same split, weights, optimizer state and batches give the same next step."""
+        d = self.dataset
+        train = np.sort(np.asarray(progress.train, dtype=np.int64))
+        test = np.setdiff1d(np.arange(len(d.labels)), train)
+        self._use_dataset(Dataset(d.kind, d.X, d.labels, d.C, train, test, d.box))
+        self.params = progress.params
+        self.optimizer = run_optimizer(self.config)
+        self.optimizer.load_state(progress.optimizer)
+        self.batches = MiniBatches(len(train), self.config.batch_size, self.config.seed)
+        self.batches.load_state(progress.batches)
+        self.step_count = progress.step
+        self.status = progress.status
+        self.message = progress.message
+        self.ratios = dict(progress.ratios)
+        self.history.load_state(progress.history)
+        self.snapshots.load_state(progress.snapshots)
