@@ -1,10 +1,18 @@
-// Small DOM helpers shared by the inspection panels (derivation, gradient check, hidden unit,
-// check your gradient), so each panel reads as what it shows rather than as createElement calls.
+// The page's DOM helpers, so each panel reads as what it shows rather than as createElement calls.
 
-// el("span", "shape", "H×C") or el("div", "row", [child, "text", ...]).
-export function el(tag, className, content) {
+// el("span", "shape", "H×C"), el("div", "row", [child, "text", ...]) or
+// el("button", { id: "share", type: "button", "aria-expanded": "false" }, "Share link").
+// props: a class name, or properties to set (role and names with a dash, such as aria-*, as
+// attributes).
+export function el(tag, props, content) {
   const node = document.createElement(tag);
-  if (className) node.className = className;
+  if (typeof props === "string") node.className = props;
+  else if (props) {
+    for (const [name, value] of Object.entries(props)) {
+      if (name.includes("-") || name === "role") node.setAttribute(name, value);
+      else node[name] = value;
+    }
+  }
   if (content === undefined || content === null) return node;
   if (Array.isArray(content)) node.append(...content.filter((c) => c !== null && c !== undefined));
   else node.append(content);
@@ -19,21 +27,20 @@ export function swatch(color, label) {
   return s;
 }
 
-// Short, readable numbers for text (not TeX): 4 significant digits, exponents when tiny or huge.
-export function formatNumber(v, digits = 4) {
-  if (v === null || v === undefined || Number.isNaN(v)) return "–";
-  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  let text;
-  if (a >= 1e-3 && a < 1e4) text = trimZeros(v.toPrecision(digits));
-  else {
-    const [m, e] = v.toExponential(digits - 1).split("e");
-    text = `${trimZeros(m)}e${Number(e)}`;
-  }
-  return text.replaceAll("-", "−");
+// Calls handler(event) for a key pressed on the page itself: not while typing in a field, not
+// with a modifier (those are the browser's), not when the key repeats.
+export function onPageKey(handler) {
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    if (event.target.closest("input, select, textarea")) return;
+    handler(event);
+  });
 }
 
-export function trimZeros(s) {
-  return s.includes(".") && !s.includes("e") ? s.replace(/\.?0+$/, "") : s;
+// Controls a watcher may not use: disabled, with a title saying why (or enabled again).
+export function setControlsEnabled(controls, on, reason) {
+  for (const control of controls) {
+    control.disabled = !on;
+    if (!on && reason) control.title = reason;
+  }
 }

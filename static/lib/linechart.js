@@ -1,11 +1,34 @@
 // A Plotly line chart fed point by point, redrawn in batches. Each Plotly call costs ~10 ms in a
-// browser (measured in headless Chromium), so points are buffered and appended with one extendTraces now and then
-// (ChartScheduler decides when), never one call per frame. A long run is thinned, not truncated:
-// past `cap` points every other point is dropped, so the whole course stays visible.
-
-/* global Plotly */
+// browser (measured in headless Chromium), so points are buffered and appended with one
+// extendTraces now and then (ChartScheduler decides when), never one call per frame. A long run
+// is thinned, not truncated: past `cap` points every other point is dropped, so the whole course
+// stays visible.
 
 const PLOTLY_CONFIG = { displayModeBar: false, doubleClick: "reset" };
+
+// Every Plotly chart on the page, so a change of type size (presentation mode) reaches them all.
+const plots = new Set();
+
+export function trackPlot(el) {
+  plots.add(el);
+}
+
+// Lay every chart out again for the type size the page has now.
+export function relayoutAll() {
+  if (typeof Plotly === "undefined") return;
+  for (const el of plots) {
+    if (!el.layout) continue;
+    const base = baseLayout(el);
+    Plotly.relayout(el, {
+      "font.size": base.font.size,
+      "legend.font.size": base.legend.font.size,
+      "margin.l": base.margin.l,
+      "margin.r": base.margin.r,
+      "margin.t": base.margin.t,
+      "margin.b": base.margin.b,
+    });
+  }
+}
 
 export function baseLayout(el) {
   const font = parseFloat(getComputedStyle(el).fontSize) || 14;
@@ -30,6 +53,7 @@ export class LineChart {
     this.pending = traces.map(() => ({ x: [], y: [] }));
     this.lastFlush = 0;
     Plotly.newPlot(el, this.emptyData(), layout, PLOTLY_CONFIG);
+    trackPlot(el);
     // Plotly sizes itself once, and follows only the window: follow the panel instead (it
     // changes when the panels around it fill in, or the controls column scrolls into view).
     let pending = false;
@@ -117,8 +141,8 @@ export class LineChart {
 // next redraw waits long enough that charts take at most `share` of the time. A fast machine
 // therefore gets smooth charts; a slow one gets charts at a few Hz and a boundary at full rate.
 export class ChartScheduler {
-  constructor(charts, { share = 0.15, minGap = 50 } = {}) {
-    this.charts = charts;
+  constructor({ share = 0.15, minGap = 50 } = {}) {
+    this.charts = [];
     this.share = share;
     this.minGap = minGap;
     this.cost = 20; // ms a redraw takes, a running average
@@ -126,6 +150,11 @@ export class ChartScheduler {
     this.timer = null;
   }
 
+  add(chart) {
+    this.charts.push(chart);
+  }
+
+  // A frame buffered points: redraw when the time share allows.
   request() {
     if (this.timer !== null) return;
     const wait = Math.max(0, this.nextAt - performance.now());

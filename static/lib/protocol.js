@@ -1,5 +1,5 @@
-// The live stream (docs/protocol.md): binary frames read in place, acknowledged once drawn, and a
-// socket that reconnects by itself.
+// The live stream (docs/protocol.md): the socket's address and subprotocols, binary frames read
+// in place, acknowledged once drawn, and a socket that reconnects by itself.
 
 const ARRAY_TYPES = { float32: Float32Array, uint8: Uint8Array };
 const UTF8 = new TextDecoder();
@@ -27,12 +27,33 @@ export const GONE = {
   4429: "too many viewers on this session",
 };
 
+// The token travels in the socket's subprotocol header, never in its URL: servers log URLs.
+const PROTOCOL = "bpv.v1";
+const TOKEN_PROTOCOL_PREFIX = "bpv.token.";
+
+function socketUrl(path) {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}${path}`;
+}
+
+// The driver's socket: { url, protocols } for new WebSocket(url, protocols). The server answers
+// with PROTOCOL alone; it never echoes the token back.
+export function driverSocket(session) {
+  return { url: socketUrl(session.stream), protocols: [PROTOCOL, TOKEN_PROTOCOL_PREFIX + session.token] };
+}
+
+// A session's stream without the token: the server makes this socket a read-only viewer.
+export function watcherSocket(sessionId) {
+  return { url: socketUrl(`/ws/sessions/${encodeURIComponent(sessionId)}`), protocols: [PROTOCOL] };
+}
+
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
 
-// One session's socket; socket is { url, protocols } as api.js makes it. Callbacks: onHello(hello),
-// onFrame(frame) which must draw synchronously, onMessage(json) for ok/error, onState(state) with
-// "connecting" | "live" | "reconnecting", onGone(code, message, replacedBy) when the session no
-// longer exists (replacedBy: the id of the run its driver started in its place, if any).
+// One session's socket; socket is { url, protocols } as driverSocket or watcherSocket make it.
+// Callbacks: onHello(hello), onFrame(frame) which must draw synchronously, onMessage(json) for
+// ok/error/points, onState(state) with "connecting" | "live" | "reconnecting", onGone(code,
+// message, replacedBy) when the session no longer exists (replacedBy: the id of the run its
+// driver started in its place, if any).
 export class Stream {
   constructor(socket, options, callbacks) {
     this.socket = socket;

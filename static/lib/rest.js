@@ -1,37 +1,48 @@
-// The REST calls the page makes. Failures come back as values, never as thrown errors, so a bad
-// setting shows a message next to its control instead of breaking the page.
+// The page's one REST client (the API is documented at /docs). Failures come back as values,
+// never as thrown errors, so a bad setting shows a message next to its control and a view says
+// what is wrong instead of breaking the page: { ok: true, data } or { ok: false, status,
+// errors: [{ where, message }], message } (where: the form field the error is about).
 
 import { describeDetail } from "./config.js";
 
-async function request(method, path, body, token) {
+async function request(method, path, { body, token, query } = {}) {
   const headers = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
+  const q = query ? new URLSearchParams(query).toString() : "";
   let response;
   try {
-    response = await fetch(path, {
+    response = await fetch(q ? `${path}?${q}` : path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       keepalive: method === "DELETE", // a session freed as the page closes
     });
   } catch (e) {
-    return { ok: false, errors: [{ where: "general", message: `the server cannot be reached (${e.message})` }] };
+    return failure(undefined, [{ where: "general", message: `the server cannot be reached (${e.message})` }]);
   }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (response.ok) return { ok: true, data };
   const detail = data && data.detail !== undefined ? data.detail : `HTTP ${response.status}`;
-  return { ok: false, status: response.status, errors: describeDetail(detail) };
+  return failure(response.status, describeDetail(detail));
+}
+
+function failure(status, errors) {
+  return { ok: false, status, errors, message: errors.map((e) => e.message).join("; ") };
+}
+
+function sessionPath(sessionId, path = "") {
+  return `/api/sessions/${encodeURIComponent(sessionId)}${path ? `/${path}` : ""}`;
 }
 
 export function createSession(config) {
-  return request("POST", "/api/sessions", config);
+  return request("POST", "/api/sessions", { body: config });
 }
 
 // replacedBy: the id of the run that takes this one's place, so its watchers can follow.
 export function deleteSession(session, replacedBy) {
-  const query = replacedBy ? `?replaced_by=${encodeURIComponent(replacedBy)}` : "";
-  return request("DELETE", `/api/sessions/${encodeURIComponent(session.id)}${query}`, undefined, session.token);
+  const query = replacedBy ? { replaced_by: replacedBy } : undefined;
+  return request("DELETE", sessionPath(session.id), { token: session.token, query });
 }
 
 export function listPresets() {
@@ -42,24 +53,11 @@ export function listDatasets() {
   return request("GET", "/api/datasets");
 }
 
-// The token travels in the socket's subprotocol header, never in its URL: servers log URLs.
-const PROTOCOL = "bpv.v1";
-const TOKEN_PROTOCOL_PREFIX = "bpv.token.";
-
-function socketUrl(path) {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${path}`;
+// A view of one session: getView(id, "derivation/3", { at_step: 10 }).
+export function getView(sessionId, path, query) {
+  return request("GET", sessionPath(sessionId, path), { query });
 }
 
-// The driver's socket: { url, protocols } for new WebSocket(url, protocols). The server answers
-// with PROTOCOL alone; it never echoes the token back.
-export function driverSocket(session) {
-  return { url: socketUrl(session.stream), protocols: [PROTOCOL, TOKEN_PROTOCOL_PREFIX + session.token] };
-}
-
-// ---- classroom and exploration ------------------------------------------------------
-
-// A session's stream without the token: the server makes this socket a read-only viewer.
-export function watcherSocket(sessionId) {
-  return { url: socketUrl(`/ws/sessions/${encodeURIComponent(sessionId)}`), protocols: [PROTOCOL] };
+export function postView(sessionId, path, body, query) {
+  return request("POST", sessionPath(sessionId, path), { body, query });
 }

@@ -1,8 +1,8 @@
 // The page's one training session: created from a configuration, driven over its stream, and
 // replaced (the old one deleted) when the data or the architecture changes.
 
-import * as api from "./api.js";
-import { Stream } from "./protocol.js";
+import { driverSocket, Stream, watcherSocket } from "./protocol.js";
+import * as rest from "./rest.js";
 
 export class SessionDriver {
   // handlers: onHello, onFrame, onMessage, onState, onGone (see protocol.js Stream)
@@ -18,17 +18,17 @@ export class SessionDriver {
   // so a rejected configuration loses nothing. Resolves to { ok, errors }.
   async start(config) {
     const generation = ++this.generation;
-    const result = await api.createSession(config);
+    const result = await rest.createSession(config);
     if (!result.ok) return result;
     const created = result.data;
     if (generation !== this.generation) {
       // A later start overtook this one (two quick changes): this session is already stale.
-      api.deleteSession(created);
+      rest.deleteSession(created);
       return { ok: false, stale: true, errors: [] };
     }
     this.stop(created.id); // watchers of the old run are told to follow the new one
     this.session = created;
-    this.stream = new Stream(api.driverSocket(created), this.streamOptions, this.handlers);
+    this.stream = new Stream(driverSocket(created), this.streamOptions, this.handlers);
     this.stream.connect();
     return { ok: true, data: created };
   }
@@ -38,7 +38,7 @@ export class SessionDriver {
   watch(sessionId) {
     this.generation += 1;
     this.stop();
-    this.stream = new Stream(api.watcherSocket(sessionId), this.streamOptions, this.handlers);
+    this.stream = new Stream(watcherSocket(sessionId), this.streamOptions, this.handlers);
     this.stream.connect();
   }
 
@@ -46,7 +46,7 @@ export class SessionDriver {
   // not fill the server's session limit).
   stop(replacedBy) {
     if (this.stream) this.stream.close();
-    if (this.session) api.deleteSession(this.session, replacedBy);
+    if (this.session) rest.deleteSession(this.session, replacedBy);
     this.stream = null;
     this.session = null;
   }

@@ -2,16 +2,18 @@
 // so the derivation reads like the lecture notes with no network at all. KaTeX is loaded on
 // first use: the boundary and the charts never wait for it.
 
+import { texNumber } from "./format.js";
+
 let loading = null;
 
 export function katexReady() {
   if (!loading) {
     const link = document.createElement("link");
     link.rel = "stylesheet";
-    link.href = new URL("./vendor/katex/katex.min.css", import.meta.url).href;
+    link.href = new URL("../vendor/katex/katex.min.css", import.meta.url).href;
     document.head.append(link);
     // The UMD build, imported as a module, defines self.katex (it has no ES exports).
-    loading = import("./vendor/katex/katex.min.js").then(() => globalThis.katex);
+    loading = import("../vendor/katex/katex.min.js").then(() => globalThis.katex);
   }
   return loading;
 }
@@ -20,23 +22,6 @@ export function katexReady() {
 // throwing, so one odd value never blanks a whole panel.
 export function typeset(el, tex, display = false) {
   globalThis.katex.render(tex, el, { displayMode: display, throwOnError: false, output: "htmlAndMathml" });
-}
-
-function trim(s) {
-  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
-}
-
-// One number in TeX, 4 significant digits; a power of ten when it would need more than three
-// leading zeros, as 1/N-sized gradients do.
-export function texNumber(v, digits = 4) {
-  if (v === null || v === undefined || Number.isNaN(v)) return "\\text{nan}";
-  if (!Number.isFinite(v)) return v > 0 ? "\\infty" : "-\\infty";
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  const fixed = v.toPrecision(digits);
-  if (a >= 1e-3 && a < 1e4 && !fixed.includes("e")) return trim(fixed);
-  const [m, e] = v.toExponential(digits - 1).split("e");
-  return `${trim(m)}{\\times}10^{${Number(e)}}`;
 }
 
 // Which entries of n to show, at most `max`: the first ones, a gap, the last one.
@@ -80,7 +65,12 @@ export function texValue(value, digits = 4) {
   const power = commonPower(matrix ? value.flat() : value);
   const scale = (v) => (power ? v / 10 ** power : v);
   const body = matrix
-    ? texMatrix(value.map((row) => row.map(scale)), 6, 7, digits)
+    ? texMatrix(
+        value.map((row) => row.map(scale)),
+        6,
+        7,
+        digits,
+      )
     : texRow(value.map(scale), 7, digits);
   return power ? `10^{${power}} \\cdot ${body}` : body;
 }

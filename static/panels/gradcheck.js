@@ -3,8 +3,9 @@
 // threshold, and the worst entry's two numbers side by side. Checked on a button, and every k
 // steps while this tab is open (a check runs two forward passes per entry: not on every frame).
 
-import { el, formatNumber } from "./dom.js";
-import { getView } from "./inspect_api.js";
+import { el } from "../lib/dom.js";
+import { formatNumber } from "../lib/format.js";
+import { getView } from "../lib/rest.js";
 
 const PARAMS = ["W1", "b1", "W2", "b2"];
 const EVERY = [0, 10, 50, 200, 1000];
@@ -27,33 +28,37 @@ function position(error) {
 }
 
 function badge(passed) {
-  const b = el("span", `badge ${passed ? "badge-pass" : "badge-fail"}`, passed ? "✓ pass" : "✗ fail");
-  return b;
+  return el("span", `badge ${passed ? "badge-pass" : "badge-fail"}`, passed ? "✓ pass" : "✗ fail");
 }
 
-export function create(root) {
+export function mount(root, store) {
   root.classList.add("gradcheck");
-  const run = el("button", "primary", "Check now");
-  run.type = "button";
-  run.id = "gradcheck-run";
-  const every = el("select");
-  every.id = "gradcheck-every";
-  for (const k of EVERY) {
-    const option = el("option", "", k ? `every ${k} steps` : "only on the button");
-    option.value = String(k);
-    if (k === DEFAULT_EVERY) option.selected = true;
-    every.append(option);
-  }
-  every.setAttribute("aria-label", "check again every");
+  const run = el("button", { className: "primary", type: "button", id: "gradcheck-run" }, "Check now");
+  const every = el(
+    "select",
+    { id: "gradcheck-every", "aria-label": "check again every" },
+    EVERY.map((k) =>
+      el(
+        "option",
+        { value: String(k), selected: k === DEFAULT_EVERY },
+        k ? `every ${k} steps` : "only on the button",
+      ),
+    ),
+  );
+  let everySteps = DEFAULT_EVERY;
   const overall = el("span", "gradcheck-overall");
   const status = el("span", "muted gradcheck-status");
-  const bar = el("div", "inspect-bar", [run, el("label", "", ["check again ", every, " while this tab is open"]), overall, status]);
+  const bar = el("div", "inspect-bar", [
+    run,
+    el("label", "", ["check again ", every, " while this tab is open"]),
+    overall,
+    status,
+  ]);
   const note = el("p", "inspect-note");
-  const error = el("p", "error");
-  error.hidden = true;
+  const error = el("p", { className: "error", hidden: true });
   const body = el("tbody");
   const thresholdHead = el("th", "gradcheck-axis-head");
-  const table = el("table", "gradcheck-table", [
+  const table = el("table", { className: "gradcheck-table", id: "gradcheck-table" }, [
     el("thead", "", [
       el("tr", "", [
         el("th", "", "parameter"),
@@ -67,21 +72,19 @@ export function create(root) {
     ]),
     body,
   ]);
-  table.id = "gradcheck-table";
   root.append(bar, note, error, table);
 
-  let hello = null;
   let visible = false;
   let busy = false;
   let checkedStep = null;
   let latestStep = null;
 
   async function check() {
-    if (!hello || busy) return;
+    if (!store.hello || busy) return;
     busy = true;
     run.disabled = true;
     status.textContent = "checking…";
-    const result = await getView(hello.session.id, "gradcheck", { max_entries: MAX_ENTRIES, seed: 0 });
+    const result = await getView(store.sessionId, "gradcheck", { max_entries: MAX_ENTRIES, seed: 0 });
     busy = false;
     run.disabled = false;
     if (!result.ok) {
@@ -105,7 +108,11 @@ export function create(root) {
       `(L(θ+ε) − L(θ−ε)) / 2ε should equal backprop's dL/dθ. Relative error = |backprop − finite difference| / ` +
       `(|backprop| + |finite difference|). A correct backprop gives about 1e−7 or less; above ${t} it is a bug. ` +
       `Up to ${MAX_ENTRIES} entries per parameter (a fixed sample when there are more).`;
-    thresholdHead.replaceChildren(el("span", "axis-label", `1e${LOG_LOW}`), el("span", "axis-label threshold-label", `threshold ${t}`), el("span", "axis-label", "1"));
+    thresholdHead.replaceChildren(
+      el("span", "axis-label", `1e${LOG_LOW}`),
+      el("span", "axis-label threshold-label", `threshold ${t}`),
+      el("span", "axis-label", "1"),
+    );
     thresholdHead.style.setProperty("--threshold", `${position(d.threshold)}%`);
     body.replaceChildren();
     for (const name of PARAMS) {
@@ -127,7 +134,7 @@ export function create(root) {
       const kinks = p.kinks ? ` (${p.kinks} across a relu kink, not counted)` : "";
       row.append(
         el("th", "", name),
-        el("td", "", shapeOf(name, hello.session.config, hello.classes)),
+        el("td", "", shapeOf(name, store.config, store.classes)),
         el("td", "num", `${p.entries_checked} of ${p.entries_total}${kinks}`),
         el("td", "num gradcheck-error", formatNumber(p.max_rel_error, 2)),
         el("td", "", meter),
@@ -139,17 +146,19 @@ export function create(root) {
   }
 
   run.addEventListener("click", check);
+  every.addEventListener("change", () => {
+    everySteps = Number(every.value);
+  });
 
   return {
-    begin(message) {
-      hello = message;
-      latestStep = message.session.step;
+    begin(hello) {
+      latestStep = hello.session.step;
       checkedStep = null;
       if (visible) check();
     },
     update(frame) {
       latestStep = frame.header.step;
-      const k = Number(every.value);
+      const k = everySteps;
       if (!visible || busy || !k) return;
       // Every k steps; also after a reset (the step went back).
       if (checkedStep === null || latestStep >= checkedStep + k || latestStep < checkedStep) check();

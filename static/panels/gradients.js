@@ -2,8 +2,9 @@
 // the second view the update/weight ratio |ΔP| / |P| of each step (about 1e-3 is healthy).
 // Both views are kept as traces and the toggle only switches which are visible.
 
-import { LineChart, baseLayout } from "./linechart.js";
-import { PARAM_STYLE } from "./palette.js";
+import { baseLayout, LineChart } from "../lib/linechart.js";
+import { PARAM_STYLE } from "../lib/palette.js";
+import { StepSeries } from "./step_series.js";
 
 const PARAMS = ["W1", "b1", "W2", "b2"];
 
@@ -14,8 +15,11 @@ const VIEWS = {
 
 const positive = (v) => (v > 0 ? v : null); // a log axis has no place for 0
 
-export function create(el, viewSelect) {
-  let view = viewSelect?.value || "norm";
+// section: the panel (#gradient-chart, #gradient-view); charts: the ChartScheduler.
+export function mount(section, _store, { charts }) {
+  const el = section.querySelector("#gradient-chart");
+  const viewSelect = section.querySelector("#gradient-view");
+  let view = viewSelect.value || "norm";
   const traces = [];
   for (const kind of Object.keys(VIEWS)) {
     for (const p of PARAMS) {
@@ -41,33 +45,31 @@ export function create(el, viewSelect) {
     },
   };
   const chart = new LineChart(el, traces, layout);
+  charts.add(chart);
 
-  viewSelect?.addEventListener("change", () => {
+  viewSelect.addEventListener("change", () => {
     view = viewSelect.value;
-    chart.restyle({ visible: traces.map((_, i) => (i < PARAMS.length) === (view === "norm")) });
+    chart.restyle({ visible: traces.map((_, i) => i < PARAMS.length === (view === "norm")) });
     chart.relayout({ "yaxis.title.text": VIEWS[view].title, "yaxis.autorange": true });
   });
 
-  return {
-    chart,
-    begin(hello) {
-      const h = hello.history;
-      // Norms in the history were taken before each step's update (frames: after), ratios of it.
+  const series = new StepSeries(chart, charts, {
+    // Norms in the history were taken before each step's update (frames: after), ratios of it.
+    fromHistory: (h) => {
       const before = h.step.map((s) => s - 1);
-      chart.reset([
+      return [
         ...PARAMS.map((p) => ({ x: before, y: h[`grad_norm_${p}`].map(positive) })),
         ...PARAMS.map((p) => ({ x: h.step, y: h[`ratio_${p}`].map(positive) })),
-      ]);
+      ];
     },
-    update(frame) {
-      const g = frame.header.grad;
-      chart.push(frame.header.step, [
-        ...PARAMS.map((p) => positive(g[p].norm)),
-        ...PARAMS.map((p) => positive(g[p].ratio)),
-      ]);
-    },
-    clear() {
-      chart.reset();
-    },
+    fromFrame: (f) => [
+      ...PARAMS.map((p) => positive(f.grad[p].norm)),
+      ...PARAMS.map((p) => positive(f.grad[p].ratio)),
+    ],
+  });
+
+  return {
+    begin: (hello) => series.begin(hello),
+    update: (frame) => series.update(frame),
   };
 }

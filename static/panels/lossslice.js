@@ -3,28 +3,20 @@
 // overshoots the valley and ends higher than it started (the learning rate is too high). The
 // dashed line is the first-order prediction L − t·|g|², which every small enough step follows.
 //
-// A tab of the bottom panel: begin(hello), update(frame), shown(), hidden(); it fetches
-// GET .../loss-slice only while it is visible.
+// A tab of the bottom panel; it fetches GET .../loss-slice only while it is visible.
 
-import { getView } from "./inspect_api.js";
-import { Latest } from "./latest.js";
-import { baseLayout } from "./linechart.js";
-
-/* global Plotly */
+import { el } from "../lib/dom.js";
+import { formatNumber } from "../lib/format.js";
+import { baseLayout, trackPlot } from "../lib/linechart.js";
+import { getView } from "../lib/rest.js";
+import { Latest } from "../lib/throttle.js";
 
 const POINTS = 81;
 const RANGES = [3, 10, 30]; // t_max as a multiple of the learning rate
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
+// A loss or a step size in the verdict; a loss too large for a float has overflowed.
 function fmt(x) {
-  if (x === null || x === undefined || !Number.isFinite(x)) return "overflow";
-  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : String(Number(x.toPrecision(4)));
+  return x === null || x === undefined || !Number.isFinite(x) ? "overflow" : formatNumber(x);
 }
 
 // The loss at t, interpolated on the sampled curve (t = lr is one of the samples when t_max is a
@@ -42,21 +34,20 @@ function lossAt(t, ts, losses) {
   return losses[losses.length - 1];
 }
 
-export function create(root) {
+export function mount(root, store) {
   root.classList.add("loss-slice");
-  const chartBox = el("div", "slice-chart");
-  const chart = el("div", "chart");
-  chart.id = "slice-chart";
-  chartBox.append(chart);
+  const chart = el("div", { className: "chart", id: "slice-chart" });
+  const chartBox = el("div", "slice-chart", chart);
   const notes = el("div", "slice-notes");
-  const verdict = el("p", "slice-verdict");
-  verdict.id = "slice-verdict";
+  const verdict = el("p", { className: "slice-verdict", id: "slice-verdict" });
   const detail = el("p", "slice-detail");
-  const rangeLabel = el("label", "slice-range", "t up to ");
-  const select = document.createElement("select");
-  select.id = "slice-range";
-  for (const k of RANGES) select.append(new Option(`${k} × learning rate`, String(k)));
-  rangeLabel.append(select);
+  const select = el(
+    "select",
+    { id: "slice-range" },
+    RANGES.map((k) => new Option(`${k} × learning rate`, String(k))),
+  );
+  const rangeLabel = el("label", "slice-range", ["t up to ", select]);
+  let range = RANGES[0];
   const explain = el(
     "p",
     "hidden-explain",
@@ -66,16 +57,19 @@ export function create(root) {
   notes.append(verdict, detail, rangeLabel, explain);
   root.append(chartBox, notes);
 
-  let hello = null;
   let visible = false;
   let plotted = false;
-  let lastFrame = null;
+  let atStep = null; // the past step the timeline shows, or null when live
   let result = null;
 
   const fetcher = new Latest(
     async (key) => {
       const [id, at, tMax] = key.split("|");
-      const r = await getView(id, "loss-slice", { t_max: tMax, points: POINTS, ...(at ? { at_step: at } : {}) });
+      const r = await getView(id, "loss-slice", {
+        t_max: tMax,
+        points: POINTS,
+        ...(at ? { at_step: at } : {}),
+      });
       return r.ok ? r.data : null;
     },
     (data) => {
@@ -110,29 +104,59 @@ export function create(root) {
       legend: { ...baseLayout(chart).legend, x: 1, xanchor: "right" },
       hovermode: "closest",
       xaxis: { title: { text: "step size t" }, rangemode: "tozero", zeroline: false },
-      yaxis: { title: { text: "loss" }, type: log ? "log" : "linear", exponentformat: "power", automargin: true },
-      shapes: [{
-        type: "line", xref: "x", yref: "paper", x0: lr, x1: lr, y0: 0, y1: 1,
-        line: { color: "#D55E00", width: 2, dash: "dot" },
-      }],  // prettier-ignore
+      yaxis: {
+        title: { text: "loss" },
+        type: log ? "log" : "linear",
+        exponentformat: "power",
+        automargin: true,
+      },
+      shapes: [
+        {
+          type: "line",
+          xref: "x",
+          yref: "paper",
+          x0: lr,
+          x1: lr,
+          y0: 0,
+          y1: 1,
+          line: { color: "#D55E00", width: 2, dash: "dot" },
+        },
+      ], // prettier-ignore
     };
     const data = [
       {
-        type: "scatter", mode: "lines", name: "L(W − t·g)", x: t, y: loss,
-        line: { color: "#222", width: 3 }, hovertemplate: "t %{x:.3g}: L %{y:.4g}<extra></extra>",
+        type: "scatter",
+        mode: "lines",
+        name: "L(W − t·g)",
+        x: t,
+        y: loss,
+        line: { color: "#222", width: 3 },
+        hovertemplate: "t %{x:.3g}: L %{y:.4g}<extra></extra>",
       },
       {
-        type: "scatter", mode: "lines", name: "L − t·|g|²", x: [0, tEnd], y: [L0, L0 - slope * tEnd],
-        line: { color: "#0072B2", width: 2, dash: "dash" }, hoverinfo: "skip",
+        type: "scatter",
+        mode: "lines",
+        name: "L − t·|g|²",
+        x: [0, tEnd],
+        y: [L0, L0 - slope * tEnd],
+        line: { color: "#0072B2", width: 2, dash: "dash" },
+        hoverinfo: "skip",
       },
       {
-        type: "scatter", mode: "markers+text", name: "one SGD step", x: [0, lr], y: [L0, Llr],
-        text: ["now", "one step"], textposition: ["top right", "top right"],
+        type: "scatter",
+        mode: "markers+text",
+        name: "one SGD step",
+        x: [0, lr],
+        y: [L0, Llr],
+        text: ["now", "one step"],
+        textposition: ["top right", "top right"],
         marker: { size: 0.75 * font, color: ["#222", "#D55E00"], line: { color: "#fff", width: 1.5 } },
-        textfont: { size: Math.round(0.85 * font) }, hovertemplate: "t %{x:.3g}: L %{y:.4g}<extra></extra>",
+        textfont: { size: Math.round(0.85 * font) },
+        hovertemplate: "t %{x:.3g}: L %{y:.4g}<extra></extra>",
       },
-    ];  // prettier-ignore
+    ]; // prettier-ignore
     Plotly.react(chart, data, layout, { displayModeBar: false });
+    if (!plotted) trackPlot(chart);
     plotted = true;
 
     const change = Llr - L0;
@@ -154,31 +178,35 @@ export function create(root) {
   }
 
   function want() {
-    if (!hello || !visible || !lastFrame) return;
-    const f = lastFrame.header;
-    const lr = f.learning_rate ?? hello.session.config.learning_rate;
-    const tMax = Math.min(1e4, Number(select.value) * lr);
-    const at = f.past ? f.step : "";
-    fetcher.want(`${hello.session.id}|${at}|${tMax}|${f.step}|${f.data_version ?? 0}`);
+    if (!store.hello || !visible || !store.frame) return;
+    const f = store.frame.header;
+    const lr = f.learning_rate ?? store.config.learning_rate;
+    const tMax = Math.min(1e4, range * lr);
+    const step = atStep === null ? f.step : "";
+    fetcher.want(`${store.sessionId}|${atStep ?? ""}|${tMax}|${step}|${f.data_version ?? 0}`);
   }
 
-  select.addEventListener("change", want);
+  select.addEventListener("change", () => {
+    range = Number(select.value);
+    want();
+  });
   new ResizeObserver(() => {
     if (plotted) Plotly.Plots.resize(chart);
     else plot();
   }).observe(chartBox);
 
   return {
-    begin(message) {
-      hello = message;
+    begin() {
       result = null;
-      lastFrame = null;
       fetcher.cancel();
       verdict.textContent = "";
       detail.textContent = "";
     },
-    update(frame) {
-      lastFrame = frame;
+    update() {
+      if (atStep === null) want();
+    },
+    showStep(step) {
+      atStep = step;
       want();
     },
     shown() {

@@ -2,9 +2,13 @@
 // (C x H), so hidden unit h is the same column in all four. Diverging colours, white at 0, each
 // matrix scaled to its own largest |value| (gradients are orders of magnitude smaller than
 // weights). Small networks get the numbers written in the cells; hovering reads any cell.
+// Scrubbed back (showStep), it shows that step's weights and gradients, fetched over REST.
 
-import { CellImage, SizedCanvas, cssPixels } from "./canvas.js";
-import { DIVERGING_CSS, classColor, divergingTable } from "./palette.js";
+import { CellImage, cssPixels, SizedCanvas } from "../lib/canvas.js";
+import { el, swatch } from "../lib/dom.js";
+import { formatCell } from "../lib/format.js";
+import { classColor, DIVERGING_CSS, divergingTable } from "../lib/palette.js";
+import { getView } from "../lib/rest.js";
 
 const TABLE = divergingTable();
 
@@ -19,19 +23,10 @@ function classRows(C) {
   return Array.from({ length: C }, (_, k) => ({ text: `class ${k}`, color: classColor(k) }));
 }
 
-// Short enough to fit a cell: 2 decimals for everyday weights, exponents for tiny or huge ones.
-function format(v) {
-  const a = Math.abs(v);
-  if (a === 0) return "0";
-  if (a < 0.01 || a >= 1000) return v.toExponential(1).replace("e+", "e");
-  return a >= 100 ? v.toFixed(0) : v.toFixed(2);
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
+// GET .../parameters or .../gradients' { values (nested), shape } -> a frame's array.
+function asArray({ values, shape }) {
+  const flat = Array.isArray(values) ? values.flat(Infinity) : [values];
+  return { data: Float32Array.from(flat, (v) => (v === null ? NaN : v)), shape };
 }
 
 // One matrix: header (name, shape, colour bar with its range), row labels, the cells.
@@ -65,11 +60,7 @@ function createMatrix(parent, spec) {
     for (const row of spec.rows(C)) {
       const label = el("span", "matrix-row");
       if (typeof row === "string") label.textContent = row;
-      else {
-        const swatch = el("span", "swatch");
-        swatch.style.background = row.color;
-        label.append(swatch, row.text);
-      }
+      else label.append(swatch(row.color), row.text);
       labels.append(label);
     }
   }
@@ -90,7 +81,7 @@ function createMatrix(parent, spec) {
       for (let c = 0; c < last.cols; c++) {
         const v = last.at(r, c);
         ctx.fillStyle = Math.abs(v) > 0.6 * last.scale ? "#fff" : "#111";
-        ctx.fillText(format(v), (c + 0.5) * cw, (r + 0.5) * ch);
+        ctx.fillText(formatCell(v), (c + 0.5) * cw, (r + 0.5) * ch);
       }
     }
   }
@@ -108,7 +99,9 @@ function createMatrix(parent, spec) {
     const rowName = spec.rows(last.rows)[r];
     readout.textContent = `${spec.title}[${typeof rowName === "string" ? rowName : rowName.text}, unit ${c}] = ${last.at(r, c).toPrecision(3)}`;
   });
-  canvas.addEventListener("mouseleave", () => (readout.textContent = ""));
+  canvas.addEventListener("mouseleave", () => {
+    readout.textContent = "";
+  });
 
   return {
     setRows,
@@ -143,20 +136,43 @@ function createMatrix(parent, spec) {
   };
 }
 
-export function create(root) {
+export function mount(root, store) {
   root.classList.add("matrices");
   const matrices = MATRICES.map((spec) => ({ name: spec.name, view: createMatrix(root, spec) }));
+  let pastStep = null; // the step the timeline shows, or null when live
+
+  function show(arrays) {
+    for (const m of matrices) {
+      const array = arrays[m.name];
+      if (array) m.view.update(array);
+    }
+  }
 
   return {
     begin(hello) {
       root.style.setProperty("--class-rows", hello.classes);
-      matrices.forEach((m) => m.view.setRows(hello.classes));
+      for (const m of matrices) m.view.setRows(hello.classes);
     },
     update(frame) {
-      for (const m of matrices) {
-        const array = frame.arrays[m.name];
-        if (array) m.view.update(array);
+      if (pastStep === null) show(frame.arrays);
+    },
+    // Show kept step `step` (null: live again); resolves once it is drawn.
+    async showStep(step) {
+      pastStep = step;
+      if (step === null) {
+        if (store.frame) show(store.frame.arrays);
+        return null;
       }
+      const [parameters, gradients] = await Promise.all([
+        getView(store.sessionId, "parameters", { at_step: step }),
+        getView(store.sessionId, "gradients", { at_step: step }),
+      ]);
+      if (!(parameters.ok && gradients.ok) || pastStep !== step) return null;
+      const arrays = {};
+      for (const [name, p] of Object.entries(parameters.data.params)) arrays[name] = asArray(p);
+      for (const [name, g] of Object.entries(gradients.data.grads)) arrays[`d${name}`] = asArray(g);
+      show(arrays);
+      return parameters.data.step;
     },
   };
 }

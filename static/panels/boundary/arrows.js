@@ -4,26 +4,33 @@
 // ring around the point the derivation shows. A layer of the boundary plot: boundary.js gives it
 // the plot's geometry and its frames, and it draws on its own canvas, over the points.
 
-import { SizedCanvas } from "./canvas.js";
-import { ARROW_COLOR, RESIDUAL_CSS, classColor, residualColor } from "./palette.js";
-import { formatNumber } from "./dom.js";
+import { SizedCanvas } from "../../lib/canvas.js";
+import { el } from "../../lib/dom.js";
+import { formatNumber } from "../../lib/format.js";
+import { ARROW_COLOR, classColor, RESIDUAL_CSS, residualColor } from "../../lib/palette.js";
 
 const LONGEST = 0.09; // the longest arrow, as a share of the plot's side
 const SHORTEST_PX = 2; // shorter arrows are not drawn: the point is hardly pushed
 
-// arrowsToggle, residualToggle: the header's checkboxes; legend: where the scales are written.
-// onInputGradients(on): ask the stream for dX and residual in every frame, or stop asking.
-export function create({ arrowsToggle, residualToggle, legend }, { onInputGradients } = {}) {
+// toggles: the plot's corner box (#boundary-arrows, #boundary-residual, and the legend where
+// the scales are written). onInputGradients(on): ask the stream for dX and residual in every
+// frame, or stop asking. Returns the layer, for the boundary's addLayer.
+export function mount(toggles, _store, { onInputGradients } = {}) {
+  const arrowsToggle = toggles.querySelector("#boundary-arrows");
+  const residualToggle = toggles.querySelector("#boundary-residual");
+  const legend = toggles.querySelector("#boundary-marks-legend");
   const sized = new SizedCanvas(document.createElement("canvas"));
   sized.canvas.className = "boundary-overlay boundary-marks";
   sized.canvas.id = "boundary-marks";
   let geometry = () => null;
-  let dX = null; // Float32Array (N_train * 2), in hello.points.train order
+  let arrowsOn = arrowsToggle.checked;
+  let residualOn = residualToggle.checked;
+  let dX = null; // Float32Array (N_train * 2), in points.train order
   let residual = null; // Float32Array (N_train)
   let selected = null; // index among all points, or null
 
   function wanted() {
-    return arrowsToggle.checked || residualToggle.checked;
+    return arrowsOn || residualOn;
   }
 
   function draw() {
@@ -31,22 +38,22 @@ export function create({ arrowsToggle, residualToggle, legend }, { onInputGradie
     if (!g) return;
     sized.resize(g.width, g.height);
     const ctx = sized.begin();
-    const train = g.hello.points.train;
+    const train = g.points.train;
     const fresh = (a, per) => a && a.length === train.length * per;
     ctx.save();
     ctx.beginPath();
     ctx.rect(g.rect.left, g.rect.top, g.rect.side, g.rect.side);
     ctx.clip();
-    if (residualToggle.checked && fresh(residual, 1)) drawResidual(ctx, g, train);
+    if (residualOn && fresh(residual, 1)) drawResidual(ctx, g, train);
     let longest = null;
-    if (arrowsToggle.checked && fresh(dX, 2)) longest = drawArrows(ctx, g, train);
-    if (selected !== null && selected < g.hello.points.x.length) drawRing(ctx, g, selected);
+    if (arrowsOn && fresh(dX, 2)) longest = drawArrows(ctx, g, train);
+    if (selected !== null && selected < g.points.x.length) drawRing(ctx, g, selected);
     ctx.restore();
     writeLegend(longest);
   }
 
   function drawResidual(ctx, g, train) {
-    const { x, y, label } = g.hello.points;
+    const { x, y, label } = g.points;
     ctx.lineWidth = Math.max(1.5, g.radius * 0.45);
     train.forEach((i, k) => {
       const [px, py] = g.toPixel(x[i], y[i]);
@@ -59,16 +66,19 @@ export function create({ arrowsToggle, residualToggle, legend }, { onInputGradie
 
   // Returns the longest |dL/dx|, which sets the scale.
   function drawArrows(ctx, g, train) {
-    const { x, y } = g.hello.points;
+    const { x, y } = g.points;
     let longest = 0;
     for (let k = 0; k < train.length; k++) longest = Math.max(longest, Math.hypot(dX[2 * k], dX[2 * k + 1]));
     if (!(longest > 0)) return longest;
-    const [x0, x1, y0, y1] = g.hello.box;
+    const [x0, x1, y0, y1] = g.box;
     const perUnit = (LONGEST * g.rect.side) / longest; // pixels per unit of |dL/dx|
     const sx = g.rect.side / (x1 - x0);
     const sy = g.rect.side / (y1 - y0);
     ctx.lineCap = "round";
-    for (const [color, width] of [["rgba(255,255,255,0.85)", 4], [ARROW_COLOR, 1.7]]) {
+    for (const [color, width] of [
+      ["rgba(255,255,255,0.85)", 4],
+      [ARROW_COLOR, 1.7],
+    ]) {
       ctx.strokeStyle = color;
       ctx.fillStyle = color;
       ctx.lineWidth = width;
@@ -90,7 +100,7 @@ export function create({ arrowsToggle, residualToggle, legend }, { onInputGradie
   }
 
   function drawRing(ctx, g, i) {
-    const [px, py] = g.toPixel(g.hello.points.x[i], g.hello.points.y[i]);
+    const [px, py] = g.toPixel(g.points.x[i], g.points.y[i]);
     ctx.lineWidth = 5;
     ctx.strokeStyle = "#fff";
     ctx.beginPath();
@@ -104,33 +114,32 @@ export function create({ arrowsToggle, residualToggle, legend }, { onInputGradie
   function writeLegend(longest) {
     legend.replaceChildren();
     legend.hidden = !wanted();
-    if (arrowsToggle.checked) {
+    if (arrowsOn) {
       const text = longest ? `longest |∂L/∂x| = ${formatNumber(longest, 3)}` : "waiting for a frame";
-      legend.append(Object.assign(document.createElement("span"), { className: "legend-arrows", textContent: text }));
+      legend.append(el("span", "legend-arrows", text));
     }
-    if (residualToggle.checked) {
-      const bar = document.createElement("span");
-      bar.className = "scale-bar";
+    if (residualOn) {
+      const bar = el("span", "scale-bar");
       bar.style.background = RESIDUAL_CSS;
-      const line = document.createElement("span");
-      line.className = "legend-residual";
-      line.append("|ŷ − y| 0", bar, "≥ 1");
-      legend.append(line);
+      legend.append(el("span", "legend-residual", ["|ŷ − y| 0", bar, "≥ 1"]));
     }
   }
 
   function toggled() {
+    arrowsOn = arrowsToggle.checked;
+    residualOn = residualToggle.checked;
     onInputGradients?.(wanted());
     draw();
   }
   arrowsToggle.addEventListener("change", toggled);
   residualToggle.addEventListener("change", toggled);
   // The toggles sit over the plot: a click on them is not a click on a point.
-  arrowsToggle.closest(".boundary-toggles")?.addEventListener("click", (event) => event.stopPropagation());
+  toggles.addEventListener("click", (event) => event.stopPropagation());
 
   return {
-    canvas: sized.canvas,
-    // geometryOf() -> { hello, rect, width, height, toPixel, radius, drawMarker } or null.
+    element: sized.canvas,
+    // geometryOf() -> { points, box, rect, width, height, toPixel, local, toData, radius,
+    // drawMarker }, or null before the plot has points and a size (boundary.js).
     attach(geometryOf) {
       geometry = geometryOf;
     },

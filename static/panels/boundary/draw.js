@@ -3,44 +3,46 @@
 // Each edit goes to the server as a 'points' message (the driver's only); the weights stay, and
 // the points come back to every viewer in a 'points' message before the next frame, which is
 // when they are drawn: the page shows what the run trains on, never a local guess.
+//
+// The toggle and the class picker sit under the plot; the layer that takes the clicks lies over
+// the plot, as one of the boundary's layers.
 
-import { classColor } from "./palette.js";
+import { el, onPageKey } from "../../lib/dom.js";
+import { classColor } from "../../lib/palette.js";
 
 const PICK_RADIUS_EM = 1.3; // how near a right-click must be to a point to remove it
+const REMOVAL_WAIT_MS = 2000; // after a removal, indices are stale until the points come back
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-// host: the boundary plot; heat: its heatmap canvas, which covers exactly the data box;
 // tools: where the toggle and the class picker go; send(message) -> false when not connected.
-export function create({ host, heat, tools, send }) {
-  const toggle = el("button", "draw-toggle", "✎ Draw points");
-  toggle.type = "button";
-  toggle.id = "draw-toggle";
-  toggle.title = "Click: add a point of the chosen class · shift-click: the next class · right-click: remove (d)";
-  toggle.setAttribute("aria-pressed", "false");
-  const picker = el("span", "class-picker");
-  picker.setAttribute("role", "radiogroup");
-  picker.setAttribute("aria-label", "class of new points");
+// The panel's `layer` goes to the boundary's addLayer.
+export function mount(tools, store, { send }) {
+  const toggle = el(
+    "button",
+    {
+      className: "draw-toggle",
+      type: "button",
+      id: "draw-toggle",
+      title: "Click: add a point of the chosen class · shift-click: the next class · right-click: remove (d)",
+      "aria-pressed": "false",
+    },
+    "✎ Draw points",
+  );
+  const picker = el("span", {
+    className: "class-picker",
+    role: "radiogroup",
+    "aria-label": "class of new points",
+  });
   tools.append(toggle, picker);
-  const layer = el("div", "draw-layer");
-  layer.id = "draw-layer";
   // The how-to sits on the plot, not in the header, so turning the mode on moves nothing.
   const hint = el("span", "draw-hint", "click: add · shift-click: next class · right-click: remove");
-  layer.append(hint);
-  host.append(layer);
+  const layer = el("div", { className: "draw-layer", id: "draw-layer" }, hint);
 
-  let points = null;
-  let box = null;
+  let geometry = () => null;
   let classes = 2;
   let chosen = 0;
   let on = false;
   let allowed = true;
-  let removing = -Infinity; // when a removal was sent: indices are stale until the points come back
+  let removing = -Infinity; // when a removal was sent
 
   function setOn(value) {
     on = value && allowed;
@@ -49,45 +51,36 @@ export function create({ host, heat, tools, send }) {
     picker.classList.toggle("off", !on);
   }
 
+  function choose(k) {
+    chosen = k;
+    for (const b of picker.children) b.setAttribute("aria-checked", String(Number(b.dataset.class) === k));
+  }
+
   function buildPicker() {
     picker.replaceChildren();
     for (let k = 0; k < classes; k++) {
-      const button = el("button", "class-choice");
-      button.type = "button";
+      const button = el("button", { className: "class-choice", type: "button", role: "radio" }, [
+        el("span", "swatch"),
+        `${k}`,
+      ]);
       button.dataset.class = String(k);
-      button.setAttribute("role", "radio");
       button.setAttribute("aria-checked", String(k === chosen));
       button.title = `new points are class ${k}`;
       button.style.setProperty("--class-color", classColor(k));
-      button.append(el("span", "swatch"), `${k}`);
-      button.querySelector(".swatch").style.background = classColor(k);
-      button.addEventListener("click", () => {
-        chosen = k;
-        for (const b of picker.children) b.setAttribute("aria-checked", String(b === button));
-      });
+      button.firstChild.style.background = classColor(k);
+      button.addEventListener("click", () => choose(k));
       picker.append(button);
     }
   }
 
-  // A client position -> the data point under it, or null outside the plot square.
-  function toData(event) {
-    const r = heat.getBoundingClientRect();
-    const fx = (event.clientX - r.left) / r.width;
-    const fy = (event.clientY - r.top) / r.height;
-    if (!box || !(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1)) return null;
-    const [x0, x1, y0, y1] = box;
-    return { x: x0 + fx * (x1 - x0), y: y1 - fy * (y1 - y0), rect: r };
-  }
-
-  function nearest(event, rect) {
-    const [x0, x1, y0, y1] = box;
-    const font = parseFloat(getComputedStyle(host).fontSize) || 14;
+  // The point nearest to (px, py) within reach, by its index among all points, or -1.
+  function nearest(g, px, py) {
+    const font = parseFloat(getComputedStyle(layer).fontSize) || 14;
     let best = -1;
     let bestDistance = PICK_RADIUS_EM * font;
-    for (let i = 0; i < points.x.length; i++) {
-      const px = rect.left + ((points.x[i] - x0) / (x1 - x0)) * rect.width;
-      const py = rect.top + (1 - (points.y[i] - y0) / (y1 - y0)) * rect.height;
-      const d = Math.hypot(px - event.clientX, py - event.clientY);
+    for (let i = 0; i < g.points.x.length; i++) {
+      const [qx, qy] = g.toPixel(g.points.x[i], g.points.y[i]);
+      const d = Math.hypot(qx - px, qy - py);
       if (d < bestDistance) {
         bestDistance = d;
         best = i;
@@ -98,7 +91,8 @@ export function create({ host, heat, tools, send }) {
 
   layer.addEventListener("click", (event) => {
     event.stopPropagation(); // while drawing, a click adds a point; it does not pick one to inspect
-    const at = on && toData(event);
+    const g = geometry();
+    const at = on && g && g.toData(...g.local(event));
     if (!at) return;
     const label = event.shiftKey ? (chosen + 1) % classes : chosen;
     send({ type: "points", add: [{ x: at.x, y: at.y, label }], remove: [] });
@@ -106,36 +100,38 @@ export function create({ host, heat, tools, send }) {
   layer.addEventListener("contextmenu", (event) => {
     if (!on) return;
     event.preventDefault(); // the right button is ours while drawing, not the browser's menu
-    const at = toData(event);
-    if (!at || !points || performance.now() - removing < 2000) return;
-    const i = nearest(event, at.rect);
+    const g = geometry();
+    if (!g || performance.now() - removing < REMOVAL_WAIT_MS) return;
+    const [px, py] = g.local(event);
+    if (!g.toData(px, py)) return;
+    const i = nearest(g, px, py);
     if (i < 0) return;
     if (send({ type: "points", add: [], remove: [i] })) removing = performance.now();
   });
   toggle.addEventListener("click", () => setOn(!on));
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "d" || event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-    if (event.target.closest("input, select, textarea")) return;
-    setOn(!on);
+  onPageKey((event) => {
+    if (event.key === "d") setOn(!on);
+  });
+  store.on("points", () => {
+    removing = -Infinity; // the edit came back: indices are fresh again
   });
 
   setOn(false);
 
   return {
-    begin(message) {
-      points = message.points;
-      box = message.box;
-      classes = message.classes;
+    layer: {
+      element: layer,
+      attach(geometryOf) {
+        geometry = geometryOf;
+      },
+      draw() {},
+    },
+    begin(hello) {
+      classes = hello.classes;
       chosen = Math.min(chosen, classes - 1);
       removing = -Infinity;
       buildPicker();
     },
-    setPoints(newPoints, newBox) {
-      points = newPoints;
-      box = newBox;
-      removing = -Infinity;
-    },
-    update() {},
     // Only the driver edits the data; a watcher's toggle stays off and disabled.
     setEnabled(value) {
       allowed = value;

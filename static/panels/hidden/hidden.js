@@ -5,96 +5,40 @@
 // straight lines in this space. For H <= 2 the right picture is the whole story, and its
 // background shows the output layer's decision (z2 = a1 W2 + b2), straight edges and all.
 //
-// A tab of the bottom panel: begin(hello), update(frame), shown(), hidden(); it fetches
-// GET .../hidden-space only while it is visible, a few times a second at most.
+// A tab of the bottom panel; it fetches GET .../hidden-space only while it is visible, a few
+// times a second at most.
 
-import { CellImage, SizedCanvas, cssPixels, niceTicks } from "./canvas.js";
-import { getView } from "./inspect_api.js";
-import { Latest } from "./latest.js";
-import { classColor, confidenceTables } from "./palette.js";
+import { CellImage, cssPixels, SizedCanvas } from "../../lib/canvas.js";
+import { el } from "../../lib/dom.js";
+import { formatPercent } from "../../lib/format.js";
+import { confidenceTables } from "../../lib/palette.js";
+import { getView } from "../../lib/rest.js";
+import { Latest } from "../../lib/throttle.js";
+import { drawPicture, LINES } from "./picture.js";
 
-const LINES = 11;
 const SAMPLES = 48;
 const BACKGROUND_CELLS = 96;
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function percent(x) {
-  const p = 100 * x;
-  return p > 99.5 && p < 100 ? p.toFixed(1) : p.toFixed(0);
-}
-
-// The extent of the points, widened to take in the warped grid, but at most by half the
-// points' span on each side: relu units are unbounded, and one far grid corner must not shrink
-// the points to a dot.
-function extent(points, grid) {
-  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (const [x, y] of points) {
-    if (x === null || y === null) continue;
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
+// The page's one piece of arithmetic here: the output layer at a point (u, v) of the hidden
+// space when H <= 2, z = b2 + u W2[0] + v W2[1] (W2: H x C, flat), and its softmax's winner.
+// Returns [the winning class, its probability as 0..255].
+export function outputDecision({ W2, b2, H, C }, u, v, z = new Float64Array(C)) {
+  let best = 0;
+  for (let k = 0; k < C; k++) {
+    z[k] = b2[k] + u * W2[k] + (H === 2 ? v * W2[C + k] : 0);
+    if (z[k] > z[best]) best = k;
   }
-  if (!(x1 >= x0)) [x0, x1, y0, y1] = [-1, 1, -1, 1];
-  const span = Math.max(x1 - x0, y1 - y0, 1e-6);
-  const limit = [x0 - span / 2, x1 + span / 2, y0 - span / 2, y1 + span / 2];
-  for (const line of grid) {
-    for (const [x, y] of line) {
-      if (x === null || y === null) continue;
-      x0 = Math.min(x0, Math.max(x, limit[0]));
-      x1 = Math.max(x1, Math.min(x, limit[1]));
-      y0 = Math.min(y0, Math.max(y, limit[2]));
-      y1 = Math.max(y1, Math.min(y, limit[3]));
-    }
-  }
-  const pad = 0.04 * Math.max(x1 - x0, y1 - y0, 1e-6);
-  return [x0 - pad, x1 + pad, y0 - pad, y1 + pad];
+  let sum = 0;
+  for (let k = 0; k < C; k++) sum += Math.exp(z[k] - z[best]);
+  return [best, Math.round(255 / sum)]; // the winner's probability: exp(0) / sum
 }
 
-// The input plane's grid as GET .../hidden-space lays it out before mapping: LINES vertical lines
-// (x1 fixed) then LINES horizontal ones (x2 fixed), over the box.
-function inputGrid([x0, x1, y0, y1]) {
-  const lines = [];
-  for (const vertical of [true, false]) {
-    for (let i = 0; i < LINES; i++) {
-      const fixed = vertical ? x0 + ((x1 - x0) * i) / (LINES - 1) : y0 + ((y1 - y0) * i) / (LINES - 1);
-      lines.push(vertical ? [[fixed, y0], [fixed, y1]] : [[x0, fixed], [x1, fixed]]);
-    }
-  }
-  return lines;
-}
-
-// One pane: a rectangle on the canvas showing `ext` at one scale across and up.
-function pane(area, ext) {
-  const [x0, x1, y0, y1] = ext;
-  const scale = Math.min(area.w / (x1 - x0), area.h / (y1 - y0));
-  const width = (x1 - x0) * scale;
-  const height = (y1 - y0) * scale;
-  const left = area.left + (area.w - width) / 2;
-  const top = area.top + (area.h - height) / 2;
-  return {
-    left, top, width, height, x0, x1, y0, y1,
-    px: (x) => left + (x - x0) * scale,
-    py: (y) => top + height - (y - y0) * scale,
-    toData: (fx, fy) => [x0 + fx * (x1 - x0), y1 - fy * (y1 - y0)],
-  };  // prettier-ignore
-}
-
-export function create(root) {
+export function mount(root, store) {
   root.classList.add("hidden-space");
-  const plotBox = el("div", "hidden-plot");
   const canvas = new SizedCanvas(document.createElement("canvas"));
   canvas.canvas.id = "hidden-canvas";
-  plotBox.append(canvas.canvas);
-  const notes = el("div", "hidden-notes");
-  const projection = el("p", "hidden-projection");
-  projection.id = "hidden-projection";
+  const plotBox = el("div", "hidden-plot", canvas.canvas);
+  const projection = el("p", { className: "hidden-projection", id: "hidden-projection" });
   const explain = el(
     "p",
     "hidden-explain",
@@ -103,16 +47,13 @@ export function create(root) {
       "with straight lines: the hidden layer's job is to bend the data until straight lines separate the classes.",
   );
   const stepNote = el("p", "hidden-step");
-  notes.append(projection, explain, stepNote);
-  root.append(plotBox, notes);
+  root.append(plotBox, el("div", "hidden-notes", [projection, explain, stepNote]));
 
   const background = new CellImage();
-  let hello = null;
-  let points = null; // all points, as hello and 'points' messages give them
-  let box = null;
   let data = null; // the last GET .../hidden-space
   let weights = null; // { W2, b2, H, C } of the frame shown, for the background when H <= 2
   let visible = false;
+  let atStep = null; // the past step the timeline shows, or null when live
   let tables = [];
 
   const fetcher = new Latest(
@@ -132,21 +73,12 @@ export function create(root) {
 
   function paintBackground(ctx, p) {
     if (!weights || weights.H > 2) return false;
-    const { W2, b2, H, C } = weights;
     const n = BACKGROUND_CELLS;
-    const z = new Float64Array(C);
+    const z = new Float64Array(weights.C);
     background.paint(n, n, (rgba) => {
       for (let r = 0; r < n; r++) {
         for (let c = 0; c < n; c++) {
-          const [u, v] = p.toData((c + 0.5) / n, (r + 0.5) / n);
-          let best = 0;
-          for (let k = 0; k < C; k++) {
-            z[k] = b2[k] + u * W2[k] + (H === 2 ? v * W2[C + k] : 0);
-            if (z[k] > z[best]) best = k;
-          }
-          let sum = 0;
-          for (let k = 0; k < C; k++) sum += Math.exp(z[k] - z[best]);
-          const q = Math.round(255 / sum); // the winner's probability: exp(0) / sum
+          const [best, q] = outputDecision(weights, ...p.toData((c + 0.5) / n, (r + 0.5) / n), z);
           const o = (r * n + c) * 4;
           const t = tables[best];
           rgba[o] = t[q * 3];
@@ -160,160 +92,21 @@ export function create(root) {
     return true;
   }
 
-  // The grid: vertical input lines (x1 fixed) darker than horizontal ones (x2 fixed), and the
-  // box's edges darkest, so the outline of the input plane can be followed through the map.
-  function drawGrid(ctx, p, grid) {
-    const lines = grid.length / 2;
-    grid.forEach((line, i) => {
-      const edge = i % lines === 0 || i % lines === lines - 1;
-      ctx.strokeStyle = edge ? "#444" : i < lines ? "rgba(50,50,60,0.5)" : "rgba(50,50,60,0.28)";
-      ctx.lineWidth = edge ? 2 : 1.2;
-      ctx.beginPath();
-      let pen = false;
-      for (const [x, y] of line) {
-        if (x === null || y === null) {
-          pen = false;
-          continue;
-        }
-        if (pen) ctx.lineTo(p.px(x), p.py(y));
-        else ctx.moveTo(p.px(x), p.py(y));
-        pen = true;
-      }
-      ctx.stroke();
-    });
-  }
-
-  function drawPoints(ctx, p, xy, radius) {
-    ctx.strokeStyle = "#111";
-    ctx.lineWidth = 1;
-    xy.forEach(([x, y], i) => {
-      if (x === null || y === null) return;
-      ctx.fillStyle = classColor(points.label[data.train[i]] ?? 0);
-      ctx.beginPath();
-      ctx.arc(p.px(x), p.py(y), radius, 0, 2 * Math.PI);
-      ctx.fill();
-      ctx.stroke();
-    });
-  }
-
-  function drawAxes(ctx, p, font, [xName, yName], title) {
-    ctx.strokeStyle = "#444";
-    ctx.lineWidth = 1;
-    ctx.strokeRect(p.left - 0.5, p.top - 0.5, p.width + 1, p.height + 1);
-    ctx.fillStyle = "#333";
-    ctx.font = `${0.78 * font}px system-ui, sans-serif`;
-    const tick = 0.3 * font;
-    const xs = niceTicks(p.x0, p.x1, p.width / (3.5 * font));
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    for (const t of xs.ticks) {
-      ctx.beginPath();
-      ctx.moveTo(p.px(t), p.top + p.height);
-      ctx.lineTo(p.px(t), p.top + p.height + tick);
-      ctx.stroke();
-      ctx.fillText(t.toFixed(xs.decimals), p.px(t), p.top + p.height + tick + 1);
-    }
-    const ys = niceTicks(p.y0, p.y1, p.height / (2.5 * font));
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    for (const t of ys.ticks) {
-      ctx.beginPath();
-      ctx.moveTo(p.left - tick, p.py(t));
-      ctx.lineTo(p.left, p.py(t));
-      ctx.stroke();
-      ctx.fillText(t.toFixed(ys.decimals), p.left - tick - 2, p.py(t));
-    }
-    ctx.font = `italic ${0.88 * font}px system-ui, sans-serif`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillText(xName, p.left + p.width / 2, p.top + p.height + 2.4 * font);
-    ctx.save();
-    ctx.translate(p.left - 2.5 * font, p.top + p.height / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = "middle";
-    ctx.fillText(yName, 0, 0);
-    ctx.restore();
-    ctx.font = `600 ${0.9 * font}px system-ui, sans-serif`;
-    ctx.textAlign = "left";
-    ctx.textBaseline = "top";
-    ctx.fillText(title, p.left, 0.15 * font);
-  }
-
   function draw() {
     const ctx = canvas.begin();
-    if (!data || !hello || !points || !canvas.width) return;
-    const font = cssPixels(plotBox);
-    const margin = { left: 3.3 * font, right: 0.8 * font, top: 1.5 * font, bottom: 2.6 * font };
-    const h = canvas.height - margin.top - margin.bottom;
-    const w = canvas.width - 2 * (margin.left + margin.right) - font;
-    if (w < 40 || h < 20) return;
-    // The input pane gets a square as tall as the room, or less; the hidden pane the rest.
-    const inputSide = Math.min(h, 0.42 * w);
-    const input = pane({ left: margin.left, top: margin.top, w: inputSide, h }, box);
-    const hiddenLeft = margin.left + inputSide + margin.right + font + margin.left;
-    const hidden = pane(
-      { left: hiddenLeft, top: margin.top, w: canvas.width - hiddenLeft - margin.right, h },
-      extent(data.points, data.grid),
-    );
-    const n = data.points.length;
-    const room = Math.min(input.width, hidden.height);
-    const radius = Math.max(2, Math.min(0.3 * font, 7, room / 45) * Math.min(1, Math.sqrt(300 / Math.max(1, n))));
-
-    for (const [p, paint] of [[input, false], [hidden, true]]) {
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(p.left, p.top, p.width, p.height);
-      ctx.clip();
-      if (!(paint && paintBackground(ctx, p))) {
-        ctx.fillStyle = "#fbfbfc";
-        ctx.fillRect(p.left, p.top, p.width, p.height);
-      }
-      if (p === input) {
-        drawGrid(ctx, p, inputGrid(box));
-        drawPoints(ctx, p, data.train.map((i) => [points.x[i], points.y[i]]), radius);
-      } else {
-        drawGrid(ctx, p, data.grid);
-        drawPoints(ctx, p, data.points, radius);
-      }
-      ctx.restore();
-    }
-    const H = hello.session.config.hidden;
-    drawAxes(ctx, input, font, ["x₁", "x₂"], "input x");
-    const names = H <= 2 ? ["a1[0]", H === 2 ? "a1[1]" : "0"] : ["PC 1", "PC 2"];
-    drawAxes(ctx, hidden, font, names, "hidden a1");
-    // The arrow from one to the other: the map the hidden layer is.
-    const ax = input.left + input.width + 0.35 * font;
-    const bx = hidden.left - 3.0 * font;
-    if (bx - ax > font) {
-      const ay = margin.top + h / 2;
-      ctx.strokeStyle = "#333";
-      ctx.fillStyle = "#333";
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(ax, ay);
-      ctx.lineTo(bx - 0.5 * font, ay);
-      ctx.stroke();
-      ctx.beginPath();
-      ctx.moveTo(bx, ay);
-      ctx.lineTo(bx - 0.6 * font, ay - 0.35 * font);
-      ctx.lineTo(bx - 0.6 * font, ay + 0.35 * font);
-      ctx.closePath();
-      ctx.fill();
-      ctx.font = `${0.8 * font}px system-ui, sans-serif`;
-      ctx.textAlign = "center";
-      ctx.textBaseline = "bottom";
-      const label = "f(xW1+b1)";
-      if (ctx.measureText(label).width < bx - ax) ctx.fillText(label, (ax + bx) / 2, ay - 0.3 * font);
-    }
+    if (!data || !store.points || !canvas.width) return;
+    const size = { width: canvas.width, height: canvas.height, font: cssPixels(plotBox) };
+    const { points, box } = store;
+    drawPicture(ctx, size, { data, points, box, H: store.config.hidden }, paintBackground);
   }
 
   function describe() {
-    if (!data || !hello) return;
-    const H = hello.session.config.hidden;
+    if (!data || !store.config) return;
+    const H = store.config.hidden;
     projection.textContent = data.exact
       ? `H = ${H}: exact, nothing is projected away. Background: the output layer's decision.`
       : `H = ${H}, seen along a1's two principal components, which keep ` +
-        `${percent(data.explained ?? 0)}% of its variance.`;
+        `${formatPercent(data.explained ?? 0, 0)} of its variance.`;
     root.dataset.exact = String(data.exact);
     root.dataset.step = String(data.step);
     stepNote.textContent = `step ${data.step}`;
@@ -324,31 +117,46 @@ export function create(root) {
     describe();
   }
 
+  // Ask for the hidden space the view should show; frame: a live frame, whose output layer
+  // paints the background.
+  function follow(frame) {
+    const { W2, b2 } = frame ? frame.arrays : {};
+    if (W2 && b2) weights = { W2: W2.data, b2: b2.data, H: W2.shape[0], C: W2.shape[1] };
+    if (!store.hello || !visible) return;
+    const f = store.frame?.header;
+    const step = atStep === null ? (f?.step ?? store.step) : "";
+    fetcher.want(`${store.sessionId}|${atStep ?? ""}|${step}|${f?.data_version ?? 0}`);
+  }
+
   new ResizeObserver(([entry]) => {
     if (canvas.resize(entry.contentRect.width, entry.contentRect.height)) draw();
   }).observe(plotBox);
 
   return {
-    begin(message) {
-      hello = message;
-      points = message.points;
-      box = message.box;
-      tables = confidenceTables(message.classes);
+    begin(hello) {
+      tables = confidenceTables(hello.classes);
       data = null;
       weights = null;
       fetcher.cancel();
       redraw();
     },
-    setPoints(newPoints, newBox) {
-      points = newPoints;
-      if (newBox) box = newBox;
-    },
     update(frame) {
-      if (!hello || !visible) return;
-      const { W2, b2 } = frame.arrays;
-      if (W2 && b2) weights = { W2: W2.data, b2: b2.data, H: W2.shape[0], C: W2.shape[1] };
-      const at = frame.header.past ? frame.header.step : "";
-      fetcher.want(`${hello.session.id}|${at}|${frame.header.step}|${frame.header.data_version ?? 0}`);
+      if (atStep === null) follow(frame);
+    },
+    // Scrubbed back: that step's hidden space, and (for the background) its output layer.
+    async showStep(step) {
+      atStep = step;
+      if (step === null) {
+        if (store.frame) follow(store.frame);
+        return;
+      }
+      if (store.config.hidden <= 2) {
+        const result = await getView(store.sessionId, "parameters", { at_step: step });
+        if (!result.ok || atStep !== step) return;
+        const { W2, b2 } = result.data.params;
+        weights = { W2: W2.values.flat(), b2: b2.values, H: W2.shape[0], C: W2.shape[1] };
+      }
+      follow(null);
     },
     shown() {
       visible = true;

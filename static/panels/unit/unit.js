@@ -3,14 +3,15 @@
 // unit's line z1_j = 0, where it switches, so one sees which points the unit can still learn
 // from (near the line) and which it ignores (saturated, far from it).
 
-import { CellImage, SizedCanvas } from "./canvas.js";
-import { el, formatNumber } from "./dom.js";
-import { follower, getView } from "./inspect_api.js";
-import { DIVERGING_CSS, classColor, divergingTable } from "./palette.js";
+import { el } from "../../lib/dom.js";
+import { formatNumber } from "../../lib/format.js";
+import { DIVERGING_CSS } from "../../lib/palette.js";
+import { getView } from "../../lib/rest.js";
+import { Latest } from "../../lib/throttle.js";
+import { plane, unitPlots } from "./plots.js";
 
 const G = 60;
 const REFRESH_MS = 600;
-const TABLE = divergingTable();
 
 const FORMULA = {
   tanh: { a: "tanh(z)", range: [-1, 1], slope: "1 − a₁,ⱼ²" },
@@ -18,18 +19,19 @@ const FORMULA = {
   relu: { a: "relu(z)", range: null, slope: "1 where z₁,ⱼ > 0, else 0" },
 };
 
-function divergingRgb(t) {
-  const i = Math.round(255 * Math.min(1, Math.max(0, t))) * 3;
-  return `rgb(${TABLE[i]},${TABLE[i + 1]},${TABLE[i + 2]})`;
-}
-
-// A square plot of the data's box: paints cells or points, and the unit's line.
-function plane(id) {
-  const holder = el("div", "unit-plot");
-  const sized = new SizedCanvas(document.createElement("canvas"));
-  sized.canvas.id = id;
-  holder.append(sized.canvas);
-  return { holder, sized };
+// The page's arithmetic on the server's numbers for one unit: the activation's colour range
+// [low, high] (the function's own, or ±max |a1| for relu, white at 0 so "off" reads as no
+// colour), the largest |dz1| (the error's colour scale), and Σ dz1, which is db1[j].
+export function unitNumbers(data, activation) {
+  const range = FORMULA[activation]?.range;
+  const top = Math.max(1e-9, ...data.a1_grid.flat().map(Math.abs));
+  const [low, high] = range ?? [-top, top];
+  return {
+    low,
+    high,
+    errorTop: Math.max(1e-30, ...data.dz1.map(Math.abs)),
+    db: data.dz1.reduce((s, v) => s + v, 0),
+  };
 }
 
 function colorBar(low, high) {
@@ -38,23 +40,45 @@ function colorBar(low, high) {
   return el("span", "unit-scale", [el("span", "scale-label", low), bar, el("span", "scale-label", high)]);
 }
 
-export function create(root) {
+function explanation(d, f, db) {
+  return [
+    el("ul", "", [
+      el("li", "", `Left: unit ${d.unit}'s activation a₁,ⱼ = ${f.a}, z = x·w_in + b, over the whole plane.`),
+      el(
+        "li",
+        "",
+        `Right: the error backprop hands it, dz₁,ⱼ = ∂L/∂z₁,ⱼ, at each of the ${d.dz1.length} training points ` +
+          "(outline: the point's class).",
+      ),
+      el("li", "", "Dashed: where z = 0, the line along which the unit switches."),
+    ]),
+    el(
+      "p",
+      "",
+      `dz₁,ⱼ = (Σₖ dz₂,ₖ · W₂[${d.unit}, k]) · (${f.slope}): the error reaching the unit from the outputs, times its ` +
+        `slope there. Red: raising z₁,ⱼ at that point would raise the loss, so gradient descent lowers it; blue: the ` +
+        `other way. Far from the dashed line the unit is saturated (slope ≈ 0 for tanh and sigmoid, exactly 0 on ` +
+        `relu's flat side) and passes almost no error back. Summed over the points, Σ dz₁,ⱼ = ${formatNumber(db)} ` +
+        `is db₁[${d.unit}] (biases get no λ term).`,
+    ),
+  ];
+}
+
+export function mount(root, store) {
   root.classList.add("unit-view");
-  const select = el("select");
-  select.id = "unit-j";
-  select.setAttribute("aria-label", "hidden unit");
-  const prev = el("button", "", "◀");
-  const next = el("button", "", "▶");
-  prev.type = next.type = "button";
-  prev.id = "unit-prev";
-  next.id = "unit-next";
-  prev.title = "previous unit";
-  next.title = "next unit";
+  const select = el("select", { id: "unit-j", "aria-label": "hidden unit" });
+  const prev = el("button", { type: "button", id: "unit-prev", title: "previous unit" }, "◀");
+  const next = el("button", { type: "button", id: "unit-next", title: "next unit" }, "▶");
   const weights = el("span", "unit-weights");
   const step = el("span", "muted unit-step");
-  const bar = el("div", "inspect-bar", [el("label", "", ["Hidden unit j = ", select]), prev, next, weights, step]);
-  const error = el("p", "error");
-  error.hidden = true;
+  const bar = el("div", "inspect-bar", [
+    el("label", "", ["Hidden unit j = ", select]),
+    prev,
+    next,
+    weights,
+    step,
+  ]);
+  const error = el("p", { className: "error", hidden: true });
 
   const left = plane("unit-activation");
   const right = plane("unit-error");
@@ -70,141 +94,67 @@ export function create(root) {
   ]);
   root.append(bar, error, figures);
 
-  const cells = new CellImage();
-  let hello = null;
+  const plots = unitPlots(left, right);
   let j = 0;
+  let H = 1;
   let visible = false;
   let data = null;
+  let numbers = null;
   let atStep = null; // the past step the timeline shows, or null when live
 
-  async function load() {
-    if (!hello || !visible) return null;
-    const asked = j;
-    const query = atStep === null ? { G } : { G, at_step: atStep }; // scrubbed back: that step's unit
-    const result = await getView(hello.session.id, `units/${asked}`, query);
-    if (asked !== j || !visible) return null;
-    if (!result.ok) {
-      error.textContent = result.message;
-      error.hidden = false;
-      return null;
-    }
-    error.hidden = true;
-    data = result.data;
-    draw();
-    return data.step;
-  }
-  const follow = follower(load, REFRESH_MS);
+  // Keys name what to show: session | unit | past step | live step.
+  const fetcher = new Latest(
+    (key) => {
+      const [id, unit, at] = key.split("|");
+      return getView(id, `units/${unit}`, at === "" ? { G } : { G, at_step: at }); // scrubbed back: that step's
+    },
+    (result, key) => {
+      if (Number(key.split("|")[1]) !== j || !visible) return;
+      if (!result.ok) {
+        error.textContent = result.message;
+        error.hidden = false;
+        return;
+      }
+      error.hidden = true;
+      data = result.data;
+      draw();
+    },
+    { gap: REFRESH_MS },
+  );
 
-  function activationRange() {
-    const known = FORMULA[hello.session.config.activation]?.range;
-    if (known) return known;
-    const top = Math.max(1e-9, ...data.a1_grid.flat().map(Math.abs));
-    return [-top, top]; // relu: white at 0, so "off" reads as no colour
+  function follow(now = false) {
+    if (!store.sessionId || !visible) return;
+    const live = atStep === null ? store.step : "";
+    fetcher.want(`${store.sessionId}|${j}|${atStep ?? ""}|${live}`, { now });
   }
 
   function draw() {
-    if (!data || !hello) return;
     const d = data;
-    const act = hello.session.config.activation;
+    const act = store.config.activation;
     const f = FORMULA[act] ?? { a: `${act}(z)`, slope: `${act}′(z₁,ⱼ)` };
+    numbers = unitNumbers(d, act);
     root.dataset.unit = String(d.unit);
     step.textContent = `step ${d.step}`;
+    const list = (values) => values.map((v) => formatNumber(v)).join(", ");
     weights.replaceChildren(
-      `w_in = W₁[:, ${d.unit}] = (${d.w_in.map((v) => formatNumber(v)).join(", ")}), b = b₁[${d.unit}] = ${formatNumber(d.b)}, ` +
-        `w_out = W₂[${d.unit}, :] = (${d.w_out.map((v) => formatNumber(v)).join(", ")})`,
+      `w_in = W₁[:, ${d.unit}] = (${list(d.w_in)}), b = b₁[${d.unit}] = ${formatNumber(d.b)}, ` +
+        `w_out = W₂[${d.unit}, :] = (${list(d.w_out)})`,
     );
     weights.dataset.win = JSON.stringify(d.w_in);
-    const [low, high] = activationRange();
     leftCaption.textContent = "activation a₁,ⱼ";
-    leftScale.replaceChildren(colorBar(formatNumber(low, 2), formatNumber(high, 2)));
-    const top = Math.max(1e-30, ...d.dz1.map(Math.abs));
+    leftScale.replaceChildren(colorBar(formatNumber(numbers.low, 2), formatNumber(numbers.high, 2)));
     rightCaption.textContent = "error dz₁,ⱼ";
-    rightScale.replaceChildren(colorBar(formatNumber(-top, 2), formatNumber(top, 2)));
-    const db = d.dz1.reduce((s, v) => s + v, 0);
-    explain.replaceChildren(
-      el("ul", "", [
-        el("li", "", `Left: unit ${d.unit}'s activation a₁,ⱼ = ${f.a}, z = x·w_in + b, over the whole plane.`),
-        el("li", "", `Right: the error backprop hands it, dz₁,ⱼ = ∂L/∂z₁,ⱼ, at each of the ${d.dz1.length} training points (outline: the point's class).`),
-        el("li", "", "Dashed: where z = 0, the line along which the unit switches."),
-      ]),
-      el(
-        "p",
-        "",
-        `dz₁,ⱼ = (Σₖ dz₂,ₖ · W₂[${d.unit}, k]) · (${f.slope}): the error reaching the unit from the outputs, times its ` +
-          `slope there. Red: raising z₁,ⱼ at that point would raise the loss, so gradient descent lowers it; blue: the ` +
-          `other way. Far from the dashed line the unit is saturated (slope ≈ 0 for tanh and sigmoid, exactly 0 on ` +
-          `relu's flat side) and passes almost no error back. Summed over the points, Σ dz₁,ⱼ = ${formatNumber(db)} ` +
-          `is db₁[${d.unit}] (biases get no λ term).`,
-      ),
+    rightScale.replaceChildren(
+      colorBar(formatNumber(-numbers.errorTop, 2), formatNumber(numbers.errorTop, 2)),
     );
-    paintActivation(low, high);
+    explain.replaceChildren(...explanation(d, f, numbers.db));
+    plots.paintActivation(d.a1_grid, numbers.low, numbers.high);
     drawPlots();
   }
 
-  function paintActivation(low, high) {
-    const grid = data.a1_grid;
-    const n = grid.length;
-    cells.paint(n, n, (rgba) => {
-      for (let i = 0; i < n; i++) {
-        const row = (n - 1 - i) * n; // grid rows go bottom to top, image rows top to bottom
-        for (let c = 0; c < n; c++) {
-          const t = (grid[i][c] - low) / (high - low);
-          const k = Math.round(255 * Math.min(1, Math.max(0, t))) * 3;
-          const o = (row + c) * 4;
-          rgba[o] = TABLE[k];
-          rgba[o + 1] = TABLE[k + 1];
-          rgba[o + 2] = TABLE[k + 2];
-          rgba[o + 3] = 255;
-        }
-      }
-    });
-  }
-
-  function toPixel(side, x, y) {
-    const [x0, x1, y0, y1] = data.box;
-    return [((x - x0) / (x1 - x0)) * side, (1 - (y - y0) / (y1 - y0)) * side];
-  }
-
-  // The line x·w_in + b = 0, clipped to the box by the canvas.
-  function drawLine(ctx, side) {
-    const [w1, w2] = data.w_in;
-    const b = data.b ?? 0;
-    const [x0, x1, y0, y1] = data.box;
-    let ends;
-    if (Math.abs(w2) > Math.abs(w1)) ends = [x0, x1].map((x) => [x, -(w1 * x + b) / w2]);
-    else if (w1 !== 0) ends = [y0, y1].map((y) => [-(w2 * y + b) / w1, y]);
-    else return;
-    const [[ax, ay], [bx, by]] = ends.map(([x, y]) => toPixel(side, x, y));
-    ctx.save();
-    ctx.setLineDash([6, 4]);
-    ctx.lineWidth = 1.6;
-    ctx.strokeStyle = "#222";
-    ctx.beginPath();
-    ctx.moveTo(ax, ay);
-    ctx.lineTo(bx, by);
-    ctx.stroke();
-    ctx.restore();
-  }
-
-  function drawPoints(ctx, side, fill, r) {
-    const { x, y, label } = hello.points;
-    data.train.forEach((i, k) => {
-      if (i >= x.length) return;
-      const [px, py] = toPixel(side, x[i], y[i]);
-      ctx.beginPath();
-      ctx.arc(px, py, r, 0, 2 * Math.PI);
-      ctx.fillStyle = fill(k, i);
-      ctx.fill();
-      ctx.strokeStyle = fill === classFill ? "#111" : classColor(label[i]);
-      ctx.stroke();
-    });
-  }
-
-  const classFill = (k, i) => classColor(hello.points.label[i]);
-
   // The two squares as large as the tab's height allows, leaving the words a column beside them.
   function fit() {
-    if (root.hidden || !root.clientHeight) return;
+    if (!visible || !root.clientHeight) return;
     const font = parseFloat(getComputedStyle(root).fontSize) || 14;
     const top = left.holder.getBoundingClientRect().top - root.getBoundingClientRect().top + root.scrollTop;
     const below = leftScale.offsetHeight + 0.4 * font;
@@ -215,45 +165,17 @@ export function create(root) {
   }
 
   function drawPlots() {
-    if (!data) return;
+    if (!data || !store.points) return;
     fit();
-    for (const [plot, which] of [[left, "activation"], [right, "error"]]) {
-      const side = Math.floor(Math.min(plot.holder.clientWidth, plot.holder.clientHeight));
-      if (side < 10) continue;
-      plot.sized.resize(side, side);
-      const ctx = plot.sized.begin();
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(0, 0, side, side);
-      ctx.clip();
-      const r = Math.max(1.8, Math.min(side / 90, 4.5) * Math.min(1, Math.sqrt(400 / Math.max(1, data.train.length))));
-      if (which === "activation") {
-        const cell = side / (data.a1_grid.length - 1);
-        cells.drawTo(ctx, -cell / 2, -cell / 2, side + cell, side + cell, true);
-        ctx.lineWidth = 0.8;
-        drawPoints(ctx, side, classFill, r * 0.8);
-      } else {
-        ctx.fillStyle = "#f4f4f6";
-        ctx.fillRect(0, 0, side, side);
-        const top = Math.max(1e-30, ...data.dz1.map(Math.abs));
-        ctx.lineWidth = Math.max(1.2, r * 0.4);
-        drawPoints(ctx, side, (k) => divergingRgb(0.5 + data.dz1[k] / (2 * top)), r * 1.25);
-      }
-      drawLine(ctx, side);
-      ctx.restore();
-      ctx.strokeStyle = "#444";
-      ctx.lineWidth = 1;
-      ctx.strokeRect(0.5, 0.5, side - 1, side - 1);
-    }
+    plots.draw(data, store.points, numbers.errorTop);
   }
 
   new ResizeObserver(() => drawPlots()).observe(root);
 
   function choose(value) {
-    const H = hello ? hello.session.config.hidden : 1;
     j = ((Math.round(Number(value) || 0) % H) + H) % H;
     select.value = String(j);
-    follow.now();
+    follow(true);
   }
 
   select.addEventListener("change", () => choose(select.value));
@@ -261,38 +183,30 @@ export function create(root) {
   next.addEventListener("click", () => choose(j + 1));
 
   return {
-    begin(message) {
-      hello = message;
-      const H = message.session.config.hidden;
-      select.replaceChildren(...Array.from({ length: H }, (_, k) => {
-        const option = el("option", "", String(k));
-        option.value = String(k);
-        return option;
-      }));
+    begin(hello) {
+      H = hello.session.config.hidden;
+      select.replaceChildren(
+        ...Array.from({ length: H }, (_, k) => el("option", { value: String(k) }, String(k))),
+      );
       if (j >= H) j = 0;
       select.value = String(j);
       data = null;
-      if (visible) follow.now();
+      follow(true);
     },
-    setPoints(points) {
-      if (hello) hello = { ...hello, points };
+    update() {
+      if (atStep === null) follow();
     },
-    update(frame) {
-      const past = frame.header.past ? frame.header.step : null;
-      if (past !== atStep) {
-        atStep = past;
-        if (visible) follow.now();
-        return;
-      }
-      if (visible) follow.stepIs(frame.header.step);
+    showStep(stepShown) {
+      atStep = stepShown;
+      follow(true);
     },
     shown() {
       visible = true;
-      follow.now();
+      follow(true);
     },
     hidden() {
       visible = false;
-      follow.stop();
+      fetcher.cancel();
     },
     select: choose,
   };
