@@ -146,7 +146,7 @@ def test_clicking_a_point_shows_its_derivation_with_the_servers_numbers(dash):
     # The whole derivation at once, for a person to read (the tab scrolls on a real screen).
     page.evaluate("""() => { document.documentElement.style.setProperty('--roomy-height', '46em');
                              document.getElementById('tab-body-derivation').scrollTop = 0; }""")
-    page.wait_for_timeout(100)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.locator("#tab-body-derivation").screenshot(path=str(SCREENSHOTS / "inspect-derivation-whole.png"))
 
     # Picking by number works too, and the boundary follows.
