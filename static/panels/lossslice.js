@@ -6,10 +6,10 @@
 // A tab of the bottom panel; it fetches GET .../loss-slice only while it is visible.
 
 import { el } from "../lib/dom.js";
+import { FollowedView } from "../lib/followed_view.js";
 import { formatNumber } from "../lib/format.js";
 import { baseLayout, trackPlot } from "../lib/linechart.js";
 import { getView } from "../lib/rest.js";
-import { Latest } from "../lib/throttle.js";
 
 const POINTS = 81;
 const RANGES = [3, 10, 30]; // t_max as a multiple of the learning rate
@@ -57,31 +57,30 @@ export function mount(root, store) {
   notes.append(verdict, detail, rangeLabel, explain);
   root.append(chartBox, notes);
 
-  let visible = false;
   let plotted = false;
-  let atStep = null; // the past step the timeline shows, or null when live
   let result = null;
 
-  const fetcher = new Latest(
-    async (key) => {
-      const [id, at, tMax] = key.split("|");
-      const r = await getView(id, "loss-slice", {
-        t_max: tMax,
-        points: POINTS,
-        ...(at ? { at_step: at } : {}),
-      });
+  const view = new FollowedView(store, {
+    // t up to a multiple of the learning rate the run has now; drawn points change the loss.
+    what: () => ({
+      tMax: Math.min(1e4, range * store.setting("learning_rate")),
+      dataVersion: store.frame?.header.data_version ?? 0,
+    }),
+    load: async ({ sessionId, atStep, tMax }) => {
+      const query = { t_max: tMax, points: POINTS, ...(atStep === null ? {} : { at_step: atStep }) };
+      const r = await getView(sessionId, "loss-slice", query);
       return r.ok ? r.data : null;
     },
-    (data) => {
+    show: (data) => {
       if (!data) return;
       result = data;
       plot();
     },
-    { gap: 300 },
-  );
+    gap: 300,
+  });
 
   function plot() {
-    if (!result || !visible || !chartBox.clientWidth) return;
+    if (!result || !view.visible || !chartBox.clientWidth) return;
     const { t, loss, learning_rate: lr, grad_norm: g } = result;
     const L0 = loss[0];
     const Llr = lossAt(lr, t, loss);
@@ -177,18 +176,9 @@ export function mount(root, store) {
       : `Step ${result.step}: lowest on this line at t ≈ ${fmt(best)} (${fmt(best / lr)} × the learning rate).`;
   }
 
-  function want() {
-    if (!store.hello || !visible || !store.frame) return;
-    const f = store.frame.header;
-    const lr = f.learning_rate ?? store.config.learning_rate;
-    const tMax = Math.min(1e4, range * lr);
-    const step = atStep === null ? f.step : "";
-    fetcher.want(`${store.sessionId}|${atStep ?? ""}|${tMax}|${step}|${f.data_version ?? 0}`);
-  }
-
   select.addEventListener("change", () => {
     range = Number(select.value);
-    want();
+    view.follow(true);
   });
   new ResizeObserver(() => {
     if (plotted) Plotly.Plots.resize(chart);
@@ -198,23 +188,16 @@ export function mount(root, store) {
   return {
     begin() {
       result = null;
-      fetcher.cancel();
+      view.begin();
       verdict.textContent = "";
       detail.textContent = "";
     },
-    update() {
-      if (atStep === null) want();
-    },
-    showStep(step) {
-      atStep = step;
-      want();
-    },
+    update: () => view.update(),
+    showStep: (step) => view.showStep(step),
     shown() {
-      visible = true;
+      view.shown();
       plot();
     },
-    hidden() {
-      visible = false;
-    },
+    hidden: () => view.hidden(),
   };
 }

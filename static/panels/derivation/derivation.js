@@ -4,11 +4,11 @@
 // (ŷ − y)/N, side by side with their difference; a toggle puts the usual mistake beside them.
 
 import { el, swatch } from "../../lib/dom.js";
+import { FollowedView } from "../../lib/followed_view.js";
 import { formatNumber } from "../../lib/format.js";
 import { classColor } from "../../lib/palette.js";
 import { getView } from "../../lib/rest.js";
 import { katexReady, texValue, typeset } from "../../lib/tex.js";
-import { Latest } from "../../lib/throttle.js";
 import { mistakeColumn } from "./mistake.js";
 import { FORWARD, LONG_WAY, maxAbs, REST_OF_BACKWARD, STAGES, shapeText, WHY } from "./stages.js";
 
@@ -105,26 +105,23 @@ export function mount(root, store, { onSample } = {}) {
   root.append(bar, note, error, el("div", "derivation-cols", [forward, outputLayer, backward]));
 
   let n = 0;
-  let visible = false;
   let showMistake = false;
   let data = null; // the last reply drawn
-  let atStep = null; // the past step the timeline shows, or null when live
 
   function setN(value) {
     n = Math.max(0, Math.min(store.trainCount - 1, Math.round(Number(value) || 0)));
     nInput.value = String(n);
   }
 
-  // Keys name what to show: session | point | past step | live step.
-  const fetcher = new Latest(
-    async (key) => {
-      const [id, asked, at] = key.split("|");
-      const query = at === "" ? undefined : { at_step: at }; // scrubbed back: that step's numbers
-      const [result] = await Promise.all([getView(id, `derivation/${asked}`, query), katexReady()]);
+  const view = new FollowedView(store, {
+    what: () => (store.trainCount ? { n } : null),
+    load: async ({ sessionId, atStep, n: asked }) => {
+      const query = atStep === null ? undefined : { at_step: atStep }; // scrubbed back: that step's numbers
+      const [result] = await Promise.all([getView(sessionId, `derivation/${asked}`, query), katexReady()]);
       return result;
     },
-    (result, key) => {
-      if (Number(key.split("|")[1]) !== n || !visible) return; // another point was picked meanwhile
+    show: (result, asked) => {
+      if (asked.n !== n) return; // another point was picked meanwhile
       if (!result.ok) {
         error.textContent = result.message;
         error.hidden = false;
@@ -133,15 +130,8 @@ export function mount(root, store, { onSample } = {}) {
       error.hidden = true;
       draw(result.data);
     },
-    { gap: REFRESH_MS },
-  );
-
-  // Fetch what to show now; now: a person asked (a click), so without waiting out the gap.
-  function follow(now = false) {
-    if (!store.sessionId || !visible || store.trainCount === 0) return;
-    const live = atStep === null ? store.step : "";
-    fetcher.want(`${store.sessionId}|${n}|${atStep ?? ""}|${live}`, { now });
-  }
+    gap: REFRESH_MS,
+  });
 
   function draw(d) {
     data = d;
@@ -180,7 +170,7 @@ export function mount(root, store, { onSample } = {}) {
 
   function choose(value) {
     setN(value);
-    follow(true);
+    view.follow(true);
   }
 
   nInput.addEventListener("change", () => choose(nInput.value));
@@ -201,24 +191,16 @@ export function mount(root, store, { onSample } = {}) {
 
   return {
     begin() {
+      view.begin();
       nInput.max = String(Math.max(0, store.trainCount - 1));
       ofN.textContent = `of ${store.trainCount}`;
       choose(n);
     },
-    update() {
-      if (atStep === null) follow();
-    },
-    showStep(step) {
-      atStep = step;
-      follow(true);
-    },
-    shown() {
-      visible = true;
-      follow(true);
-    },
+    update: () => view.update(),
+    showStep: (step) => view.showStep(step),
+    shown: () => view.shown(),
     hidden() {
-      visible = false;
-      fetcher.cancel();
+      view.hidden();
       onSample?.(null);
     },
     // Show training point n (its index among the training points).

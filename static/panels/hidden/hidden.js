@@ -10,10 +10,10 @@
 
 import { CellImage, cssPixels, SizedCanvas } from "../../lib/canvas.js";
 import { el } from "../../lib/dom.js";
+import { FollowedView } from "../../lib/followed_view.js";
 import { formatPercent } from "../../lib/format.js";
 import { confidenceTables } from "../../lib/palette.js";
 import { getView } from "../../lib/rest.js";
-import { Latest } from "../../lib/throttle.js";
 import { drawPicture, LINES } from "./picture.js";
 
 const SAMPLES = 48;
@@ -51,25 +51,29 @@ export function mount(root, store) {
 
   const background = new CellImage();
   let data = null; // the last GET .../hidden-space
-  let weights = null; // { W2, b2, H, C } of the frame shown, for the background when H <= 2
-  let visible = false;
-  let atStep = null; // the past step the timeline shows, or null when live
+  let weights = null; // { W2, b2, H, C } of the step shown, for the background when H <= 2
   let tables = [];
 
-  const fetcher = new Latest(
-    async (key) => {
-      const [id, at] = key.split("|");
-      const query = { lines: LINES, samples: SAMPLES, ...(at ? { at_step: at } : {}) };
-      const result = await getView(id, "hidden-space", query);
+  const view = new FollowedView(store, {
+    // Drawn or removed points move the picture without a step.
+    what: () => ({ dataVersion: store.frame?.header.data_version ?? 0 }),
+    load: async ({ sessionId, atStep }) => {
+      const query = { lines: LINES, samples: SAMPLES, ...(atStep === null ? {} : { at_step: atStep }) };
+      const result = await getView(sessionId, "hidden-space", query);
       return result.ok ? result.data : null;
     },
-    (result) => {
+    show: (result) => {
       if (!result) return;
       data = result;
       redraw();
     },
-    { gap: 200 },
-  );
+    gap: 200,
+  });
+
+  // The output layer of a frame (W2: H x C, b2: C), for the background.
+  function takeWeights({ W2, b2 }) {
+    if (W2 && b2) weights = { W2: W2.data, b2: b2.data, H: W2.shape[0], C: W2.shape[1] };
+  }
 
   function paintBackground(ctx, p) {
     if (!weights || weights.H > 2) return false;
@@ -117,17 +121,6 @@ export function mount(root, store) {
     describe();
   }
 
-  // Ask for the hidden space the view should show; frame: a live frame, whose output layer
-  // paints the background.
-  function follow(frame) {
-    const { W2, b2 } = frame ? frame.arrays : {};
-    if (W2 && b2) weights = { W2: W2.data, b2: b2.data, H: W2.shape[0], C: W2.shape[1] };
-    if (!store.hello || !visible) return;
-    const f = store.frame?.header;
-    const step = atStep === null ? (f?.step ?? store.step) : "";
-    fetcher.want(`${store.sessionId}|${atStep ?? ""}|${step}|${f?.data_version ?? 0}`);
-  }
-
   new ResizeObserver(([entry]) => {
     if (canvas.resize(entry.contentRect.width, entry.contentRect.height)) draw();
   }).observe(plotBox);
@@ -137,32 +130,29 @@ export function mount(root, store) {
       tables = confidenceTables(hello.classes);
       data = null;
       weights = null;
-      fetcher.cancel();
+      view.begin();
       redraw();
     },
     update(frame) {
-      if (atStep === null) follow(frame);
+      if (view.atStep !== null) return;
+      takeWeights(frame.arrays);
+      view.update();
     },
     // Scrubbed back: that step's hidden space, and (for the background) its output layer.
     async showStep(step) {
-      atStep = step;
+      view.showStep(step);
       if (step === null) {
-        if (store.frame) follow(store.frame);
+        if (store.frame) takeWeights(store.frame.arrays);
         return;
       }
-      if (store.config.hidden <= 2) {
-        const result = await getView(store.sessionId, "parameters", { at_step: step });
-        if (!result.ok || atStep !== step) return;
-        const { W2, b2 } = result.data.params;
-        weights = { W2: W2.values.flat(), b2: b2.values, H: W2.shape[0], C: W2.shape[1] };
-      }
-      follow(null);
+      if (store.config.hidden > 2) return;
+      const result = await getView(store.sessionId, "parameters", { at_step: step });
+      if (!result.ok || view.atStep !== step) return;
+      const { W2, b2 } = result.data.params;
+      weights = { W2: W2.values.flat(), b2: b2.values, H: W2.shape[0], C: W2.shape[1] };
+      draw();
     },
-    shown() {
-      visible = true;
-    },
-    hidden() {
-      visible = false;
-    },
+    shown: () => view.shown(),
+    hidden: () => view.hidden(),
   };
 }

@@ -4,10 +4,10 @@
 // from (near the line) and which it ignores (saturated, far from it).
 
 import { el } from "../../lib/dom.js";
+import { FollowedView } from "../../lib/followed_view.js";
 import { formatNumber } from "../../lib/format.js";
 import { DIVERGING_CSS } from "../../lib/palette.js";
 import { getView } from "../../lib/rest.js";
-import { Latest } from "../../lib/throttle.js";
 import { plane, unitPlots } from "./plots.js";
 
 const G = 60;
@@ -97,19 +97,16 @@ export function mount(root, store) {
   const plots = unitPlots(left, right);
   let j = 0;
   let H = 1;
-  let visible = false;
   let data = null;
   let numbers = null;
-  let atStep = null; // the past step the timeline shows, or null when live
 
-  // Keys name what to show: session | unit | past step | live step.
-  const fetcher = new Latest(
-    (key) => {
-      const [id, unit, at] = key.split("|");
-      return getView(id, `units/${unit}`, at === "" ? { G } : { G, at_step: at }); // scrubbed back: that step's
-    },
-    (result, key) => {
-      if (Number(key.split("|")[1]) !== j || !visible) return;
+  const view = new FollowedView(store, {
+    what: () => ({ j }),
+    // Scrubbed back: that step's unit.
+    load: ({ sessionId, atStep, j: unit }) =>
+      getView(sessionId, `units/${unit}`, atStep === null ? { G } : { G, at_step: atStep }),
+    show: (result, asked) => {
+      if (asked.j !== j) return; // another unit was chosen meanwhile
       if (!result.ok) {
         error.textContent = result.message;
         error.hidden = false;
@@ -119,14 +116,8 @@ export function mount(root, store) {
       data = result.data;
       draw();
     },
-    { gap: REFRESH_MS },
-  );
-
-  function follow(now = false) {
-    if (!store.sessionId || !visible) return;
-    const live = atStep === null ? store.step : "";
-    fetcher.want(`${store.sessionId}|${j}|${atStep ?? ""}|${live}`, { now });
-  }
+    gap: REFRESH_MS,
+  });
 
   function draw() {
     const d = data;
@@ -154,7 +145,7 @@ export function mount(root, store) {
 
   // The two squares as large as the tab's height allows, leaving the words a column beside them.
   function fit() {
-    if (!visible || !root.clientHeight) return;
+    if (!view.visible || !root.clientHeight) return;
     const font = parseFloat(getComputedStyle(root).fontSize) || 14;
     const top = left.holder.getBoundingClientRect().top - root.getBoundingClientRect().top + root.scrollTop;
     const below = leftScale.offsetHeight + 0.4 * font;
@@ -175,7 +166,7 @@ export function mount(root, store) {
   function choose(value) {
     j = ((Math.round(Number(value) || 0) % H) + H) % H;
     select.value = String(j);
-    follow(true);
+    view.follow(true);
   }
 
   select.addEventListener("change", () => choose(select.value));
@@ -191,23 +182,13 @@ export function mount(root, store) {
       if (j >= H) j = 0;
       select.value = String(j);
       data = null;
-      follow(true);
+      view.begin();
+      view.follow(true);
     },
-    update() {
-      if (atStep === null) follow();
-    },
-    showStep(stepShown) {
-      atStep = stepShown;
-      follow(true);
-    },
-    shown() {
-      visible = true;
-      follow(true);
-    },
-    hidden() {
-      visible = false;
-      fetcher.cancel();
-    },
+    update: () => view.update(),
+    showStep: (step) => view.showStep(step),
+    shown: () => view.shown(),
+    hidden: () => view.hidden(),
     select: choose,
   };
 }
