@@ -7,7 +7,7 @@
 // The toggle and the class picker sit under the plot; the layer that takes the clicks lies over
 // the plot, as one of the boundary's layers.
 
-import { el, onPageKey } from "../../lib/dom.js";
+import { el, onPageKey, swatch } from "../../lib/dom.js";
 import { classColor } from "../../lib/palette.js";
 
 const PICK_RADIUS_EM = 1.3; // how near a right-click must be to a point to remove it
@@ -38,6 +38,7 @@ export function mount(tools, store, { send }) {
   const layer = el("div", { className: "draw-layer", id: "draw-layer" }, hint);
 
   let geometry = () => null;
+  let choices = []; // the picker's buttons, one a class
   let classes = 2;
   let chosen = 0;
   let on = false;
@@ -53,24 +54,25 @@ export function mount(tools, store, { send }) {
 
   function choose(k) {
     chosen = k;
-    for (const b of picker.children) b.setAttribute("aria-checked", String(Number(b.dataset.class) === k));
+    choices.forEach((b, c) => {
+      b.setAttribute("aria-checked", String(c === k));
+    });
   }
 
   function buildPicker() {
-    picker.replaceChildren();
-    for (let k = 0; k < classes; k++) {
+    choices = Array.from({ length: classes }, (_, k) => {
       const button = el("button", { className: "class-choice", type: "button", role: "radio" }, [
-        el("span", "swatch"),
+        swatch(classColor(k)),
         `${k}`,
       ]);
       button.dataset.class = String(k);
       button.setAttribute("aria-checked", String(k === chosen));
       button.title = `new points are class ${k}`;
       button.style.setProperty("--class-color", classColor(k));
-      button.firstChild.style.background = classColor(k);
       button.addEventListener("click", () => choose(k));
-      picker.append(button);
-    }
+      return button;
+    });
+    picker.replaceChildren(...choices);
   }
 
   // The point nearest to (px, py) within reach, by its index among all points, or -1.

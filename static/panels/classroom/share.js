@@ -31,6 +31,7 @@ export function shareDialog(button, sessionId) {
   }
   document.body.append(panel);
   let open = false;
+  let link = ""; // the link shown
 
   function shareUrl() {
     const id = sessionId();
@@ -48,7 +49,8 @@ export function shareDialog(button, sessionId) {
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     if (open) {
-      linkBox.value = shareUrl();
+      link = shareUrl();
+      linkBox.value = link;
       place();
       linkBox.select();
     }
@@ -57,7 +59,7 @@ export function shareDialog(button, sessionId) {
   button.addEventListener("click", () => setOpen(!open));
   copy.addEventListener("click", async () => {
     try {
-      await navigator.clipboard.writeText(linkBox.value);
+      await navigator.clipboard.writeText(link);
       copy.textContent = "Copied";
     } catch {
       linkBox.select();
@@ -82,7 +84,9 @@ export function shareDialog(button, sessionId) {
     },
     // A new run: an open dialog shows its link.
     refresh() {
-      if (open) linkBox.value = shareUrl();
+      if (!open) return;
+      link = shareUrl();
+      linkBox.value = link;
     },
   };
 }
