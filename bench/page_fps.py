@@ -29,7 +29,7 @@ from app.api.settings import Settings  # noqa: E402
 from tests.browser.chromium import launch  # noqa: E402
 from tests.conftest import LiveServer  # noqa: E402
 
-PROBE = "({frames: bpv.framesDrawn, drawMs: bpv.drawMs, step: bpv.step})"
+PROBE = "() => ({frames: bpv.framesDrawn, drawMs: bpv.drawMs, step: bpv.step})"
 
 
 def main() -> None:
@@ -53,9 +53,9 @@ def main() -> None:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(server.url + "/" + query)
-        page.wait_for_function("window.bpv && window.bpv.framesDrawn > 0", timeout=15000)
+        page.wait_for_function("() => window.bpv && window.bpv.framesDrawn > 0", timeout=15000)
         page.click("#play")
-        page.wait_for_function("bpv.status === 'running'", timeout=5000)
+        page.wait_for_function("() => bpv.status === 'running'", timeout=5000)
         time.sleep(1.0)  # past the start: plotly's first redraws, the JIT warming up
         start, t0 = page.evaluate(PROBE), time.perf_counter()
         time.sleep(args.seconds)

@@ -4,8 +4,6 @@ gradient, and presentation mode at projector size."""
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
@@ -29,6 +27,15 @@ HEAT_AT = """(points) => {
   });
 }"""
 
+
+# The server answered each of these controls of a watcher with an error (it only refuses them).
+REFUSED = "(kinds) => kinds.every(k => window.bpv.messages.some(m => m.type === 'error' && m.for === k))"
+
+# Both line charts have drawn the step the page shows (their redraws lag the frames a little).
+CHARTS_AT_STEP = """() => ['loss-chart', 'gradient-chart'].every(id => {
+  const x = document.getElementById(id).data[0].x;
+  return x.length && x[x.length - 1] >= window.bpv.step;
+})"""
 
 HEAT_BOX = "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }"
 
@@ -103,9 +110,9 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
         dash.page.click("#play")  # pause
         dash.wait_until_paused()
         viewer.wait_until_paused()
-        time.sleep(0.3)
-        final = dash.session_summary()["step"]
-        assert dash.step() == final and viewer.step() == final
+        final = dash.session_summary()["step"]  # paused: the step the run stays at
+        assert dash.wait_for_step(f"s === {final}") == final
+        assert viewer.wait_for_step(f"s === {final}") == final
 
         # The driver's live settings reach the watcher's (disabled) form through the frames.
         dash.set_field("lam", "0.02")
@@ -125,7 +132,7 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
         viewer.page.eval_on_selector("#play", "b => { b.disabled = false; b.click(); }")
         viewer.page.wait_for_selector('[data-error-for="general"]:visible')
         assert "driver" in viewer.error_for("general")
-        time.sleep(0.4)
+        viewer.page.wait_for_function(REFUSED, arg=["step", "play"])  # both answered, both refused
         summary = dash.session_summary()
         assert summary["step"] == final and summary["status"] == "paused"
         assert dash.step() == final and viewer.step() == final
@@ -334,7 +341,7 @@ def test_presentation_mode_fills_a_projector_with_large_type(browser, recorder, 
         page.click("#play")
         dash.wait_until_paused()
         page.wait_for_function("() => document.getElementById('loss-chart').data[0].x.length >= 10")
-        time.sleep(0.5)  # the charts' last batch
+        page.wait_for_function(CHARTS_AT_STEP)  # paused: the charts' last batch is drawn
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "present-1920x1080.png"))
         sizes = page.evaluate("""() => {

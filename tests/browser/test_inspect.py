@@ -31,6 +31,12 @@ CANVAS_PIXELS = """(id) => {
   return {hash: h, painted};
 }"""
 
+# Every Plotly chart lies within its panel: after a panel changed size, they have followed it.
+CHARTS_FIT = """() => [...document.querySelectorAll('.panel .main-svg')].every(svg => {
+  const r = svg.getBoundingClientRect(), p = svg.closest('.panel').getBoundingClientRect();
+  return r.top >= p.top - 1 && r.bottom <= p.bottom + 1;
+})"""
+
 # Numbers as the page typesets them: 0.1234, -5.678{\times}10^{-4}.
 TEX_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)(?:\{\\times\}10\^\{(-?\d+)\})?")
 TEXT_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
@@ -146,7 +152,7 @@ def test_clicking_a_point_shows_its_derivation_with_the_servers_numbers(dash):
     # The whole derivation at once, for a person to read (the tab scrolls on a real screen).
     page.evaluate("""() => { document.documentElement.style.setProperty('--roomy-height', '46em');
                              document.getElementById('tab-body-derivation').scrollTop = 0; }""")
-    page.wait_for_timeout(100)
+    page.wait_for_function(CHARTS_FIT)  # the charts above have followed the taller panel
     page.locator("#tab-body-derivation").screenshot(path=str(SCREENSHOTS / "inspect-derivation-whole.png"))
 
     # Picking by number works too, and the boundary follows.

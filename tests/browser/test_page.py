@@ -3,8 +3,6 @@ its controls do what they say, bad input gets a message, and a link reproduces a
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from app.api.routers.pages import PLOTLY_JS
@@ -16,6 +14,12 @@ pytestmark = pytest.mark.browser
 
 # The first frame of a new session has been drawn.
 FIRST_NEW_FRAME = "() => window.bpv.step === 0 && window.bpv.connection === 'live'"
+
+# Both line charts have drawn a point at step `step` or later.
+CHARTS_REACH = """(step) => ['loss-chart', 'gradient-chart'].every(id => {
+  const x = document.getElementById(id).data[0].x;
+  return x.length && x[x.length - 1] >= step;
+})"""
 
 
 @pytest.fixture
@@ -72,8 +76,11 @@ def test_step_advances_exactly_one_step(dash):
     assert dash.wait_for_step("s >= 2") == 2
     dash.page.click("#step10")
     assert dash.wait_for_step("s >= 12") == 12
-    time.sleep(0.3)  # paused: nothing more happens
-    assert dash.step() == 12
+    # The server says the ten steps are done: paused, nothing more happens.
+    dash.page.wait_for_function(
+        "() => window.bpv.messages.some(m => m.type === 'ok' && m.for === 'step' && m.step === 12)"
+    )
+    assert dash.step() == 12 and dash.probe()["status"] == "paused"
     assert dash.session_summary()["step"] == 12
 
 
@@ -104,8 +111,8 @@ def test_new_dataset_starts_a_new_session_and_learning_rate_does_not(dash):
     dash.press("r")  # reset: same session, back to step 0, the curves start again
     assert dash.wait_for_step("s === 0") == 0
     assert dash.session_summary()["config"]["dataset"]["kind"] == "circles"
-    time.sleep(0.3)
-    assert dash.trace("loss-chart", 0)["x"] in ([], [0])
+    dash.page.wait_for_function(CHARTS_REACH, arg=0)  # the curves start again, from step 0 alone
+    assert dash.trace("loss-chart", 0)["x"] == [0]
 
 
 def test_invalid_values_show_an_error_next_to_the_control_and_lose_nothing(dash, recorder):
@@ -233,7 +240,8 @@ def test_screenshot_while_training_fits_the_screen(browser, recorder, live_serve
         page.click("#play")
         dash.wait_for_step("s >= 150")
         page.wait_for_function("() => document.getElementById('loss-chart').data[0].x.length >= 20")
-        time.sleep(0.5)  # the charts' last batch
+        shown = dash.step()
+        page.wait_for_function(CHARTS_REACH, arg=shown)  # the charts' last batch, up to that step
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"page-{width}x{height}.png"))
         tabs = page.evaluate("""() => {

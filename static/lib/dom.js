@@ -1,0 +1,46 @@
+// The page's DOM helpers, so each panel reads as what it shows rather than as createElement calls.
+
+// el("span", "shape", "H×C"), el("div", "row", [child, "text", ...]) or
+// el("button", { id: "share", type: "button", "aria-expanded": "false" }, "Share link").
+// props: a class name, or properties to set (role and names with a dash, such as aria-*, as
+// attributes).
+export function el(tag, props, content) {
+  const node = document.createElement(tag);
+  if (typeof props === "string") node.className = props;
+  else if (props) {
+    for (const [name, value] of Object.entries(props)) {
+      if (name.includes("-") || name === "role") node.setAttribute(name, value);
+      else node[name] = value;
+    }
+  }
+  if (content === undefined || content === null) return node;
+  if (Array.isArray(content)) node.append(...content.filter((c) => c !== null && c !== undefined));
+  else node.append(content);
+  return node;
+}
+
+// A class's colour as a small square, with the class named for screen readers.
+export function swatch(color, label) {
+  const s = el("span", "swatch");
+  s.style.background = color;
+  if (label) s.title = label;
+  return s;
+}
+
+// Calls handler(event) for a key pressed on the page itself: not while typing in a field, not
+// with a modifier (those are the browser's), not when the key repeats.
+export function onPageKey(handler) {
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    if (event.target.closest("input, select, textarea")) return;
+    handler(event);
+  });
+}
+
+// Controls a watcher may not use: disabled, with a title saying why (or enabled again).
+export function setControlsEnabled(controls, on, reason) {
+  for (const control of controls) {
+    control.disabled = !on;
+    if (!on && reason) control.title = reason;
+  }
+}

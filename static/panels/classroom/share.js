@@ -1,0 +1,92 @@
+// The share link: a button that opens a small dialog with the link that watches this run
+// read-only, and a Copy button.
+
+import { el } from "../../lib/dom.js";
+
+// button: the Share button (the dialog opens under it); sessionId(): the run to share.
+export function shareDialog(button, sessionId) {
+  const linkBox = el("input", { type: "text", id: "share-link", readOnly: true, spellcheck: false });
+  const copy = el("button", { type: "button", id: "share-copy", className: "primary" }, "Copy");
+  const panel = el("div", { className: "share-panel", id: "share-panel", hidden: true, role: "dialog" }, [
+    el("p", "share-title", "Anyone who opens this link watches this run live"),
+    el("div", "share-row", [linkBox, copy]),
+    el(
+      "p",
+      "hint",
+      "They see every step you take, and cannot play, step, reset or change anything. " +
+        "Starting another run (new data, a preset) makes a new link.",
+    ),
+  ]);
+  panel.setAttribute("aria-label", "Share this run");
+  // A link to 127.0.0.1 only works on this machine: say how to serve the class's network.
+  if (["127.0.0.1", "localhost", "[::1]"].includes(location.hostname)) {
+    panel.append(
+      el(
+        "p",
+        "hint share-local",
+        "This address only works on this computer. For a class, start the server with " +
+          'make run ARGS="--host 0.0.0.0" and open this page at this computer\'s network address.',
+      ),
+    );
+  }
+  document.body.append(panel);
+  let open = false;
+  let link = ""; // the link shown
+
+  function shareUrl() {
+    const id = sessionId();
+    return id ? `${location.origin}/?watch=${encodeURIComponent(id)}` : "";
+  }
+
+  function place() {
+    const r = button.getBoundingClientRect();
+    panel.style.top = `${r.bottom + 6}px`;
+    panel.style.left = `${Math.max(8, r.left)}px`;
+  }
+
+  function setOpen(value) {
+    open = value;
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    if (open) {
+      link = shareUrl();
+      linkBox.value = link;
+      place();
+      linkBox.select();
+    }
+  }
+
+  button.addEventListener("click", () => setOpen(!open));
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      copy.textContent = "Copied";
+    } catch {
+      linkBox.select();
+      copy.textContent = "Press Ctrl+C";
+    }
+    setTimeout(() => {
+      copy.textContent = "Copy";
+    }, 2000);
+  });
+  document.addEventListener("click", (event) => {
+    if (open && !panel.contains(event.target) && event.target !== button) setOpen(false);
+  });
+
+  return {
+    get open() {
+      return open;
+    },
+    setOpen,
+    // The page moved (presentation mode): the dialog follows its button.
+    place() {
+      if (open) place();
+    },
+    // A new run: an open dialog shows its link.
+    refresh() {
+      if (!open) return;
+      link = shareUrl();
+      linkBox.value = link;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// Every panel of the page, mounted on its element of templates/index.html and kept in one
+// Panels list, which the stream's messages go to (panels.js has the contract).
+
+import { ChartScheduler } from "../lib/linechart.js";
+import { mount as mountBanner } from "./banner.js";
+import { mount as mountArrows } from "./boundary/arrows.js";
+import { mount as mountBoundary } from "./boundary/boundary.js";
+import { mount as mountDraw } from "./boundary/draw.js";
+import { mount as mountClassroom } from "./classroom/classroom.js";
+import { mount as mountCompare } from "./compare/compare.js";
+import { mount as mountDerivation } from "./derivation/derivation.js";
+import { mount as mountGradcheck } from "./gradcheck.js";
+import { mount as mountGradients } from "./gradients.js";
+import { mount as mountHidden } from "./hidden/hidden.js";
+import { mount as mountLosses } from "./losses.js";
+import { mount as mountLossSlice } from "./lossslice.js";
+import { Panels } from "./panels.js";
+import { mount as mountPresets } from "./presets.js";
+import { mount as mountTabs } from "./tabs.js";
+import { mount as mountTimeline } from "./timeline.js";
+import { mountConnection, mount as mountStatus } from "./topbar/status.js";
+import { mount as mountTransport } from "./topbar/transport.js";
+import { mount as mountUnit } from "./unit/unit.js";
+import { mount as mountWeights } from "./weights.js";
+
+const byId = (id) => document.getElementById(id);
+
+// form: the settings form; actions: what the buttons do ({ togglePlay, step, reset,
+// lowerRateAndReset, inputGradients, send }); view: the link's view options.
+export function mountPanels(store, { form, actions, view }) {
+  const panels = new Panels();
+  const charts = new ChartScheduler();
+  const transport = panels.add(mountTransport(document.querySelector(".transport"), store, actions));
+  panels.add(mountStatus(byId("status"), store));
+  const banner = panels.add(mountBanner(byId("banner"), store, actions));
+  const boundary = panels.add(mountBoundary(byId("panel-boundary"), store));
+  panels.add(mountLosses(byId("panel-loss"), store, { charts }));
+  panels.add(mountGradients(byId("panel-gradients"), store, { charts }));
+  const inspector = panels.add(mountTabs(byId("inspector"), store));
+
+  // Over the boundary: the input gradients and the derivation's point; your own points.
+  const marks = mountArrows(byId("boundary-toggles"), store, { onInputGradients: actions.inputGradients });
+  boundary.addLayer(marks);
+  panels.add(mountTimeline(byId("timeline"), store, { showStep: (step) => panels.showStep(step) }));
+  const draw = panels.add(mountDraw(byId("draw-tools"), store, { send: actions.send }));
+  boundary.addLayer(draw.layer);
+
+  // The bottom panel's tabs.
+  inspector.add({
+    id: "weights",
+    title: "Weights and gradients",
+    hint: "columns: hidden units · colour: blue < 0 < red",
+    bodyId: "weights",
+    mount: (el) => mountWeights(el, store),
+  });
+  const derivation = inspector.add({
+    id: "derivation",
+    title: "Derivation",
+    hint: "click a training point on the decision boundary, or choose its number",
+    roomy: true,
+    mount: (el) => mountDerivation(el, store, { onSample: (index) => marks.select(index) }),
+  });
+  inspector.add({
+    id: "unit",
+    title: "Hidden unit",
+    hint: "where one hidden unit fires, and the error backprop hands it",
+    roomy: true,
+    mount: (el) => mountUnit(el, store),
+  });
+  inspector.add({
+    id: "gradcheck",
+    title: "Gradient check",
+    hint: "backprop against finite differences, per parameter",
+    mount: (el) => mountGradcheck(el, store), // a short table: the boundary keeps its room
+  });
+  inspector.add({
+    id: "compare",
+    title: "Check your gradient",
+    hint: "the gradient your own code computes, against ours",
+    roomy: true,
+    mount: (el) => mountCompare(el, store),
+  });
+  inspector.add({
+    id: "hidden",
+    title: "Hidden space",
+    hint: "where the hidden layer puts the points, and how it bends the plane",
+    roomy: true,
+    mount: (el) => mountHidden(el, store),
+  });
+  inspector.add({
+    id: "slice",
+    title: "Loss along −g",
+    hint: "L(W − t·g): why a step helps, or overshoots",
+    roomy: true,
+    mount: (el) => mountLossSlice(el, store),
+  });
+  const presets = inspector.add({
+    id: "lessons",
+    title: "Presets",
+    hint: "one click starts a run that teaches one idea",
+    roomy: true,
+    mount: (el) => mountPresets(el, store, { form }),
+  });
+  boundary.onPick(({ n }) => {
+    derivation.select(n);
+    inspector.select("derivation");
+  });
+
+  const classroom = panels.add(
+    mountClassroom(byId("classroom"), store, {
+      tools: byId("classroom-tools"),
+      view,
+      form,
+      driverOnly: [transport, banner, form, draw, presets],
+    }),
+  );
+  return { panels, classroom, connection: mountConnection(byId("connection")), presets };
+}
