@@ -94,7 +94,10 @@ class Run:
 
     def _batches_from_here(self, batch_size: int | None) -> MiniBatches:
         """Mini-batches for the run's data from its current step on, its epoch count kept."""
-        batches = MiniBatches(len(self.X_train), batch_size, self.config.seed + self.step_count)
+        # A seed is 32 bits: seed + step wraps, or a run with seed 2**32 - 1 could never change its
+        # batches or points past step 0 (the edit failed half made).
+        seed = (self.config.seed + self.step_count) % 2**32
+        batches = MiniBatches(len(self.X_train), batch_size, seed)
         batches.samples_seen = self.batches.samples_seen
         return batches
 

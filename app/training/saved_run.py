@@ -86,11 +86,17 @@ class SavedRun(Strict):
     snapshots: SavedSnapshots
 
 
+def _names(keys) -> str:
+    """Keys a client sent, as a message shows them: a few, each clipped (a key may be 50 KB)."""
+    shown = [key[:20] + ("…" if len(key) > 20 else "") for key in sorted(keys)[:6]]
+    return ", ".join(shown) + (f" and {len(keys) - 6} more" if len(keys) > 6 else "")
+
+
 def _array(where: str, values, shape: tuple[int, ...]) -> np.ndarray:
     """values as a float32 array of `shape`; ValueError naming `where` otherwise."""
     try:
         array = np.asarray(values, dtype=np.float64)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # OverflowError: an integer of 400 digits
         raise ValueError(f"{where} must be an array of numbers") from None
     if array.shape != shape:
         raise ValueError(f"{where} must have shape {shape}, got {array.shape}")
@@ -105,9 +111,7 @@ def _array(where: str, values, shape: tuple[int, ...]) -> np.ndarray:
 
 def _params(where: str, values: dict, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
     if set(values) != set(PARAM_NAMES):
-        raise ValueError(
-            f"{where} must have exactly {', '.join(PARAM_NAMES)}, got {', '.join(sorted(values))}"
-        )
+        raise ValueError(f"{where} must have exactly {', '.join(PARAM_NAMES)}, got {_names(values)}")
     return {name: _array(f"{where}.{name}", values[name], shapes[name]) for name in PARAM_NAMES}
 
 
@@ -179,7 +183,7 @@ def _optimizer_state(saved: SavedRun, optimizer, shapes: dict[str, tuple[int, ..
         expected = ", ".join(sorted(slots)) or "no slots"
         raise ValueError(
             f"optimizer must have {expected} for {saved.config.optimizer}, "
-            f"got {', '.join(sorted(saved.optimizer)) or 'none'}"
+            f"got {_names(saved.optimizer) or 'none'}"
         )
     state = {}
     for slot, values in saved.optimizer.items():

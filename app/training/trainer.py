@@ -69,7 +69,7 @@ class Trainer:
                 player, due = min(self._due.items(), key=lambda item: item[1])
                 wait = due - time.perf_counter()
                 if wait > 0:
-                    self._changed.wait(wait)
+                    self._changed.wait(min(wait, 1.0))  # a longer wait could overflow the clock
                     continue
             try:
                 next_due = player.play_burst(due)

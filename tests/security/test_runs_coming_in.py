@@ -307,3 +307,31 @@ def test_a_number_too_large_for_a_float_and_long_names_get_a_short_422(client):
     names = {f"{i:03d}" + "k" * 50_000: [1.0] for i in range(20)}
     reply = client.post(f"/api/sessions/{run['id']}/compare", json={"gradients": names})
     assert reply.status_code == 422 and len(reply.content) < 500 and "20 other name(s)" in reply.text
+
+
+def test_the_largest_seed_can_edit_points_and_change_batches_past_step_0(client):
+    run = client.post("/api/sessions", json={"seed": 2**32 - 1, "batch_size": 16}).json()
+    h, base = auth(run["token"]), f"/api/sessions/{run['id']}"
+    client.post(f"{base}/step", json={"n": 2}, headers=h)
+    edited = client.post(f"{base}/points", json={"remove": list(range(150))}, headers=h)
+    assert edited.status_code == 200, edited.text
+    patched = client.patch(base, json={"batch_size": 8, "optimizer": "adam"}, headers=h)
+    assert patched.status_code == 200 and patched.json()["config"]["optimizer"] == "adam"
+    stepped = client.post(f"{base}/step", json={"n": 3}, headers=h).json()
+    assert stepped["taken"] == 3 and stepped["session"]["status"] == "paused"
+    saved = client.post(f"{base}/save", headers=h).json()
+    assert client.post(f"/api/runs/{saved['id']}/load").status_code == 201
+
+
+def test_an_import_with_huge_keys_or_integers_gets_a_short_422(client):
+    document = exported_run(client, steps=2)
+    keyed = edited(
+        document, lambda d: d["params"].update({f"{i:03d}" + "k" * 50_000: [1] for i in range(100)})
+    )
+    reply = post_raw(client, "/api/runs", keyed)
+    assert (
+        reply.status_code == 422 and len(reply.content) < 1000 and "and 98 more" in reply.text
+    )  # the 4 real ones and 100 long ones
+    huge = edited(document, lambda d: d["params"]["W1"][0].__setitem__(0, int("1" + "0" * 400)))
+    reply = post_raw(client, "/api/runs", huge)
+    assert reply.status_code == 422 and "params.W1" in reply.text
