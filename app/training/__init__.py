@@ -9,7 +9,7 @@
     saved_run.py  a run as one JSON document, and back (through Run's public methods)
     state.py      copies of a run's state: RunState (frames, reports), Progress (saved runs)
     points.py     points added and removed mid-run
-    reports.py    what REST shows, recomputed in float64
+    reports/      what REST shows, recomputed in float64 (a module a group of views)
 
 Nothing here imports FastAPI or the frames: those read a run through its player's lock.
 """

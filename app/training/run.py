@@ -3,7 +3,7 @@ and kept weights, and the step that moves it on. No threads, no viewers, no call
 decides when it steps and whom to tell, and reads or changes it only under the player's lock.
 
 The live loop is float32 (2-4x faster, and visually the same); whatever is inspected as numbers
-over REST is recomputed in float64 by reports.py from a copy of these parameters.
+over REST is recomputed in float64 by reports/ from a copy of these parameters.
 """
 
 from __future__ import annotations

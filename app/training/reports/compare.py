@@ -1,0 +1,94 @@
+"""A student's gradients against ours, what they need to compute theirs, and examples to try."""
+
+from __future__ import annotations
+
+from app.core.compare import AGREES_BELOW, compare_gradients
+from app.core.losses import get_loss
+from app.core.mistakes import MISTAKES_BY_NAME
+from app.core.network import PARAM_NAMES, backward, forward
+
+from ..history import finite_or_none
+from ..session import Session
+from .common import as_list, params64
+
+MAX_DIFFERING_LISTED = 200
+
+
+def compare(session: Session, given: dict, at_step: int | None = None) -> dict:
+    """A student's gradients against ours at the current parameters, and the mistake that explains them."""
+    snap, params = params64(session, at_step)
+    d = session.run.dataset
+    result = compare_gradients(
+        params, d.X_train, session.run.Y[d.train], given, session.run.activation, snap.lam
+    )
+    return {
+        "step": snap.step,
+        "threshold": AGREES_BELOW,
+        "all_agree": result.all_agree,
+        "params": {
+            name: {
+                "expected_shape": list(c.expected_shape),
+                "given_shape": None if c.given_shape is None else list(c.given_shape),
+                "max_rel_error": finite_or_none(c.max_rel_error),
+                "agrees": c.agrees,
+                "differing": [list(i) for i in c.differing[:MAX_DIFFERING_LISTED]],
+                "differing_count": len(c.differing),
+                "rel_error": None if c.rel_error is None else as_list(c.rel_error),
+                "ours": as_list(c.ours),
+                "given": None if c.given is None else as_list(c.given),
+                "differs": None if c.differs is None else c.differs.tolist(),
+            }
+            for name, c in result.params.items()
+        },
+        "explained_by": result.explained_by,
+        "all_given": result.all_given,
+    }
+
+
+def compare_inputs(session: Session, at_step: int | None = None) -> dict:
+    """Everything a student needs to compute this run's gradients with their own code: the
+    training points, their targets Y (label smoothing applied), the parameters, lam, f."""
+    snap, params = params64(session, at_step)
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
+    H, C = params["W2"].shape
+    return {
+        "about": "backprop-visualizer inputs: compute dW1, db1, dW2, db2 of L at these parameters",
+        "loss": f"L = {get_loss('cross_entropy').text} + lam/2 (|W1|^2 + |W2|^2); "
+        "z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2 + b2",
+        "session": session.id,
+        "step": snap.step,
+        "activation": session.run.activation,
+        "lam": snap.lam,
+        "label_smoothing": session.run.config.label_smoothing,
+        "N": int(len(d.train)),
+        "C": int(C),
+        "H": int(H),
+        "X": as_list(d.X_train),
+        "labels": d.labels_train.tolist(),
+        "Y": as_list(Y),
+        **{name: as_list(params[name]) for name in PARAM_NAMES},
+    }
+
+
+EXAMPLE_KINDS = ("ours", *MISTAKES_BY_NAME)
+
+
+def gradient_example(session: Session, kind: str, at_step: int | None = None) -> dict:
+    """Gradients to try the comparison with: ours ("ours"), or what one of the usual mistakes gives
+    (its name), as {"gradients": {"dW1": ...}}, ready to send to compare as they are."""
+    if kind not in EXAMPLE_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(EXAMPLE_KINDS)}; got {kind!r}")
+    snap, params = params64(session, at_step)
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
+    fwd = forward(params, d.X_train, session.run.activation)
+    if kind == "ours":
+        grads = backward(params, fwd, Y, snap.lam).grads()
+    else:
+        grads = MISTAKES_BY_NAME[kind].gradients(params, fwd, Y, snap.lam)
+    return {
+        "step": snap.step,
+        "kind": kind,
+        "gradients": {f"d{name}": as_list(grads[name]) for name in PARAM_NAMES},
+    }

@@ -1,0 +1,109 @@
+"""The parameters, their gradients on the training set, the gradient check, the decision grid,
+and the steps whose weights are kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.core.gradcheck import PASS_THRESHOLD, gradient_check
+from app.core.grid import decision_grid, grid_axes
+from app.core.network import backward, forward, loss
+
+from ..history import finite_or_none
+from ..session import Session
+from .common import as_list, params64
+
+
+def parameters(session: Session, at_step: int | None = None) -> dict:
+    snap, params = params64(session, at_step)
+    return {
+        "step": snap.step,
+        "params": {
+            name: {"shape": list(p.shape), "values": as_list(p), "norm": finite_or_none(np.linalg.norm(p))}
+            for name, p in params.items()
+        },
+    }
+
+
+def gradients(session: Session, at_step: int | None = None) -> dict:
+    """dL/dparam at the current parameters on the whole training set, float64, with norms."""
+    snap, params = params64(session, at_step)
+    d = session.run.dataset
+    Y = session.run.Y[d.train]
+    fwd = forward(params, d.X_train, session.run.activation)
+    grads = backward(params, fwd, Y, snap.lam).grads()
+    return {
+        "step": snap.step,
+        "loss": finite_or_none(loss(params, fwd, Y, snap.lam)),
+        "lam": snap.lam,
+        "n_train": int(len(d.train)),
+        "grads": {
+            name: {"shape": list(g.shape), "values": as_list(g), "norm": finite_or_none(np.linalg.norm(g))}
+            for name, g in grads.items()
+        },
+    }
+
+
+def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None = None) -> dict:
+    snap, params = params64(session, at_step)
+    d = session.run.dataset
+    report = gradient_check(
+        params,
+        d.X_train,
+        session.run.Y[d.train],
+        session.run.activation,
+        snap.lam,
+        max_entries=max_entries,
+        seed=seed,
+    )
+    params_out = {}
+    for name, c in report.items():
+        entries = [
+            {
+                "index": list(index),
+                "analytic": finite_or_none(a),
+                "numeric": finite_or_none(n),
+                "rel_error": finite_or_none(r),
+                "kink": bool(k),
+            }
+            for index, a, n, r, k in zip(c.indices, c.analytic, c.numeric, c.rel_error, c.kinks)
+        ]
+        params_out[name] = {
+            "max_rel_error": finite_or_none(c.max_rel_error),
+            "passed": c.passed,
+            "entries_checked": len(c.indices),
+            "entries_total": int(np.prod(c.shape)),
+            "kinks": int(c.kinks.sum()),
+            "entries": entries,
+            "worst": None if c.worst is None else entries[c.worst],
+        }
+    return {
+        "step": snap.step,
+        "threshold": PASS_THRESHOLD,
+        "passed": all(c.passed for c in report.values()),
+        "params": params_out,
+    }
+
+
+def grid(session: Session, G: int, at_step: int | None = None) -> dict:
+    snap, params = params64(session, at_step)
+    box = session.run.dataset.box
+    xs, ys = grid_axes(box, G)
+    y_hat = decision_grid(params, box, G, session.run.activation)
+    return {
+        "step": snap.step,
+        "G": G,
+        "box": list(box),
+        "x": xs.tolist(),
+        "y": ys.tolist(),
+        "probabilities": as_list(y_hat),
+    }
+
+
+def timeline(session: Session) -> dict:
+    with session.player.lock:
+        return {
+            "step": session.run.step_count,
+            "steps": session.run.snapshots.steps(),
+            "stride": session.run.snapshots.stride,
+        }
