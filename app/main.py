@@ -16,10 +16,10 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import __version__
 from app.api import openapi_rules
+from app.api.body_limits import BodySizeLimit
 from app.api.error_replies import install_error_replies
 from app.api.guards import (
     WILDCARD_ADDRESSES,
-    BodySizeLimit,
     JsonWritesFromOwnOrigin,
     SecurityHeaders,
     allowed_hosts,

@@ -8,7 +8,7 @@ from fastapi import HTTPException
 
 from app.training.uploads import parse_gradients_csv
 
-from .schemas.inspect import GradientUpload
+from .schemas.compare import GradientUpload
 
 GRADIENT_NAMES = ("dW1", "db1", "dW2", "db2")
 

@@ -129,9 +129,9 @@ def test_large_import_bodies_are_read_one_at_a_time(small_limits):
 @pytest.fixture
 def impatient(tmp_path, monkeypatch):
     """A server that gives a stalled body 0.5 s and a large body's turn 1 s."""
-    from app.api import guards
+    from app.api import body_limits
 
-    monkeypatch.setattr(guards, "LARGE_BODY_WAIT_SECONDS", 1.0)
+    monkeypatch.setattr(body_limits, "LARGE_BODY_WAIT_SECONDS", 1.0)
     settings = Settings(data_dir=str(tmp_path), max_body_bytes=4096, body_idle_seconds=0.5)
     with LiveServer(settings) as server:
         yield server
@@ -161,9 +161,9 @@ def test_a_stalled_body_is_answered_408_and_frees_the_large_body_turn(impatient)
 
 
 def test_a_large_body_waits_for_its_turn_a_bounded_time(tmp_path, monkeypatch):
-    from app.api import guards
+    from app.api import body_limits
 
-    monkeypatch.setattr(guards, "LARGE_BODY_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(body_limits, "LARGE_BODY_WAIT_SECONDS", 0.5)
     settings = Settings(data_dir=str(tmp_path), max_body_bytes=4096, body_idle_seconds=5)
     with LiveServer(settings) as server:
         holder = stalled_import(server)  # holds the turn for up to 5 s

@@ -16,15 +16,12 @@ from app.training import reports
 from ..deps import MaxGrid, Viewed, inspection_turn
 from ..gradient_upload import uploaded_gradients
 from ..responses import BAD_INPUT, NO_SUCH
+from ..schemas.compare import CompareInputsOut, ComparisonOut, GradientExampleOut, GradientUpload
 from ..schemas.inspect import (
-    CompareInputsOut,
-    ComparisonOut,
     DerivationOut,
     ExportOut,
     GradcheckOut,
-    GradientExampleOut,
     GradientsOut,
-    GradientUpload,
     GridOut,
     HiddenSpaceOut,
     HistoryOut,
