@@ -70,9 +70,6 @@ class Optimizer:
             params[name] += delta
         return {name: _ratio(change, size) for name, (_, size, change) in changes.items()}
 
-    def hyperparameters(self) -> dict[str, float]:
-        return {"learning_rate": self.lr}
-
     def state(self) -> dict[str, dict]:
         """The accumulated state ({slot: {param name: array or int}}), to save and restore a run."""
         return {}
@@ -110,9 +107,6 @@ class Momentum(Optimizer):
         self.velocity[name] = v
         return v
 
-    def hyperparameters(self):
-        return {"learning_rate": self.lr, "momentum": self.beta}
-
     def state(self):
         return {"velocity": self.velocity}
 
@@ -139,9 +133,6 @@ class Adam(Optimizer):
         m_hat = m / (1 - self.beta1**t)
         v_hat = v / (1 - self.beta2**t)
         return (-self.lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(grad.dtype, copy=False)
-
-    def hyperparameters(self):
-        return {"learning_rate": self.lr, "beta1": self.beta1, "beta2": self.beta2}
 
     def state(self):
         return {"m": self.m, "v": self.v, "t": self.t}
