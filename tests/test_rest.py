@@ -305,3 +305,23 @@ def test_the_teaching_presets_do_what_they_say(client):
     session = client.app.state.registry.get(c["id"])
     _, frame = build_now(session, FrameRequest(4, False))
     assert decode_frame(frame)[0]["saturation"] > 0.5
+
+
+def test_beta1_is_written_and_momentum_still_read_as_its_deprecated_name(client):
+    """The first-moment decay is `beta1` (momentum's beta, Adam's beta1); `momentum`, its old
+    name (and an optimizer's name too), is still read from older links, scripts and saved runs."""
+    old = client.post("/api/sessions", json={"optimizer": "adam", "momentum": 0.5}).json()
+    assert old["session"]["config"]["beta1"] == 0.5 and "momentum" not in old["session"]["config"]
+    h = auth(old["token"])
+    assert (
+        client.patch(f"/api/sessions/{old['id']}", json={"momentum": 0.7}, headers=h).json()["config"][
+            "beta1"
+        ]
+        == 0.7
+    )
+    assert (
+        client.patch(f"/api/sessions/{old['id']}", json={"beta1": 0.8}, headers=h).json()["config"]["beta1"]
+        == 0.8
+    )
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["RunConfig"]["properties"]
+    assert "beta1" in schema and "deprecated" in schema["beta1"]["description"]

@@ -380,7 +380,7 @@ def test_watchers_see_the_drivers_live_settings_in_frames(live_server):
     assert header["live"] == {
         "learning_rate": 1.0,
         "optimizer": "adam",
-        "momentum": 0.9,
+        "beta1": 0.9,
         "lam": 0.05,
         "batch_size": 16,
         "steps_per_second": 60.0,

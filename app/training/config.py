@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from app.core.activations import ACTIVATION_NAMES
 from app.core.bounds import MAX_CLASSES, MAX_HIDDEN, MAX_SAMPLES, MIN_CLASSES, MIN_HIDDEN
@@ -24,6 +24,10 @@ MAX_SEED = 2**32 - 1
 MAX_LEARNING_RATE = 100.0
 MAX_LAM = 10.0
 MAX_STEPS_PER_SECOND = 10_000
+# The first-moment decay: momentum's beta, Adam's beta1. It was called "momentum", which is also an
+# optimizer's name; "momentum" is still read (saved runs, links, scripts) but no longer written.
+BETA1_NAMES = AliasChoices("beta1", "momentum")
+BETA1_TEXT = "momentum's beta and Adam's beta1 ('momentum' is accepted too, deprecated: write beta1)"
 MIN_STEPS_PER_SECOND = 0.01  # a step every 100 s; slower is a pause, and waits that long overflow
 # The live weights are float32: normal numbers from 1.2e-38, subnormal ones (fewer digits, slow
 # arithmetic) down to 1.4e-45, then 0. A weight is init_scale times a standard normal draw, which
@@ -80,7 +84,7 @@ class Hyperparameters(Strict):
 
     learning_rate: float | None = Field(None, gt=0.0, le=MAX_LEARNING_RATE)
     optimizer: OptimizerName | None = None
-    momentum: float | None = Field(None, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
+    beta1: float | None = Field(None, ge=0.0, lt=1.0, validation_alias=BETA1_NAMES, description=BETA1_TEXT)
     lam: float | None = Field(None, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
     batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
     steps_per_second: float | None = Field(None, ge=MIN_STEPS_PER_SECOND, le=MAX_STEPS_PER_SECOND)
@@ -105,7 +109,7 @@ class RunConfig(Strict):
     label_smoothing: float = Field(0.0, ge=0.0, le=0.5)
     learning_rate: float = Field(1.0, gt=0.0, le=MAX_LEARNING_RATE)
     optimizer: OptimizerName = "sgd"
-    momentum: float = Field(0.9, ge=0.0, lt=1.0, description="beta of momentum, beta1 of adam")
+    beta1: float = Field(0.9, ge=0.0, lt=1.0, validation_alias=BETA1_NAMES, description=BETA1_TEXT)
     lam: float = Field(1e-3, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
     batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
     steps_per_second: float = Field(60.0, ge=MIN_STEPS_PER_SECOND, le=MAX_STEPS_PER_SECOND)

@@ -46,12 +46,12 @@ def build_dataset(config: RunConfig) -> Dataset:
 
 
 def run_optimizer(config: RunConfig) -> Optimizer:
-    """A fresh optimizer as the config names it; `momentum` is momentum's beta and Adam's beta1."""
+    """A fresh optimizer as the config names it; `beta1` is momentum's beta and Adam's beta1."""
     if config.optimizer == "sgd":
         return make_optimizer("sgd", config.learning_rate)
     if config.optimizer == "momentum":
-        return make_optimizer("momentum", config.learning_rate, beta=config.momentum)
-    return make_optimizer("adam", config.learning_rate, beta1=config.momentum)
+        return make_optimizer("momentum", config.learning_rate, beta=config.beta1)
+    return make_optimizer("adam", config.learning_rate, beta1=config.beta1)
 
 
 class Run:
@@ -168,9 +168,9 @@ class Run:
         else:
             self.optimizer.lr = new.learning_rate
             if new.optimizer == "momentum":
-                self.optimizer.beta = new.momentum
+                self.optimizer.beta = new.beta1
             elif new.optimizer == "adam":
-                self.optimizer.beta1 = new.momentum
+                self.optimizer.beta1 = new.beta1
         if "batch_size" in changes.model_fields_set and new.batch_size != self.config.batch_size:
             self.batches = self._batches_from_here(new.batch_size)
         self.config = new

@@ -67,7 +67,7 @@ export function mount(form, _store, { onChange, onPreset }) {
     classes.placeholder = fixed ? info.classes : "3";
     input("noise").placeholder =
       info && info.default_noise !== null ? `default ${info.default_noise}` : "default";
-    input("momentum").disabled = input("optimizer").value === "sgd" || !enabled;
+    input("beta1").disabled = input("optimizer").value === "sgd" || !enabled;
   }
 
   function setValues(values) {

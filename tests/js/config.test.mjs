@@ -23,7 +23,7 @@ const DEFAULTS = {
   label_smoothing: 0,
   learning_rate: 1,
   optimizer: "sgd",
-  momentum: 0.9,
+  beta1: 0.9,
   lam: 0.001,
   batch_size: null,
   steps_per_second: 60,

@@ -56,7 +56,7 @@ def test_the_page_fields_are_the_run_config_fields():
 @needs_node
 def test_the_form_has_a_box_for_every_page_field_and_no_other(client):
     html = client.get("/").text
-    boxes = set(re.findall(r'<(?:input|select) id="f-([a-z_]+)" name="\1"', html))
+    boxes = set(re.findall(r'<(?:input|select) id="f-([a-z_0-9]+)" name="\1"', html))
     assert boxes == {f["key"] for f in page_fields()}
 
 

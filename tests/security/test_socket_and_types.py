@@ -247,7 +247,7 @@ def test_nan_or_infinity_in_a_socket_message_is_refused_naming_the_field(logged_
         assert reply["type"] == "error" and reply["for"] == kind
         assert reply["message"].startswith(f"{field}: must be a finite number"), reply
     summary = httpx.get(f"{logged_server.url}/api/sessions/{c['id']}").json()
-    assert summary["config"]["learning_rate"] == 1.0 and summary["config"]["momentum"] == 0.9
+    assert summary["config"]["learning_rate"] == 1.0 and summary["config"]["beta1"] == 0.9
     assert summary["config"]["lam"] == 0.001 and summary["config"]["dataset"]["kind"] == "moons"
     driver.close()
 

@@ -58,7 +58,7 @@ def reset_session(session: Controlled):
 
 @router.patch("/{session_id}", response_model=SessionSummary)
 def patch_session(session: Controlled, changes: Hyperparameters):
-    """Change learning rate, optimizer, momentum, lam, batch size or speed without a reset."""
+    """Change learning rate, optimizer, beta1, lam, batch size or speed without a reset."""
     session.player.update(changes)
     return session.summary()
 
