@@ -125,9 +125,7 @@ export function mount(root, store) {
       const mark = el("span", `error-mark ${p.passed ? "pass" : "fail"}`);
       mark.style.left = `${position(p.max_rel_error)}%`;
       meter.append(mark);
-      const worst = p.entries
-        .filter((e) => !e.kink && e.rel_error !== null)
-        .reduce((a, b) => (a && a.rel_error >= b.rel_error ? a : b), null);
+      const worst = p.worst; // the server's: the largest error that crossed no kink
       const worstText = worst
         ? `${name}[${worst.index.join(",")}]: ${formatNumber(worst.analytic, 6)} vs ${formatNumber(worst.numeric, 6)}`
         : "–";

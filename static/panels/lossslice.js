@@ -19,21 +19,6 @@ function fmt(x) {
   return x === null || x === undefined || !Number.isFinite(x) ? "overflow" : formatNumber(x);
 }
 
-// The loss at t, interpolated on the sampled curve (t = lr is one of the samples when t_max is a
-// whole multiple of lr and the sample count fits, but need not be).
-function lossAt(t, ts, losses) {
-  for (let i = 1; i < ts.length; i++) {
-    if (ts[i] >= t - 1e-12) {
-      const a = losses[i - 1];
-      const b = losses[i];
-      if (a === null || b === null) return ts[i] - t < t - ts[i - 1] ? b : a;
-      const u = (t - ts[i - 1]) / (ts[i] - ts[i - 1] || 1);
-      return a + u * (b - a);
-    }
-  }
-  return losses[losses.length - 1];
-}
-
 export function mount(root, store) {
   root.classList.add("loss-slice");
   const chart = el("div", { className: "chart", id: "slice-chart" });
@@ -81,18 +66,17 @@ export function mount(root, store) {
 
   function plot() {
     if (!result || !view.visible || !chartBox.clientWidth) return;
-    const { t, loss, learning_rate: lr, grad_norm: g } = result;
+    // One step's loss, the tangent's slope (−|g|²) and the best t sampled are the server's.
+    const { t, loss, learning_rate: lr, loss_after_step: Llr, best_t: best } = result;
     const L0 = loss[0];
-    const Llr = lossAt(lr, t, loss);
     const finite = loss.filter((v) => v !== null && Number.isFinite(v));
     const low = Math.min(...finite);
     const high = Math.max(...finite);
     const log = L0 > 0 && high > 20 * L0;
     // The tangent only as far as it stays in the picture, or it would set the axis' range.
     const floor = log ? low / 2 : low - 0.15 * (high - low || 1);
-    const slope = g === null ? 0 : g * g;
+    const slope = result.slope === null ? 0 : -result.slope; // how fast the tangent falls
     const tEnd = Math.min(t[t.length - 1], slope > 0 ? (L0 - floor) / slope : t[t.length - 1]);
-    const best = t[loss.indexOf(low)];
 
     const font = parseFloat(getComputedStyle(chart).fontSize) || 14;
     const layout = {
@@ -170,7 +154,7 @@ export function mount(root, store) {
     } else {
       verdict.textContent = `One step (t = ${fmt(lr)}) takes the loss from ${fmt(L0)} to ${fmt(Llr)}.`;
     }
-    const edge = best >= t[t.length - 1] - 1e-12;
+    const edge = best === null || best >= t[t.length - 1] - 1e-12;
     detail.textContent = edge
       ? `Step ${result.step}: still falling at t = ${fmt(t[t.length - 1])}; a longer step would go further down.`
       : `Step ${result.step}: lowest on this line at t ≈ ${fmt(best)} (${fmt(best / lr)} × the learning rate).`;

@@ -3,7 +3,7 @@
 
 import { el } from "../../lib/dom.js";
 import { formatNumber } from "../../lib/format.js";
-import { asRows, PARAMS, transpose } from "./submission.js";
+import { asRows } from "./submission.js";
 
 const MAX_ROWS = 8; // cells shown per parameter; the counts say how many differ in all
 const MAX_COLS = 10;
@@ -12,7 +12,7 @@ const MAX_COLS = 10;
 // the step whose inputs the student downloaded (null: none).
 export function verdictParts(d, downloadedStep) {
   const parts = [];
-  if (d.all_agree && Object.keys(d.params).length === PARAMS.length) {
+  if (d.all_agree && d.all_given) {
     parts.push(
       el(
         "p",
@@ -71,8 +71,8 @@ export function verdictParts(d, downloadedStep) {
 }
 
 // One parameter's answer: its shape, its error and badge, and its cells, yours above ours with
-// the ones that differ marked. yours: what the student sent for it, if it could be read.
-export function paramBlock(name, p, yours, threshold) {
+// the ones that differ marked, all as the server laid them out (p.given is yours in our layout).
+export function paramBlock(name, p) {
   const shape = (s) => (s ? s.join("×") || "scalar" : "–");
   const head = el("p", "compare-param-head", [
     el("strong", "", `d${name}`),
@@ -90,21 +90,15 @@ export function paramBlock(name, p, yours, threshold) {
   // The cells: yours above ours, the ones that differ marked. Biases as one row.
   const ours = asRows(p.ours);
   const rel = asRows(p.rel_error);
-  let mine = null;
-  try {
-    mine = yours === undefined || yours === null ? null : asRows(yours);
-    if (mine && mine.length !== ours.length)
-      mine = ours.length === 1 && mine[0].length === 1 ? [mine.flat()] : transpose(mine);
-  } catch {
-    mine = null;
-  }
+  const differing = p.differs === null || p.differs === undefined ? null : asRows(p.differs);
+  const mine = p.given === null || p.given === undefined ? null : asRows(p.given);
   const rows = Math.min(ours.length, MAX_ROWS);
   const cols = Math.min(ours[0].length, MAX_COLS);
   const table = el("table", "compare-cells");
   for (let r = 0; r < rows; r++) {
     const tr = el("tr");
     for (let c = 0; c < cols; c++) {
-      const differs = rel[r][c] > threshold;
+      const differs = Boolean(differing?.[r]?.[c]);
       const cell = el("td", differs ? "differs" : "", [
         el("span", "yours", mine?.[r]?.[c] !== undefined ? formatNumber(mine[r][c]) : ""),
         el("span", "ours", `ours ${formatNumber(ours[r][c])}`),

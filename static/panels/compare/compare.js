@@ -6,7 +6,7 @@
 import { el } from "../../lib/dom.js";
 import { getView, postView } from "../../lib/rest.js";
 import { paramBlock, verdictParts } from "./answer.js";
-import { exampleGradients, PARAMS, readSubmission, studentInputs } from "./submission.js";
+import { PARAMS, readSubmission } from "./submission.js";
 
 const SNIPPET = `import json, numpy as np
 d = json.load(open("bpv-inputs.json"))
@@ -23,7 +23,7 @@ json.dump({"gradients": {"dW1": dW1.tolist(), "db1": db1.tolist(),
 const EXAMPLES = [
   { value: "", text: "or try an example…" },
   { value: "ours", text: "our own gradient (agrees)" },
-  { value: "summed", text: "our gradient × N (summed loss)" },
+  { value: "summed_not_mean", text: "our gradient × N (summed loss)" },
   { value: "transposed", text: "our gradient, transposed" },
 ];
 
@@ -114,18 +114,18 @@ export function mount(root, store) {
     root.dataset.step = String(d.step);
     verdict.replaceChildren(...verdictParts(d, downloadedStep));
     const sent = PARAMS.filter((n) => d.params[n]);
-    params.replaceChildren(...sent.map((n) => paramBlock(n, d.params[n], read.given?.[n], d.threshold)));
+    params.replaceChildren(...sent.map((n) => paramBlock(n, d.params[n])));
   }
 
   async function downloadInputs() {
     if (!store.hello) return;
-    const result = await getView(store.sessionId, "parameters");
+    const result = await getView(store.sessionId, "compare/inputs");
     if (!result.ok) {
       downloadStatus.textContent = result.message;
       return;
     }
-    const inputs = studentInputs(store, result.data);
-    downloadedStep = result.data.step;
+    const inputs = result.data;
+    downloadedStep = inputs.step;
     // A data: URL, not a blob: one, so the file is made here with no request at all.
     const link = el("a", {
       href: `data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify(inputs))}`,
@@ -141,12 +141,12 @@ export function mount(root, store) {
     const kind = example.value;
     example.value = "";
     if (!kind || !store.hello) return;
-    const result = await getView(store.sessionId, "gradients");
+    const result = await getView(store.sessionId, `compare/examples/${kind}`);
     if (!result.ok) {
       showMessage(result.message);
       return;
     }
-    input.value = JSON.stringify({ gradients: exampleGradients(kind, result.data) }, null, 1);
+    input.value = JSON.stringify({ gradients: result.data.gradients }, null, 1);
     submit();
   }
 

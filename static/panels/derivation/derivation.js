@@ -10,7 +10,7 @@ import { classColor } from "../../lib/palette.js";
 import { getView } from "../../lib/rest.js";
 import { katexReady, texValue, typeset } from "../../lib/tex.js";
 import { mistakeColumn } from "./mistake.js";
-import { FORWARD, LONG_WAY, maxAbs, REST_OF_BACKWARD, STAGES, shapeText, WHY } from "./stages.js";
+import { FORWARD, LONG_WAY, REST_OF_BACKWARD, STAGES, shapeText, WHY } from "./stages.js";
 
 const REFRESH_MS = 800; // while the run trains, the numbers follow it at most this often
 
@@ -157,14 +157,12 @@ export function mount(root, store, { onSample } = {}) {
     note.textContent =
       `dW₂ means ∂L/∂W₂, and here it is this one point's share of it: L averages over the N = ${d.N} ` +
       `training points, so each share carries 1/N; summed over all N (plus λW, λ = ${d.lam}) they make the full gradient.`;
-    const worst = maxAbs(stage.dz2_difference.value);
-    const scale = maxAbs(stage.dz2.value);
-    verdict.textContent =
-      worst <= 1e-12 * Math.max(scale, 1e-300) + 1e-300 || worst < 1e-15
-        ? `largest |difference| ${formatNumber(worst)}: the same, to rounding`
-        : `largest |difference| ${formatNumber(worst)} against |dz₂| up to ${formatNumber(scale)}`;
+    const { max_abs_difference: worst, max_abs_dz2: scale, agree } = d.two_ways;
+    verdict.textContent = agree
+      ? `largest |difference| ${formatNumber(worst)}: the same, to rounding`
+      : `largest |difference| ${formatNumber(worst)} against |dz₂| up to ${formatNumber(scale)}`;
     typeset(why, WHY, true);
-    if (showMistake) mistake.draw(stage, d.N);
+    if (showMistake) mistake.draw(d.mistake);
     onSample?.(d.index);
   }
 
@@ -180,7 +178,7 @@ export function mount(root, store, { onSample } = {}) {
     showMistake = mistakeToggle.checked;
     mistake.column.hidden = mistake.why.hidden = !showMistake;
     twoWays.classList.toggle("with-mistake", showMistake);
-    if (data && showMistake) mistake.draw(byName(data.stages), data.N);
+    if (data && showMistake) mistake.draw(data.mistake);
     if (showMistake) outputLayer.scrollIntoView({ block: "nearest" });
   });
   // The points changed (drawn or removed by a driver): the numbering follows the new ones.

@@ -58,7 +58,3 @@ export function shapeText(symbolic, shape) {
   const actual = shape.join("×");
   return symbolic && symbolic !== actual ? `${symbolic} = ${actual}` : actual;
 }
-
-export function maxAbs(values) {
-  return values.flat().reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-}

@@ -17,21 +17,6 @@ import { getView } from "../../lib/rest.js";
 import { drawPicture, LINES } from "./picture.js";
 
 const SAMPLES = 48;
-const BACKGROUND_CELLS = 96;
-
-// The page's one piece of arithmetic here: the output layer at a point (u, v) of the hidden
-// space when H <= 2, z = b2 + u W2[0] + v W2[1] (W2: H x C, flat), and its softmax's winner.
-// Returns [the winning class, its probability as 0..255].
-export function outputDecision({ W2, b2, H, C }, u, v, z = new Float64Array(C)) {
-  let best = 0;
-  for (let k = 0; k < C; k++) {
-    z[k] = b2[k] + u * W2[k] + (H === 2 ? v * W2[C + k] : 0);
-    if (z[k] > z[best]) best = k;
-  }
-  let sum = 0;
-  for (let k = 0; k < C; k++) sum += Math.exp(z[k] - z[best]);
-  return [best, Math.round(255 / sum)]; // the winner's probability: exp(0) / sum
-}
 
 export function mount(root, store) {
   root.classList.add("hidden-space");
@@ -51,7 +36,6 @@ export function mount(root, store) {
 
   const background = new CellImage();
   let data = null; // the last GET .../hidden-space
-  let weights = null; // { W2, b2, H, C } of the step shown, for the background when H <= 2
   let tables = [];
 
   const view = new FollowedView(store, {
@@ -70,21 +54,20 @@ export function mount(root, store) {
     gap: 200,
   });
 
-  // The output layer of a frame (W2: H x C, b2: C), for the background.
-  function takeWeights({ W2, b2 }) {
-    if (W2 && b2) weights = { W2: W2.data, b2: b2.data, H: W2.shape[0], C: W2.shape[1] };
-  }
-
+  // The server's decision of the output layer over the hidden plane (H <= 2): its rows go
+  // bottom up, the canvas's top down.
   function paintBackground(ctx, p) {
-    if (!weights || weights.H > 2) return false;
-    const n = BACKGROUND_CELLS;
-    const z = new Float64Array(weights.C);
+    const decision = data?.decision;
+    if (!decision) return false;
+    const n = decision.cells;
     background.paint(n, n, (rgba) => {
       for (let r = 0; r < n; r++) {
+        const labels = decision.label[n - 1 - r];
+        const confidence = decision.confidence[n - 1 - r];
         for (let c = 0; c < n; c++) {
-          const [best, q] = outputDecision(weights, ...p.toData((c + 0.5) / n, (r + 0.5) / n), z);
+          const q = Math.round(255 * (confidence[c] ?? 0));
           const o = (r * n + c) * 4;
-          const t = tables[best];
+          const t = tables[labels[c]];
           rgba[o] = t[q * 3];
           rgba[o + 1] = t[q * 3 + 1];
           rgba[o + 2] = t[q * 3 + 2];
@@ -129,29 +112,15 @@ export function mount(root, store) {
     begin(hello) {
       tables = confidenceTables(hello.classes);
       data = null;
-      weights = null;
       view.begin();
       redraw();
     },
-    update(frame) {
+    update() {
       if (view.atStep !== null) return;
-      takeWeights(frame.arrays);
       view.update();
     },
-    // Scrubbed back: that step's hidden space, and (for the background) its output layer.
-    async showStep(step) {
-      view.showStep(step);
-      if (step === null) {
-        if (store.frame) takeWeights(store.frame.arrays);
-        return;
-      }
-      if (store.config.hidden > 2) return;
-      const result = await getView(store.sessionId, "parameters", { at_step: step });
-      if (!result.ok || view.atStep !== step) return;
-      const { W2, b2 } = result.data.params;
-      weights = { W2: W2.values.flat(), b2: b2.values, H: W2.shape[0], C: W2.shape[1] };
-      draw();
-    },
+    // Scrubbed back: that step's hidden space, its decision with it.
+    showStep: (step) => view.showStep(step),
     shown: () => view.shown(),
     hidden: () => view.hidden(),
   };

@@ -6,55 +6,9 @@ import { niceTicks } from "../../lib/canvas.js";
 import { classColor } from "../../lib/palette.js";
 
 export const LINES = 11;
-// The extent of the points, widened to take in the warped grid, but at most by half the
-// points' span on each side: relu units are unbounded, and one far grid corner must not shrink
-// the points to a dot.
-function extent(points, grid) {
-  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (const [x, y] of points) {
-    if (x === null || y === null) continue;
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
-  if (!(x1 >= x0)) [x0, x1, y0, y1] = [-1, 1, -1, 1];
-  const span = Math.max(x1 - x0, y1 - y0, 1e-6);
-  const limit = [x0 - span / 2, x1 + span / 2, y0 - span / 2, y1 + span / 2];
-  for (const line of grid) {
-    for (const [x, y] of line) {
-      if (x === null || y === null) continue;
-      x0 = Math.min(x0, Math.max(x, limit[0]));
-      x1 = Math.max(x1, Math.min(x, limit[1]));
-      y0 = Math.min(y0, Math.max(y, limit[2]));
-      y1 = Math.max(y1, Math.min(y, limit[3]));
-    }
-  }
-  const pad = 0.04 * Math.max(x1 - x0, y1 - y0, 1e-6);
-  return [x0 - pad, x1 + pad, y0 - pad, y1 + pad];
-}
-
-// The input plane's grid as GET .../hidden-space lays it out before mapping: LINES vertical lines
-// (x1 fixed) then LINES horizontal ones (x2 fixed), over the box.
-function inputGrid([x0, x1, y0, y1]) {
-  const lines = [];
-  for (const vertical of [true, false]) {
-    for (let i = 0; i < LINES; i++) {
-      const fixed = vertical ? x0 + ((x1 - x0) * i) / (LINES - 1) : y0 + ((y1 - y0) * i) / (LINES - 1);
-      lines.push(
-        vertical
-          ? [
-              [fixed, y0],
-              [fixed, y1],
-            ]
-          : [
-              [x0, fixed],
-              [x1, fixed],
-            ],
-      );
-    }
-  }
-  return lines;
+// The server's extent ([x0, x1, y0, y1], null where not finite); a unit square without one.
+function extentOf(ext) {
+  return ext?.every((v) => v !== null && Number.isFinite(v)) ? ext : [-1, 1, -1, 1];
 }
 
 // One pane: a rectangle on the canvas showing `ext` at one scale across and up.
@@ -188,7 +142,7 @@ export function drawPicture(ctx, { width, height, font }, { data, points, box, H
   const hiddenLeft = margin.left + inputSide + margin.right + font + margin.left;
   const hidden = pane(
     { left: hiddenLeft, top: margin.top, w: width - hiddenLeft - margin.right, h },
-    extent(data.points, data.grid),
+    extentOf(data.extent),
   );
   const n = data.points.length;
   const room = Math.min(input.width, hidden.height);
@@ -211,7 +165,7 @@ export function drawPicture(ctx, { width, height, font }, { data, points, box, H
       ctx.fillRect(p.left, p.top, p.width, p.height);
     }
     if (p === input) {
-      drawGrid(ctx, p, inputGrid(box));
+      drawGrid(ctx, p, data.input_grid ?? []);
       drawPoints(
         ctx,
         p,

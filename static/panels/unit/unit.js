@@ -14,23 +14,22 @@ const G = 60;
 const REFRESH_MS = 600;
 
 const FORMULA = {
-  tanh: { a: "tanh(z)", range: [-1, 1], slope: "1 − a₁,ⱼ²" },
-  sigmoid: { a: "σ(z)", range: [0, 1], slope: "a₁,ⱼ(1 − a₁,ⱼ)" },
-  relu: { a: "relu(z)", range: null, slope: "1 where z₁,ⱼ > 0, else 0" },
+  tanh: { a: "tanh(z)", slope: "1 − a₁,ⱼ²" },
+  sigmoid: { a: "σ(z)", slope: "a₁,ⱼ(1 − a₁,ⱼ)" },
+  relu: { a: "relu(z)", slope: "1 where z₁,ⱼ > 0, else 0" },
 };
 
-// The page's arithmetic on the server's numbers for one unit: the activation's colour range
-// [low, high] (the function's own, or ±max |a1| for relu, white at 0 so "off" reads as no
-// colour), the largest |dz1| (the error's colour scale), and Σ dz1, which is db1[j].
-export function unitNumbers(data, activation) {
-  const range = FORMULA[activation]?.range;
-  const top = Math.max(1e-9, ...data.a1_grid.flat().map(Math.abs));
-  const [low, high] = range ?? [-top, top];
+// What the scales show, as the server sends them: the activation's colour range [low, high] (the
+// function's own, or ±max |a1| where it is unbounded, white at 0 so "off" reads as no colour),
+// the largest |dz1| (the error's colour scale), and db1[j] = Σ dz1.
+function unitNumbers(data) {
+  const [low, high] = data.a1_range;
   return {
     low,
     high,
-    errorTop: Math.max(1e-30, ...data.dz1.map(Math.abs)),
-    db: data.dz1.reduce((s, v) => s + v, 0),
+    // The error's colours divide by it: a unit no point sends error to stays white, not NaN.
+    errorTop: data.dz1_max_abs || 1e-30,
+    db: data.db1,
   };
 }
 
@@ -123,7 +122,7 @@ export function mount(root, store) {
     const d = data;
     const act = store.config.activation;
     const f = FORMULA[act] ?? { a: `${act}(z)`, slope: `${act}′(z₁,ⱼ)` };
-    numbers = unitNumbers(d, act);
+    numbers = unitNumbers(d);
     root.dataset.unit = String(d.unit);
     step.textContent = `step ${d.step}`;
     const list = (values) => values.map((v) => formatNumber(v)).join(", ");
