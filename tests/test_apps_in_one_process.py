@@ -7,6 +7,7 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from app.api.settings import Settings
 from app.training.config import RunConfig
@@ -35,6 +36,7 @@ def trainer_threads() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if t.name == "trainer"}
 
 
+@pytest.mark.slow
 def test_two_apps_in_one_process_each_train_and_stream_their_own_sessions(tmp_path):
     with LiveServer(Settings(data_dir=str(tmp_path / "second"))) as second:
         first = LiveServer(Settings(data_dir=str(tmp_path / "first")))

@@ -49,6 +49,7 @@ def test_step_benchmark_times_ours_numpy_and_the_session(tmp_path):
             assert r["ratio"] is None
 
 
+@pytest.mark.slow
 def test_grid_benchmark_times_every_configuration(tmp_path):
     rows = run_benchmark("grid", tmp_path)["rows"]
     assert {(r["G"], r["H"]) for r in rows} == {(G, H) for G in (50, 100, 150) for H in (100, 500)}

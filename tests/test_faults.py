@@ -7,6 +7,7 @@ import socket
 import time
 
 import httpx
+import pytest
 
 from .test_stream import Watcher, new_session, subprotocols
 
@@ -53,6 +54,7 @@ def test_a_viewer_that_vanishes_mid_frame_is_forgotten_and_others_go_on(live_ser
     steady.close()
 
 
+@pytest.mark.slow
 def test_a_client_that_stops_reading_gets_no_unbounded_backlog(live_server):
     c = new_session(live_server, {"steps_per_second": 2000})
     sock = raw_websocket(live_server, f"/ws/sessions/{c['id']}", token=c["token"])

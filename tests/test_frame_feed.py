@@ -43,6 +43,7 @@ def server(tmp_path_factory):
         yield live
 
 
+@pytest.mark.slow
 def test_viewers_of_one_run_share_its_frames(server):
     c = new_session(server, {"steps_per_second": 60})
     session = server.app.state.registry.get(c["id"])
@@ -200,6 +201,7 @@ def test_a_stuck_frame_process_is_killed_and_frames_are_built_in_threads(monkeyp
     assert returncode == -signal.SIGKILL
 
 
+@pytest.mark.slow
 def test_closing_during_a_build_leaves_no_frame_process(monkeypatch):
     monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.0)
     session = Session(Run(RunConfig()))
@@ -221,6 +223,7 @@ def test_closing_during_a_build_leaves_no_frame_process(monkeypatch):
     assert process_after is None and not ready_after  # and none was started after close()
 
 
+@pytest.mark.slow
 def test_a_viewer_switching_feeds_never_sees_the_run_step_back(tmp_path):
     with LiveServer(Settings(data_dir=str(tmp_path), max_fps=240)) as live:
         c = new_session(live, {"steps_per_second": 500})
@@ -262,6 +265,7 @@ def test_a_feed_does_not_keep_its_session_alive():
     assert gone() is None
 
 
+@pytest.mark.slow
 def test_a_killed_frame_process_is_replaced_and_frames_go_on(tmp_path, monkeypatch):
     monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.3)
     with LiveServer(Settings(data_dir=str(tmp_path))) as live:

@@ -176,6 +176,7 @@ def test_a_large_body_waits_for_its_turn_a_bounded_time(tmp_path, monkeypatch):
         holder.close()
 
 
+@pytest.mark.slow
 def test_a_saved_run_larger_than_the_default_bound_imports(live_server):
     """The default import bound takes a real run well past 1 MiB: H = 1024, its kept snapshots."""
     s = create(live_server.url, hidden=1024, dataset={"n_samples": 1000})

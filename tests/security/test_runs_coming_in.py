@@ -261,6 +261,7 @@ def test_a_long_step_message_on_the_socket_stops_at_the_time_bound_too(tmp_path)
             assert time.monotonic() - start < 3.0
 
 
+@pytest.mark.slow
 def test_inspections_take_turns_and_the_rest_of_the_api_stays_quick(tmp_path, monkeypatch):
     """However many gradient checks strangers ask for at once, at most max_inspections are
     computed together, and every other route still answers at once."""
