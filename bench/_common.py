@@ -106,6 +106,14 @@ def table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines)
 
 
+def targets_table(figures: dict, targets: dict, verdicts: dict, digits: str = ".2f") -> str:
+    """Each figure measured against its target, with its verdict (met or not), as a text table."""
+    rows = [{"figure": k, "value": figures[k], "target": targets[k], "verdict": verdicts[k]} for k in figures]
+    columns = [("figure", "figure", ""), ("value", "measured", digits), ("target", "target", "")]
+    columns.append(("verdict", "", ""))
+    return table(rows, columns)
+
+
 def _cell(value, fmt: str) -> str:
     if value is None:
         return "-"

@@ -244,20 +244,7 @@ def main(argv=None) -> dict:
     columns = [("figure", "figure", ""), ("value", "frame process", ".2f")]
     print(_common.table(shown, columns + ([("baseline", "frames in threads", ".2f")] if baseline else [])))
     print()
-    print(
-        _common.table(
-            [
-                {"figure": k, "value": figures[k], "target": TARGETS[k], "verdict": verdicts[k]}
-                for k in figures
-            ],
-            [
-                ("figure", "figure", ""),
-                ("value", "measured", ".2f"),
-                ("target", "target", ""),
-                ("verdict", "", ""),
-            ],
-        )
-    )
+    print(_common.targets_table(figures, TARGETS, verdicts, ".2f"))
     clean = {k: (_common.finite(v) if isinstance(v, float) else v) for k, v in result.items()}
     payload = {"result": clean, "figures": figures, "targets": TARGETS, "verdicts": verdicts}
     if baseline:

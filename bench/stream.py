@@ -244,20 +244,7 @@ def main(argv=None) -> dict:
         )
     )
     print()
-    print(
-        _common.table(
-            [
-                {"figure": k, "value": figures[k], "target": TARGETS[k], "verdict": verdicts[k]}
-                for k in figures
-            ],
-            [
-                ("figure", "figure", ""),
-                ("value", "measured", ".3f"),
-                ("target", "target", ""),
-                ("verdict", "", ""),
-            ],
-        )
-    )
+    print(_common.targets_table(figures, TARGETS, verdicts, ".3f"))
     clean = lambda d: {k: (_common.finite(v) if isinstance(v, float) else v) for k, v in d.items()}  # noqa: E731
     payload = {
         "steps_per_second": STEPS_PER_SECOND,
