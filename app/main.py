@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         async def expire_forever():
             while True:
-                await asyncio.sleep(min(60.0, settings.idle_seconds / 4))
+                await asyncio.sleep(min(60.0, settings.idle_seconds / 4, settings.driver_grace_seconds / 4))
                 app.state.registry.expire_idle()
 
         task = asyncio.create_task(expire_forever())
@@ -77,7 +77,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     limits = RunLimits(max_hidden=settings.max_hidden, max_points=settings.max_points)
     app.state.trainer = Trainer()
-    app.state.registry = Registry(settings.max_sessions, settings.idle_seconds, limits, app.state.trainer)
+    app.state.registry = Registry(
+        settings.max_sessions,
+        settings.idle_seconds,
+        limits,
+        app.state.trainer,
+        driver_grace_seconds=settings.driver_grace_seconds,
+    )
     app.state.frame_builder = FrameBuilder(use_process=settings.frame_process)
     app.state.frame_feeds = FrameFeeds(app.state.frame_builder)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)

@@ -54,9 +54,12 @@ class Inbox:
         if kind == "options":
             await self.set_options(payload)
             return
+        if kind == "ping":  # a page checking its socket is alive (after a sleep, a network change)
+            await viewer.send_json({"type": "pong"})
+            return
         if kind not in CONTROL_TYPES:
             await viewer.error(
-                f"unknown message type {kind!r}; known: ack, options, {', '.join(CONTROL_TYPES)}", kind
+                f"unknown message type {kind!r}; known: ack, options, ping, {', '.join(CONTROL_TYPES)}", kind
             )
             return
         if viewer.role != "driver":

@@ -38,6 +38,9 @@ class Viewer:
         self.input_gradients = False
         self.frames_sent = 0
         self.data_version = session.run.data_version  # the points the hello carried
+        self.told_driver_away = (
+            session.driver_away
+        )  # what this viewer was last told (the hello, then messages)
         # asyncio's Event and Lock, not anyio's: anyio's yield to the loop once more on every wait
         # and acquire even when there is nothing to wait for, two loop turns per frame per viewer
         self.acked = asyncio.Event()
@@ -88,6 +91,7 @@ class Viewer:
                 self.session.player.version != last_version
                 or self.options_changed
                 or self.session.player.closed
+                or self.session.driver_away != self.told_driver_away
             )
 
         if moved():
@@ -113,6 +117,10 @@ class Viewer:
             if self.session.player.closed:
                 await self.say_goodbye()
                 return
+            if self.session.driver_away != self.told_driver_away:  # the driver left, or came back
+                self.told_driver_away = self.session.driver_away
+                grace = self.settings.driver_grace_seconds
+                await self.send_json(messages.driver_presence(self.told_driver_away, grace))
             seen = None if self.options_changed else last_version  # new options: a frame even so
             self.options_changed = False
             if self.session.run.data_version != self.data_version:  # points were added or removed
@@ -140,6 +148,8 @@ class Viewer:
                     "message": "the driver started a new run; follow it at replaced_by",
                 }
             )
+        elif self.session.ended_because:
+            await self.error(f"this run has ended: {self.session.ended_because}")
         else:
             await self.error("this session was deleted or expired; create a new one")
         await self.ws.close(code=4410)
