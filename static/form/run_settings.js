@@ -3,6 +3,7 @@
 // one. The address bar keeps the whole configuration, so a link reproduces the setup.
 
 import { FIELD, FIELDS, flatten, parseField, toConfig, toQuery } from "../lib/config.js";
+import { searchWithDrive } from "../lib/drive_link.js";
 
 const URL_WRITE_MS = 200; // Chrome throttles (and complains about) rapid history updates
 
@@ -79,7 +80,8 @@ export function runSettings({ form, driver, store, classroom, view, offline }) {
   function writeUrlSoon() {
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => {
-      history.replaceState(null, "", `${location.pathname}?${toQuery(form.values(), view)}`);
+      const search = searchWithDrive(`?${toQuery(form.values(), view)}`, driver.id); // drive= stays
+      history.replaceState(null, "", `${location.pathname}${search}`);
     }, URL_WRITE_MS);
   }
 

@@ -16,7 +16,7 @@ async function request(method, path, { body, token, query } = {}) {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      keepalive: method === "DELETE", // a session freed as the page closes
+      keepalive: method === "DELETE", // a replaced run is deleted even if the page goes on to close
     });
   } catch (e) {
     return failure(undefined, [{ where: "general", message: `the server cannot be reached (${e.message})` }]);

@@ -5,6 +5,9 @@
 //   controls disabled and says "watching", and never deletes the run when it closes. The token
 //   never leaves the driver's page.
 // - The driver sees how many watch (frames carry `viewers`, the driver's own socket included).
+// - The run outlives the driver's page: while the driver is away (a reload, a closed tab, a laptop
+//   asleep) the class sees "the teacher is reconnecting…" and carries on when the driver is back.
+//   The driver's page may say it took its run back, or offer to (driver_link.js has the link).
 // - Presentation mode (present.js): no form, large type, a large boundary, for a projector.
 
 import { flatten, toQuery } from "../../lib/config.js";
@@ -14,6 +17,7 @@ import { isPresenting, setPresenting } from "./present.js";
 import { shareDialog } from "./share.js";
 
 const WATCHING = "Watching: only the driver can change this run";
+const AWAY = "The teacher is reconnecting… the run goes on as they left it.";
 
 // location.search -> the session id to watch, or null.
 export function watchedSession(search) {
@@ -46,9 +50,32 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
     tryLink,
   ]);
   watchingNote.title = "The driver controls this run; you see what they do";
-  slot.append(watchingNote, viewers, leave);
+  // Not an error: the driver's page reloads, or its laptop wakes, and the class carries on.
+  const away = el(
+    "span",
+    { className: "driver-away", id: "driver-away", role: "status", hidden: true },
+    AWAY,
+  );
+  // The driver's page about its run: "Resumed your run (step N)", or an offer to take it back.
+  const roomText = el("span", { className: "room-text" });
+  const roomAction = el("button", { type: "button", id: "room-action", hidden: true });
+  const roomNote = el("span", { className: "room-note", id: "room-note", role: "status", hidden: true }, [
+    roomText,
+    roomAction,
+  ]);
+  let roomActionDoes = null;
+  roomAction.addEventListener("click", () => {
+    roomNote.hidden = true;
+    if (roomActionDoes) roomActionDoes();
+  });
+  slot.append(watchingNote, away, roomNote, viewers, leave);
   tools.append(share, present);
-  const dialog = shareDialog(share, () => store.sessionId);
+  let driverLink = () => ""; // set by the page: the link with the control token, for the driver only
+  const dialog = shareDialog(
+    share,
+    () => store.sessionId,
+    () => driverLink(),
+  );
   let lastLive = null; // the driver's live settings last put in the form
 
   function presentMode(on) {
@@ -69,9 +96,19 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
   present.setAttribute("aria-pressed", String(isPresenting()));
 
   // A watcher's page keeps its controls, greyed, so the class sees the settings the teacher uses.
-  if (watching) {
+  function becomeWatcher() {
     document.body.dataset.role = "viewer";
+    watchingNote.hidden = false;
     for (const panel of driverOnly) panel.setEnabled(false, WATCHING);
+  }
+  if (watching) becomeWatcher();
+
+  function showRoomNote(text, action, does) {
+    roomText.textContent = text;
+    roomAction.hidden = !action;
+    roomAction.textContent = action || "";
+    roomActionDoes = does || null;
+    roomNote.hidden = false;
   }
 
   return {
@@ -83,13 +120,45 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
     follow(sessionId) {
       watching = sessionId;
       const url = new URL(location.href);
+      url.searchParams.delete("drive");
       url.searchParams.set("watch", sessionId);
+      url.hash = "";
       history.replaceState(null, "", url);
+    },
+    // This page cannot drive the run it was sent to (no token, or a wrong one): it watches it.
+    watchInstead(sessionId) {
+      this.follow(sessionId);
+      becomeWatcher();
+    },
+    // Where the page finds the driver link (the share dialog shows it to the driver only).
+    setDriverLink(link) {
+      driverLink = link;
+    },
+    // The driver left or came back (a "driver" message, or the hello of a watcher who arrives).
+    driverAway(isAway) {
+      probe.driverAway = isAway;
+      away.hidden = !(isAway && watching);
+    },
+    // The driver's page took back the run this browser drove (step: where it is).
+    resumed(step, startNew) {
+      showRoomNote(`Resumed your run (step ${step}).`, "Start a new run", startNew);
+    },
+    // The driver's page opened a new setup while the run it drove before is still alive.
+    offerResume(step, resume) {
+      showRoomNote("", `Resume your run (step ${step})`, resume);
+    },
+    // A line for the driver: what happened to the run it asked for.
+    note(text) {
+      showRoomNote(text);
+    },
+    hideNote() {
+      roomNote.hidden = true;
     },
     begin(hello) {
       probe.role = hello.role;
       document.body.dataset.role = hello.role;
       dialog.refresh();
+      this.driverAway(Boolean(hello.session.driver_away));
       if (!watching) return;
       const config = hello.session.config;
       form.setValues(flatten(config));
@@ -118,10 +187,7 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
       }
     },
     goneMessage(reason) {
-      return (
-        `The run you were watching has ended (${reason}): the driver started a new run or left. ` +
-        "Ask for the new link."
-      );
+      return `The run you were watching has ended (${reason}). Ask the teacher for the new link.`;
     },
   };
 }

@@ -1,10 +1,12 @@
 // The share link: a button that opens a small dialog with the link that watches this run
-// read-only, and a Copy button.
+// read-only, and a Copy button; for the driver, the driver link too (driver_link_section.js).
 
 import { el } from "../../lib/dom.js";
+import { driverLinkSection } from "./driver_link_section.js";
 
-// button: the Share button (the dialog opens under it); sessionId(): the run to share.
-export function shareDialog(button, sessionId) {
+// button: the Share button (the dialog opens under it); sessionId(): the run to share;
+// driverLink(): the link that drives it, "" for a watcher.
+export function shareDialog(button, sessionId, driverLink = () => "") {
   const linkBox = el("input", { type: "text", id: "share-link", readOnly: true, spellcheck: false });
   const copy = el("button", { type: "button", id: "share-copy", className: "primary" }, "Copy");
   const panel = el("div", { className: "share-panel", id: "share-panel", hidden: true, role: "dialog" }, [
@@ -29,6 +31,8 @@ export function shareDialog(button, sessionId) {
       ),
     );
   }
+  const driverSection = driverLinkSection(driverLink);
+  panel.append(driverSection.node);
   document.body.append(panel);
   let open = false;
   let link = ""; // the link shown
@@ -51,6 +55,7 @@ export function shareDialog(button, sessionId) {
     if (open) {
       link = shareUrl();
       linkBox.value = link;
+      driverSection.refresh();
       place();
       linkBox.select();
     }
@@ -87,6 +92,7 @@ export function shareDialog(button, sessionId) {
       if (!open) return;
       link = shareUrl();
       linkBox.value = link;
+      driverSection.refresh();
     },
   };
 }
