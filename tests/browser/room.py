@@ -10,6 +10,16 @@ import threading
 from .conftest import Recorder, new_context, open_page
 from .dashboard import FIRST_FRAME, Dashboard
 
+# A new context loads the page cold (plotly.js is 4.8 MB) on a machine the tests share: give the
+# first frame time, and wait for it rather than for every resource's load event.
+LOAD_MS = 60_000
+
+
+def open_and_wait(dash: Dashboard, url: str) -> Dashboard:
+    dash.page.goto(url, wait_until="commit", timeout=LOAD_MS)
+    dash.page.wait_for_function(FIRST_FRAME, timeout=LOAD_MS)
+    return dash
+
 
 class TcpProxy:
     """127.0.0.1:<port> forwarded to the server, on an asyncio loop of its own. `cut()` drops the
@@ -105,8 +115,7 @@ class Watcher:
         self.recorder = Recorder()
         self.context = new_context(browser, 1280, 800)
         self.dash = Dashboard(open_page(self.context, self.recorder), server)
-        self.dash.page.goto(f"{base or server.url}/?watch={session_id}", timeout=30_000)
-        self.dash.page.wait_for_function(FIRST_FRAME, timeout=15_000)
+        open_and_wait(self.dash, f"{base or server.url}/?watch={session_id}")
 
     def keeps_counting(self, steps: int = 15) -> int:
         """Wait until the step this student sees has gone `steps` past where it is now."""

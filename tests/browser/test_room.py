@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import SCREENSHOTS, Recorder, new_context, open_page
 from .dashboard import FIRST_FRAME, Dashboard
-from .room import TcpProxy, Watcher
+from .room import LOAD_MS, TcpProxy, Watcher, open_and_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,9 +25,7 @@ class Teacher:
 
     def open(self, path: str = "/") -> Dashboard:
         dash = Dashboard(open_page(self.context, self.recorder), self.server)
-        dash.page.goto(f"{self.server.url}{path}", timeout=30_000)
-        dash.page.wait_for_function(FIRST_FRAME, timeout=15_000)
-        return dash
+        return open_and_wait(dash, f"{self.server.url}{path}")
 
     def close(self) -> None:
         self.context.close()
@@ -91,8 +89,8 @@ def test_driver_reload_keeps_the_room(teacher, watchers, browser, live_server):
     sessions = len(registry)
     for _ in range(3):
         before = watcher.dash.step()
-        driver.page.reload()
-        driver.page.wait_for_function(FIRST_FRAME, timeout=15_000)
+        driver.page.reload(wait_until="commit")
+        driver.page.wait_for_function(FIRST_FRAME, timeout=LOAD_MS)
         is_the_driver_of(driver, session)
         assert f"?drive={session}" in driver.page.url
         assert driver.step() >= before  # the same run, where it got to
@@ -152,8 +150,7 @@ def test_the_driver_link_takes_the_run_to_a_second_device(teacher, watchers, bro
     phone = new_context(browser, 390, 844)
     try:
         second = Dashboard(open_page(phone, phone_recorder), live_server)
-        second.page.goto(link, timeout=30_000)
-        second.page.wait_for_function(FIRST_FRAME, timeout=15_000)
+        open_and_wait(second, link)
         is_the_driver_of(second, session)
         assert "#token" not in second.page.url and token not in second.page.url
         assert f"?drive={session}" in second.page.url
@@ -175,18 +172,17 @@ def test_a_wrong_token_watches_and_a_gone_run_starts_fresh(teacher, browser, liv
     context = new_context(browser)
     try:
         other = Dashboard(open_page(context, recorder), live_server)
-        other.page.goto(f"{live_server.url}/?drive={session}#token=not-the-token", timeout=30_000)
-        other.page.wait_for_function(FIRST_FRAME, timeout=15_000)
+        open_and_wait(other, f"{live_server.url}/?drive={session}#token=not-the-token")
         assert other.probe()["role"] == "viewer" and other.session_id() == session
         assert "you are watching it" in other.error_for("general")
         assert f"watch={session}" in other.page.url and "drive=" not in other.page.url
         assert other.page.is_visible("#watching")
 
         # A run that no longer exists (expired, deleted, the server restarted): said, and a fresh one.
-        other.page.goto(f"{live_server.url}/?drive=NoSuchRun#token=abc")
+        other.page.goto(f"{live_server.url}/?drive=NoSuchRun#token=abc", wait_until="commit")
         other.page.wait_for_function(
             "() => window.bpv.framesDrawn > 0 && ![null, 'NoSuchRun'].includes(window.bpv.sessionId)",
-            timeout=15_000,
+            timeout=LOAD_MS,
         )
         fresh = other.session_id()
         assert other.probe()["role"] == "driver" and other.probe()["step"] == 0
@@ -195,6 +191,50 @@ def test_a_wrong_token_watches_and_a_gone_run_starts_fresh(teacher, browser, liv
     finally:
         context.close()
     assert recorder.unexpected_errors() == []
+
+
+def test_a_setup_link_starts_its_run_and_offers_the_one_this_browser_drove(
+    teacher, watchers, browser, live_server
+):
+    driver, session = drive_a_playing_run(teacher)
+    watcher = Watcher(browser, live_server, session)
+    watchers.append(watcher)
+    driver.page.close()
+    away_note(watcher)
+
+    setup = teacher.open("/?dataset=circles")  # a link to a setup: that setup, in a new run
+    assert setup.session_id() != session and setup.field("dataset") == "circles"
+    offer = setup.page.locator("#room-action")
+    offer.wait_for(state="visible")
+    assert offer.text_content().startswith("Resume your run (step ")
+    new_run = setup.session_id()
+    offer.click()
+    setup.page.wait_for_function(
+        f"() => window.bpv.sessionId === {session!r} && window.bpv.role === 'driver'"
+    )
+    watcher.dash.page.locator("#driver-away").wait_for(state="hidden")
+    assert setup.field("dataset") == "moons"  # the form shows the run it drives
+    assert setup.page.is_hidden("#room-note")
+    controls_work(setup, watcher)
+    # The setup's run was this page's, unwatched: it is deleted, not left to idle.
+    assert live_server.app.state.registry.get(new_run) is None
+
+
+def test_a_viewer_is_told_when_the_server_no_longer_has_the_run(teacher, browser, live_server):
+    with TcpProxy(live_server.settings.port) as proxy:
+        _, session = drive_a_playing_run(teacher)
+        watcher = Watcher(browser, live_server, session, base=proxy.url)
+        watcher.keeps_counting()
+        # What a restarted server looks like from a student's laptop: the socket drops, and the
+        # run it comes back for is not there.
+        proxy.cut()
+        live_server.app.state.registry.delete(session)
+        message = watcher.dash.page.locator('[data-error-for="general"]')
+        message.wait_for(state="visible", timeout=30_000)
+        assert "The run you were watching has ended" in message.text_content()
+        assert "server that restarted" in message.text_content()
+        assert watcher.dash.probe()["connection"] == "offline"
+        watcher.close()
 
 
 def test_a_viewer_comes_back_by_itself_after_a_network_drop(teacher, watchers, browser, live_server):

@@ -18,6 +18,7 @@ import { shareDialog } from "./share.js";
 
 const WATCHING = "Watching: only the driver can change this run";
 const AWAY = "The teacher is reconnecting… the run goes on as they left it.";
+const NOTE_MS = 30_000; // how long "Resumed your run" stays up
 
 // location.search -> the session id to watch, or null.
 export function watchedSession(search) {
@@ -64,6 +65,7 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
     roomAction,
   ]);
   let roomActionDoes = null;
+  let noteTimer = null;
   roomAction.addEventListener("click", () => {
     roomNote.hidden = true;
     if (roomActionDoes) roomActionDoes();
@@ -109,6 +111,7 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
     roomAction.textContent = action || "";
     roomActionDoes = does || null;
     roomNote.hidden = false;
+    clearTimeout(noteTimer);
   }
 
   return {
@@ -142,6 +145,9 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
     // The driver's page took back the run this browser drove (step: where it is).
     resumed(step, startNew) {
       showRoomNote(`Resumed your run (step ${step}).`, "Start a new run", startNew);
+      noteTimer = setTimeout(() => {
+        roomNote.hidden = true;
+      }, NOTE_MS);
     },
     // The driver's page opened a new setup while the run it drove before is still alive.
     offerResume(step, resume) {
