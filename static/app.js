@@ -59,6 +59,14 @@ function main() {
       driver.send({ type: "options", input_gradients: on });
     },
     send: (message) => driver.send(message),
+    // Saved runs: the session to save, and a run opened from the list, driven from here.
+    session: () => driver.session,
+    adopt: (session) => driver.adopt(session),
+    opened(config) {
+      form.clearAllErrors();
+      form.setValues(flatten(config));
+      settings.writeUrlSoon();
+    },
   };
   const { panels, classroom, connection, presets } = mountPanels(store, { form, actions, view: link.view });
   const settings = runSettings({

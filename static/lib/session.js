@@ -33,6 +33,18 @@ export class SessionDriver {
     return { ok: true, data: created };
   }
 
+  // Drive a session made elsewhere (a saved run opened): { id, token } as the server gave them.
+  // The page's previous run is deleted with this one as its replacement, as start() does, so
+  // its watchers follow.
+  adopt({ id, token }) {
+    this.generation += 1;
+    const session = { id, token, stream: `/ws/sessions/${encodeURIComponent(id)}` };
+    this.stop(id);
+    this.session = session;
+    this.stream = new Stream(driverSocket(session), this.streamOptions, this.handlers);
+    this.stream.connect();
+  }
+
   // Watch someone else's session (a share link): no token, so the server refuses our controls,
   // and no this.session, so stop() only closes the socket and never deletes their run.
   watch(sessionId) {

@@ -16,6 +16,7 @@ import { mount as mountLosses } from "./losses.js";
 import { mount as mountLossSlice } from "./lossslice.js";
 import { Panels } from "./panels.js";
 import { mount as mountPresets } from "./presets.js";
+import { mount as mountRuns } from "./runs/runs.js";
 import { mount as mountTabs } from "./tabs.js";
 import { mount as mountTimeline } from "./timeline.js";
 import { mountConnection, mount as mountStatus } from "./topbar/status.js";
@@ -26,7 +27,7 @@ import { mount as mountWeights } from "./weights.js";
 const byId = (id) => document.getElementById(id);
 
 // form: the settings form; actions: what the buttons do ({ togglePlay, step, reset,
-// lowerRateAndReset, inputGradients, send }); view: the link's view options.
+// lowerRateAndReset, inputGradients, send, session, adopt, opened }); view: the link's view options.
 export function mountPanels(store, { form, actions, view }) {
   const panels = new Panels();
   const charts = new ChartScheduler();
@@ -101,6 +102,13 @@ export function mountPanels(store, { form, actions, view }) {
     roomy: true,
     mount: (el) => mountPresets(el, store, { form }),
   });
+  const runs = panels.add(
+    mountRuns(byId("runs-tools"), store, {
+      session: actions.session,
+      adopt: actions.adopt,
+      opened: actions.opened,
+    }),
+  );
   boundary.onPick(({ n }) => {
     derivation.select(n);
     inspector.select("derivation");
@@ -111,7 +119,7 @@ export function mountPanels(store, { form, actions, view }) {
       tools: byId("classroom-tools"),
       view,
       form,
-      driverOnly: [transport, banner, form, draw, presets],
+      driverOnly: [transport, banner, form, draw, presets, runs],
     }),
   );
   return { panels, classroom, connection: mountConnection(byId("connection")), presets };
