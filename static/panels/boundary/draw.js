@@ -43,7 +43,6 @@ export function mount(tools, store, { send, startWithPoints }) {
   const hint = el("span", "draw-hint", "click: add · shift-click: next class · right-click: remove");
   const draftCanvas = new SizedCanvas(document.createElement("canvas"));
   draftCanvas.canvas.className = "draw-draft";
-  const layer = el("div", { className: "draw-layer", id: "draw-layer" }, [draftCanvas.canvas, hint]);
   const train = el(
     "button",
     { type: "button", className: "primary", id: "draft-train", disabled: true },
@@ -52,8 +51,17 @@ export function mount(tools, store, { send, startWithPoints }) {
   train.title = "Start a run on the points drawn on the blank canvas";
   const cancel = el("button", { type: "button", id: "draft-cancel" }, "Cancel");
   cancel.title = "Leave the blank canvas (Escape)";
-  const draftBar = el("span", { className: "draft-bar", hidden: true }, [train, cancel]);
-  tools.append(draftBar);
+  // On the plot, where the drawing is (the row under it has no room).
+  const draftBar = el("div", { className: "draft-bar", hidden: true }, [
+    el("span", "draft-hint", "blank canvas: click to add points"),
+    train,
+    cancel,
+  ]);
+  const layer = el("div", { className: "draw-layer", id: "draw-layer" }, [
+    draftCanvas.canvas,
+    hint,
+    draftBar,
+  ]);
 
   let geometry = () => null;
   let choices = []; // the picker's buttons, one a class
@@ -91,9 +99,7 @@ export function mount(tools, store, { send, startWithPoints }) {
     draft = points;
     draftBar.hidden = draft === null;
     document.body.dataset.blank = String(draft !== null);
-    hint.textContent = draft
-      ? "blank canvas · click: add · shift-click: next class · right-click: remove · then Train on these"
-      : "click: add · shift-click: next class · right-click: remove";
+    hint.hidden = draft !== null;
     if (draft) setOn(true);
     drawDraft();
   }
@@ -162,6 +168,7 @@ export function mount(tools, store, { send, startWithPoints }) {
 
   layer.addEventListener("click", (event) => {
     event.stopPropagation(); // while drawing, a click adds a point; it does not pick one to inspect
+    if (draftBar.contains(event.target)) return;
     const g = geometry();
     const at = on && g && g.toData(...g.local(event));
     if (!at) return;
@@ -170,7 +177,7 @@ export function mount(tools, store, { send, startWithPoints }) {
     else send({ type: "points", add: [{ x: at.x, y: at.y, label }], remove: [] });
   });
   layer.addEventListener("contextmenu", (event) => {
-    if (!on) return;
+    if (!on || draftBar.contains(event.target)) return;
     event.preventDefault(); // the right button is ours while drawing, not the browser's menu
     const g = geometry();
     if (g && draft) {

@@ -81,7 +81,11 @@ export function mount(tools, store, { session, adopt, opened }) {
   saveForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const current = session();
-    if (!current) return;
+    if (!current) {
+      saveError.textContent = "Not saved: there is no run yet (the server cannot be reached?)";
+      saveError.hidden = false;
+      return;
+    }
     const result = await rest.saveRun(current, nameInput.value.trim());
     if (!result.ok) {
       saveError.textContent = `Not saved: ${result.message}`;
@@ -165,12 +169,13 @@ export function mount(tools, store, { session, adopt, opened }) {
       });
       actions.push(remove);
     }
+    // data-label: a phone shows each run as a card, each value under its column's name.
     const tr = el("tr", {}, [
       el("th", { scope: "row", className: "runs-name" }, run.name),
-      el("td", {}, when(run.created)),
-      el("td", "num", String(run.step)),
-      el("td", {}, run.points ? `${run.kind}, ${run.points} points` : run.kind),
-      el("td", "num", accuracyText(run)),
+      el("td", { "data-label": "Saved" }, when(run.created)),
+      el("td", { className: "num", "data-label": "Step" }, String(run.step)),
+      el("td", { "data-label": "Dataset" }, run.points ? `${run.kind}, ${run.points} points` : run.kind),
+      el("td", { className: "num", "data-label": "Accuracy" }, accuracyText(run)),
       el("td", "runs-actions", actions),
     ]);
     tr.dataset.run = run.id;
