@@ -17,6 +17,7 @@ const CONFIRM_MS = 3000; // how long "Delete" waits for its second click
 export function fileName(name) {
   const base = String(name)
     .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "") // é -> e: the accent is a mark of its own after NFKD
     .replace(/[^\w.-]+/g, "-")
     .replace(/^[-.]+|[-.]+$/g, "")
     .slice(0, 80);
