@@ -6,6 +6,7 @@ import { mount as mountForm } from "./form/controls.js";
 import { runSettings } from "./form/run_settings.js";
 import { describeSocketError, flatten, fromQuery } from "./lib/config.js";
 import { driveFromLink, searchWithDrive } from "./lib/drive_link.js";
+import { decodePoints } from "./lib/points_link.js";
 import { probe, recordMessage } from "./lib/probe.js";
 import { getView, listDatasets, listPresets } from "./lib/rest.js";
 import { SessionDriver } from "./lib/session.js";
@@ -17,6 +18,7 @@ const DEFAULT_GRID = 100;
 const DEFAULT_FPS = 30;
 const RESTART_GAP_MS = 10_000; // a session that vanished is started again at most this often
 const RESUME_CANDIDATES = 3; // stored runs asked about when the page opens with no run named
+const MAX_LINK_POINTS = 100_000; // the schema's bound; the server says when its own limit is lower
 
 function clampNumber(text, fallback, low, high) {
   const x = Number(text);
@@ -64,6 +66,19 @@ function main() {
       driver.send({ type: "options", input_gradients: on });
     },
     send: (message) => driver.send(message),
+    // Saved runs: the session to save, and a run opened from the list, driven from here.
+    session: () => driver.session,
+    adopt: (session) => driver.adopt(session),
+    // Your own points (a blank canvas's, a CSV's): a new run on them.
+    startWithPoints(points, classes, trainFraction) {
+      settings.useOwnPoints(points, classes, trainFraction);
+      settings.startSession(false);
+    },
+    opened(config) {
+      form.clearAllErrors();
+      form.setValues(flatten(config));
+      settings.writeUrlSoon();
+    },
   };
   const { panels, classroom, connection, presets } = mountPanels(store, { form, actions, view: link.view });
   classroom.setDriverLink(() => driver.driverLink);
@@ -88,6 +103,7 @@ function main() {
     }
     if (hello.role === "driver") driver.tokens.touch(hello.session.id);
     store.begin(hello);
+    settings.began(hello);
     panels.begin(hello);
     if (settings.takePlay()) driver.send({ type: "play" });
   }
@@ -236,10 +252,19 @@ function main() {
   // ---- start --------------------------------------------------------------------------
 
   form.setValues({ ...defaults, ...link.values });
-  Promise.all([listDatasets(), listPresets()]).then(([datasets, presetList]) => {
+  // A link's own points are input like any other: one that cannot be read says why, and the
+  // page starts on the usual data instead.
+  const pointsCode = new URLSearchParams(location.search).get("points");
+  const linkPoints = pointsCode === null ? null : decodePoints(pointsCode, MAX_LINK_POINTS).catch((e) => e);
+  Promise.all([listDatasets(), listPresets(), linkPoints]).then(async ([datasets, presetList, own]) => {
     form.setChoices(datasets.ok ? datasets.data : [], presetList.ok ? presetList.data : []);
     presets.setPresets(presetList.ok ? presetList.data : []);
-    chooseRun();
+    if (own instanceof Error) form.setValues({ dataset: defaults.dataset, classes: defaults.classes });
+    else if (own) settings.useOwnPoints(own.points, own.classes);
+    await chooseRun(); // a new run clears the form's errors first: the link's comes after
+    if (own instanceof Error) {
+      form.showErrors([{ where: "general", message: `The link's points cannot be read: ${own.message}.` }]);
+    }
   });
 }
 

@@ -12,6 +12,7 @@
 
 import { flatten, toQuery } from "../../lib/config.js";
 import { el, onPageKey } from "../../lib/dom.js";
+import { pointsParam } from "../../lib/points_link.js";
 import { probe } from "../../lib/probe.js";
 import { isPresenting, setPresenting } from "./present.js";
 import { shareDialog } from "./share.js";
@@ -79,6 +80,39 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
     () => driverLink(),
   );
   let lastLive = null; // the driver's live settings last put in the form
+
+  // "try it yourself": the watched run's setup as a link of one's own, with its points when they
+  // are the driver's own (drawn or uploaded), unless they are too many for a link.
+  function tryYourself() {
+    const config = store.config;
+    const points = store.points;
+    if (!watching || !config || !points) return;
+    const own = config.dataset.kind === "points" || edited;
+    const values = flatten(config);
+    if (!own) {
+      tryLink.href = `/?${toQuery(values)}`;
+      tryLink.hidden = false;
+      return;
+    }
+    const query = toQuery({ ...values, dataset: "points", classes: String(store.classes) });
+    tryLink.hidden = true;
+    const shown = points;
+    pointsParam(points, store.classes).then(
+      (code) => {
+        if (store.points !== shown) return;
+        tryLink.href = `/?${query}&points=${code}`;
+        tryLink.hidden = false;
+      },
+      (e) => {
+        tryLink.title = e.message;
+      },
+    );
+  }
+  let edited = false; // the driver added or removed points since the run began
+  store.on("points", () => {
+    edited = true;
+    tryYourself();
+  });
 
   function presentMode(on) {
     setPresenting(on, view);
@@ -169,8 +203,8 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
       const config = hello.session.config;
       form.setValues(flatten(config));
       lastLive = null;
-      tryLink.hidden = config.dataset.kind === "points"; // drawn points do not fit in a link
-      tryLink.href = `/?${toQuery(flatten(config))}`;
+      edited = false;
+      tryYourself();
     },
     update(frame) {
       const f = frame.header;
