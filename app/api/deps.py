@@ -20,6 +20,7 @@ from app.training.session import Session
 from app.training.store import RunStore
 
 from .settings import Settings
+from .static_assets import StaticTree
 
 
 def settings_of(connection: HTTPConnection) -> Settings:
@@ -38,10 +39,15 @@ def frame_feeds_of(connection: HTTPConnection) -> FrameFeeds:
     return connection.app.state.frame_feeds
 
 
+def static_tree_of(connection: HTTPConnection) -> StaticTree:
+    return connection.app.state.static_tree
+
+
 ServerSettings = Annotated[Settings, Depends(settings_of)]
 Sessions = Annotated[Registry, Depends(registry_of)]
 Store = Annotated[RunStore, Depends(store_of)]
 Frames = Annotated[FrameFeeds, Depends(frame_feeds_of)]
+StaticFiles = Annotated[StaticTree, Depends(static_tree_of)]
 
 
 async def inspection_turn(connection: HTTPConnection):
