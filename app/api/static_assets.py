@@ -14,18 +14,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
-import posixpath
-import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 TREE_HASH_LENGTH = 12
 IMMUTABLE = "public, max-age=31536000, immutable"
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 MEDIA_TYPES = {".js": "text/javascript", ".woff2": "font/woff2", ".md": "text/markdown"}
-# `import x from "./a.js"`, `export { y } from "../b.js"`, `import "./c.js"`; not `import("./d.js")`.
-STATIC_IMPORT = re.compile(r"""(?:\bfrom|^import)\s*["'](\.{1,2}/[^"']+)["']""", re.MULTILINE)
 GZIP_LEVEL = 9  # once per file per server, so the smallest bytes are worth the 30 ms
 
 
@@ -82,22 +78,6 @@ class StaticTree:
     def prefix(self) -> str:
         """The URL every page file is under: /static/<tree hash>."""
         return f"/static/{self.tree_hash}"
-
-    def module_graph(self, entry: str) -> list[str]:
-        """Every module `entry` imports, directly or not, by a static import (an import(...) is
-        left to load when it is used), entry first. The page names them all as modulepreload
-        links, so the browser asks for them at once instead of one level of imports per round
-        trip: at 100 ms of latency, 70 modules nested 6 deep cost 0.6 s more (measured)."""
-        found, queue = [], [entry]
-        while queue:
-            name = queue.pop(0)
-            if name in found or name not in self.assets:
-                continue
-            found.append(name)
-            base = PurePosixPath(name).parent
-            for target in STATIC_IMPORT.findall(self.assets[name].body.decode("utf-8", "replace")):
-                queue.append(posixpath.normpath(str(base / target)))
-        return found
 
 
 def accepts_gzip(accept_encoding: str) -> bool:

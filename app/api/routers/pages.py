@@ -41,7 +41,6 @@ def index(request: Request, settings: ServerSettings, static: StaticFiles):
         {
             "version": __version__,
             "static": static.prefix,  # every file the page loads is under it
-            "modules": static.module_graph("app.js"),  # named up front: fetched at once
             "max_fps": settings.max_fps,
             "max_grid": settings.max_grid,
             "max_hidden": settings.max_hidden,
