@@ -1,6 +1,7 @@
 """What routes read through Depends: the server's settings and the objects the app holds (the
-registry of runs, its limits, the store of saved runs, the frame feeds), a session looked up by
-id (404), a session whose control token the request carries (401, 403), the grid limit.
+registry of runs, its limits, the store of saved runs, the frame feeds, the page's static files),
+a session looked up by id (404), a session whose control token the request carries (401, 403),
+the grid limit.
 
 Each takes the connection, not a Request, so that the WebSocket route reads them the same way."""
 
@@ -47,7 +48,7 @@ ServerSettings = Annotated[Settings, Depends(settings_of)]
 Sessions = Annotated[Registry, Depends(registry_of)]
 Store = Annotated[RunStore, Depends(store_of)]
 Frames = Annotated[FrameFeeds, Depends(frame_feeds_of)]
-StaticFiles = Annotated[StaticTree, Depends(static_tree_of)]
+StaticAssets = Annotated[StaticTree, Depends(static_tree_of)]
 
 
 async def inspection_turn(connection: HTTPConnection):

@@ -12,10 +12,9 @@ from typing import get_args
 from fastapi import APIRouter, Request, Response
 from fastapi.templating import Jinja2Templates
 
-from app import __version__
 from app.training.config import ActivationName, DatasetKind, OptimizerName, RunConfig
 
-from ..deps import ServerSettings, StaticFiles
+from ..deps import ServerSettings, StaticAssets
 from ..static_assets import IMMUTABLE, accepts_gzip
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,12 +33,11 @@ CHOICES = {
 
 
 @router.get("/")
-def index(request: Request, settings: ServerSettings, static: StaticFiles):
+def index(request: Request, settings: ServerSettings, static: StaticAssets):
     page = templates.TemplateResponse(
         request,
         "index.html",
         {
-            "version": __version__,
             "static": static.prefix,  # every file the page loads is under it
             "max_fps": settings.max_fps,
             "max_grid": settings.max_grid,
@@ -60,7 +58,7 @@ def index(request: Request, settings: ServerSettings, static: StaticFiles):
 
 
 @router.api_route("/static/{tree}/{path:path}", methods=["GET", "HEAD"])
-async def static_file(tree: str, path: str, request: Request, static: StaticFiles):
+async def static_file(tree: str, path: str, request: Request, static: StaticAssets):
     """A file of the page, gzipped when the browser accepts it, cached for a year. Another tree's
     hash is a page loaded before the server changed: 404 (reloading the page fixes it)."""
     asset = static.assets.get(path) if tree == static.tree_hash else None
