@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.frame_feeds = FrameFeeds(app.state.frame_builder)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
     app.state.inspections = anyio.Semaphore(settings.max_inspections)
-    app.state.static_tree = StaticTree(pages.STATIC_DIR)  # read on the first request for the page
+    app.state.static_tree = StaticTree(pages.STATIC_DIR)  # read on the first request for a page file
 
     # Errors the layers below raise, as the status a client can act on; the message says what to do.
     statuses = {ValueError: 422, SessionError: 409, LimitReached: 429, StoreFull: 507}

@@ -47,6 +47,9 @@ NETWORK = {
 # The page is loaded as http://lab-pc.local, a name Chromium resolves to 127.0.0.1.
 LAN_NAME = "lab-pc.local"
 TARGETS = {"first_load_kB": 600.0, "repeat_load_kB": 50.0, "first_frame_s": 5.0}  # each at most
+# Each load's figures: bytes on the wire (all, HTTP, WebSocket), requests (and how many the cache
+# did not answer), seconds to the first frame, and the renderer's busy seconds meanwhile.
+FIGURES = ("kB", "http_kB", "ws_kB", "requests", "from_network", "first_frame_s", "task_s", "script_s")
 FIRST_FRAME = "() => window.bpv && window.bpv.framesDrawn > 0 && performance.now()"
 
 
@@ -122,14 +125,22 @@ class WireCount:
         }
 
 
+def busy_seconds(cdp) -> dict:
+    """The renderer's time running tasks, and scripts among them, since the document began
+    (DevTools' Performance metrics): what the page's own work cost, apart from the network."""
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return {"task_s": metrics.get("TaskDuration", 0.0), "script_s": metrics.get("ScriptDuration", 0.0)}
+
+
 def load(page, cdp, go) -> dict:
     """One load of the page (go() navigates or reloads), counted up to its first frame drawn."""
     count = WireCount(cdp)
     go()
     first_frame_ms = page.wait_for_function(FIRST_FRAME, polling="raf", timeout=180_000).json_value()
+    busy = busy_seconds(cdp)
     page.wait_for_timeout(0)  # let the events that arrived with the frame be dispatched
     count.detach()
-    return count.figures(first_frame_ms)
+    return {**count.figures(first_frame_ms), **busy}
 
 
 def visit(browser, url: str, throttle: bool) -> dict:
@@ -141,6 +152,7 @@ def visit(browser, url: str, throttle: bool) -> dict:
         page.on("pageerror", lambda e: errors.append(str(e)))
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
+        cdp.send("Performance.enable")
         if throttle:
             cdp.send("Network.emulateNetworkConditions", NETWORK)
         # Waiting for the first frame, not for "load" (the baseline's takes over 30 s).
@@ -165,10 +177,7 @@ def summarize(samples: list[dict]) -> dict:
     out = {}
     for which in ("first", "repeat"):
         loads = [s[which] for s in samples]
-        out[which] = {
-            key: _common.median([x[key] for x in loads])
-            for key in ("kB", "http_kB", "ws_kB", "requests", "from_network", "first_frame_s")
-        }
+        out[which] = {key: _common.median([x[key] for x in loads]) for key in FIGURES}
         out[which]["largest"] = loads[-1]["largest"]
     out["accept_encoding"] = samples[-1]["first"]["accept_encoding"]
     return out
@@ -219,7 +228,7 @@ def main(argv=None) -> dict:
     verdicts = {k: _common.verdict(v, TARGETS[k]) for k, v in figures.items()}
     rows = []
     for which in ("first", "repeat"):
-        for key in ("kB", "http_kB", "ws_kB", "requests", "from_network", "first_frame_s"):
+        for key in FIGURES:
             row = {"figure": f"{which} load: {key}", "ours": ours[which][key]}
             if "baseline" in results:
                 base = results["baseline"][which][key]
