@@ -1,6 +1,7 @@
 """What routes read through Depends: the server's settings and the objects the app holds (the
-registry of runs, its limits, the store of saved runs, the frame feeds), a session looked up by
-id (404), a session whose control token the request carries (401, 403), the grid limit.
+registry of runs, its limits, the store of saved runs, the frame feeds, the page's static files),
+a session looked up by id (404), a session whose control token the request carries (401, 403),
+the grid limit.
 
 Each takes the connection, not a Request, so that the WebSocket route reads them the same way."""
 
@@ -20,6 +21,7 @@ from app.training.session import Session
 from app.training.store import RunStore
 
 from .settings import Settings
+from .static_assets import StaticTree
 
 
 def settings_of(connection: HTTPConnection) -> Settings:
@@ -38,10 +40,15 @@ def frame_feeds_of(connection: HTTPConnection) -> FrameFeeds:
     return connection.app.state.frame_feeds
 
 
+def static_tree_of(connection: HTTPConnection) -> StaticTree:
+    return connection.app.state.static_tree
+
+
 ServerSettings = Annotated[Settings, Depends(settings_of)]
 Sessions = Annotated[Registry, Depends(registry_of)]
 Store = Annotated[RunStore, Depends(store_of)]
 Frames = Annotated[FrameFeeds, Depends(frame_feeds_of)]
+StaticAssets = Annotated[StaticTree, Depends(static_tree_of)]
 
 
 async def inspection_turn(connection: HTTPConnection):

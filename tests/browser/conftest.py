@@ -71,7 +71,7 @@ def new_context(browser, width: int = 1366, height: int = 768):
 @pytest.fixture(scope="module")
 def laptop(browser):
     """One browser context (a laptop's screen) for a module's tests: its HTTP cache keeps the
-    4.8 MB plotly.js between pages, as a real browser would, which halves each test's start."""
+    page's files (plotly.js is 1.2 MB) between pages, as a real browser would."""
     context = new_context(browser)
     yield context
     context.close()
