@@ -49,7 +49,7 @@ class Inbox:
         viewer = self.viewer
         kind = payload["type"]
         if kind == "ack":
-            viewer.acked.set()
+            viewer.ack_received()
             return
         if kind == "options":
             await self.set_options(payload)
