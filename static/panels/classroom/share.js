@@ -2,14 +2,20 @@
 // read-only, and a Copy button.
 
 import { el } from "../../lib/dom.js";
+import { lightLinkChoice } from "./share_light.js";
 
 // button: the Share button (the dialog opens under it); sessionId(): the run to share.
 export function shareDialog(button, sessionId) {
   const linkBox = el("input", { type: "text", id: "share-link", readOnly: true, spellcheck: false });
   const copy = el("button", { type: "button", id: "share-copy", className: "primary" }, "Copy");
+  const light = lightLinkChoice(() => {
+    link = shareUrl();
+    linkBox.value = link;
+  });
   const panel = el("div", { className: "share-panel", id: "share-panel", hidden: true, role: "dialog" }, [
     el("p", "share-title", "Anyone who opens this link watches this run live"),
     el("div", "share-row", [linkBox, copy]),
+    light.element,
     el(
       "p",
       "hint",
@@ -35,7 +41,7 @@ export function shareDialog(button, sessionId) {
 
   function shareUrl() {
     const id = sessionId();
-    return id ? `${location.origin}/?watch=${encodeURIComponent(id)}` : "";
+    return light.apply(id ? `${location.origin}/?watch=${encodeURIComponent(id)}` : "");
   }
 
   function place() {
