@@ -115,7 +115,7 @@ class Viewer:
             await self.acked.wait()
             delay = self.pacer.next_send_at(next_due, self.fps) - time.monotonic()
             if delay > 0:
-                await anyio.sleep(delay)
+                await asyncio.sleep(delay)
             await self.wait_for_change(last_version)
             if self.session.player.closed:
                 await self.say_goodbye()
@@ -129,7 +129,7 @@ class Viewer:
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
             request = FrameRequest(self.grid, with_arrays, self.input_gradients)
             frame = await feeds.feed(self.session, request).newer_than(seen)
-            self.acked = asyncio.Event()
+            self.acked.clear()
             async with self.send_lock:
                 self.pacer.sent(time.monotonic())
                 await self.ws.send_bytes(frame.data)
