@@ -40,6 +40,14 @@ def test_late_acks_add_their_lateness_after_the_ack_and_it_goes_when_they_keep_u
     assert pacer.next_send_at(due=now, fps=FPS) == now
 
 
+def test_round_trips_under_a_tenth_of_a_second_are_never_late_whatever_the_fps():
+    pacer = AckPacer()
+    for k in range(40):  # asking 1000 frames/s, acked 60 ms after each send
+        pacer.sent(k * 0.06)
+        pacer.acked(k * 0.06 + 0.06)
+    assert pacer.lateness(1000.0) == 0.0 and pacer.lateness(30.0) == 0.0
+
+
 def test_a_tab_that_acks_minutes_later_counts_as_one_slow_ack():
     pacer = AckPacer()
     pacer.sent(0.0)
