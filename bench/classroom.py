@@ -39,7 +39,7 @@ TEACHER = {"hidden": 100, "dataset": {"kind": "spiral", "classes": 3, "n_samples
 VIEW = '{"type":"options","fps":30,"grid":100,"arrays_every":1}'
 WARM_UP_S = 5.0
 REST_PER_S = 10
-TARGETS = {"min_viewer_fps": 10.0, "rest_p99_ms": 100.0, "unexplained_rss_growth_mb": 20.0}
+TARGETS = {"min_viewer_fps": 20.0, "rest_p99_ms": 50.0, "unexplained_rss_growth_mb": 20.0}
 
 
 async def create(client: httpx.AsyncClient, config: dict) -> dict:

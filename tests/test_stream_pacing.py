@@ -112,7 +112,13 @@ def test_a_viewer_acking_late_gets_fewer_frames_and_a_prompt_one_is_not_slowed(l
 
     # Acking as it drew, it would get 1/0.3 = 3.3 frames/s; waiting its lateness after each ack,
     # a frame every 0.3 + 0.2 s: 2 frames/s
-    assert slow.rate(*together) < 0.75 / 0.3
-    assert slow.rate(*recovered) > 2 * slow.rate(*together)
-    assert prompt.rate(*together) >= 0.8 * prompt.rate(*alone)
-    assert prompt.rate(*together) > 3 * slow.rate(*together)
+    rates = {
+        "prompt alone": prompt.rate(*alone),
+        "prompt beside the slow one": prompt.rate(*together),
+        "slow": slow.rate(*together),
+        "slow, keeping up again": slow.rate(*recovered),
+    }
+    assert rates["slow"] < 0.75 / 0.3, rates
+    assert rates["slow, keeping up again"] > 2 * rates["slow"], rates
+    assert rates["prompt beside the slow one"] >= 0.8 * rates["prompt alone"], rates
+    assert rates["prompt beside the slow one"] > 3 * rates["slow"], rates
