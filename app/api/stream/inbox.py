@@ -20,6 +20,7 @@ from .messages import (
     StreamOptions,
     decode,
     describe,
+    is_ack,
     parse,
 )
 from .viewer import Viewer
@@ -37,6 +38,10 @@ class Inbox:
             message = await viewer.ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            if is_ack(message):
+                viewer.ack_received()
+                viewer.session.touch()
+                continue
             try:
                 payload = decode(message, viewer.settings.max_message_bytes)
             except BadMessage as bad:
@@ -49,7 +54,7 @@ class Inbox:
         viewer = self.viewer
         kind = payload["type"]
         if kind == "ack":
-            viewer.acked.set()
+            viewer.ack_received()
             return
         if kind == "options":
             await self.set_options(payload)

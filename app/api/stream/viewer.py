@@ -1,5 +1,6 @@
 """One WebSocket connection watching one session, and the frames sent to it: each the latest state,
-sent once the previous one is acked and no sooner than the viewer's fps allows."""
+sent once the previous one is acked, no sooner than the viewer's fps allows, and later while its
+acks come back late (pacing.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from app.frames.request import FrameRequest
 from app.training.session import Session
 
 from ..settings import Settings
+from .pacing import AckPacer
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ class Viewer:
         # and acquire even when there is nothing to wait for, two loop turns per frame per viewer
         self.acked = asyncio.Event()
         self.acked.set()  # nothing in flight yet
+        self.pacer = AckPacer()
         self.options_changed = False  # new options: the next frame is due even if the run did not move
         self.wake: asyncio.Event | None = None  # set to end wait_for_change early
         self.send_lock = asyncio.Lock()
@@ -56,6 +59,10 @@ class Viewer:
 
     async def error(self, message: str, about: str | None = None) -> None:
         await self.send_json({"type": "error", "message": message, "for": about})
+
+    def ack_received(self) -> None:
+        self.pacer.acked(time.monotonic())
+        self.acked.set()
 
     def options_set(self) -> None:
         """The viewer changed its options: send a frame with them even if the run stands still."""
@@ -110,9 +117,9 @@ class Viewer:
         next_due = 0.0
         while True:
             await self.acked.wait()
-            delay = next_due - time.monotonic()
+            delay = self.pacer.next_send_at(next_due, self.fps) - time.monotonic()
             if delay > 0:
-                await anyio.sleep(delay)
+                await asyncio.sleep(delay)
             await self.wait_for_change(last_version)
             if self.session.player.closed:
                 await self.say_goodbye()
@@ -130,8 +137,9 @@ class Viewer:
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
             request = FrameRequest(self.grid, with_arrays, self.input_gradients)
             frame = await feeds.feed(self.session, request).newer_than(seen)
-            self.acked = asyncio.Event()
+            self.acked.clear()
             async with self.send_lock:
+                self.pacer.sent(time.monotonic())
                 await self.ws.send_bytes(frame.data)
             self.frames_sent += 1
             last_version = frame.version

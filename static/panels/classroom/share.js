@@ -3,15 +3,21 @@
 
 import { el } from "../../lib/dom.js";
 import { driverLinkSection } from "./driver_link_section.js";
+import { lightLinkChoice } from "./share_light.js";
 
 // button: the Share button (the dialog opens under it); sessionId(): the run to share;
 // driverLink(): the link that drives it, "" for a watcher.
 export function shareDialog(button, sessionId, driverLink = () => "") {
   const linkBox = el("input", { type: "text", id: "share-link", readOnly: true, spellcheck: false });
   const copy = el("button", { type: "button", id: "share-copy", className: "primary" }, "Copy");
+  const light = lightLinkChoice(() => {
+    link = shareUrl();
+    linkBox.value = link;
+  });
   const panel = el("div", { className: "share-panel", id: "share-panel", hidden: true, role: "dialog" }, [
     el("p", "share-title", "Anyone who opens this link watches this run live"),
     el("div", "share-row", [linkBox, copy]),
+    light.element,
     el(
       "p",
       "hint",
@@ -39,7 +45,7 @@ export function shareDialog(button, sessionId, driverLink = () => "") {
 
   function shareUrl() {
     const id = sessionId();
-    return id ? `${location.origin}/?watch=${encodeURIComponent(id)}` : "";
+    return light.apply(id ? `${location.origin}/?watch=${encodeURIComponent(id)}` : "");
   }
 
   function place() {
