@@ -16,6 +16,7 @@ import { mount as mountLosses } from "./losses.js";
 import { mount as mountLossSlice } from "./lossslice.js";
 import { Panels } from "./panels.js";
 import { mount as mountPresets } from "./presets.js";
+import { mount as mountSaturation } from "./saturation/saturation.js";
 import { mount as mountTabs } from "./tabs.js";
 import { mount as mountTimeline } from "./timeline.js";
 import { mountConnection, mount as mountStatus } from "./topbar/status.js";
@@ -36,6 +37,7 @@ export function mountPanels(store, { form, actions, view }) {
   const boundary = panels.add(mountBoundary(byId("panel-boundary"), store));
   panels.add(mountLosses(byId("panel-loss"), store, { charts }));
   panels.add(mountGradients(byId("panel-gradients"), store, { charts }));
+  panels.add(mountSaturation(byId("saturation"), store));
   const inspector = panels.add(mountTabs(byId("inspector"), store));
 
   // Over the boundary: the input gradients and the derivation's point; your own points.
