@@ -3,6 +3,8 @@ saturation preset, live and scrubbed back."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -89,3 +91,70 @@ def test_the_saturation_strip_follows_the_timeline(dash):
     assert shown_share(dash) == pytest.approx(api(dash, "saturation", at_step=0)["share"], abs=0.0006)
     dash.page.click("#timeline-live")
     dash.page.wait_for_function("() => document.getElementById('saturation').dataset.step === '20'")
+
+
+# ---- the timeline's step in every tab ----------------------------------------------------------
+
+
+def scrub_to(dash: Dashboard, step: int) -> None:
+    dash.page.evaluate(
+        "(k) => { const r = document.getElementById('timeline-range'); r.value = String(k);"
+        " r.dispatchEvent(new Event('input')); }",
+        step,
+    )
+    dash.page.wait_for_function("(k) => window.bpv.atStep === k", arg=step)
+
+
+def test_a_step_chosen_on_the_timeline_is_the_step_of_every_tab(dash, tmp_path):
+    dash.open()
+    for target in (10, 20, 30):
+        dash.page.click("#step10")
+        dash.wait_for_step(f"s >= {target}")
+    scrub_to(dash, 10)
+    page = dash.page
+
+    page.click("#tab-gradcheck")
+    page.wait_for_selector('.gradcheck[data-step="10"] #gradcheck-table tbody tr')
+    assert "checked at step 10 (past)" in page.text_content(".gradcheck-status")
+    then, now = api(dash, "gradcheck", max_entries=100, seed=0, at_step=10), api(dash, "gradcheck")
+    for name, p in then["params"].items():
+        worst = p["worst"]
+        shown = page.text_content(f'#gradcheck-table tr[data-param="{name}"] .gradcheck-worst')
+        where, numbers = shown.split(": ")
+        assert where == f"{name}[{','.join(map(str, worst['index']))}]"
+        analytic, numeric = (float(v.replace("−", "-")) for v in numbers.split(" vs "))
+        assert analytic == pytest.approx(worst["analytic"], rel=1e-5)
+        assert numeric == pytest.approx(worst["numeric"], rel=1e-5)
+        entry_now = next(e for e in now["params"][name]["entries"] if e["index"] == worst["index"])
+        assert analytic != pytest.approx(entry_now["analytic"], rel=1e-5), "step 10's, not step 30's"
+
+    page.click("#tab-derivation")
+    page.wait_for_selector('.derivation[data-step="10"]')
+    assert page.text_content(".derivation-step") == "at step 10"
+
+    page.click("#tab-unit")
+    page.wait_for_selector('.unit-view[data-step="10"]')
+    unit = api(dash, "units/0", G=2, at_step=10)
+    shown = page.eval_on_selector(".unit-weights", "e => JSON.parse(e.dataset.win)")
+    assert shown == pytest.approx(unit["w_in"]) and shown != pytest.approx(api(dash, "units/0", G=2)["w_in"])
+    assert page.text_content(".unit-step") == "at step 10"
+
+    page.click("#tab-compare")
+    assert page.text_content("#compare-download") == "Download the inputs at step 10 (JSON)"
+    with page.expect_download() as download:
+        page.click("#compare-download")
+    inputs = json.loads(download.value.path().read_text())
+    assert inputs["step"] == 10
+    assert inputs["W1"] == api(dash, "parameters", at_step=10)["params"]["W1"]["values"]
+    assert inputs["W1"] != api(dash, "parameters")["params"]["W1"]["values"]
+    page.select_option("#compare-example", "ours")
+    page.wait_for_selector("#compare-verdict .verdict-good")
+    assert page.text_content("#compare-at") == "Compared with ours at step 10."
+
+    # Live again: every tab follows the run (step 30) once more.
+    page.click("#timeline-live")
+    page.click("#tab-gradcheck")
+    page.wait_for_selector('.gradcheck[data-step="30"]')
+    assert page.text_content(".gradcheck-status") == "checked at step 30"
+    page.click("#tab-compare")
+    assert page.text_content("#compare-download") == "Download the inputs (JSON)"
