@@ -16,7 +16,12 @@ export function mount(root, store) {
   const share = el("strong", { className: "saturation-share", id: "saturation-share" }, "–");
   const when = el("span", "saturation-when");
   const definition = el("span", { className: "saturation-definition", id: "saturation-definition" });
-  const bars = el("div", { className: "saturation-bars", id: "saturation-bars", role: "img" });
+  const bars = el("div", {
+    className: "saturation-bars",
+    id: "saturation-bars",
+    role: "img",
+    "aria-label": "histogram of the hidden units' slopes",
+  });
   const band = el("div", "saturation-band");
   bars.append(band);
   root.append(
