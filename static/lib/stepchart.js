@@ -59,6 +59,24 @@ export class StepChart {
       configurable: true,
       get: () => this.traces.map(({ name, x, y, visible }) => ({ name, x, y, visible })),
     });
+    this.tip = document.createElement("div");
+    this.tip.className = "step-chart-tip";
+    Object.assign(this.tip.style, {
+      position: "absolute",
+      pointerEvents: "none",
+      background: "rgba(255, 255, 255, 0.94)",
+      border: "1px solid #888",
+      borderRadius: "0.3em",
+      padding: "0.15em 0.4em",
+      fontSize: "0.85em",
+      whiteSpace: "nowrap",
+    });
+    this.tip.hidden = true;
+    el.append(this.tip);
+    canvas.addEventListener("pointermove", (event) => this.showTip(event.offsetX, event.offsetY));
+    canvas.addEventListener("pointerleave", () => {
+      this.tip.hidden = true;
+    });
     new ResizeObserver(([entry]) => {
       this.font = cssPixels(el) * 0.85;
       this.canvas.resize(entry.contentRect.width, entry.contentRect.height);
@@ -79,6 +97,21 @@ export class StepChart {
         t.y = t.y.filter(keep);
       }
     });
+  }
+
+  // The values under the pointer, in a small box beside it.
+  showTip(x, y) {
+    const at = this.valuesAt(x, y);
+    if (!at || !at.values.length) {
+      this.tip.hidden = true;
+      return;
+    }
+    const lines = at.values.map((v) => `${v.name} ${formatNumber(v.value, 3)} (step ${v.step})`);
+    this.tip.textContent = lines.join(" · ");
+    this.tip.hidden = false;
+    const left = x + 12 + this.tip.offsetWidth > this.canvas.width ? x - 12 - this.tip.offsetWidth : x + 12;
+    this.tip.style.left = `${Math.max(0, left)}px`;
+    this.tip.style.top = `${Math.max(0, y - 28)}px`;
   }
 
   // Start again, optionally from earlier points: series[i] = { x: [...], y: [...] } for trace i.
@@ -131,6 +164,7 @@ export class StepChart {
     const font = this.font;
     ctx.font = `${font}px system-ui, sans-serif`;
     const legendHeight = this.drawLegend(ctx, font);
+    this.boxes = [];
     this.plots.forEach((plot, i) => {
       const left = plot.domain[0] * width + 4.4 * font;
       const right = plot.domain[1] * width - 0.8 * font;
@@ -194,6 +228,30 @@ export class StepChart {
     return [xMax, yMin, yMax];
   }
 
+  // ---- reading a value under the pointer ---------------------------------------------------
+
+  // The step nearest the pointer at (x, y) in CSS px of the canvas, and each visible line's value
+  // there: { step, values: [{ name, value }] }, or null off the plots.
+  valuesAt(x, y) {
+    const hit = (this.boxes ?? []).find((b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom);
+    if (!hit) return null;
+    const step = Math.round(((x - hit.left) / (hit.right - hit.left)) * hit.xHi);
+    const values = [];
+    for (const t of this.traces) {
+      if (t.plot !== hit.plot || !t.visible || !t.x.length) continue;
+      let lo = 0;
+      let hi = t.x.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (t.x[mid] < step) lo = mid + 1;
+        else hi = mid;
+      }
+      const k = lo > 0 && Math.abs(t.x[lo - 1] - step) < Math.abs(t.x[lo] - step) ? lo - 1 : lo;
+      values.push({ name: t.name, step: t.x[k], value: t.y[k] });
+    }
+    return { step, values };
+  }
+
   drawPlot(ctx, plot, i, box, font) {
     const log = Boolean(plot.y.log);
     const [xMax, dataMin, dataMax] = this.extent(i, log);
@@ -206,6 +264,7 @@ export class StepChart {
       yLo -= pad;
       yHi += pad;
     }
+    this.boxes.push({ ...box, plot: i, xHi });
     const px = (x) => box.left + (x / xHi) * (box.right - box.left);
     const py = (y) => box.bottom - (((log ? Math.log10(y) : y) - yLo) / (yHi - yLo)) * (box.bottom - box.top);
 

@@ -66,3 +66,21 @@ def test_the_charts_and_the_boundary_show_the_step_the_status_bar_shows(dash):
         assert not late, (
             f"{what}: {len(late)} of {len(lags)} samples more than one frame behind (max {max(lags)})"
         )
+
+
+def test_pointing_at_a_chart_reads_its_values_at_that_step(dash):
+    dash.open()
+    for target in (10, 20):
+        dash.page.click("#step10")
+        dash.wait_for_step(f"s >= {target}")
+    dash.page.wait_for_function("() => document.getElementById('loss-chart').data[0].x.includes(20)")
+    box = dash.page.locator("#loss-chart canvas").bounding_box()
+    dash.page.mouse.move(box["x"] + 0.3 * box["width"], box["y"] + 0.5 * box["height"])
+    tip = dash.page.locator("#loss-chart .step-chart-tip")
+    tip.wait_for(state="visible")
+    train = next(part for part in tip.text_content().split(" · ") if part.startswith("train "))
+    value, step = train.removeprefix("train ").removesuffix(")").split(" (step ")
+    drawn = dash.trace("loss-chart", 0)
+    expected = drawn["y"][drawn["x"].index(int(step))]
+    assert float(value.replace("−", "-")) == pytest.approx(expected, rel=2e-3)
+    assert 0 < int(step) < 20, "a step in the middle of the run, where the pointer is"
