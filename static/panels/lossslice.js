@@ -156,8 +156,8 @@ export function mount(root, store) {
     }
     const edge = best === null || best >= t[t.length - 1] - 1e-12;
     detail.textContent = edge
-      ? `Step ${result.step}: still falling at t = ${fmt(t[t.length - 1])}; a longer step would go further down.`
-      : `Step ${result.step}: lowest on this line at t ≈ ${fmt(best)} (${fmt(best / lr)} × the learning rate).`;
+      ? `At step ${result.step}: still falling at t = ${fmt(t[t.length - 1])}; a longer step would go further down.`
+      : `At step ${result.step}: lowest on this line at t ≈ ${fmt(best)} (${fmt(best / lr)} × the learning rate).`;
   }
 
   select.addEventListener("change", () => {
