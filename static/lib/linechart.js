@@ -5,6 +5,26 @@
 // Every Plotly chart on the page, so a change of type size (presentation mode) reaches them all.
 const plots = new Set();
 
+let loading = null;
+
+// plotly.js, loaded on first use: only the loss slice draws with it, so the page's first frame
+// never waits for its 400 kB on a lecture hall's Wi-Fi. Resolves to Plotly.
+export function plotlyReady() {
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL("../vendor/plotly/plotly-basic.min.js", import.meta.url).href;
+      script.onload = () => resolve(globalThis.Plotly);
+      script.onerror = () => {
+        loading = null; // a dropped connection: the next use tries again
+        reject(new Error("plotly.js did not load"));
+      };
+      document.head.append(script);
+    });
+  }
+  return loading;
+}
+
 export function trackPlot(el) {
   plots.add(el);
 }
