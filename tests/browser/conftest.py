@@ -94,16 +94,22 @@ END_THE_RUNS_THIS_BROWSER_DROVE = """async () => {
 }"""
 
 
+def close_as_a_new_teacher_follows(page) -> None:
+    """Close a test's page in a context the next test shares, ending the runs it drove."""
+    if page.is_closed():
+        return
+    from playwright.sync_api import Error
+
+    with contextlib.suppress(Error):  # a page still navigating has nothing to end yet
+        page.evaluate(END_THE_RUNS_THIS_BROWSER_DROVE)
+    page.close(run_before_unload=False)
+
+
 @pytest.fixture
 def page(laptop, recorder):
     page = open_page(laptop, recorder)
     yield page
     errors = recorder.unexpected_errors()
-    if not page.is_closed():
-        from playwright.sync_api import Error
-
-        with contextlib.suppress(Error):  # a page still navigating has nothing to end yet
-            page.evaluate(END_THE_RUNS_THIS_BROWSER_DROVE)
-        page.close(run_before_unload=False)
+    close_as_a_new_teacher_follows(page)
     assert errors == [], "the page logged errors"
     assert recorder.foreign_urls() == [], "the page asked for something off this machine"
