@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-FIRST_FRAME = "() => window.bpv && window.bpv.framesDrawn > 0"
+FIRST_FRAME = "() => window.bpv && window.bpv?.framesDrawn > 0"
 
 # A digest of the decision-boundary canvas: changes when any painted pixel changes.
 BOUNDARY_PIXELS = """() => {
@@ -46,7 +46,7 @@ class Dashboard:
         return self.page.evaluate("() => ({...window.bpv, messages: undefined})")
 
     def session_id(self) -> str:
-        return self.page.evaluate("() => window.bpv.sessionId")
+        return self.page.evaluate("() => window.bpv?.sessionId")
 
     def session_summary(self) -> dict:
         return httpx.get(f"{self.server.url}/api/sessions/{self.session_id()}").json()
@@ -90,4 +90,4 @@ class Dashboard:
         self.page.keyboard.press(key)
 
     def wait_until_paused(self) -> None:
-        self.page.wait_for_function("() => window.bpv.status === 'paused'", timeout=5_000)
+        self.page.wait_for_function("() => window.bpv?.status === 'paused'", timeout=5_000)

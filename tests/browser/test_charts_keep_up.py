@@ -23,7 +23,7 @@ SAMPLE = """(ms) => new Promise((resolve) => {
   const tick = () => {
     samples.push({
       status: Number(document.querySelector('[data-status="step"]').textContent),
-      boundary: window.bpv.boundaryStep,
+      boundary: window.bpv?.boundaryStep,
       loss: lastX('loss-chart'),
       gradients: lastX('gradient-chart'),
     });

@@ -13,7 +13,10 @@ from .dashboard import Dashboard
 pytestmark = pytest.mark.browser
 
 # The first frame of a new session has been drawn.
-FIRST_NEW_FRAME = "(old) => window.bpv.sessionId !== old && window.bpv.step === 0 && window.bpv.framesDrawn"
+FIRST_NEW_FRAME = """(old) => {
+  const p = window.bpv || {};
+  return p.sessionId !== old && p.step === 0 && p.framesDrawn;
+}"""
 
 # The colour of the boundary heatmap at grid points given as fractions of the plot square
 # (fx from the left, fy from the bottom), in device pixels.
@@ -29,12 +32,12 @@ HEAT_AT = """(points) => {
 
 
 # The server answered each of these controls of a watcher with an error (it only refuses them).
-REFUSED = "(kinds) => kinds.every(k => window.bpv.messages.some(m => m.type === 'error' && m.for === k))"
+REFUSED = "(kinds) => kinds.every(k => window.bpv?.messages.some(m => m.type === 'error' && m.for === k))"
 
 # Both line charts have drawn the step the page shows (their redraws lag the frames a little).
 CHARTS_AT_STEP = """() => ['loss-chart', 'gradient-chart'].every(id => {
   const x = document.getElementById(id).data[0].x;
-  return x.length && x[x.length - 1] >= window.bpv.step;
+  return x.length && x[x.length - 1] >= window.bpv?.step;
 })"""
 
 HEAT_BOX = "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }"
@@ -91,7 +94,7 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
     try:
         viewer = Dashboard(open_page(context, viewer_recorder), live_server)
         viewer.page.goto(link)
-        viewer.page.wait_for_function("() => window.bpv && window.bpv.framesDrawn > 0", timeout=15_000)
+        viewer.page.wait_for_function("() => window.bpv && window.bpv?.framesDrawn > 0", timeout=15_000)
         assert viewer.probe()["role"] == "viewer" and viewer.session_id() == session
         assert viewer.page.is_visible("#watching")
         for control in ("#play", "#step1", "#reset", "#f-learning_rate", "#f-dataset", "#draw-toggle"):
@@ -140,10 +143,10 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
         # The driver starts a new run (new data): the watcher follows it, still read-only.
         dash.page.select_option("#f-dataset", "circles")
         dash.page.wait_for_function(
-            f"() => window.bpv.sessionId && window.bpv.sessionId !== {session!r}", timeout=15_000
+            f"() => window.bpv?.sessionId && window.bpv?.sessionId !== {session!r}", timeout=15_000
         )
         successor = dash.session_id()
-        viewer.page.wait_for_function(f"() => window.bpv.sessionId === {successor!r}", timeout=15_000)
+        viewer.page.wait_for_function(f"() => window.bpv?.sessionId === {successor!r}", timeout=15_000)
         assert viewer.probe()["role"] == "viewer" and f"watch={successor}" in viewer.page.url
         dash.page.wait_for_function("() => document.getElementById('viewers').dataset.count === '1'")
 
@@ -167,7 +170,7 @@ def test_scrubbing_back_shows_that_steps_boundary_until_back_to_live(dash):
     assert api(dash, "timeline")["steps"][:6] == [0, 1, 2, 3, 4, 5]
 
     dash.page.fill("#timeline-range", "5")
-    dash.page.wait_for_function("() => window.bpv.atStep === 5")
+    dash.page.wait_for_function("() => window.bpv?.atStep === 5")
     assert dash.page.text_content("#past-badge") == "step 5 (past)"
     assert "(past)" in dash.page.text_content("#timeline-readout")
     painted = painted_classes(dash, past)
@@ -189,7 +192,7 @@ def test_scrubbing_back_shows_that_steps_boundary_until_back_to_live(dash):
     assert dash.session_summary()["step"] == 70 and dash.boundary_pixels()["hash"] == pixels
 
     dash.page.click("#timeline-live")
-    dash.page.wait_for_function("() => window.bpv.atStep === null")
+    dash.page.wait_for_function("() => window.bpv?.atStep === null")
     assert not dash.page.is_visible("#past-badge")
     live = argmax_grid(api(dash, "grid", G=25))
     painted = painted_classes(dash, live)
@@ -246,12 +249,12 @@ def test_clicks_add_points_and_a_right_click_removes_one(dash):
 
     def next_points_message(action) -> dict:
         """Do `action`, then the 'points' message the server sends for it."""
-        seen = dash.page.evaluate("() => window.bpv.messages.filter(m => m.type === 'points').length")
+        seen = dash.page.evaluate("() => window.bpv?.messages.filter(m => m.type === 'points').length")
         action()
         dash.page.wait_for_function(
-            "(n) => window.bpv.messages.filter(m => m.type === 'points').length > n", arg=seen
+            "(n) => window.bpv?.messages.filter(m => m.type === 'points').length > n", arg=seen
         )
-        return dash.page.evaluate("() => window.bpv.messages.filter(m => m.type === 'points').pop()")
+        return dash.page.evaluate("() => window.bpv?.messages.filter(m => m.type === 'points').pop()")
 
     frames = dash.probe()["framesDrawn"]  # paused: the next frame is the one the edit makes
     added = next_points_message(lambda: click_at(0.1, 0.9))  # top left: orange's side, no point near
@@ -262,7 +265,7 @@ def test_clicks_add_points_and_a_right_click_removes_one(dash):
     assert py == pytest.approx(y0 + 0.9 * (y1 - y0), abs=0.02 * (y1 - y0))
 
     # The next frame draws it: a class-1 (blue) marker where the point is, in the new box.
-    dash.page.wait_for_function("(n) => window.bpv.framesDrawn > n", arg=frames)
+    dash.page.wait_for_function("(n) => window.bpv?.framesDrawn > n", arg=frames)
     bx0, bx1, by0, by1 = added["box"]
     colour = dash.page.evaluate(
         """([fx, fy]) => {

@@ -170,7 +170,7 @@ def test_arrows_show_the_input_gradient_and_shading_the_residual(dash):
 
     page.check("#boundary-arrows")
     page.wait_for_function(
-        "() => window.bpv.messages.some(m => m.for === 'options' && m.input_gradients === true)"
+        "() => window.bpv?.messages.some(m => m.for === 'options' && m.input_gradients === true)"
     )
     page.wait_for_function(
         "() => document.getElementById('boundary-marks-legend').textContent.includes('longest')"
@@ -198,7 +198,7 @@ def test_arrows_show_the_input_gradient_and_shading_the_residual(dash):
     page.uncheck("#boundary-arrows")
     page.uncheck("#boundary-residual")
     page.wait_for_function(
-        "() => window.bpv.messages.some(m => m.for === 'options' && m.input_gradients === false)"
+        "() => window.bpv?.messages.some(m => m.for === 'options' && m.input_gradients === false)"
     )
     assert page.evaluate(CANVAS_PIXELS, "boundary-marks")["painted"] == 0
     assert not page.is_visible("#boundary-marks-legend")

@@ -34,7 +34,7 @@ def click_plot(dash: Dashboard, fx: float, fy: float, shift: bool = False) -> No
 
 
 def points_message_count(dash: Dashboard) -> int:
-    return dash.page.evaluate("() => window.bpv.messages.filter(m => m.type === 'points').length")
+    return dash.page.evaluate("() => window.bpv?.messages.filter(m => m.type === 'points').length")
 
 
 @pytest.mark.slow
@@ -45,7 +45,7 @@ def test_drawn_points_go_into_the_link_and_a_new_browser_gets_the_same_points(da
         seen = points_message_count(dash)
         click_plot(dash, fx, fy, shift)
         dash.page.wait_for_function(
-            "(n) => window.bpv.messages.filter(m => m.type === 'points').length > n", arg=seen
+            "(n) => window.bpv?.messages.filter(m => m.type === 'points').length > n", arg=seen
         )
     drawn = export_points(dash)
     assert len(drawn["x"]) == 203
@@ -60,7 +60,7 @@ def test_drawn_points_go_into_the_link_and_a_new_browser_gets_the_same_points(da
     try:
         other = Dashboard(open_page(context, recorder), live_server)
         other.page.goto(link)
-        other.page.wait_for_function("() => window.bpv.framesDrawn > 0", timeout=15_000)
+        other.page.wait_for_function("() => window.bpv?.framesDrawn > 0", timeout=15_000)
         assert other.field("dataset") == "points"
         opened = export_points(other)
         assert opened["label"] == drawn["label"]
@@ -86,7 +86,7 @@ def test_a_watcher_gets_a_try_it_yourself_link_with_the_drawn_points(dash, brows
     seen = points_message_count(dash)
     click_plot(dash, 0.1, 0.9)
     dash.page.wait_for_function(
-        "(n) => window.bpv.messages.filter(m => m.type === 'points').length > n", arg=seen
+        "(n) => window.bpv?.messages.filter(m => m.type === 'points').length > n", arg=seen
     )
     drawn = export_points(dash)
     recorder = Recorder()
@@ -99,7 +99,7 @@ def test_a_watcher_gets_a_try_it_yourself_link_with_the_drawn_points(dash, brows
         href = link.get_attribute("href")
         assert "dataset=points" in href and "points=" in href
         watcher.page.goto(f"{live_server.url}{href}")
-        watcher.page.wait_for_function("() => window.bpv.role === 'driver' && window.bpv.framesDrawn > 0")
+        watcher.page.wait_for_function("() => window.bpv?.role === 'driver' && window.bpv?.framesDrawn > 0")
         mine = export_points(watcher)
         assert mine["label"] == drawn["label"] and len(mine["x"]) == len(drawn["x"])
         assert recorder.unexpected_errors() == []
@@ -134,7 +134,7 @@ def test_a_blank_canvas_trains_on_exactly_the_points_drawn_on_it(dash):
     assert dash.page.text_content("#draft-train") == "Train on these 4"
     dash.page.click("#draft-train")
     dash.page.wait_for_function(
-        "(old) => window.bpv.sessionId !== old && window.bpv.framesDrawn > 0 && window.bpv.step === 0",
+        "(old) => window.bpv?.sessionId !== old && window.bpv?.framesDrawn > 0 && window.bpv?.step === 0",
         arg=old,
     )
     points = export_points(dash)
@@ -145,7 +145,7 @@ def test_a_blank_canvas_trains_on_exactly_the_points_drawn_on_it(dash):
     seen = points_message_count(dash)
     click_plot(dash, 0.1, 0.9)
     dash.page.wait_for_function(
-        "(n) => window.bpv.messages.filter(m => m.type === 'points').length > n", arg=seen
+        "(n) => window.bpv?.messages.filter(m => m.type === 'points').length > n", arg=seen
     )
     assert len(export_points(dash)["x"]) == 5
 
@@ -167,7 +167,7 @@ def test_a_csv_upload_trains_on_its_points_and_a_bad_row_is_named(dash, recorder
     good.write_text("\ufeffx,y,label\r\n0,0,0\r\n1,1,1\r\n0,1,2\r\n1,0,0\r\n2,2,1\r\n")
     dash.page.set_input_files("#csv-file", str(good))
     dash.page.wait_for_function(
-        "(old) => window.bpv.sessionId !== old && window.bpv.framesDrawn > 0", arg=old
+        "(old) => window.bpv?.sessionId !== old && window.bpv?.framesDrawn > 0", arg=old
     )
     points = export_points(dash)
     assert points["x"] == [0, 1, 0, 1, 2] and points["label"] == [0, 1, 2, 0, 1]

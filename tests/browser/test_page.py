@@ -13,7 +13,7 @@ from .dashboard import Dashboard
 pytestmark = pytest.mark.browser
 
 # The first frame of a new session has been drawn.
-FIRST_NEW_FRAME = "() => window.bpv.step === 0 && window.bpv.connection === 'live'"
+FIRST_NEW_FRAME = "() => window.bpv?.step === 0 && window.bpv?.connection === 'live'"
 
 # Both line charts have drawn a point at step `step` or later.
 CHARTS_REACH = """(step) => ['loss-chart', 'gradient-chart'].every(id => {
@@ -82,7 +82,7 @@ def test_step_advances_exactly_one_step(dash):
     assert dash.wait_for_step("s >= 12") == 12
     # The server says the ten steps are done: paused, nothing more happens.
     dash.page.wait_for_function(
-        "() => window.bpv.messages.some(m => m.type === 'ok' && m.for === 'step' && m.step === 12)"
+        "() => window.bpv?.messages.some(m => m.type === 'ok' && m.for === 'step' && m.step === 12)"
     )
     assert dash.step() == 12 and dash.probe()["status"] == "paused"
     assert dash.session_summary()["step"] == 12
@@ -95,13 +95,13 @@ def test_new_dataset_starts_a_new_session_and_learning_rate_does_not(dash):
     first = dash.session_id()
 
     dash.set_field("learning_rate", "0.5")
-    dash.page.wait_for_function("() => window.bpv.messages.some(m => m.type === 'ok' && m.for === 'set')")
+    dash.page.wait_for_function("() => window.bpv?.messages.some(m => m.type === 'ok' && m.for === 'set')")
     assert dash.session_id() == first and dash.step() == 10
     assert dash.session_summary()["config"]["learning_rate"] == 0.5
 
     dash.set_field("dataset", "circles")
     dash.page.wait_for_function(
-        "(first) => window.bpv.sessionId && window.bpv.sessionId !== first", arg=first
+        "(first) => window.bpv?.sessionId && window.bpv?.sessionId !== first", arg=first
     )
     dash.page.wait_for_function(FIRST_NEW_FRAME)
     assert dash.step() == 0
@@ -146,7 +146,7 @@ def test_invalid_values_show_an_error_next_to_the_control_and_lose_nothing(dash,
     # Put right, the form matches the run again: the learning rate goes to the same session.
     for key, value in [("n_samples", "200"), ("hidden", "5"), ("learning_rate", "0.7")]:
         dash.set_field(key, value)
-    dash.page.wait_for_function("() => window.bpv.messages.some(m => m.type === 'ok' && m.for === 'set')")
+    dash.page.wait_for_function("() => window.bpv?.messages.some(m => m.type === 'ok' && m.for === 'set')")
     assert dash.session_id() == session and dash.session_summary()["config"]["learning_rate"] == 0.7
     for key in ("n_samples", "hidden", "learning_rate"):
         assert dash.error_for(key) is None
@@ -160,7 +160,7 @@ def test_a_rejected_change_is_tried_again_with_the_next_change(dash, recorder):
     dash.page.wait_for_selector('[data-error-for="hidden"]:visible')
     assert "1024" in dash.error_for("hidden")
     dash.set_field("hidden", "7")
-    dash.page.wait_for_function("(s) => window.bpv.sessionId !== s && window.bpv.step === 0", arg=session)
+    dash.page.wait_for_function("(s) => window.bpv?.sessionId !== s && window.bpv?.step === 0", arg=session)
     assert dash.session_summary()["config"]["hidden"] == 7 and dash.error_for("hidden") is None
 
 
@@ -224,10 +224,10 @@ def test_the_page_reconnects_by_itself_when_the_socket_drops(dash):
     dash.page.click("#play")
     dash.wait_for_step("s >= 5")
     sockets[0].close(code=1011, reason="dropped by the test")
-    dash.page.wait_for_function("() => window.bpv.connection === 'reconnecting'", timeout=5_000)
-    dash.page.wait_for_function("() => window.bpv.connection === 'live'", timeout=10_000)
+    dash.page.wait_for_function("() => window.bpv?.connection === 'reconnecting'", timeout=5_000)
+    dash.page.wait_for_function("() => window.bpv?.connection === 'live'", timeout=10_000)
     frames = dash.probe()["framesDrawn"]
-    dash.page.wait_for_function("(n) => window.bpv.framesDrawn > n + 3", arg=frames)
+    dash.page.wait_for_function("(n) => window.bpv?.framesDrawn > n + 3", arg=frames)
     assert len(sockets) == 2 and dash.session_id() == session
     # The curves were redrawn from the history the server sent with its new hello.
     loss = dash.trace("loss-chart", 0)

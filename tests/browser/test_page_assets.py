@@ -94,7 +94,7 @@ def test_the_page_loads_only_hashed_files_draws_its_charts_and_reloads_them_from
         assert 380_000 < plotly["bytes"] < 420_000  # 1.19 MB unzipped
 
         page.reload()
-        page.wait_for_function("() => window.bpv && window.bpv.framesDrawn > 0")
+        page.wait_for_function("() => window.bpv?.framesDrawn > 0")
         again = wire.take()
         # The HTML is asked for again (its address now holds the setup, a URL not yet cached:
         # 200, gzipped; a 304 once it is), and nothing else the page is made of.

@@ -14,7 +14,10 @@ from .dashboard import Dashboard
 pytestmark = pytest.mark.browser
 
 # The first frame of a new session has been drawn.
-FIRST_NEW_FRAME = "(old) => window.bpv.sessionId !== old && window.bpv.step === 0 && window.bpv.framesDrawn"
+FIRST_NEW_FRAME = """(old) => {
+  const p = window.bpv || {};
+  return p.sessionId !== old && p.step === 0 && p.framesDrawn;
+}"""
 
 # The bars of the saturation histogram, in px, and the shaded band's width as a share of them.
 SATURATION_BARS = """() => {
@@ -55,7 +58,7 @@ def test_the_saturation_preset_shows_most_hidden_units_saturated(dash):
     choose_preset(dash, "tanh-saturation")
     dash.page.click("#step10")
     dash.wait_for_step("s >= 10")
-    dash.page.wait_for_function("() => window.bpv.saturation && window.bpv.saturation.step === 10")
+    dash.page.wait_for_function("() => window.bpv?.saturation && window.bpv?.saturation.step === 10")
     served = api(dash, "saturation")
     assert served["step"] == 10 and served["activation"] == "tanh"
     # The frame's float32 share and the REST float64 one agree to the digit the page shows.
@@ -102,7 +105,7 @@ def scrub_to(dash: Dashboard, step: int) -> None:
         " r.dispatchEvent(new Event('input')); }",
         step,
     )
-    dash.page.wait_for_function("(k) => window.bpv.atStep === k", arg=step)
+    dash.page.wait_for_function("(k) => window.bpv?.atStep === k", arg=step)
 
 
 def test_a_step_chosen_on_the_timeline_is_the_step_of_every_tab(dash, tmp_path):

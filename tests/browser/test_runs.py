@@ -76,7 +76,8 @@ def test_save_lists_the_run_and_another_browser_opens_it_and_drives_it(dash, bro
         assert row.locator("button", has_text="Delete").count() == 0  # not this browser's run
         row.locator("button", has_text="Open").click()
         other.page.wait_for_function(
-            "(old) => window.bpv.sessionId !== old && window.bpv.role === 'driver' && window.bpv.framesDrawn",
+            "(old) => { const p = window.bpv || {}; "
+            "return p.sessionId !== old && p.role === 'driver' && p.framesDrawn; }",
             arg=first,
         )
         assert other.wait_for_step(f"s === {step}") == step

@@ -52,10 +52,10 @@ def test_a_viewer_of_the_light_link_asks_for_fewer_frames_and_a_coarser_grid(pag
 
         viewer.page.on("websocket", note)
         viewer.page.goto(link)
-        viewer.page.wait_for_function("() => window.bpv && window.bpv.framesDrawn > 0", timeout=15_000)
+        viewer.page.wait_for_function("() => window.bpv && window.bpv?.framesDrawn > 0", timeout=15_000)
         assert viewer.session_id() == session
         asked = viewer.page.evaluate(
-            "() => window.bpv.messages.find(m => m.type === 'ok' && m.for === 'options')"
+            "() => window.bpv?.messages.find(m => m.type === 'ok' && m.for === 'options')"
         )
         assert asked["fps"] == LIGHT_FPS and asked["grid"] == LIGHT_GRID
 
@@ -63,7 +63,7 @@ def test_a_viewer_of_the_light_link_asks_for_fewer_frames_and_a_coarser_grid(pag
         viewer.wait_for_step("s >= 30")
         first = len(arrivals)
         viewer.page.wait_for_function(
-            f"() => window.bpv.framesDrawn >= {viewer.probe()['framesDrawn'] + COUNTED}", timeout=15_000
+            f"() => window.bpv?.framesDrawn >= {viewer.probe()['framesDrawn'] + COUNTED}", timeout=15_000
         )
         page.click("#play")
         counted = [(t, G) for t, G in arrivals[first:] if G is not None]
