@@ -2,7 +2,7 @@
 // the second view the update/weight ratio |ΔP| / |P| of each step (about 1e-3 is healthy).
 // Both views are kept as traces and the toggle only switches which are visible.
 
-import { baseLayout, LineChart } from "../lib/linechart.js";
+import { baseLayout, LineChart, yNumbers } from "../lib/linechart.js";
 import { PARAM_STYLE } from "../lib/palette.js";
 import { StepSeries } from "./step_series.js";
 
@@ -40,7 +40,7 @@ export function mount(section, _store, { charts }) {
       title: { text: VIEWS[view].title },
       type: "log",
       automargin: true,
-      exponentformat: "power",
+      ...yNumbers(),
       nticks: 4, // over a few decades Plotly then labels the powers of ten, not 2 and 5 between
     },
   };

@@ -2,7 +2,7 @@
 // subplots, so one call redraws both. Scrubbed back, a dotted line marks the step the other
 // panels show.
 
-import { baseLayout, LineChart } from "../lib/linechart.js";
+import { baseLayout, LineChart, yNumbers } from "../lib/linechart.js";
 import { SPLIT_STYLE } from "../lib/palette.js";
 import { StepSeries } from "./step_series.js";
 
@@ -39,7 +39,7 @@ export function mount(section, _store, { charts }) {
       title: { text: "loss" },
       type: logToggle.checked ? "log" : "linear",
       automargin: true, // a diverging run's 1e37 needs the room
-      exponentformat: "power",
+      ...yNumbers(),
       nticks: 6,
     },
     xaxis2: { domain: [0.7, 1], title: { text: "step" }, anchor: "y2", rangemode: "tozero" },

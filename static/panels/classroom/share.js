@@ -2,10 +2,17 @@
 // read-only, and a Copy button.
 
 import { el } from "../../lib/dom.js";
+import { opened } from "../../lib/escape.js";
 
 // button: the Share button (the dialog opens under it); sessionId(): the run to share.
 export function shareDialog(button, sessionId) {
-  const linkBox = el("input", { type: "text", id: "share-link", readOnly: true, spellcheck: false });
+  const linkBox = el("input", {
+    type: "text",
+    id: "share-link",
+    readOnly: true,
+    spellcheck: false,
+    "aria-label": "Link that watches this run",
+  });
   const copy = el("button", { type: "button", id: "share-copy", className: "primary" }, "Copy");
   const panel = el("div", { className: "share-panel", id: "share-panel", hidden: true, role: "dialog" }, [
     el("p", "share-title", "Anyone who opens this link watches this run live"),
@@ -44,8 +51,12 @@ export function shareDialog(button, sessionId) {
     panel.style.left = `${Math.max(8, r.left)}px`;
   }
 
+  let releaseEscape = () => {};
   function setOpen(value) {
     open = value;
+    releaseEscape();
+    releaseEscape = open ? opened(() => setOpen(false)) : () => {};
+    if (!open && panel.contains(document.activeElement)) button.focus(); // where the keyboard was
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     if (open) {
