@@ -41,19 +41,20 @@ def overlapping(boxes: list, tolerance: float = 0.5) -> list[tuple[str, str]]:
 
 
 # Every visible piece of text smaller than `min` px, in the first screen or below it:
-# [what it says, its size, where], HTML and SVG (Plotly's ticks, legends and titles).
+# [what it says, its size, where, whether it is in a formula], HTML and SVG (Plotly's ticks,
+# legends and titles).
 SMALL_TEXT = """(min) => {
   const small = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-    const text = t.textContent.trim();
+    const text = t.textContent.replace(/\u200b/g, '').trim();  // KaTeX's zero-width struts are no text
     const e = t.parentElement;
     if (!text || !e || e.closest('script, style, .katex-mathml')) continue;
     const r = e.getBoundingClientRect();
     if (r.width < 1 || r.height < 1 || getComputedStyle(e).visibility !== 'visible') continue;
     const size = parseFloat(getComputedStyle(e).fontSize);
     const where = e.tagName.toLowerCase() + '.' + (e.className.baseVal ?? e.className);
-    if (size < min) small.push([text.slice(0, 30), size, where]);
+    if (size < min) small.push([text.slice(0, 30), size, where, Boolean(e.closest('.katex'))]);
   }
   return small;
 }"""
