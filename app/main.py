@@ -17,6 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import __version__
 from app.api import openapi_rules
 from app.api.body_limits import BodySizeLimit
+from app.api.compression import CompressedReads
 from app.api.error_replies import install_error_replies
 from app.api.guards import (
     WILDCARD_ADDRESSES,
@@ -26,6 +27,7 @@ from app.api.guards import (
 )
 from app.api.routers import catalogue, control, inspect, pages, runs, sessions, stream
 from app.api.settings import Settings
+from app.api.static_assets import StaticTree
 from app.frames.builder import FrameBuilder
 from app.frames.feed import FrameFeeds
 from app.training.limits import RunLimits
@@ -51,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         async def expire_forever():
             while True:
-                await asyncio.sleep(min(60.0, settings.idle_seconds / 4))
+                await asyncio.sleep(min(60.0, settings.idle_seconds / 4, settings.driver_grace_seconds / 4))
                 app.state.registry.expire_idle()
 
         task = asyncio.create_task(expire_forever())
@@ -77,17 +79,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     limits = RunLimits(max_hidden=settings.max_hidden, max_points=settings.max_points)
     app.state.trainer = Trainer()
-    app.state.registry = Registry(settings.max_sessions, settings.idle_seconds, limits, app.state.trainer)
+    app.state.registry = Registry(
+        settings.max_sessions,
+        settings.idle_seconds,
+        limits,
+        app.state.trainer,
+        driver_grace_seconds=settings.driver_grace_seconds,
+    )
     app.state.frame_builder = FrameBuilder(use_process=settings.frame_process)
     app.state.frame_feeds = FrameFeeds(app.state.frame_builder)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
     app.state.inspections = anyio.Semaphore(settings.max_inspections)
+    app.state.static_tree = StaticTree(pages.STATIC_DIR)  # read on the first request for a page file
 
     # Errors the layers below raise, as the status a client can act on; the message says what to do.
     statuses = {ValueError: 422, SessionError: 409, LimitReached: 429, StoreFull: 507}
     for error, status in statuses.items():
         app.add_exception_handler(error, _answer_with(status))
     install_error_replies(app)
+    app.add_middleware(CompressedReads)  # innermost: the perimeter's refusals are a few bytes
     add_perimeter(app, settings)
 
     app.include_router(catalogue.router)
@@ -97,7 +107,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(stream.router)
     app.include_router(pages.router)
-    pages.mount_static(app)
     openapi_rules.install(app, settings)
     return app
 

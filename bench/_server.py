@@ -44,9 +44,11 @@ class InProcessServer(LiveServer):
 
 
 class ServerProcess:
-    """`python -m app` in a process of its own, one BLAS thread, on a free loopback port."""
+    """`python -m app` in a process of its own, one BLAS thread, on a free loopback port; run from
+    `root` (default: this tree), which may be another tree of the project (an older commit)."""
 
-    def __init__(self, **settings):
+    def __init__(self, root: Path | None = None, **settings):
+        self.root = root or Path(__file__).resolve().parent.parent
         self.port = free_port()
         self._data = tempfile.TemporaryDirectory(prefix="bench-data-")
         values = {
@@ -65,8 +67,7 @@ class ServerProcess:
 
     def __enter__(self):
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-        root = Path(__file__).resolve().parent.parent
-        self.process = subprocess.Popen(self.args, cwd=root, env=env, stdout=subprocess.DEVNULL)
+        self.process = subprocess.Popen(self.args, cwd=self.root, env=env, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while True:
             if self.process.poll() is not None:

@@ -5,6 +5,9 @@ one more (the teacher's) session, all training; frames/s per viewer, REST latenc
     .venv/bin/python -m bench.classroom --seconds 20    # shorter
     .venv/bin/python -m bench.classroom --quick         # K=3, V=5, 4 s: it runs
     .venv/bin/python -m bench.classroom --baseline      # first with frames built in threads, to compare
+    .venv/bin/python -m bench.classroom --against ../old --rounds 3 --seconds 20
+        # this tree's server and another tree's (a worktree of an older commit) in turn, the
+        # order reversed every other round: medians of each, and this one's ratio to it
 
 The server is `python -m app` in a process of its own (one BLAS thread), so its CPU and resident
 memory are its own (its frame process's are counted apart); the viewers are WebSocket clients in
@@ -18,8 +21,10 @@ CS231n spiral (C=3, H=100). Traffic goes to 127.0.0.1 only, and every loop ends 
 from __future__ import annotations
 
 import asyncio  # noqa: E402
+import os  # noqa: E402
 import resource  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import httpx  # noqa: E402
 import numpy as np  # noqa: E402
@@ -34,7 +39,7 @@ TEACHER = {"hidden": 100, "dataset": {"kind": "spiral", "classes": 3, "n_samples
 VIEW = '{"type":"options","fps":30,"grid":100,"arrays_every":1}'
 WARM_UP_S = 5.0
 REST_PER_S = 10
-TARGETS = {"min_viewer_fps": 10.0, "rest_p99_ms": 100.0, "unexplained_rss_growth_mb": 20.0}
+TARGETS = {"min_viewer_fps": 20.0, "rest_p99_ms": 50.0, "unexplained_rss_growth_mb": 20.0}
 
 
 async def create(client: httpx.AsyncClient, config: dict) -> dict:
@@ -200,6 +205,73 @@ async def classroom(server: ServerProcess, K: int, V: int, seconds: float, warm_
     }
 
 
+COMPARED = (
+    "viewer_fps_min",
+    "viewer_fps_median",
+    "student_viewer_fps_min",
+    "teacher_viewer_fps_min",
+    "frames_per_s_total",
+    "rest_p50_ms",
+    "rest_p99_ms",
+    "server_cpu_percent",
+    "frame_process_cpu_percent",
+    "steps_per_s_total",
+)
+
+
+def against(args) -> dict:
+    """This tree's server and another's under the same load, alternated over rounds (the order
+    reversed every other round, the load average noted before each run); medians and ratios."""
+    started = _common.machine()
+    K = args.sessions if args.sessions is not None else (3 if args.quick else 30)
+    V = args.viewers if args.viewers is not None else (5 if args.quick else 100)
+    seconds = args.seconds or (4.0 if args.quick else 20.0)
+    if not (0 <= K <= 60 and 0 <= V <= 500 and 1 <= seconds <= 600 and 1 <= args.rounds <= 20):
+        raise SystemExit("keep K in 0..60, V in 0..500, seconds in 1..600 and rounds in 1..20")
+    trees = {"this": None, "against": args.against.resolve()}
+    runs: dict[str, list[dict]] = {name: [] for name in trees}
+    for round_ in range(args.rounds):
+        for name in list(trees) if round_ % 2 == 0 else list(trees)[::-1]:
+            load = os.getloadavg()[0]
+            with ServerProcess(root=trees[name], max_sessions=max(64, K + 1)) as server:
+                result = asyncio.run(classroom(server, K, V, seconds, 1.0 if args.quick else WARM_UP_S))
+            row = {k: result[k] for k in COMPARED} | {"load_average": load}
+            runs[name].append(row)
+            print(
+                f"round {round_} {name:8s} min {row['viewer_fps_min']:5.1f} frames/s a viewer, "
+                f"REST p99 {row['rest_p99_ms']:6.1f} ms, load {load:.1f}",
+                flush=True,
+            )
+    medians = {
+        name: {k: _common.median([r[k] for r in rows]) for k in COMPARED} for name, rows in runs.items()
+    }
+    shown = [
+        {
+            "figure": k,
+            "this": medians["this"][k],
+            "against": medians["against"][k],
+            "ratio": medians["this"][k] / medians["against"][k] if medians["against"][k] else None,
+        }
+        for k in COMPARED
+    ]
+    print()
+    print(f"medians over {args.rounds} rounds; against = {trees['against']}")
+    columns = [("figure", "figure", ""), ("this", "this tree", ".2f"), ("against", "against", ".2f")]
+    print(_common.table(shown, columns + [("ratio", "this / against", ".2f")]))
+    payload = {
+        "K": K,
+        "V": V,
+        "seconds": seconds,
+        "rounds": args.rounds,
+        "against": str(trees["against"]),
+        "medians": medians,
+        "runs": runs,
+    }
+    path = _common.write_results("classroom_against", args.out, started, payload, args.quick)
+    print(f"wrote {path}")
+    return payload
+
+
 def _cpu_seconds(usage) -> float:
     return usage.ru_utime + usage.ru_stime
 
@@ -216,7 +288,16 @@ def main(argv=None) -> dict:
         action="store_true",
         help="first the same load with frames built in the server's process (--frame-process 0), to compare",
     )
+    p.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="another tree (e.g. a git worktree of an older commit): its server and this one's in turn",
+    )
+    p.add_argument("--rounds", type=int, default=3, help="rounds of --against (default 3)")
     args = p.parse_args(argv)
+    if args.against is not None:
+        return against(args)
     started = _common.machine()
     K = args.sessions if args.sessions is not None else (3 if args.quick else 30)
     V = args.viewers if args.viewers is not None else (5 if args.quick else 100)

@@ -1,7 +1,7 @@
 """Every benchmark, one after another, each in a process of its own (so none inherits another's
-threads, caches or memory): step, grid, stream, classroom, and page_fps when it is there.
+threads, caches or memory): step, grid, stream, classroom, page_load, and page_fps when it is there.
 
-    .venv/bin/python -m bench.run_all            # about 6 minutes; bench/results/*.json
+    .venv/bin/python -m bench.run_all            # about 9 minutes; bench/results/*.json
     .venv/bin/python -m bench.run_all --quick    # under a minute: they all run
 
 --quick is passed on to each (page_fps.py, a script with flags of its own, gets --seconds 3
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODULES = ("step", "grid", "stream", "classroom")  # python -m bench.NAME [--quick]
+MODULES = ("step", "grid", "stream", "classroom", "page_load")  # python -m bench.NAME [--quick]
 FULL_ONLY = {"classroom": ["--baseline"]}  # the full run compares with frames built in threads
 PAGE = HERE / "page_fps.py"  # headless chromium drawing the page: python bench/page_fps.py
 

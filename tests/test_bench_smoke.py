@@ -80,3 +80,21 @@ def test_classroom_benchmark_serves_every_viewer(tmp_path):
     assert result["rest_requests"] > 0 and positive(result["rest_p99_ms"])
     assert positive(result["server_cpu_percent"]) and positive(result["server_rss_mb_end"])
     assert positive(result["steps_per_s_total"])
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_page_load_benchmark_counts_bytes_and_the_first_frame(tmp_path):
+    from tests.browser.chromium import chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (make chromium installs Debian's)")
+    results = run_benchmark("page_load", tmp_path)
+    ours = results["results"]["ours"]
+    first, repeat = ours["first"], ours["repeat"]
+    assert 100 < first["http_kB"] < 2_000 and first["requests"] > 20  # the page and its modules
+    assert repeat["http_kB"] < first["http_kB"] / 10  # the reload comes from the browser's cache
+    assert repeat["from_network"] <= 4 < first["requests"] - 20  # the HTML and the API's few answers
+    assert first["ws_kB"] > 5 and positive(first["first_frame_s"]) and positive(repeat["first_frame_s"])
+    assert ours["accept_encoding"] == "gzip, deflate"  # a LAN name over plain http, as in class
+    assert set(results["verdicts"]) == set(results["targets"])

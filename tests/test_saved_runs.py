@@ -12,6 +12,7 @@ import time
 import numpy as np
 import pytest
 
+from app.core.network import forward
 from app.training.config import RunConfig
 from app.training.run import Run
 from app.training.saved_run import dump_session, restore_run
@@ -76,6 +77,37 @@ def test_save_list_load_export_import_delete_over_rest(client):
     assert client.delete(f"/api/runs/{run['id']}", headers=auth(run["token"])).status_code == 204
     assert client.get(f"/api/runs/{run['id']}").status_code == 404
     assert len(client.get("/api/runs").json()) == 1
+
+
+def test_a_saved_run_is_listed_with_its_data_step_and_accuracy_computed_on_save(client):
+    c = client.post("/api/sessions", json={"dataset": {"kind": "circles", "n_samples": 100}}).json()
+    client.post(f"/api/sessions/{c['id']}/step", json={"n": 40}, headers=auth(c["token"]))
+    saved = client.post(f"/api/sessions/{c['id']}/save", headers=auth(c["token"])).json()
+    run = client.app.state.registry.get(c["id"]).run
+    predicted = np.argmax(forward(run.params, run.dataset.X.astype(np.float64), "tanh").z2, axis=1)
+    right = predicted == run.dataset.labels
+    listed = client.get("/api/runs").json()[0]
+    assert listed["name"] == "circles at step 40" and listed["kind"] == "circles" and listed["step"] == 40
+    assert listed["points"] == 100
+    assert listed["accuracy"] == pytest.approx(right[run.dataset.train].mean())
+    assert listed["test_accuracy"] == pytest.approx(right[run.dataset.test].mean())
+    assert {k: saved[k] for k in listed} == listed
+    imported = client.post("/api/runs", json=client.get(f"/api/runs/{saved['id']}/export").json()).json()
+    assert imported["accuracy"] == listed["accuracy"] and imported["points"] == 100
+
+
+def test_a_store_from_before_scores_were_kept_opens_and_lists_its_runs_without_them(tmp_path):
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        db.execute(
+            "CREATE TABLE runs (id TEXT PRIMARY KEY, name TEXT NOT NULL, created REAL NOT NULL, "
+            "step INTEGER NOT NULL, kind TEXT NOT NULL, hidden INTEGER NOT NULL, document BLOB NOT NULL)"
+        )
+        db.execute("INSERT INTO runs VALUES ('old', 'old run', 1.0, 3, 'moons', 5, x'00')")
+    store = RunStore(tmp_path)
+    old = {"id": "old", "name": "old run", "created": 1.0, "step": 3, "kind": "moons", "hidden": 5}
+    assert store.list() == [{**old, "accuracy": None, "test_accuracy": None, "points": None}]
+    session = Session(Run(RunConfig()))
+    assert store.save(dump_session(session), {"accuracy": 0.5, "points": 200})["accuracy"] == 0.5
 
 
 def exported_run(client):

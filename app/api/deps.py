@@ -1,8 +1,11 @@
 """What routes read through Depends: the server's settings and the objects the app holds (the
-registry of runs, its limits, the store of saved runs, the frame feeds), a session looked up by
-id (404), a session whose control token the request carries (401, 403), the grid limit.
+registry of runs, its limits, the store of saved runs, the frame feeds, the page's static files),
+a session looked up by id (404), a session whose control token the request carries (401, 403),
+the grid limit.
 
-Each takes the connection, not a Request, so that the WebSocket route reads them the same way."""
+Each takes the connection, not a Request, so that the WebSocket route reads them the same way.
+Those that only look something up are `async def`: FastAPI runs a plain `def` dependency in a
+worker thread, and under load each hop to a thread and back cost a request milliseconds."""
 
 from __future__ import annotations
 
@@ -20,28 +23,34 @@ from app.training.session import Session
 from app.training.store import RunStore
 
 from .settings import Settings
+from .static_assets import StaticTree
 
 
-def settings_of(connection: HTTPConnection) -> Settings:
+async def settings_of(connection: HTTPConnection) -> Settings:
     return connection.app.state.settings
 
 
-def registry_of(connection: HTTPConnection) -> Registry:
+async def registry_of(connection: HTTPConnection) -> Registry:
     return connection.app.state.registry
 
 
-def store_of(connection: HTTPConnection) -> RunStore:
+async def store_of(connection: HTTPConnection) -> RunStore:
     return connection.app.state.store
 
 
-def frame_feeds_of(connection: HTTPConnection) -> FrameFeeds:
+async def frame_feeds_of(connection: HTTPConnection) -> FrameFeeds:
     return connection.app.state.frame_feeds
+
+
+def static_tree_of(connection: HTTPConnection) -> StaticTree:
+    return connection.app.state.static_tree
 
 
 ServerSettings = Annotated[Settings, Depends(settings_of)]
 Sessions = Annotated[Registry, Depends(registry_of)]
 Store = Annotated[RunStore, Depends(store_of)]
 Frames = Annotated[FrameFeeds, Depends(frame_feeds_of)]
+StaticAssets = Annotated[StaticTree, Depends(static_tree_of)]
 
 
 async def inspection_turn(connection: HTTPConnection):
@@ -52,7 +61,7 @@ async def inspection_turn(connection: HTTPConnection):
         yield
 
 
-def limits_of(registry: Sessions) -> RunLimits:
+async def limits_of(registry: Sessions) -> RunLimits:
     """What this server lets a run be (its size, its number of points)."""
     return registry.limits
 
@@ -60,7 +69,7 @@ def limits_of(registry: Sessions) -> RunLimits:
 Limits = Annotated[RunLimits, Depends(limits_of)]
 
 
-def session_of(registry: Sessions, session_id: Annotated[str, Path(max_length=64)]) -> Session:
+async def session_of(registry: Sessions, session_id: Annotated[str, Path(max_length=64)]) -> Session:
     session = registry.get(session_id)
     if session is None:
         raise HTTPException(404, f"no session {session_id!r}: it was deleted, expired, or never existed")
@@ -80,7 +89,7 @@ def check_bearer(authorization: str | None, token: str, what: str) -> None:
         raise HTTPException(403, f"wrong token for {what}")
 
 
-def controlled_session(session: Viewed, authorization: Authorization = None) -> Session:
+async def controlled_session(session: Viewed, authorization: Authorization = None) -> Session:
     """The session, if the request carries its control token."""
     check_bearer(authorization, session.token, "this session")
     return session
@@ -101,7 +110,7 @@ class GridLimit:
             raise HTTPException(422, f"G must be at most {self.most} on this server, got {G}")
 
 
-def grid_limit(settings: ServerSettings) -> GridLimit:
+async def grid_limit(settings: ServerSettings) -> GridLimit:
     return GridLimit(settings.max_grid)
 
 

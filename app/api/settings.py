@@ -25,6 +25,9 @@ class Settings:
     body_idle_seconds: float = 15.0  # a request body that sends nothing this long gets a 408
     max_inspections: int = 4  # inspect requests computed at once; the rest wait, holding no thread
     idle_seconds: float = 1800.0  # a session nobody used or watched for this long is deleted
+    # A session whose driver's socket closed (a reload, a closed tab, a laptop asleep) plays on as
+    # left this long for the driver to come back; then it is deleted, even if watched.
+    driver_grace_seconds: float = 1800.0
     default_fps: float = 30.0
     max_fps: float = 60.0
     max_message_bytes: int = 65536  # a WebSocket message from a client

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .activations import get_activation
@@ -30,6 +32,20 @@ def grid_points(box, G: int, dtype=np.float64) -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
+@functools.lru_cache(maxsize=64)
+def _points_with_ones(box: tuple, G: int, dtype_name: str) -> np.ndarray:
+    """[x, y, 1] of grid point [i*G + j] = (xs[j], ys[i]), as grid_points, read-only. Kept for the
+    last boxes and sizes asked: a run's grid is the same every frame, and writing it took a small
+    run's frame a fifth of its time."""
+    dtype = np.dtype(dtype_name)
+    xs, ys = grid_axes(box, G, dtype)
+    P1 = np.ones((G * G, 3), dtype)
+    P1.reshape(G, G, 3)[:, :, 0] = xs
+    P1.reshape(G, G, 3)[:, :, 1] = ys[:, None]
+    P1.flags.writeable = False
+    return P1
+
+
 def decision_grid(params: Params, box, G: int, activation: str = "tanh") -> np.ndarray:
     """y_hat (G, G, C) over the grid, [i, j] at (xs[j], ys[i]): heatmap order, rows are y.
 
@@ -43,10 +59,8 @@ def decision_grid(params: Params, box, G: int, activation: str = "tanh") -> np.n
     W1, b1, W2, b2 = (params[name] for name in PARAM_NAMES)
     dtype = W1.dtype
     H, C = W2.shape
-    xs, ys = grid_axes(box, G, dtype)
-    P1 = np.ones((G * G, 3), dtype)  # [x, y, 1] of point [i*G + j] = (xs[j], ys[i]), as grid_points
-    P1.reshape(G, G, 3)[:, :, 0] = xs
-    P1.reshape(G, G, 3)[:, :, 1] = ys[:, None]
+    G = check_int("G", G, MIN_GRID, MAX_GRID)
+    P1 = _points_with_ones(tuple(float(v) for v in box), G, dtype.name)  # [x, y, 1] per point
     W1b = np.vstack([W1, b1])  # (3, H)
     B = min(G * G, max(1, BLOCK_ELEMENTS // H))
     a1_block = np.empty((B, H), dtype)

@@ -53,6 +53,15 @@ def hello(session: Session, role: str, history_points: int = HELLO_HISTORY_ROWS)
     }
 
 
+def driver_presence(away: bool, grace_seconds: float) -> dict:
+    """Sent to a session's watchers when its driver leaves (the run plays on as left, for
+    grace_seconds) and when the driver is back."""
+    message: dict = {"type": "driver", "away": away}
+    if away:
+        message["grace_seconds"] = grace_seconds
+    return message
+
+
 def points(d: Dataset) -> dict:
     """Sent before the first frame that follows points added or removed."""
     return {"type": "points", "points": points_of(d), "box": list(d.box)}

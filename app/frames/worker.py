@@ -32,8 +32,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Jobs queued in the frame process at once. A job's snapshot is taken when it is sent, so a long
-# queue would only make frames older; two keep the process busy while a result travels back.
-IN_FLIGHT = 2
+# queue makes frames older: sixteen at ~0.5-1.5 ms a build is a few ms, 24 at worst. Fewer starved
+# a classroom: a slot stays taken until the server's busy event loop reads the result back, and
+# with two, 30 runs' viewers waited 60-90 ms a frame for a slot (measured) while the process sat
+# idle most of the time.
+IN_FLIGHT = 16
 RETRY_AFTER = 10.0  # seconds between attempts to start a frame process that failed
 # A frame takes milliseconds; a process that has not answered in this long is stuck (stopped,
 # swapping, looping) and is killed, so that frames are built in threads rather than not at all.

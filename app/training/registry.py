@@ -1,5 +1,5 @@
-"""All sessions of one server: create within the limit, find by id, expire the idle ones. They
-are played by the registry's trainer, one thread for all of them."""
+"""All sessions of one server: create within the limit, find by id, expire the idle ones and those
+whose driver did not come back. They are played by the registry's trainer, one thread for all."""
 
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ class Registry:
         idle_seconds: float,
         limits: RunLimits | None = None,
         trainer: Trainer | None = None,
+        driver_grace_seconds: float = 1800.0,
     ):
         self.max_sessions = max_sessions
         self.idle_seconds = idle_seconds
+        self.driver_grace_seconds = driver_grace_seconds
         self.limits = limits or RunLimits()
         self.trainer = trainer if trainer is not None else Trainer()
         self._sessions: dict[str, Session] = {}
@@ -85,18 +87,26 @@ class Registry:
         return True
 
     def expire_idle(self, now: float | None = None) -> list[str]:
-        """Close sessions nobody has used or watched for idle_seconds; their ids."""
+        """Close sessions nobody has used or watched for idle_seconds, and those whose driver left
+        more than driver_grace_seconds ago, watched or not: a run nobody can steer any more must
+        not play on a core, nor hold a place, for ever. Their ids."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            idle = [
-                sid
-                for sid, s in self._sessions.items()
-                if s.viewers == 0 and now - s.last_active > self.idle_seconds
-            ]
-            expired = [self._sessions.pop(sid) for sid in idle]
+            ended = {sid: self._why_ended(s, now) for sid, s in self._sessions.items()}
+            ended = {sid: why for sid, why in ended.items() if why is not None}
+            expired = [self._sessions.pop(sid) for sid in ended]
         for session in expired:
+            session.ended_because = ended[session.id]
             session.close()
-        return idle
+        return list(ended)
+
+    def _why_ended(self, session: Session, now: float) -> str | None:
+        if session.viewers == 0 and now - session.last_active > self.idle_seconds:
+            return f"nobody used or watched it for {self.idle_seconds / 60:g} min"
+        left = session.driver_left_at
+        if session.drivers == 0 and left is not None and now - left > self.driver_grace_seconds:
+            return f"its driver did not come back within {self.driver_grace_seconds / 60:g} min"
+        return None
 
     def close_all(self) -> None:
         with self._lock:

@@ -14,7 +14,7 @@ import pydantic
 from pydantic import Field
 
 from app.core.bounds import MAX_SAMPLES
-from app.core.network import PARAM_NAMES
+from app.core.network import PARAM_NAMES, forward
 
 from .config import RunConfig, Strict
 from .history import COLUMNS, HISTORY_ROWS
@@ -119,6 +119,26 @@ def dump_session(session: Session, name: str = "") -> dict:
     """The session's run as a JSON-able dict (SavedRun's shape), read under its lock."""
     with session.player.lock:
         return dump_run(session.run, name)
+
+
+def dump_session_scored(session: Session, name: str = "") -> tuple[dict, dict]:
+    """The session's run as dump_session gives it, and its scores, read together under its lock."""
+    with session.player.lock:
+        return dump_run(session.run, name), scores(session.run)
+
+
+def scores(run: Run) -> dict:
+    """What a list of saved runs shows beside a run's name, computed once when it is saved: the
+    accuracy on the training and on the test points at its weights, and how many points it has."""
+    d = run.dataset
+
+    def accuracy(indices: np.ndarray) -> float | None:
+        if not len(indices):
+            return None
+        z2 = forward(run.params, d.X[indices].astype(LIVE_DTYPE), run.activation).z2
+        return float(np.mean(np.argmax(z2, axis=1) == d.labels[indices]))
+
+    return {"accuracy": accuracy(d.train), "test_accuracy": accuracy(d.test), "points": len(d.labels)}
 
 
 def dump_run(run: Run, name: str = "") -> dict:

@@ -1,4 +1,5 @@
-"""A run as the server holds it: an id, a control token, the run, its player, who watches."""
+"""A run as the server holds it: an id, a control token, the run, its player, who watches, and
+whether its driver is connected (a run outlives its driver's page for a grace period)."""
 
 from __future__ import annotations
 
@@ -24,18 +25,35 @@ class Session:
         self.viewers = 0
         self.last_active = time.monotonic()
         self.replaced_by: str | None = None  # the run that took this one's place, for its watchers
+        self.drivers = 0  # sockets connected with the control token
+        # When the last driver's socket closed; None while one is connected, or if none ever was
+        # (a script driving over REST). The registry closes the run a grace period after this.
+        self.driver_left_at: float | None = None
+        self.ended_because: str | None = None  # why the registry closed it, for its watchers
 
     def touch(self) -> None:
         self.last_active = time.monotonic()
 
-    def add_viewer(self) -> None:
+    @property
+    def driver_away(self) -> bool:
+        """Its driver was connected and has left (a reload, a closed tab, a laptop asleep)."""
+        return self.driver_left_at is not None
+
+    def add_viewer(self, driver: bool = False) -> None:
         with self.player.lock:
             self.viewers += 1
-            self.player.changed()  # the driver sees the count go up
+            if driver:
+                self.drivers += 1
+                self.driver_left_at = None
+            self.player.changed()  # the driver sees the count go up; watchers, that the driver is back
 
-    def remove_viewer(self) -> None:
+    def remove_viewer(self, driver: bool = False, now: float | None = None) -> None:
         with self.player.lock:
             self.viewers -= 1
+            if driver:
+                self.drivers -= 1
+                if self.drivers == 0:
+                    self.driver_left_at = time.monotonic() if now is None else now
             self.player.changed()
         self.touch()
 
@@ -55,5 +73,6 @@ class Session:
                 "loss": last["loss"],
                 "accuracy": last["accuracy"],
                 "viewers": self.viewers,
+                "driver_away": self.driver_away,
                 "config": run.config.model_dump(mode="json"),
             }

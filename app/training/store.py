@@ -22,9 +22,15 @@ CREATE TABLE IF NOT EXISTS runs (
     step INTEGER NOT NULL,
     kind TEXT NOT NULL,
     hidden INTEGER NOT NULL,
-    document BLOB NOT NULL  -- zlib-compressed JSON of a SavedRun
+    document BLOB NOT NULL,  -- zlib-compressed JSON of a SavedRun
+    accuracy REAL,  -- on the training points at the saved weights (NULL: saved before it was kept)
+    test_accuracy REAL,  -- on the test points (NULL: none, or saved before it was kept)
+    points INTEGER  -- how many points the run has
 )
 """
+# Columns added after the first release: a database made then gets them, empty, when opened.
+ADDED_COLUMNS = {"accuracy": "REAL", "test_accuracy": "REAL", "points": "INTEGER"}
+SUMMARY = "id, name, created, step, kind, hidden, accuracy, test_accuracy, points"
 
 
 class StoreFull(Exception):
@@ -39,6 +45,10 @@ class RunStore:
         with closing(self._connect()) as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(SCHEMA)
+            present = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+            for column, kind in ADDED_COLUMNS.items():
+                if column not in present:
+                    db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
             db.commit()
 
     def _connect(self) -> sqlite3.Connection:
@@ -50,20 +60,26 @@ class RunStore:
 
     @staticmethod
     def _info(row) -> dict:
-        run_id, name, created, step, kind, hidden = row
-        return {"id": run_id, "name": name, "created": created, "step": step, "kind": kind, "hidden": hidden}
+        keys = SUMMARY.split(", ")
+        return dict(zip(keys, row))
 
-    def save(self, document: dict) -> dict:
-        """Store a SavedRun document under a new id; its summary."""
+    def save(self, document: dict, scores: dict | None = None) -> dict:
+        """Store a SavedRun document under a new id with its scores (accuracy, test_accuracy,
+        points: computed once, by the caller, from the run); its summary."""
         run_id = secrets.token_urlsafe(12)
         blob = zlib.compress(json.dumps(document, allow_nan=False, separators=(",", ":")).encode())
+        kind = document["config"]["dataset"]["kind"]
+        scores = scores or {}
         row = (
             run_id,
-            document.get("name") or f"run at step {document['step']}",
+            document.get("name") or f"{kind} at step {document['step']}",
             time.time(),
             document["step"],
-            document["config"]["dataset"]["kind"],
+            kind,
             document["config"]["hidden"],
+            scores.get("accuracy"),
+            scores.get("test_accuracy"),
+            scores.get("points"),
         )
         with closing(self._connect()) as db:
             with db:  # one transaction: all of the row or nothing
@@ -72,21 +88,20 @@ class RunStore:
                     raise StoreFull(
                         f"the store holds {self.max_runs} saved runs, its limit; delete some first"
                     )
-                db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)", (*row, blob))
+                db.execute(
+                    f"INSERT INTO runs ({SUMMARY}, document) VALUES ({', '.join('?' * (len(row) + 1))})",
+                    (*row, blob),
+                )
         return self._info(row)
 
     def list(self) -> list[dict]:
         with closing(self._connect()) as db:
-            rows = db.execute(
-                "SELECT id, name, created, step, kind, hidden FROM runs ORDER BY created DESC"
-            ).fetchall()
+            rows = db.execute(f"SELECT {SUMMARY} FROM runs ORDER BY created DESC").fetchall()
         return [self._info(r) for r in rows]
 
     def info(self, run_id: str) -> dict | None:
         with closing(self._connect()) as db:
-            row = db.execute(
-                "SELECT id, name, created, step, kind, hidden FROM runs WHERE id = ?", (run_id,)
-            ).fetchone()
+            row = db.execute(f"SELECT {SUMMARY} FROM runs WHERE id = ?", (run_id,)).fetchone()
         return None if row is None else self._info(row)
 
     def document(self, run_id: str) -> dict | None:

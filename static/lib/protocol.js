@@ -1,5 +1,6 @@
 // The live stream (docs/protocol.md): the socket's address and subprotocols, binary frames read
-// in place, acknowledged once drawn, and a socket that reconnects by itself.
+// in place, acknowledged once drawn, and a socket that reconnects by itself: after a close, after
+// a network drop, and when a socket went silent without closing (pinged, then replaced).
 
 const ARRAY_TYPES = { float32: Float32Array, uint8: Uint8Array };
 const UTF8 = new TextDecoder();
@@ -47,11 +48,28 @@ export function watcherSocket(sessionId) {
   return { url: socketUrl(`/ws/sessions/${encodeURIComponent(sessionId)}`), protocols: [PROTOCOL] };
 }
 
-const RETRY_MS = [250, 500, 1000, 2000, 4000];
+// Reconnecting: exponential backoff with jitter, so that a hundred viewers whose Wi-Fi came back
+// at the same moment do not all knock in the same millisecond.
+const RETRY_FIRST_MS = 500;
+const RETRY_MOST_MS = 15_000;
+
+// The wait before reconnect attempt `attempt` (0, 1, ...): up to 500 ms, 1 s, 2 s, ... 15 s,
+// each between half and all of it at random.
+export function retryDelay(attempt, random = Math.random) {
+  const ceiling = Math.min(RETRY_MOST_MS, RETRY_FIRST_MS * 2 ** Math.min(attempt, 10));
+  return Math.round(ceiling * (0.5 + 0.5 * random()));
+}
+
+// A socket can be dead without ever closing (a laptop that slept, a Wi-Fi that moved): after
+// SILENT_MS without a message the page sends a ping, and a socket that does not answer within
+// ANSWER_MS is given up and replaced. A paused run sends nothing, so pings are what keep it checked.
+const SILENT_MS = 15_000;
+const ANSWER_MS = 5_000;
+const CHECK_EVERY_MS = 2_500;
 
 // One session's socket; socket is { url, protocols } as driverSocket or watcherSocket make it.
 // Callbacks: onHello(hello), onFrame(frame) which must draw synchronously, onMessage(json) for
-// ok/error/points, onState(state) with "connecting" | "live" | "reconnecting", onGone(code,
+// ok/error/points/driver, onState(state) with "connecting" | "live" | "reconnecting", onGone(code,
 // message, replacedBy) when the session no longer exists (replacedBy: the id of the run its
 // driver started in its place, if any).
 export class Stream {
@@ -64,24 +82,91 @@ export class Stream {
     this.closed = false;
     this.retryTimer = null;
     this.lastError = "";
+    this.heardAt = 0; // when the socket last said anything
+    this.pingedAt = null; // when an unanswered ping was sent
+    this.heartbeat = null;
+    // The network came back, or the page was shown again (a laptop woke): check now, not later.
+    this.onOnline = () => this.checkNow();
+    this.onVisible = () => {
+      if (document.visibilityState === "visible") this.checkNow();
+    };
   }
 
   connect() {
+    if (this.closed) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     this.callbacks.onState(this.attempt === 0 ? "connecting" : "reconnecting");
     const ws = new WebSocket(this.socket.url, this.socket.protocols);
     ws.binaryType = "arraybuffer";
     ws.onopen = () => {
       this.attempt = 0;
+      this.heard();
       ws.send(JSON.stringify({ type: "options", ...this.options }));
     };
-    ws.onmessage = (event) => this.receive(ws, event.data);
+    ws.onmessage = (event) => {
+      if (ws !== this.ws) return;
+      this.heard();
+      this.receive(ws, event.data);
+    };
     ws.onclose = (event) => this.closedBy(ws, event.code);
     this.ws = ws;
+    this.heardAt = performance.now();
+    this.pingedAt = null;
+    if (!this.heartbeat) {
+      this.heartbeat = setInterval(() => this.check(), CHECK_EVERY_MS);
+      addEventListener("online", this.onOnline);
+      document.addEventListener("visibilitychange", this.onVisible);
+    }
+  }
+
+  heard() {
+    this.heardAt = performance.now();
+    this.pingedAt = null;
+  }
+
+  // Ping a silent socket; give up one that did not answer (or never opened) in time.
+  check(now = performance.now()) {
+    if (this.closed || !this.ws) return;
+    const ws = this.ws;
+    if (this.pingedAt !== null && now - this.pingedAt > ANSWER_MS) {
+      this.giveUp(ws);
+    } else if (ws.readyState === WebSocket.CONNECTING && now - this.heardAt > SILENT_MS) {
+      this.giveUp(ws); // a handshake that hangs: the server or the network is not there
+    } else if (ws.readyState === WebSocket.OPEN && this.pingedAt === null && now - this.heardAt > SILENT_MS) {
+      this.ping(ws, now);
+    }
+  }
+
+  checkNow() {
+    if (this.closed) return;
+    if (this.retryTimer !== null) {
+      // Waiting to retry: the network is back, try soon (a little jitter still spreads a room).
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.connect(), retryDelay(0));
+    } else if (this.ws && this.ws.readyState === WebSocket.OPEN && this.pingedAt === null) {
+      this.ping(this.ws, performance.now());
+    }
+  }
+
+  ping(ws, now) {
+    this.pingedAt = now;
+    ws.send('{"type":"ping"}');
+  }
+
+  // The socket is dead but may never say so: stop listening to it and connect a new one.
+  giveUp(ws) {
+    this.ws = null;
+    ws.onclose = null;
+    ws.onmessage = null;
+    ws.close();
+    this.retry();
   }
 
   receive(ws, data) {
     if (typeof data === "string") {
       const message = JSON.parse(data);
+      if (message.type === "pong") return;
       if (message.type === "hello") {
         this.callbacks.onState("live");
         this.callbacks.onHello(message);
@@ -104,11 +189,17 @@ export class Stream {
   closedBy(ws, code) {
     if (ws !== this.ws || this.closed) return;
     if (code in GONE) {
+      this.stopChecking();
       this.closed = true;
       this.callbacks.onGone(code, this.lastError || GONE[code], this.replacedBy);
       return;
     }
-    const delay = RETRY_MS[Math.min(this.attempt, RETRY_MS.length - 1)];
+    this.ws = null;
+    this.retry();
+  }
+
+  retry() {
+    const delay = retryDelay(this.attempt);
     this.attempt += 1;
     this.callbacks.onState("reconnecting");
     this.retryTimer = setTimeout(() => this.connect(), delay);
@@ -122,8 +213,16 @@ export class Stream {
     return false;
   }
 
+  stopChecking() {
+    clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    removeEventListener("online", this.onOnline);
+    document.removeEventListener("visibilitychange", this.onVisible);
+  }
+
   close() {
     this.closed = true;
+    this.stopChecking();
     clearTimeout(this.retryTimer);
     if (this.ws) this.ws.close(1000);
   }

@@ -16,7 +16,7 @@ async function request(method, path, { body, token, query } = {}) {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      keepalive: method === "DELETE", // a session freed as the page closes
+      keepalive: method === "DELETE", // a replaced run is deleted even if the page goes on to close
     });
   } catch (e) {
     return failure(undefined, [{ where: "general", message: `the server cannot be reached (${e.message})` }]);
@@ -60,4 +60,38 @@ export function getView(sessionId, path, query) {
 
 export function postView(sessionId, path, body, query) {
   return request("POST", sessionPath(sessionId, path), { body, query });
+}
+
+// ---- saved runs --------------------------------------------------------------------------------
+
+// session: { id, token } of the run to save; resolves to the saved run's summary and its own token.
+export function saveRun(session, name) {
+  return request("POST", sessionPath(session.id, "save"), { token: session.token, body: { name } });
+}
+
+export function listRuns() {
+  return request("GET", "/api/runs");
+}
+
+// A new session that goes on from the saved run: { id, token, session, stream }.
+export function loadRun(runId) {
+  return request("POST", `/api/runs/${encodeURIComponent(runId)}/load`);
+}
+
+// The address of a saved run's file (GET: the JSON document POST /api/runs takes back).
+export function runFileUrl(runId) {
+  return `/api/runs/${encodeURIComponent(runId)}/export`;
+}
+
+export function importRun(document) {
+  return request("POST", "/api/runs", { body: document });
+}
+
+export function deleteRun(runId, token) {
+  return request("DELETE", `/api/runs/${encodeURIComponent(runId)}`, { token });
+}
+
+// A CSV of x, y, label read by the server into points: { points, classes, header }.
+export function pointsFromCsv(csv) {
+  return request("POST", "/api/datasets/csv", { body: { csv } });
 }

@@ -6,6 +6,7 @@ import { mount as mountBanner } from "./banner.js";
 import { mount as mountArrows } from "./boundary/arrows.js";
 import { mount as mountBoundary } from "./boundary/boundary.js";
 import { mount as mountDraw } from "./boundary/draw.js";
+import { mount as mountDrawSources } from "./boundary/draw_sources.js";
 import { mount as mountClassroom } from "./classroom/classroom.js";
 import { mount as mountCompare } from "./compare/compare.js";
 import { mount as mountDerivation } from "./derivation/derivation.js";
@@ -17,6 +18,7 @@ import { mount as mountLosses } from "./losses.js";
 import { mount as mountLossSlice } from "./lossslice.js";
 import { Panels } from "./panels.js";
 import { mount as mountPresets } from "./presets.js";
+import { mount as mountRuns } from "./runs/runs.js";
 import { mount as mountTabs } from "./tabs.js";
 import { mount as mountTimeline } from "./timeline.js";
 import { mountConnection, mount as mountStatus } from "./topbar/status.js";
@@ -27,7 +29,8 @@ import { mount as mountWeights } from "./weights.js";
 const byId = (id) => document.getElementById(id);
 
 // form: the settings form; actions: what the buttons do ({ togglePlay, step, reset,
-// lowerRateAndReset, inputGradients, send }); view: the link's view options.
+// lowerRateAndReset, inputGradients, send, session, adopt, opened, startWithPoints }); view: the
+// link's view options.
 export function mountPanels(store, { form, actions, view }) {
   const panels = new Panels();
   const charts = new ChartScheduler();
@@ -44,8 +47,14 @@ export function mountPanels(store, { form, actions, view }) {
   const marks = mountArrows(byId("boundary-toggles"), store, { onInputGradients: actions.inputGradients });
   boundary.addLayer(marks);
   panels.add(mountTimeline(byId("timeline"), store, { showStep: (step) => panels.showStep(step) }));
-  const draw = panels.add(mountDraw(byId("draw-tools"), store, { send: actions.send }));
+  const draw = panels.add(
+    mountDraw(byId("draw-tools"), store, { send: actions.send, startWithPoints: actions.startWithPoints }),
+  );
   boundary.addLayer(draw.layer);
+  const ownData = mountDrawSources(byId("own-data"), store, {
+    draw,
+    startWithPoints: actions.startWithPoints,
+  });
 
   // The bottom panel's tabs.
   inspector.add({
@@ -103,6 +112,13 @@ export function mountPanels(store, { form, actions, view }) {
     roomy: true,
     mount: (el) => mountPresets(el, store, { form }),
   });
+  const runs = panels.add(
+    mountRuns(byId("runs-tools"), store, {
+      session: actions.session,
+      adopt: actions.adopt,
+      opened: actions.opened,
+    }),
+  );
   boundary.onPick(({ n }) => {
     derivation.select(n);
     inspector.select("derivation");
@@ -113,7 +129,7 @@ export function mountPanels(store, { form, actions, view }) {
       tools: byId("classroom-tools"),
       view,
       form,
-      driverOnly: [transport, banner, form, draw, presets],
+      driverOnly: [transport, banner, form, draw, ownData, presets, runs],
     }),
   );
   return { panels, classroom, connection: mountConnection(byId("connection")), presets };

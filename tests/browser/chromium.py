@@ -26,10 +26,10 @@ def chromium_path() -> str | None:
     return None
 
 
-def launch(playwright):
+def launch(playwright, *extra_args: str):
     path = chromium_path()
     if path is None:
         raise RuntimeError(
             "chromium not found: install Debian's chromium (make chromium) or set BPV_CHROMIUM"
         )
-    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=path, args=[*CHROMIUM_ARGS, *extra_args])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.api.routers.pages import PLOTLY_JS
+from app.api.routers.pages import STATIC_DIR
 
 from .conftest import SCREENSHOTS, new_context, open_page
 from .dashboard import Dashboard
@@ -32,11 +32,12 @@ def test_page_loads_with_no_errors_and_nothing_from_outside(dash, recorder):
     assert dash.page.title() == "Backprop visualizer"
     assert dash.probe()["connection"] == "live"
     assert dash.step() == 0
-    # plotly.js is ours, byte for byte the plotly package's own file, and nothing came from a CDN.
-    served = dash.page.request.get(f"{dash.server.url}/vendor/plotly.min.js")
-    assert served.ok and served.body() == PLOTLY_JS.read_bytes()
+    # plotly.js is ours, byte for byte the vendored bundle, and nothing came from a CDN.
+    plotly = f"{dash.server.url}{dash.server.app.state.static_tree.prefix}/vendor/plotly/plotly-basic.min.js"
+    served = dash.page.request.get(plotly)
+    assert served.ok and served.body() == (STATIC_DIR / "vendor/plotly/plotly-basic.min.js").read_bytes()
     assert dash.page.evaluate("() => typeof Plotly.react") == "function"
-    assert f"{dash.server.url}/vendor/plotly.min.js" in recorder.urls
+    assert plotly in recorder.urls
     assert any(u.startswith(dash.server.ws_url + "/ws/sessions/") for u in recorder.urls)
     assert recorder.foreign_urls() == []
     assert recorder.errors == []

@@ -362,10 +362,11 @@ def policy(response) -> dict[str, str]:
 
 def test_every_response_carries_the_security_headers(live_server):
     base = live_server.url
+    static = base + live_server.app.state.static_tree.prefix
     responses = [
         httpx.get(f"{base}/"),
-        httpx.get(f"{base}/static/app.js"),
-        httpx.get(f"{base}/vendor/plotly.min.js"),
+        httpx.get(f"{static}/app.js"),
+        httpx.get(f"{static}/vendor/plotly/plotly-basic.min.js"),
         httpx.get(f"{base}/api/presets"),
         httpx.get(f"{base}/api/sessions/nope"),  # 404
         httpx.post(f"{base}/api/sessions", content=b"x", headers={"Content-Type": "text/plain"}),  # 415

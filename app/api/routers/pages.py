@@ -1,24 +1,24 @@
-"""The page: templates/index.html, the static/ modules, and plotly.js from the plotly package
-itself, so the page works with no internet (classrooms have bad networks)."""
+"""The page: templates/index.html, and the static/ files (the page's modules, plotly.js and KaTeX,
+vendored, so the page works with no internet) under one content-hashed prefix
+(app/api/static_assets.py). The HTML is asked for again on every load (no-cache, with an ETag:
+an unchanged page costs a 304); everything it loads is cached for a year, immutable."""
 
 from __future__ import annotations
 
-import importlib.resources
+import hashlib
 from pathlib import Path
 from typing import get_args
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi import APIRouter, Request, Response
 from fastapi.templating import Jinja2Templates
 
-from app import __version__
 from app.training.config import ActivationName, DatasetKind, OptimizerName, RunConfig
 
-from ..deps import ServerSettings
+from ..deps import ServerSettings, StaticAssets
+from ..static_assets import IMMUTABLE, accepts_gzip
 
 ROOT = Path(__file__).resolve().parents[3]
-PLOTLY_JS = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
+STATIC_DIR = ROOT / "static"
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=ROOT / "templates")
@@ -33,12 +33,12 @@ CHOICES = {
 
 
 @router.get("/")
-def index(request: Request, settings: ServerSettings):
-    return templates.TemplateResponse(
+def index(request: Request, settings: ServerSettings, static: StaticAssets):
+    page = templates.TemplateResponse(
         request,
         "index.html",
         {
-            "version": __version__,
+            "static": static.prefix,  # every file the page loads is under it
             "max_fps": settings.max_fps,
             "max_grid": settings.max_grid,
             "max_hidden": settings.max_hidden,
@@ -48,15 +48,33 @@ def index(request: Request, settings: ServerSettings):
             "choices": CHOICES,
         },
     )
+    # Weak: the same page gzipped or not. It changes with the settings and with the static tree.
+    etag = 'W/"' + hashlib.sha256(page.body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    page.headers.update(headers)
+    return page
 
 
-@router.get("/vendor/plotly.min.js")
-def plotly_js():
-    return FileResponse(
-        str(PLOTLY_JS), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
-    )
-
-
-def mount_static(app: FastAPI) -> None:
-    """static/ as files, under /static (a mount, not a route: app.include_router cannot carry it)."""
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+@router.api_route("/static/{tree}/{path:path}", methods=["GET", "HEAD"])
+async def static_file(tree: str, path: str, request: Request, static: StaticAssets):
+    """A file of the page, gzipped when the browser accepts it, cached for a year. Another tree's
+    hash is a page loaded before the server changed: 404 (reloading the page fixes it)."""
+    asset = static.assets.get(path) if tree == static.tree_hash else None
+    if asset is None:
+        return Response(
+            f"not found: {path[:200]} (this page's files changed on the server; reload it)",
+            status_code=404,
+            media_type="text/plain; charset=utf-8",
+        )
+    headers = {"ETag": asset.etag, "Cache-Control": IMMUTABLE}
+    if asset.compressible:
+        headers["Vary"] = "Accept-Encoding"
+    if asset.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    body = asset.body
+    if asset.compressible and accepts_gzip(request.headers.get("accept-encoding", "")):
+        body = asset.gzipped
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, headers=headers, media_type=asset.media_type)

@@ -8,7 +8,7 @@ import secrets
 
 from fastapi import APIRouter, Response
 
-from app.training.saved_run import SavedRun, dump_session, restore_run
+from app.training.saved_run import SavedRun, dump_session_scored, restore_run, scores
 from app.training.store import RunStore
 
 from ..deps import Controlled, OwnedSavedRun, SavedDocument, SavedInfo, Sessions, Store
@@ -20,10 +20,10 @@ router = APIRouter(prefix="/api", tags=["saved runs"], responses=BAD_INPUT)
 STORE_FULL = error_responses(507)
 
 
-def stored(store: RunStore, document: dict) -> SavedRunCreated:
+def stored(store: RunStore, document: dict, run_scores: dict) -> SavedRunCreated:
     """Store the document with a new token of its own: whoever saved it can delete it."""
     token = secrets.token_urlsafe(24)
-    return SavedRunCreated(**store.save({**document, "_token": token}), token=token)
+    return SavedRunCreated(**store.save({**document, "_token": token}, run_scores), token=token)
 
 
 @router.post(
@@ -33,8 +33,9 @@ def stored(store: RunStore, document: dict) -> SavedRunCreated:
     responses=CONTROL | STORE_FULL,
 )
 def save_session(store: Store, session: Controlled, body: SaveRequest | None = None):
-    """Save the run as it is now (a running run goes on; the saved copy is paused)."""
-    return stored(store, dump_session(session, (body or SaveRequest()).name))
+    """Save the run as it is now (a running run goes on; the saved copy is paused). Without a
+    name it is called after its data and step ("moons at step 120")."""
+    return stored(store, *dump_session_scored(session, (body or SaveRequest()).name))
 
 
 @router.get("/runs", response_model=list[SavedRunInfo])
@@ -71,8 +72,8 @@ def import_run(registry: Sessions, store: Store, run: SavedRun):
     """Import a saved-run file (from .../export). It is checked whole, and refused with a message
     naming the field if anything does not fit."""
     registry.verify(run)  # within this server's limits, before any data is built
-    restore_run(run)  # the whole document must hold together, not only its schema
-    return stored(store, run.model_dump(mode="json"))
+    restored = restore_run(run)  # the whole document must hold together, not only its schema
+    return stored(store, run.model_dump(mode="json"), scores(restored))
 
 
 @router.delete("/runs/{run_id}", status_code=204, responses=CONTROL)

@@ -36,11 +36,14 @@ async def watch_session(
         await refuse(websocket, refused)
         return
     viewer = Viewer(websocket, session, role, settings)
-    session.add_viewer()
+    driver = role == "driver"
+    session.add_viewer(driver)  # a driver coming back: its watchers are told by their own Viewer
     try:
-        await viewer.send_json(messages.hello(session, role))
+        hello = messages.hello(session, role)
+        viewer.told_driver_away = hello["session"]["driver_away"]
+        await viewer.send_json(hello)
         await viewer.serve(Inbox(viewer, limits).receive, feeds)
     except WebSocketDisconnect:
         pass
     finally:
-        session.remove_viewer()
+        session.remove_viewer(driver)  # the last driver leaving: the grace period begins

@@ -17,8 +17,13 @@ class SavedRunInfo(BaseModel):
     name: str
     created: float = Field(description="seconds since the epoch")
     step: int
-    kind: str
+    kind: str = Field(description="the dataset: moons, circles, ..., points (your own)")
     hidden: int
+    accuracy: float | None = Field(
+        None, description="on the training points at the saved weights (null: saved before it was kept)"
+    )
+    test_accuracy: float | None = Field(None, description="on the test points; null when there are none")
+    points: int | None = Field(None, description="how many points the run has, training and test")
 
 
 class SavedRunCreated(SavedRunInfo):

@@ -35,6 +35,9 @@ class SessionSummary(BaseModel):
     loss: float | None = Field(description="the last step's batch loss")
     accuracy: float | None = Field(description="the last step's batch accuracy")
     viewers: int
+    driver_away: bool = Field(
+        description="its driver was connected and left: the run plays on as left for the grace period"
+    )
     config: RunConfig
 
 

@@ -7,6 +7,7 @@ backlog. Frames are never sent faster than the viewer's fps. docs/protocol.md de
 - handshake.py: who may connect and as what (the subprotocols, the token, the origin);
 - messages.py: what a client may send, read strictly;
 - viewer.py: one connection, and the frames sent to it;
+- pacing.py: when its next frame may go, from its fps and how late its acks come back;
 - inbox.py: the messages received from it.
 
 The route itself is app/api/routers/stream.py.

@@ -62,7 +62,11 @@ def admit(websocket: WebSocket, registry: Registry, session_id: str, max_viewers
         raise Refused(TOKEN_IN_URL, 4400)
     session = registry.get(session_id[:64])
     if session is None:
-        raise Refused(f"no session {session_id[:64]!r}: it was deleted, expired, or never existed", 4404)
+        raise Refused(
+            f"no session {session_id[:64]!r}: it was deleted, expired, or never existed "
+            "(a server that restarted has forgotten every run)",
+            4404,
+        )
     token = offered_token(offered_protocols(websocket))
     if token is not None and not secrets.compare_digest(token.encode(), session.token.encode()):
         raise Refused("wrong control token for this session", 4403)

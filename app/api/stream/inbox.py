@@ -20,6 +20,7 @@ from .messages import (
     StreamOptions,
     decode,
     describe,
+    is_ack,
     parse,
 )
 from .viewer import Viewer
@@ -37,6 +38,10 @@ class Inbox:
             message = await viewer.ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            if is_ack(message):
+                viewer.ack_received()
+                viewer.session.touch()
+                continue
             try:
                 payload = decode(message, viewer.settings.max_message_bytes)
             except BadMessage as bad:
@@ -49,14 +54,17 @@ class Inbox:
         viewer = self.viewer
         kind = payload["type"]
         if kind == "ack":
-            viewer.acked.set()
+            viewer.ack_received()
             return
         if kind == "options":
             await self.set_options(payload)
             return
+        if kind == "ping":  # a page checking its socket is alive (after a sleep, a network change)
+            await viewer.send_json({"type": "pong"})
+            return
         if kind not in CONTROL_TYPES:
             await viewer.error(
-                f"unknown message type {kind!r}; known: ack, options, {', '.join(CONTROL_TYPES)}", kind
+                f"unknown message type {kind!r}; known: ack, options, ping, {', '.join(CONTROL_TYPES)}", kind
             )
             return
         if viewer.role != "driver":

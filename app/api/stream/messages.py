@@ -24,6 +24,15 @@ class BadMessage(Exception):
         self.about = about
 
 
+# An ack as the page ({"type":"ack"}) and Python's json.dumps write it: one comes back for every
+# frame, so these are known on sight, without parsing; any other text is read in full below.
+ACKS = frozenset({'{"type":"ack"}', '{"type": "ack"}'})
+
+
+def is_ack(message: dict) -> bool:
+    return message.get("text") in ACKS
+
+
 def decode(message: dict, max_bytes: int) -> dict:
     """A received WebSocket message as a JSON object with a "type", all its numbers finite;
     BadMessage otherwise."""

@@ -1,5 +1,6 @@
 """One WebSocket connection watching one session, and the frames sent to it: each the latest state,
-sent once the previous one is acked and no sooner than the viewer's fps allows."""
+sent once the previous one is acked, no sooner than the viewer's fps allows, and later while its
+acks come back late (pacing.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from app.frames.request import FrameRequest
 from app.training.session import Session
 
 from ..settings import Settings
+from .pacing import AckPacer
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +40,14 @@ class Viewer:
         self.input_gradients = False
         self.frames_sent = 0
         self.data_version = session.run.data_version  # the points the hello carried
+        self.told_driver_away = (
+            session.driver_away
+        )  # what this viewer was last told (the hello, then messages)
         # asyncio's Event and Lock, not anyio's: anyio's yield to the loop once more on every wait
         # and acquire even when there is nothing to wait for, two loop turns per frame per viewer
         self.acked = asyncio.Event()
         self.acked.set()  # nothing in flight yet
+        self.pacer = AckPacer()
         self.options_changed = False  # new options: the next frame is due even if the run did not move
         self.wake: asyncio.Event | None = None  # set to end wait_for_change early
         self.send_lock = asyncio.Lock()
@@ -53,6 +59,10 @@ class Viewer:
 
     async def error(self, message: str, about: str | None = None) -> None:
         await self.send_json({"type": "error", "message": message, "for": about})
+
+    def ack_received(self) -> None:
+        self.pacer.acked(time.monotonic())
+        self.acked.set()
 
     def options_set(self) -> None:
         """The viewer changed its options: send a frame with them even if the run stands still."""
@@ -88,6 +98,7 @@ class Viewer:
                 self.session.player.version != last_version
                 or self.options_changed
                 or self.session.player.closed
+                or self.session.driver_away != self.told_driver_away
             )
 
         if moved():
@@ -106,13 +117,17 @@ class Viewer:
         next_due = 0.0
         while True:
             await self.acked.wait()
-            delay = next_due - time.monotonic()
+            delay = self.pacer.next_send_at(next_due, self.fps) - time.monotonic()
             if delay > 0:
-                await anyio.sleep(delay)
+                await asyncio.sleep(delay)
             await self.wait_for_change(last_version)
             if self.session.player.closed:
                 await self.say_goodbye()
                 return
+            if self.session.driver_away != self.told_driver_away:  # the driver left, or came back
+                self.told_driver_away = self.session.driver_away
+                grace = self.settings.driver_grace_seconds
+                await self.send_json(messages.driver_presence(self.told_driver_away, grace))
             seen = None if self.options_changed else last_version  # new options: a frame even so
             self.options_changed = False
             if self.session.run.data_version != self.data_version:  # points were added or removed
@@ -122,8 +137,9 @@ class Viewer:
             next_due = time.monotonic() + 1 / self.fps  # from the build's start: its time is in the interval
             request = FrameRequest(self.grid, with_arrays, self.input_gradients)
             frame = await feeds.feed(self.session, request).newer_than(seen)
-            self.acked = asyncio.Event()
+            self.acked.clear()
             async with self.send_lock:
+                self.pacer.sent(time.monotonic())
                 await self.ws.send_bytes(frame.data)
             self.frames_sent += 1
             last_version = frame.version
@@ -140,6 +156,8 @@ class Viewer:
                     "message": "the driver started a new run; follow it at replaced_by",
                 }
             )
+        elif self.session.ended_because:
+            await self.error(f"this run has ended: {self.session.ended_because}")
         else:
             await self.error("this session was deleted or expired; create a new one")
         await self.ws.close(code=4410)

@@ -1,11 +1,14 @@
 // The share link: a button that opens a small dialog with the link that watches this run
-// read-only, and a Copy button.
+// read-only, and a Copy button; for the driver, the driver link too (driver_link_section.js).
 
 import { el } from "../../lib/dom.js";
 import { opened } from "../../lib/escape.js";
+import { driverLinkSection } from "./driver_link_section.js";
+import { lightLinkChoice } from "./share_light.js";
 
-// button: the Share button (the dialog opens under it); sessionId(): the run to share.
-export function shareDialog(button, sessionId) {
+// button: the Share button (the dialog opens under it); sessionId(): the run to share;
+// driverLink(): the link that drives it, "" for a watcher.
+export function shareDialog(button, sessionId, driverLink = () => "") {
   const linkBox = el("input", {
     type: "text",
     id: "share-link",
@@ -14,9 +17,14 @@ export function shareDialog(button, sessionId) {
     "aria-label": "Link that watches this run",
   });
   const copy = el("button", { type: "button", id: "share-copy", className: "primary" }, "Copy");
+  const light = lightLinkChoice(() => {
+    link = shareUrl();
+    linkBox.value = link;
+  });
   const panel = el("div", { className: "share-panel", id: "share-panel", hidden: true, role: "dialog" }, [
     el("p", "share-title", "Anyone who opens this link watches this run live"),
     el("div", "share-row", [linkBox, copy]),
+    light.element,
     el(
       "p",
       "hint",
@@ -36,13 +44,15 @@ export function shareDialog(button, sessionId) {
       ),
     );
   }
+  const driverSection = driverLinkSection(driverLink);
+  panel.append(driverSection.node);
   document.body.append(panel);
   let open = false;
   let link = ""; // the link shown
 
   function shareUrl() {
     const id = sessionId();
-    return id ? `${location.origin}/?watch=${encodeURIComponent(id)}` : "";
+    return light.apply(id ? `${location.origin}/?watch=${encodeURIComponent(id)}` : "");
   }
 
   function place() {
@@ -62,6 +72,7 @@ export function shareDialog(button, sessionId) {
     if (open) {
       link = shareUrl();
       linkBox.value = link;
+      driverSection.refresh();
       place();
       linkBox.select();
     }
@@ -98,6 +109,7 @@ export function shareDialog(button, sessionId) {
       if (!open) return;
       link = shareUrl();
       linkBox.value = link;
+      driverSection.refresh();
     },
   };
 }
