@@ -67,8 +67,8 @@ def test_python_m_app_serves_the_api_and_the_docs(tmp_path):
         assert docs.status_code == 200 and "swagger" in docs.text.lower()
         assert httpx.post(f"http://127.0.0.1:{port}/api/sessions", json={}).status_code == 201
         page = httpx.get(f"http://127.0.0.1:{port}/")
-        plotly_url = re.search(r'src="(/static/[0-9a-f]+/vendor/plotly/[^"]+)"', page.text)[1]
-        plotly = httpx.get(f"http://127.0.0.1:{port}{plotly_url}")
+        static = re.search(r'src="(/static/[0-9a-f]+)/app.js"', page.text)[1]
+        plotly = httpx.get(f"http://127.0.0.1:{port}{static}/vendor/plotly/plotly-basic.min.js")
         assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
     finally:
         server.terminate()

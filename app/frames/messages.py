@@ -84,6 +84,7 @@ def frame_header(job: FrameJob, ev: Evaluation, box: tuple) -> dict:
         "test_loss": finite_or_none(ev.test_loss),
         "test_accuracy": ev.test_accuracy,
         "saturation": ev.saturation,
+        "slopes": ev.slopes,
         "grad": {
             name: {
                 "norm": finite_or_none(norm(g)),

@@ -68,6 +68,10 @@ export function mount(form, _store, { onChange, onPreset }) {
     input("noise").placeholder =
       info && info.default_noise !== null ? `default ${info.default_noise}` : "default";
     input("beta1").disabled = input("optimizer").value === "sgd" || !enabled;
+    // Your own points are what they are: no number of samples to generate, no noise to add.
+    const own = input("dataset").value === "points";
+    input("n_samples").disabled = own || !enabled;
+    input("noise").disabled = own || !enabled;
   }
 
   function setValues(values) {

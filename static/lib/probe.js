@@ -4,7 +4,7 @@
 // framesDrawn, drawMs: frames drawn and the milliseconds spent drawing them; step, status: the
 // last frame's; connection: the stream's state; sessionId, role: from the hello; messages: the
 // last 50 JSON messages; viewers: how many others watch; atStep: the past step the timeline
-// shows (null: live).
+// shows (null: live); boundaryStep: the step of the frame the boundary last painted.
 
 export const probe = {
   framesDrawn: 0,
@@ -17,6 +17,7 @@ export const probe = {
   messages: [],
   viewers: null,
   atStep: null,
+  boundaryStep: null,
 };
 
 globalThis.bpv = probe;

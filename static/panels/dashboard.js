@@ -1,7 +1,6 @@
 // Every panel of the page, mounted on its element of templates/index.html and kept in one
 // Panels list, which the stream's messages go to (panels.js has the contract).
 
-import { ChartScheduler } from "../lib/linechart.js";
 import { mount as mountBanner } from "./banner.js";
 import { mount as mountArrows } from "./boundary/arrows.js";
 import { mount as mountBoundary } from "./boundary/boundary.js";
@@ -19,6 +18,7 @@ import { mount as mountLossSlice } from "./lossslice.js";
 import { Panels } from "./panels.js";
 import { mount as mountPresets } from "./presets.js";
 import { mount as mountRuns } from "./runs/runs.js";
+import { mount as mountSaturation } from "./saturation/saturation.js";
 import { mount as mountTabs } from "./tabs.js";
 import { mount as mountTimeline } from "./timeline.js";
 import { mountConnection, mount as mountStatus } from "./topbar/status.js";
@@ -33,13 +33,13 @@ const byId = (id) => document.getElementById(id);
 // link's view options.
 export function mountPanels(store, { form, actions, view }) {
   const panels = new Panels();
-  const charts = new ChartScheduler();
   const transport = panels.add(mountTransport(document.querySelector(".transport"), store, actions));
   panels.add(mountStatus(byId("status"), store));
   const banner = panels.add(mountBanner(byId("banner"), store, actions));
   const boundary = panels.add(mountBoundary(byId("panel-boundary"), store));
-  panels.add(mountLosses(byId("panel-loss"), store, { charts }));
-  panels.add(mountGradients(byId("panel-gradients"), store, { charts }));
+  panels.add(mountLosses(byId("panel-loss"), store));
+  panels.add(mountGradients(byId("panel-gradients"), store));
+  panels.add(mountSaturation(byId("saturation"), store));
   const inspector = panels.add(mountTabs(byId("inspector"), store));
   mountEnlarge(byId("inspector"), byId("inspector-enlarge"));
 

@@ -2,6 +2,7 @@
 // relative error |a − n| / (|a| + |n|) over the entries checked, a pass/fail badge against the
 // threshold, and the worst entry's two numbers side by side. Checked on a button, and every k
 // steps while this tab is open (a check runs two forward passes per entry: not on every frame).
+// Scrubbed back (showStep), it checks the timeline's step and leaves the run alone until live.
 
 import { el } from "../lib/dom.js";
 import { formatNumber } from "../lib/format.js";
@@ -78,15 +79,28 @@ export function mount(root, store) {
   let busy = false;
   let checkedStep = null;
   let latestStep = null;
+  let pastStep = null; // the step the timeline shows, or null when live
+  let again = false; // a check was wished for while one ran: the step shown changed meanwhile
 
   async function check() {
-    if (!store.hello || busy) return;
+    if (!store.hello) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     run.disabled = true;
     status.textContent = "checking…";
-    const result = await getView(store.sessionId, "gradcheck", { max_entries: MAX_ENTRIES, seed: 0 });
+    const asked = pastStep;
+    const query = { max_entries: MAX_ENTRIES, seed: 0, ...(asked === null ? {} : { at_step: asked }) };
+    const result = await getView(store.sessionId, "gradcheck", query);
     busy = false;
     run.disabled = false;
+    if (again || asked !== pastStep) {
+      again = false;
+      check(); // the timeline moved while this one ran: check the step it shows now
+      return;
+    }
     if (!result.ok) {
       status.textContent = "";
       error.textContent = result.message;
@@ -100,7 +114,7 @@ export function mount(root, store) {
   function draw(d) {
     checkedStep = d.step;
     root.dataset.step = String(d.step);
-    status.textContent = `checked at step ${d.step}`;
+    status.textContent = pastStep === null ? `checked at step ${d.step}` : `checked at step ${d.step} (past)`;
     overall.replaceChildren(d.passed ? "all four " : "", badge(d.passed));
     const t = formatNumber(d.threshold, 1);
     note.textContent =
@@ -157,13 +171,20 @@ export function mount(root, store) {
     update(frame) {
       latestStep = frame.header.step;
       const k = everySteps;
-      if (!visible || busy || !k) return;
+      if (!visible || busy || !k || pastStep !== null) return;
       // Every k steps; also after a reset (the step went back).
       if (checkedStep === null || latestStep >= checkedStep + k || latestStep < checkedStep) check();
     },
     shown() {
       visible = true;
-      if (checkedStep === null || checkedStep !== latestStep) check();
+      if (checkedStep === null || checkedStep !== (pastStep ?? latestStep)) check();
+    },
+    // The timeline's step k (null: the run's own again): checked now if this tab is open, else
+    // when it is opened.
+    showStep(step) {
+      pastStep = step;
+      checkedStep = null;
+      if (visible) check();
     },
     hidden() {
       visible = false;

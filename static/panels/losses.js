@@ -1,69 +1,30 @@
-// Loss (train and test, linear or log scale) and accuracy beside it: one Plotly figure with two
-// subplots, so one call redraws both. Scrubbed back, a dotted line marks the step the other
-// panels show.
+// Loss (train and test, linear or log scale) and accuracy beside it: one chart with two plots,
+// drawn with every frame. Scrubbed back, a dotted line marks the step the other panels show.
 
-import { baseLayout, LineChart, yNumbers } from "../lib/linechart.js";
 import { SPLIT_STYLE } from "../lib/palette.js";
+import { StepChart } from "../lib/stepchart.js";
 import { StepSeries } from "./step_series.js";
 
-function trace(split, axis, showlegend) {
-  const { color, dash } = SPLIT_STYLE[split];
-  return {
-    type: "scatter",
-    mode: "lines",
-    name: split,
-    legendgroup: split,
-    showlegend,
-    xaxis: axis === 1 ? "x" : "x2",
-    yaxis: axis === 1 ? "y" : "y2",
-    line: { color, dash, width: 2.5 },
-    hovertemplate: `${split} %{y:.4g}<extra></extra>`,
-  };
+function trace(split, plot) {
+  return { name: split, plot, legend: plot === 0, ...SPLIT_STYLE[split] };
 }
 
-// A dotted vertical line at `step` (none for null).
-function stepMark(step) {
-  if (step === null) return [];
-  const line = { color: "#333", width: 2, dash: "dot" };
-  return [{ type: "line", xref: "x", yref: "paper", x0: step, x1: step, y0: 0, y1: 1, line }];
-}
-
-// section: the panel (#loss-chart, #loss-log); charts: the ChartScheduler that redraws it.
-export function mount(section, _store, { charts }) {
+// section: the panel (#loss-chart, #loss-log).
+export function mount(section) {
   const el = section.querySelector("#loss-chart");
   const logToggle = section.querySelector("#loss-log");
-  const layout = {
-    ...baseLayout(el),
-    xaxis: { domain: [0, 0.56], title: { text: "step" }, rangemode: "tozero" },
-    yaxis: {
-      title: { text: "loss" },
-      type: logToggle.checked ? "log" : "linear",
-      automargin: true, // a diverging run's 1e37 needs the room
-      ...yNumbers(),
-      nticks: 6,
-    },
-    // A narrow plot: few ticks, so large type (a projector) never turns them on their side.
-    xaxis2: { domain: [0.7, 1], title: { text: "step" }, anchor: "y2", rangemode: "tozero", nticks: 4 },
-    yaxis2: {
-      title: { text: "accuracy" },
-      automargin: true,
-      anchor: "x2",
-      range: [0, 1.02],
-      tickformat: ".0%",
-    },
-  };
-  const chart = new LineChart(
+  const chart = new StepChart(
     el,
-    [trace("train", 1, true), trace("test", 1, true), trace("train", 2, false), trace("test", 2, false)],
-    layout,
+    [
+      { domain: [0, 0.56], y: { title: "loss", log: logToggle.checked } },
+      { domain: [0.6, 1], y: { title: "accuracy", range: [0, 1.02], percent: true } },
+    ],
+    [trace("train", 0), trace("test", 0), trace("train", 1), trace("test", 1)],
+    { label: "loss and accuracy over the steps, train and test" },
   );
-  charts.add(chart);
-  logToggle.addEventListener("change", (event) =>
-    chart.relayout({ "yaxis.type": event.target.checked ? "log" : "linear" }),
-  );
-  let marked = null;
+  logToggle.addEventListener("change", (event) => chart.setAxis(0, { log: event.target.checked }));
 
-  const series = new StepSeries(chart, charts, {
+  const series = new StepSeries(chart, {
     // The history's loss and accuracy were measured before each step's update, the test
     // columns after it; frames measure after, so the training columns move back one step.
     fromHistory: (h) => {
@@ -82,9 +43,7 @@ export function mount(section, _store, { charts }) {
     begin: (hello) => series.begin(hello),
     update: (frame) => series.update(frame),
     showStep(step) {
-      if (step === marked || !el.data) return;
-      marked = step;
-      chart.relayout({ shapes: stepMark(step) });
+      chart.mark(step);
     },
   };
 }

@@ -8,7 +8,7 @@
 import { el } from "../lib/dom.js";
 import { FollowedView } from "../lib/followed_view.js";
 import { formatNumber } from "../lib/format.js";
-import { baseLayout, trackPlot } from "../lib/linechart.js";
+import { baseLayout, plotlyReady, trackPlot } from "../lib/linechart.js";
 import { getView } from "../lib/rest.js";
 
 const POINTS = 81;
@@ -66,6 +66,12 @@ export function mount(root, store) {
 
   function plot() {
     if (!result || !view.visible || !chartBox.clientWidth) return;
+    if (typeof Plotly === "undefined") {
+      plotlyReady().then(plot, () => {
+        verdict.textContent = "The chart could not be loaded (the network dropped): open this tab again.";
+      });
+      return;
+    }
     // One step's loss, the tangent's slope (−|g|²) and the best t sampled are the server's.
     const { t, loss, learning_rate: lr, loss_after_step: Llr, best_t: best } = result;
     const L0 = loss[0];
@@ -156,8 +162,8 @@ export function mount(root, store) {
     }
     const edge = best === null || best >= t[t.length - 1] - 1e-12;
     detail.textContent = edge
-      ? `Step ${result.step}: still falling at t = ${fmt(t[t.length - 1])}; a longer step would go further down.`
-      : `Step ${result.step}: lowest on this line at t ≈ ${fmt(best)} (${fmt(best / lr)} × the learning rate).`;
+      ? `At step ${result.step}: still falling at t = ${fmt(t[t.length - 1])}; a longer step would go further down.`
+      : `At step ${result.step}: lowest on this line at t ≈ ${fmt(best)} (${fmt(best / lr)} × the learning rate).`;
   }
 
   select.addEventListener("change", () => {

@@ -1,12 +1,12 @@
 // What the two line-chart panels (losses, gradients) share: a chart fed one point a step. The
-// run's history fills it when a session begins; then each frame of a later step adds a point,
-// and a frame of an earlier step (the run was reset) starts the chart again.
+// run's history fills it when a session begins; then each frame of a later step adds a point and
+// is drawn at once, and a frame of an earlier step (the run was reset) starts the chart again.
 
 export class StepSeries {
-  // fromHistory(history) -> [{ x, y }] per trace; fromFrame(header) -> a value per trace.
-  constructor(chart, charts, { fromHistory, fromFrame }) {
+  // chart: a StepChart; fromHistory(history) -> [{ x, y }] per trace; fromFrame(header) -> a
+  // value per trace.
+  constructor(chart, { fromHistory, fromFrame }) {
     this.chart = chart;
-    this.charts = charts;
     this.fromHistory = fromHistory;
     this.fromFrame = fromFrame;
     this.lastStep = -1; // the last step the chart has a point for
@@ -28,7 +28,7 @@ export class StepSeries {
     if (f.step > this.lastStep) {
       this.chart.push(f.step, this.fromFrame(f));
       this.lastStep = f.step;
+      this.chart.draw();
     }
-    this.charts.request();
   }
 }

@@ -4,6 +4,7 @@ no request off this machine and logged no error."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,14 +78,38 @@ def laptop(browser):
     context.close()
 
 
+# Closing a page leaves its run playing for its driver to come back, and a page that names no run
+# takes back the one its browser drove. The next test is a new teacher on a quiet server: end the
+# runs this test drove and forget their tokens, and let a page still starting a run keep none.
+END_THE_RUNS_THIS_BROWSER_DROVE = """async () => {
+  let store;
+  try { store = localStorage; } catch { return; }
+  Storage.prototype.setItem = () => {};
+  for (const key of Object.keys(store).filter((k) => k.startsWith("bpv.drive."))) {
+    const { token } = JSON.parse(store.getItem(key));
+    const id = encodeURIComponent(key.slice("bpv.drive.".length));
+    await fetch(`/api/sessions/${id}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } });
+  }
+  store.clear();
+}"""
+
+
+def close_as_a_new_teacher_follows(page) -> None:
+    """Close a test's page in a context the next test shares, ending the runs it drove."""
+    if page.is_closed():
+        return
+    from playwright.sync_api import Error
+
+    with contextlib.suppress(Error):  # a page still navigating has nothing to end yet
+        page.evaluate(END_THE_RUNS_THIS_BROWSER_DROVE)
+    page.close(run_before_unload=False)
+
+
 @pytest.fixture
 def page(laptop, recorder):
     page = open_page(laptop, recorder)
     yield page
-    # The next test is a new teacher: the module's context must not hand it this test's run (a
-    # page with no run named takes back the run its browser drove).
-    if not page.is_closed():
-        page.evaluate("() => { try { localStorage.clear(); } catch {} }")
-        page.close(run_before_unload=False)
-    assert recorder.unexpected_errors() == [], "the page logged errors"
+    errors = recorder.unexpected_errors()
+    close_as_a_new_teacher_follows(page)
+    assert errors == [], "the page logged errors"
     assert recorder.foreign_urls() == [], "the page asked for something off this machine"

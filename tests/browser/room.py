@@ -44,10 +44,19 @@ class TcpProxy:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.loop.call_soon_threadsafe(self.server.close)
-        self.cut(every=True)
+        asyncio.run_coroutine_threadsafe(self._shut(), self.loop).result(timeout=10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
+
+    async def _shut(self) -> None:
+        """Close the listener and every connection, and let their pipes finish."""
+        self.server.close()
+        for link in self.sockets:
+            for transport in link["transports"]:
+                transport.abort()
+        pipes = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        if pipes:
+            await asyncio.wait(pipes, timeout=5)
 
     @property
     def url(self) -> str:

@@ -354,7 +354,7 @@ def test_presentation_mode_fills_a_projector_with_large_type(browser, recorder, 
                 .map(e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }),
             tabs: [...document.querySelectorAll('#inspector-tabs [role=tab]')].filter(t => t.offsetParent)
                 .map(t => t.textContent),
-            gradients: document.querySelector('#gradient-chart .nsewdrag')?.getBoundingClientRect().height,
+            gradients: Number(document.getElementById('gradient-chart').dataset.plotHeight),
             right: Math.max(...panels.map(p => p.right)),
             bottom: Math.max(...panels.map(p => p.bottom)),
           };

@@ -22,6 +22,8 @@ def test_the_page_draws_and_typesets_under_its_policy_with_no_violation(page, re
     page.click("#tab-derivation")
     page.click("#derivation-next")
     page.wait_for_selector(".derivation .stage .katex", timeout=15_000)  # KaTeX, loaded on demand
+    page.click("#tab-slice")
+    page.wait_for_selector("#slice-chart .scatterlayer .trace", timeout=15_000)  # plotly.js, on demand
     assert page.evaluate("() => window.cspViolations || []") == []
     assert recorder.unexpected_errors() == []  # Chrome logs each refusal ("Refused to ...") as an error
 

@@ -14,7 +14,7 @@ import pytest
 from app.core.mistakes import MISTAKES
 from app.core.network import backward, forward
 
-from .conftest import SCREENSHOTS, new_context, open_page
+from .conftest import SCREENSHOTS, close_as_a_new_teacher_follows, new_context, open_page
 from .dashboard import Dashboard
 
 pytestmark = pytest.mark.browser
@@ -72,8 +72,9 @@ def projector(browser):
 def dash(projector, recorder, live_server):
     page = open_page(projector, recorder)
     yield Dashboard(page, live_server)
-    page.close(run_before_unload=False)
-    assert recorder.unexpected_errors() == [], "the page logged errors"
+    errors = recorder.unexpected_errors()
+    close_as_a_new_teacher_follows(page)
+    assert errors == [], "the page logged errors"
     assert recorder.foreign_urls() == [], "the page asked for something off this machine"
 
 

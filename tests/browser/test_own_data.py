@@ -37,6 +37,7 @@ def points_message_count(dash: Dashboard) -> int:
     return dash.page.evaluate("() => window.bpv.messages.filter(m => m.type === 'points').length")
 
 
+@pytest.mark.slow
 def test_drawn_points_go_into_the_link_and_a_new_browser_gets_the_same_points(dash, browser, live_server):
     dash.open()
     dash.page.click("#draw-toggle")
@@ -55,6 +56,7 @@ def test_drawn_points_go_into_the_link_and_a_new_browser_gets_the_same_points(da
 
     recorder = Recorder()
     context = new_context(browser)
+    context.set_default_timeout(30_000)  # a cold cache: plotly.js is loaded again
     try:
         other = Dashboard(open_page(context, recorder), live_server)
         other.page.goto(link)
@@ -89,6 +91,7 @@ def test_a_watcher_gets_a_try_it_yourself_link_with_the_drawn_points(dash, brows
     drawn = export_points(dash)
     recorder = Recorder()
     context = new_context(browser)
+    context.set_default_timeout(30_000)  # a cold cache: plotly.js is loaded again
     try:
         watcher = Dashboard(open_page(context, recorder), live_server).open(f"?watch={dash.session_id()}")
         link = watcher.page.locator("#try-yourself")

@@ -36,7 +36,10 @@ def test_page_loads_with_no_errors_and_nothing_from_outside(dash, recorder):
     plotly = f"{dash.server.url}{dash.server.app.state.static_tree.prefix}/vendor/plotly/plotly-basic.min.js"
     served = dash.page.request.get(plotly)
     assert served.ok and served.body() == (STATIC_DIR / "vendor/plotly/plotly-basic.min.js").read_bytes()
-    assert dash.page.evaluate("() => typeof Plotly.react") == "function"
+    assert dash.page.evaluate("() => typeof Plotly") == "undefined"  # not before the loss slice
+    assert plotly not in recorder.urls
+    dash.page.click("#tab-slice")
+    dash.page.wait_for_function("() => typeof Plotly !== 'undefined' && typeof Plotly.react === 'function'")
     assert plotly in recorder.urls
     assert any(u.startswith(dash.server.ws_url + "/ws/sessions/") for u in recorder.urls)
     assert recorder.foreign_urls() == []
@@ -59,7 +62,7 @@ def test_play_moves_the_step_counter_the_loss_line_and_the_boundary(dash):
     assert len(gradient["x"]) >= 2 and all(v > 0 for v in gradient["y"])
     # The views: loss on a log scale, update/weight ratios instead of gradient norms.
     dash.page.check("#loss-log")
-    assert dash.page.evaluate("() => document.getElementById('loss-chart').layout.yaxis.type") == "log"
+    assert dash.page.get_attribute("#loss-chart", "data-y0") == "log"
     dash.page.select_option("#gradient-view", "ratio")
     visible = dash.page.evaluate("() => document.getElementById('gradient-chart').data.map(t => t.visible)")
     assert visible == [False] * 4 + [True] * 4

@@ -1,6 +1,7 @@
 """The page's files in a real browser: every one from its content-hashed URL, gzipped on the wire,
-the charts drawn with the vendored plotly.js basic bundle, and a reload that asks the server for
-none of them again (only the HTML)."""
+the charts drawn, the vendored plotly.js basic bundle fetched only when the one chart that needs it
+(the loss slice) is opened, and a reload that asks the server for none of them again (only the
+HTML)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,22 @@ pytestmark = pytest.mark.browser
 CHARTS_HAVE_POINTS = """() => ['loss-chart', 'gradient-chart'].every(
   (id) => document.getElementById(id).data[0].x.length >= 3)"""
 
-# Each chart's drawn line: its SVG path's box, in px, and how many points the trace holds.
-LINES = """() => ['loss-chart', 'gradient-chart'].map((id) => {
+# Each step chart's canvas: its width in px and how many of its pixels are painted dark (a line,
+# an axis, a label), and how many points its first series holds.
+PAINTED = """() => ['loss-chart', 'gradient-chart'].map((id) => {
   const el = document.getElementById(id);
-  const path = el.querySelector('.scatterlayer .trace path.js-line');
-  const box = path ? path.getBBox() : {width: 0, height: 0};
-  return {id, points: el.data[0].x.length, width: box.width, height: box.height};
+  const canvas = el.querySelector('canvas');
+  const {width, height} = canvas;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  let dark = 0;
+  for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] > 0 && pixels[i] < 160) dark += 1;
+  return {id, points: el.data[0].x.length, width, dark};
 })"""
+
+SLICE_LINE = """() => {
+  const path = document.querySelector('#slice-chart .scatterlayer .trace path.js-line');
+  return path ? path.getBBox().width : 0;
+}"""
 
 
 class Wire:
@@ -69,13 +79,19 @@ def test_the_page_loads_only_hashed_files_draws_its_charts_and_reloads_them_from
         assert all(r["status"] == 200 for r in files)
         others = {r["url"][len(base) :].split("?")[0] for r in first if r not in files}
         assert all(u == "/" or u.startswith("/api/") for u in others), others
-        plotly = next(r for r in files if r["url"].endswith("/vendor/plotly/plotly-basic.min.js"))
-        assert plotly["encoding"] == "gzip" and 380_000 < plotly["bytes"] < 420_000  # 1.19 MB unzipped
+        assert not any("/vendor/plotly/" in r["url"] for r in files), "plotly.js waits for the loss slice"
         assert all(r["encoding"] == "gzip" for r in files if r["url"].endswith((".js", ".css")))
 
-        for line in page.evaluate(LINES):  # plotly drew each chart's line, as wide as the chart
-            assert line["points"] >= 3 and line["width"] > 100 and line["height"] > 5, line
+        for chart in page.evaluate(PAINTED):  # each step chart painted its line, as wide as the chart
+            assert chart["points"] >= 3 and chart["width"] > 100 and chart["dark"] > 200, chart
         assert dash.probe()["framesDrawn"] > 0
+
+        page.click("#tab-slice")  # the one Plotly chart: plotly.js comes now, hashed and gzipped
+        page.wait_for_function(f"() => ({SLICE_LINE})() > 100")
+        later = wire.take()
+        plotly = next(r for r in later if r["url"].endswith("/vendor/plotly/plotly-basic.min.js"))
+        assert plotly["url"].startswith(hashed) and plotly["encoding"] == "gzip"
+        assert 380_000 < plotly["bytes"] < 420_000  # 1.19 MB unzipped
 
         page.reload()
         page.wait_for_function("() => window.bpv && window.bpv.framesDrawn > 0")

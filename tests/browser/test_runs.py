@@ -68,6 +68,7 @@ def test_save_lists_the_run_and_another_browser_opens_it_and_drives_it(dash, bro
     # Another browser (a new context: no storage shared) opens it: at that step, and drivable.
     recorder = Recorder()
     context = new_context(browser)
+    context.set_default_timeout(30_000)  # a cold cache: plotly.js is loaded again
     try:
         other = Dashboard(open_page(context, recorder), live_server).open()
         first = other.session_id()
@@ -90,6 +91,7 @@ def test_save_lists_the_run_and_another_browser_opens_it_and_drives_it(dash, bro
         context.close()
 
 
+@pytest.mark.slow
 def test_download_gives_the_run_file_and_upload_lists_it(dash, recorder, tmp_path):
     recorder.expect_error("status of 422")  # the spoiled file, refused on purpose
     dash.open()

@@ -1,7 +1,7 @@
 """What a session shows, now or at an earlier kept step: parameters, gradients, the gradient check,
 the worked derivation, history, the decision grid, a hidden unit, dL/dx, the loss along the gradient,
-the hidden space, the whole run as JSON, and the comparison with a gradient you computed. No token:
-none of these changes the run."""
+the hidden space, the saturation, the whole run as JSON, and the comparison with a gradient you
+computed. No token: none of these changes the run."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from ..schemas.inspect import (
     InputGradientsOut,
     LossSliceOut,
     ParametersOut,
+    SaturationOut,
     TimelineOut,
     UnitOut,
 )
@@ -161,6 +162,13 @@ def get_unit(session: Viewed, max_grid: MaxGrid, j: UnitIndex, G: GridSize = 50,
 def get_input_gradients(session: Viewed, at_step: AtStep = None):
     """dL/dx at every training point (the arrows), and each point's share of |y_hat - y|."""
     return reports.input_gradients(session, at_step)
+
+
+@router.get("/{session_id}/saturation", response_model=SaturationOut)
+def get_saturation(session: Viewed, at_step: AtStep = None):
+    """The share of saturated (training point, hidden unit) pairs, where f'(z1) is under 6% of its
+    peak, and the histogram of f'(z1) / peak: the frame's `saturation` and `slopes`, in float64."""
+    return reports.saturation(session, at_step)
 
 
 @router.get("/{session_id}/timeline", response_model=TimelineOut)

@@ -165,6 +165,19 @@ class InputGradientsOut(BaseModel):
     share: Nested = Field(description="(N_train,): residual / its sum")
 
 
+class SaturationOut(BaseModel):
+    step: int
+    share: float = Field(description="share of (training point, hidden unit) pairs that are saturated")
+    slopes: list[int] = Field(
+        description="how many pairs have f'(z1) / its peak in each of `bins` equal bins over 0..1"
+    )
+    bins: int
+    saturated_below: float = Field(description="a pair is saturated where f'(z1) / its peak is below this")
+    activation: str
+    definition: str = Field(description="saturated, in the activation's own terms")
+    pairs: int = Field(description="training points x hidden units")
+
+
 class TimelineOut(BaseModel):
     step: int = Field(description="the run's step now")
     steps: list[int] = Field(description="steps whose weights are kept, for at_step")

@@ -11,6 +11,7 @@
 import { CellImage, cssPixels, SizedCanvas } from "../../lib/canvas.js";
 import { el } from "../../lib/dom.js";
 import { confidenceTables } from "../../lib/palette.js";
+import { probe } from "../../lib/probe.js";
 import { getView } from "../../lib/rest.js";
 import {
   drawAxes,
@@ -174,6 +175,7 @@ export function mount(section, store) {
       if (pastStep !== null) return; // the past step stays until the timeline goes live again
       for (const layer of layers) layer.update?.(frame);
       paintFrame(frame);
+      probe.boundaryStep = frame.header.step;
     },
     // Show kept step `step` (null: live again). Resolves to the step shown once it is painted.
     async showStep(step) {

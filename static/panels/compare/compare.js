@@ -1,7 +1,8 @@
 // Check your own gradient (POST .../compare): a student downloads the session's training points
 // and parameters, computes dW1, db1, dW2, db2 with their own code, pastes or uploads them (JSON
 // or CSV), and sees per parameter the relative error against ours, the entries that differ
-// highlighted, and the usual mistake named when one explains the difference.
+// highlighted, and the usual mistake named when one explains the difference. Scrubbed back
+// (showStep), the inputs and the examples are those of the timeline's step.
 
 import { el } from "../../lib/dom.js";
 import { getView, postView } from "../../lib/rest.js";
@@ -88,6 +89,15 @@ export function mount(root, store) {
   root.append(el("div", "compare-cols", [left, right]));
 
   let downloadedStep = null;
+  let pastStep = null; // the step the timeline shows, or null when live
+
+  // The step to download, or to fill an example at: the timeline's, or now (no at_step).
+  const atStep = () => (pastStep === null ? undefined : { at_step: pastStep });
+
+  function labelDownload() {
+    download.textContent =
+      pastStep === null ? "Download the inputs (JSON)" : `Download the inputs at step ${pastStep} (JSON)`;
+  }
 
   function showMessage(text) {
     verdict.replaceChildren(el("p", "error", text));
@@ -102,8 +112,9 @@ export function mount(root, store) {
       return;
     }
     check.disabled = true;
-    // Compare with the parameters the student downloaded, even if the run has moved on since.
-    const query = downloadedStep === null ? undefined : { at_step: downloadedStep };
+    // Compare with the parameters the student downloaded, even if the run has moved on since;
+    // with none downloaded, at the step the timeline shows.
+    const query = downloadedStep === null ? atStep() : { at_step: downloadedStep };
     const result = await postView(store.sessionId, "compare", read.body, query);
     check.disabled = false;
     if (!result.ok) {
@@ -112,14 +123,15 @@ export function mount(root, store) {
     }
     const d = result.data;
     root.dataset.step = String(d.step);
-    verdict.replaceChildren(...verdictParts(d, downloadedStep));
+    const at = el("p", { className: "muted", id: "compare-at" }, `Compared with ours at step ${d.step}.`);
+    verdict.replaceChildren(at, ...verdictParts(d, downloadedStep));
     const sent = PARAMS.filter((n) => d.params[n]);
     params.replaceChildren(...sent.map((n) => paramBlock(n, d.params[n])));
   }
 
   async function downloadInputs() {
     if (!store.hello) return;
-    const result = await getView(store.sessionId, "compare/inputs");
+    const result = await getView(store.sessionId, "compare/inputs", atStep());
     if (!result.ok) {
       downloadStatus.textContent = result.message;
       return;
@@ -141,7 +153,9 @@ export function mount(root, store) {
     const kind = example.value;
     example.value = "";
     if (!kind || !store.hello) return;
-    const result = await getView(store.sessionId, `compare/examples/${kind}`);
+    // At the step the check compares with: the inputs downloaded, else the step shown.
+    const query = downloadedStep === null ? atStep() : { at_step: downloadedStep };
+    const result = await getView(store.sessionId, `compare/examples/${kind}`, query);
     if (!result.ok) {
       showMessage(result.message);
       return;
@@ -162,6 +176,10 @@ export function mount(root, store) {
   example.addEventListener("change", fillExample);
 
   return {
+    showStep(step) {
+      pastStep = step;
+      labelDownload();
+    },
     begin(hello) {
       downloadedStep = null;
       rest.textContent =

@@ -153,7 +153,7 @@ export function mount(root, store, { onSample } = {}) {
       swatch(classColor(label ?? 0), `class ${label}`),
       ` class ${label}, at (${formatNumber(x[0], 3)}, ${formatNumber(x[1], 3)})`,
     );
-    step.textContent = `step ${d.step}`;
+    step.textContent = `at step ${d.step}`;
     note.textContent =
       `dW₂ means ∂L/∂W₂, and here it is this one point's share of it: L averages over the N = ${d.N} ` +
       `training points, so each share carries 1/N; summed over all N (plus λW, λ = ${d.lam}) they make the full gradient.`;

@@ -96,7 +96,7 @@ export function mount(root, store) {
         `${formatPercent(data.explained ?? 0, 0)} of its variance.`;
     root.dataset.exact = String(data.exact);
     root.dataset.step = String(data.step);
-    stepNote.textContent = `step ${data.step}`;
+    stepNote.textContent = `at step ${data.step}`;
   }
 
   function redraw() {

@@ -124,7 +124,8 @@ export function mount(root, store) {
     const f = FORMULA[act] ?? { a: `${act}(z)`, slope: `${act}′(z₁,ⱼ)` };
     numbers = unitNumbers(d);
     root.dataset.unit = String(d.unit);
-    step.textContent = `step ${d.step}`;
+    root.dataset.step = String(d.step);
+    step.textContent = `at step ${d.step}`;
     const list = (values) => values.map((v) => formatNumber(v)).join(", ");
     weights.replaceChildren(
       `w_in = W₁[:, ${d.unit}] = (${list(d.w_in)}), b = b₁[${d.unit}] = ${formatNumber(d.b)}, ` +
