@@ -181,7 +181,7 @@ def test_presentation_at_1280x720_keeps_charts_250_px_tall_and_no_text_under_16_
         page.click("#present-leave")  # and into it again by key: the charts are laid out anew
         page.wait_for_function("() => !document.body.classList.contains('presenting')")
         dash.press("p")
-        page.wait_for_function("() => document.getElementById('gradient-chart').layout.font.size >= 16")
+        page.wait_for_function("() => document.body.classList.contains('presenting')")
         small["by key"] = page.evaluate(SMALL_TEXT, 16)
     finally:
         context.close()
