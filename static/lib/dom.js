@@ -27,12 +27,19 @@ export function swatch(color, label) {
   return s;
 }
 
-// Calls handler(event) for a key pressed on the page itself: not while typing in a field, not
-// with a modifier (those are the browser's), not when the key repeats.
+// What Space presses when it has the focus: a keyboard user's Space is theirs, not play's.
+const PRESSABLE =
+  "button, a[href], summary, [role=button], [role=tab], [role=checkbox], [role=radio], [role=switch]";
+
+// Calls handler(event) for a key pressed on the page itself: not while typing in a field (but
+// Escape, which closes what is open from anywhere), not Space on a focused button (it presses
+// the button), not with a modifier (those are the browser's), not when the key repeats.
 export function onPageKey(handler) {
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-    if (event.target.closest("input, select, textarea")) return;
+    const target = event.target instanceof Element ? event.target : document.body;
+    if (event.key !== "Escape" && target.closest("input, select, textarea")) return;
+    if (event.key === " " && target.closest(PRESSABLE)) return;
     handler(event);
   });
 }

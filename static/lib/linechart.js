@@ -29,13 +29,26 @@ export function trackPlot(el) {
   plots.add(el);
 }
 
+// How a y axis writes its numbers. On a projector every label is as large as the ticks: Plotly
+// draws a log axis's 2s and 5s and a power's exponent smaller, so there it writes 1e-3 and
+// labels the powers of ten only.
+function yNumbers() {
+  const presenting = document.body.classList.contains("presenting");
+  return presenting
+    ? { exponentformat: "e", minorloglabels: "none" }
+    : { exponentformat: "power", minorloglabels: "small digits" };
+}
+
 // Lay every chart out again for the type size the page has now.
 export function relayoutAll() {
   if (typeof Plotly === "undefined") return;
+  const numbers = yNumbers();
   for (const el of plots) {
     if (!el.layout) continue;
     const base = baseLayout(el);
     Plotly.relayout(el, {
+      "yaxis.exponentformat": numbers.exponentformat,
+      "yaxis.minorloglabels": numbers.minorloglabels,
       "font.size": base.font.size,
       "legend.font.size": base.legend.font.size,
       "margin.l": base.margin.l,

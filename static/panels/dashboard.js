@@ -9,6 +9,7 @@ import { mount as mountDrawSources } from "./boundary/draw_sources.js";
 import { mount as mountClassroom } from "./classroom/classroom.js";
 import { mount as mountCompare } from "./compare/compare.js";
 import { mount as mountDerivation } from "./derivation/derivation.js";
+import { mount as mountEnlarge } from "./enlarge.js";
 import { mount as mountGradcheck } from "./gradcheck.js";
 import { mount as mountGradients } from "./gradients.js";
 import { mount as mountHidden } from "./hidden/hidden.js";
@@ -40,6 +41,7 @@ export function mountPanels(store, { form, actions, view }) {
   panels.add(mountGradients(byId("panel-gradients"), store));
   panels.add(mountSaturation(byId("saturation"), store));
   const inspector = panels.add(mountTabs(byId("inspector"), store));
+  mountEnlarge(byId("inspector"), byId("inspector-enlarge"));
 
   // Over the boundary: the input gradients and the derivation's point; your own points.
   const marks = mountArrows(byId("boundary-toggles"), store, { onInputGradients: actions.inputGradients });

@@ -31,14 +31,14 @@ export function mount(root, _store, { form }) {
       buttons = new Map();
       list.replaceChildren();
       for (const p of presets) {
-        const button = el("button", { className: "lesson", type: "button", role: "listitem" }, [
+        const button = el("button", { className: "lesson", type: "button" }, [
           el("strong", "lesson-title", p.title),
           el("span", "lesson-text", p.description),
         ]);
         button.dataset.preset = p.name;
         button.disabled = !enabled;
         button.addEventListener("click", () => form.choosePreset(p.name));
-        list.append(button);
+        list.append(el("div", { className: "lesson-item", role: "listitem" }, button));
         buttons.set(p.name, button);
       }
     },

@@ -38,12 +38,20 @@ export function mount(section, store) {
     add({ id, title, hint: hintText = "", roomy = false, bodyId = `tab-body-${id}`, mount: make }) {
       const button = el(
         "button",
-        { type: "button", role: "tab", id: `tab-${id}`, "aria-selected": "false" },
+        { type: "button", role: "tab", id: `tab-${id}`, "aria-selected": "false", "aria-controls": bodyId },
         title,
       );
       button.addEventListener("click", () => select(id));
       nav.append(button);
-      const tabBody = el("div", { className: "tab-body", id: bodyId, role: "tabpanel", hidden: true });
+      // Focusable: a keyboard scrolls a view taller than the panel.
+      const tabBody = el("div", {
+        className: "tab-body",
+        id: bodyId,
+        role: "tabpanel",
+        hidden: true,
+        tabIndex: 0,
+        "aria-labelledby": `tab-${id}`,
+      });
       body.append(tabBody);
       const tab = { id, button, body: tabBody, hint: hintText, roomy, panel: make(tabBody) };
       tabs.push(tab);

@@ -39,8 +39,11 @@ export function drawMarker(ctx, shape, x, y, r) {
 }
 
 // The plot square in a width x height box with type size `font`: { left, top, side, font }.
+// In a narrow box (a phone) the square takes the width, its axes the least room they need.
 export function plotSquare(width, height, font) {
-  const margin = { left: 4.2 * font, bottom: 3.2 * font, top: 0.6 * font, right: 0.8 * font };
+  const narrow = width < 30 * font;
+  const margin = { left: (narrow ? 3.2 : 4.2) * font, bottom: 3.2 * font, top: 0.6 * font };
+  margin.right = (narrow ? 0.25 : 0.8) * font;
   const room = { w: width - margin.left - margin.right, h: height - margin.top - margin.bottom };
   const side = Math.max(50, Math.min(room.w, room.h));
   return { left: margin.left + Math.max(0, (room.w - side) / 2), top: margin.top, side, font };

@@ -12,6 +12,7 @@
 
 import { flatten, toQuery } from "../../lib/config.js";
 import { el, onPageKey } from "../../lib/dom.js";
+import { opened } from "../../lib/escape.js";
 import { pointsParam } from "../../lib/points_link.js";
 import { probe } from "../../lib/probe.js";
 import { isPresenting, setPresenting } from "./present.js";
@@ -114,22 +115,22 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
     tryYourself();
   });
 
+  let releaseEscape = () => {};
   function presentMode(on) {
     setPresenting(on, view);
     present.setAttribute("aria-pressed", String(on));
     dialog.place();
+    releaseEscape();
+    releaseEscape = on ? opened(() => presentMode(false)) : () => {};
   }
 
   present.addEventListener("click", () => presentMode(!isPresenting()));
   leave.addEventListener("click", () => presentMode(false));
   onPageKey((event) => {
     if (event.key === "p") presentMode(!isPresenting());
-    else if (event.key === "Escape") {
-      if (dialog.open) dialog.setOpen(false);
-      else if (isPresenting()) presentMode(false);
-    }
   });
   present.setAttribute("aria-pressed", String(isPresenting()));
+  if (isPresenting()) releaseEscape = opened(() => presentMode(false)); // Escape leaves it
 
   // A watcher's page keeps its controls, greyed, so the class sees the settings the teacher uses.
   function becomeWatcher() {

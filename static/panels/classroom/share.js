@@ -2,13 +2,20 @@
 // read-only, and a Copy button; for the driver, the driver link too (driver_link_section.js).
 
 import { el } from "../../lib/dom.js";
+import { opened } from "../../lib/escape.js";
 import { driverLinkSection } from "./driver_link_section.js";
 import { lightLinkChoice } from "./share_light.js";
 
 // button: the Share button (the dialog opens under it); sessionId(): the run to share;
 // driverLink(): the link that drives it, "" for a watcher.
 export function shareDialog(button, sessionId, driverLink = () => "") {
-  const linkBox = el("input", { type: "text", id: "share-link", readOnly: true, spellcheck: false });
+  const linkBox = el("input", {
+    type: "text",
+    id: "share-link",
+    readOnly: true,
+    spellcheck: false,
+    "aria-label": "Link that watches this run",
+  });
   const copy = el("button", { type: "button", id: "share-copy", className: "primary" }, "Copy");
   const light = lightLinkChoice(() => {
     link = shareUrl();
@@ -54,8 +61,12 @@ export function shareDialog(button, sessionId, driverLink = () => "") {
     panel.style.left = `${Math.max(8, r.left)}px`;
   }
 
+  let releaseEscape = () => {};
   function setOpen(value) {
     open = value;
+    releaseEscape();
+    releaseEscape = open ? opened(() => setOpen(false)) : () => {};
+    if (!open && panel.contains(document.activeElement)) button.focus(); // where the keyboard was
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     if (open) {

@@ -19,7 +19,7 @@ function stageRow(name) {
   const row = el("div", "stage");
   row.dataset.stage = name;
   const eq = el("span", "stage-eq");
-  const value = el("span", "stage-value");
+  const value = el("span", { className: "stage-value", tabIndex: 0 }); // it scrolls: a keyboard can too
   const shape = el("span", "stage-shape");
   row.append(eq, value, shape);
   return { row, eq, value, shape };
@@ -72,7 +72,7 @@ export function mount(root, store, { onSample } = {}) {
   // The output layer's gradient two ways: the columns say which is which. The usual mistake,
   // when asked for, is a fourth column beside the right answer.
   const verdict = el("p", "two-ways-verdict");
-  const why = el("div", "two-ways-why");
+  const why = el("div", { className: "two-ways-why", tabIndex: 0 }); // it scrolls sideways
   const mistake = mistakeColumn(stageRow);
   const twoWays = el("div", "two-ways", [
     el("h4", "", "dL/dz₂ two ways: they must agree"),
