@@ -125,7 +125,7 @@ def test_space_presses_the_focused_button_and_escape_closes_one_thing_at_a_time(
         dash.wait_for_step("s === 11")
         assert dash.probe()["status"] == "paused", "Space pressed the button, not play"
         dash.press(" ")  # on the page itself, Space is play
-        page.wait_for_function("() => window.bpv.status === 'running'")
+        page.wait_for_function("() => window.bpv?.status === 'running'")
         dash.press(" ")
         dash.wait_until_paused()
 
