@@ -181,21 +181,33 @@ export class StepChart {
     if (this.el.dataset.plotHeight !== text) this.el.dataset.plotHeight = text;
   }
 
+  // The legend above the plots, wrapped onto as many rows as the width needs (a projector's type
+  // size makes the entries wide); its height.
   drawLegend(ctx, font) {
+    const rowHeight = 1.6 * font;
     let x = 0;
-    const y = font * 0.8;
+    let y = font * 0.8;
+    let any = false;
+    ctx.textAlign = "left"; // the plots leave it centred, for their tick labels
     ctx.textBaseline = "middle";
     for (const t of this.traces) {
       if (!t.legend || !t.visible) continue;
+      const width = 2.2 * font + ctx.measureText(t.name).width;
+      if (x > 0 && x + width > this.canvas.width) {
+        x = 0;
+        y += rowHeight;
+      }
+      const left = x;
       this.stroke(ctx, t, () => {
-        ctx.moveTo(x, y);
-        ctx.lineTo(x + 1.8 * font, y);
+        ctx.moveTo(left, y);
+        ctx.lineTo(left + 1.8 * font, y);
       });
       ctx.fillStyle = INK;
-      ctx.fillText(t.name, x + 2.2 * font, y);
-      x += 3 * font + ctx.measureText(t.name).width;
+      ctx.fillText(t.name, left + 2.2 * font, y);
+      x += width + 0.8 * font;
+      any = true;
     }
-    return x > 0 ? 1.6 * font : 0;
+    return any ? y - font * 0.8 + rowHeight : 0;
   }
 
   stroke(ctx, t, path) {
@@ -297,7 +309,10 @@ export class StepChart {
       ctx.moveTo(x, box.top);
       ctx.lineTo(x, box.bottom);
       ctx.stroke();
-      ctx.fillText(String(v), x, box.bottom + 0.3 * font);
+      // Kept inside the canvas: the last step's label would otherwise be cut at the right edge.
+      const half = ctx.measureText(String(v)).width / 2;
+      const at = Math.min(Math.max(x, half), this.canvas.width - half);
+      ctx.fillText(String(v), at, box.bottom + 0.3 * font);
     }
     ctx.fillStyle = INK;
     ctx.fillText("step", (box.left + box.right) / 2, box.bottom + 1.4 * font);
