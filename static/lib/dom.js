@@ -51,3 +51,22 @@ export function setControlsEnabled(controls, on, reason) {
     if (!on && reason) control.title = reason;
   }
 }
+
+// A Copy button for the text of `box` (a read-only input): to the clipboard where the page may
+// use it, else (plain http on a class's network is no secure context: no navigator.clipboard)
+// the text selected, with a hint to press Ctrl+C. text(): what to copy, box's value by default.
+export function copyOnClick(button, box, text = () => box.value) {
+  const label = button.textContent;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(text());
+      button.textContent = "Copied";
+    } catch {
+      box.select();
+      button.textContent = "Press Ctrl+C";
+    }
+    setTimeout(() => {
+      button.textContent = label;
+    }, 2000);
+  });
+}

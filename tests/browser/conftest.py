@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .chromium import chromium_path, launch
+from .dashboard import Dashboard
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output"
@@ -113,3 +114,9 @@ def page(laptop, recorder):
     close_as_a_new_teacher_follows(page)
     assert errors == [], "the page logged errors"
     assert recorder.foreign_urls() == [], "the page asked for something off this machine"
+
+
+@pytest.fixture
+def dash(page, live_server):
+    """The page on the laptop, as the tests drive it (not yet opened: dash.open())."""
+    return Dashboard(page, live_server)

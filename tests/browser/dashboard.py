@@ -91,3 +91,10 @@ class Dashboard:
 
     def wait_until_paused(self) -> None:
         self.page.wait_for_function("() => window.bpv?.status === 'paused'", timeout=5_000)
+
+
+def api(dash: Dashboard, path: str, **params) -> dict:
+    """GET /api/sessions/{the page's session}/{path}: what REST says, to compare with the page."""
+    response = httpx.get(f"{dash.server.url}/api/sessions/{dash.session_id()}/{path}", params=params)
+    response.raise_for_status()
+    return response.json()

@@ -54,11 +54,6 @@ def sized(browser, recorder, size: str):
     return context, open_page(context, recorder)
 
 
-@pytest.fixture
-def dash(page, live_server):
-    return Dashboard(page, live_server)
-
-
 def test_axe_runs_its_rules_and_reports_a_real_violation(dash):
     dash.open()
     dash.page.evaluate(

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from .dashboard import Dashboard
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Samples, at each animation frame for `ms` milliseconds, what the page is about to paint: the
@@ -46,11 +44,6 @@ def lags_in_frames(samples: list[dict], what: str) -> list[int]:
         behind = sum(1 for step in frames if shown is None or step > shown)
         lags.append(behind)
     return lags
-
-
-@pytest.fixture
-def dash(page, live_server):
-    return Dashboard(page, live_server)
 
 
 def test_the_charts_and_the_boundary_show_the_step_the_status_bar_shows(dash):

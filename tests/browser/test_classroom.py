@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from .conftest import SCREENSHOTS, Recorder, new_context, open_page
-from .dashboard import Dashboard
+from .dashboard import Dashboard, api
 
 pytestmark = pytest.mark.browser
 
@@ -41,17 +41,6 @@ CHARTS_AT_STEP = """() => ['loss-chart', 'gradient-chart'].every(id => {
 })"""
 
 HEAT_BOX = "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }"
-
-
-@pytest.fixture
-def dash(page, live_server):
-    return Dashboard(page, live_server)
-
-
-def api(dash: Dashboard, path: str, **params) -> dict:
-    response = httpx.get(f"{dash.server.url}/api/sessions/{dash.session_id()}/{path}", params=params)
-    response.raise_for_status()
-    return response.json()
 
 
 def step_to(dash: Dashboard, target: int) -> None:

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.browser
 HEAT_BOX = "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }"
 
 
-@pytest.fixture
-def dash(page, live_server):
-    return Dashboard(page, live_server)
-
-
 def export_points(dash: Dashboard) -> dict:
     import httpx
 

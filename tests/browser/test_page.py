@@ -22,11 +22,6 @@ CHARTS_REACH = """(step) => ['loss-chart', 'gradient-chart'].every(id => {
 })"""
 
 
-@pytest.fixture
-def dash(page, live_server):
-    return Dashboard(page, live_server)
-
-
 def test_page_loads_with_no_errors_and_nothing_from_outside(dash, recorder):
     dash.open()
     assert dash.page.title() == "Backprop visualizer"

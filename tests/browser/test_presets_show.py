@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
 from .conftest import SCREENSHOTS
-from .dashboard import Dashboard
+from .dashboard import Dashboard, api
 
 pytestmark = pytest.mark.browser
 
@@ -29,17 +28,6 @@ SATURATION_BARS = """() => {
     heights: [...bars.querySelectorAll('.saturation-bar')].map(b => b.getBoundingClientRect().height),
   };
 }"""
-
-
-@pytest.fixture
-def dash(page, live_server):
-    return Dashboard(page, live_server)
-
-
-def api(dash: Dashboard, path: str, **params) -> dict:
-    response = httpx.get(f"{dash.server.url}/api/sessions/{dash.session_id()}/{path}", params=params)
-    response.raise_for_status()
-    return response.json()
 
 
 def choose_preset(dash: Dashboard, name: str) -> None:

@@ -14,11 +14,6 @@ from .dashboard import Dashboard
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def dash(page, live_server):
-    return Dashboard(page, live_server)
-
-
 def step_to(dash: Dashboard, target: int) -> None:
     while dash.step() < target:
         before = dash.step()

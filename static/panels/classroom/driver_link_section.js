@@ -2,7 +2,7 @@
 // that takes this run back from any browser (a reload, another laptop, the phone in a pocket).
 // It gives control, so it is kept apart from the watch link and says so.
 
-import { el } from "../../lib/dom.js";
+import { copyOnClick, el } from "../../lib/dom.js";
 
 // driverLink(): the link, or "" when this page watches. Returns { node, refresh() }.
 export function driverLinkSection(driverLink) {
@@ -25,18 +25,7 @@ export function driverLinkSection(driverLink) {
     ),
   ]);
 
-  copy.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(box.value);
-      copy.textContent = "Copied";
-    } catch {
-      box.select();
-      copy.textContent = "Press Ctrl+C";
-    }
-    setTimeout(() => {
-      copy.textContent = "Copy";
-    }, 2000);
-  });
+  copyOnClick(copy, box);
 
   return {
     node,

@@ -1,7 +1,7 @@
 // The share link: a button that opens a small dialog with the link that watches this run
 // read-only, and a Copy button; for the driver, the driver link too (driver_link_section.js).
 
-import { el } from "../../lib/dom.js";
+import { copyOnClick, el } from "../../lib/dom.js";
 import { opened } from "../../lib/escape.js";
 import { driverLinkSection } from "./driver_link_section.js";
 import { lightLinkChoice } from "./share_light.js";
@@ -79,18 +79,7 @@ export function shareDialog(button, sessionId, driverLink = () => "") {
   }
 
   button.addEventListener("click", () => setOpen(!open));
-  copy.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(link);
-      copy.textContent = "Copied";
-    } catch {
-      linkBox.select();
-      copy.textContent = "Press Ctrl+C";
-    }
-    setTimeout(() => {
-      copy.textContent = "Copy";
-    }, 2000);
-  });
+  copyOnClick(copy, linkBox, () => link);
   document.addEventListener("click", (event) => {
     if (open && !panel.contains(event.target) && event.target !== button) setOpen(false);
   });
