@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from app.core.activations import ACTIVATION_NAMES
 from app.core.derivation import derive
 from app.core.network import backward, forward
 
@@ -140,3 +141,18 @@ def test_the_shown_mistake_is_the_diagonal_only_dz2_through_the_same_backward_pa
     rel = np.abs(wrong_dW2 - d["dW2"]) / np.maximum(np.abs(wrong_dW2) + np.abs(d["dW2"]), 1e-300)
     assert m.dW2_max_rel_error == pytest.approx(np.max(rel), rel=1e-12)
     assert all(s.tex and s.equation for s in m.stages)
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+def test_the_dz1_equation_read_as_python_gives_the_stages_value(activation):
+    """The equation's text is the math it names: evaluated unit by unit on the stage's own da1, a1
+    and z1, it gives dz1 (written "da1 * 1 - a1**2" it read as (da1 * 1) - a1**2)."""
+    params, X, Y = random_problem(3, 4, 3, 12, soft=False, scale=1.0)
+    d = derive(params, X, Y, 5, activation)
+    stage = {s.name: s for s in d.stages}
+    name, rhs = (part.strip() for part in stage["dz1"].equation.split("=", 1))
+    assert name == "dz1"
+    for j in range(stage["dz1"].value.size):
+        units = {key: float(stage[key].value[j]) for key in ("da1", "a1", "z1")}
+        read = eval(rhs, {"__builtins__": {}}, units)  # noqa: S307 - our own equation text
+        assert read == pytest.approx(float(stage["dz1"].value[j]), rel=1e-12, abs=1e-15)

@@ -61,6 +61,22 @@ class Activation:
         """f'(z) in plain text for the layer whose pre-activation and activation are called z and a."""
         return Template(self.derivative_text).substitute(z=z, a=a)
 
+    def df_factor_text(self, z: str = "z1", a: str = "a1") -> str:
+        """f'(z) as a factor of a product: in brackets when it is a sum or a choice, so that
+        "da1 * (1 - a1**2)" cannot be read as (da1 * 1) - a1**2."""
+        text = self.df_text(z, a)
+        return f"({text})" if _has_top_level(text, (" + ", " - ", " if ")) else text
+
+
+def _has_top_level(text: str, operators: tuple[str, ...]) -> bool:
+    """Whether one of `operators` occurs in `text` outside every bracket."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and any(text.startswith(op, i) for op in operators):
+            return True
+    return False
+
 
 def _tanh_in_place(z, scratch=None):
     return np.tanh(z, out=z)

@@ -177,7 +177,7 @@ def derive(
         ("dW2", "dW2 = outer(a1, dz2)", back.dW2),
         ("db2", "db2 = dz2", back.db2),
         ("da1", "da1 = W2 @ dz2", back.da1[0]),
-        ("dz1", f"dz1 = da1 * {act.df_text()}", back.dz1[0]),
+        ("dz1", f"dz1 = da1 * {act.df_factor_text()}", back.dz1[0]),
         ("dW1", "dW1 = outer(x, dz1)", back.dW1),
         ("db1", "db1 = dz1", back.db1),
         ("dx", "dx = W1 @ dz1", back.dX[0]),
