@@ -265,6 +265,9 @@ def test_a_students_wrong_gradient_gets_its_mistake_named(dash, tmp_path):
         page.click("#compare-download")
     inputs = json.loads(download.value.path().read_text())
     assert inputs["step"] == 10 and len(inputs["X"]) == inputs["N"] == 160
+    # The snippet opens the file by the name it was saved under.
+    assert download.value.suggested_filename == "bpv-inputs-step10.json"
+    assert 'open("bpv-inputs-step10.json")' in page.text_content(".compare-snippet pre")
     assert inputs["W1"] == rest(dash, "parameters")["params"]["W1"]["values"]
     params = {k: np.array(inputs[k]) for k in ("W1", "b1", "W2", "b2")}
     X, Y, lam = np.array(inputs["X"]), np.array(inputs["Y"]), inputs["lam"]

@@ -9,8 +9,11 @@ import { getView, postView } from "../../lib/rest.js";
 import { paramBlock, verdictParts } from "./answer.js";
 import { PARAMS, readSubmission } from "./submission.js";
 
-const SNIPPET = `import json, numpy as np
-d = json.load(open("bpv-inputs.json"))
+// The file "Download inputs" saves, named for its step (the snippet opens that same name).
+const inputsFile = (step) => `bpv-inputs-step${step}.json`;
+
+const snippetText = (file) => `import json, numpy as np
+d = json.load(open("${file}"))
 X, Y = np.array(d["X"]), np.array(d["Y"])          # (N, 2), (N, C)
 W1, b1 = np.array(d["W1"]), np.array(d["b1"])      # (2, H), (H,)
 W2, b2 = np.array(d["W2"]), np.array(d["b2"])      # (H, C), (C,)
@@ -34,9 +37,10 @@ export function mount(root, store) {
   // ---- the student's side: inputs out, gradients in --------------------------------------
   const download = el("button", { type: "button", id: "compare-download" }, "Download the inputs (JSON)");
   const downloadStatus = el("span", "muted compare-download-status");
+  const snippetCode = el("pre", "", snippetText(inputsFile("N")));
   const snippet = el("details", "compare-snippet", [
     el("summary", "", "How to load them in numpy"),
-    el("pre", "", SNIPPET),
+    snippetCode,
   ]);
   const input = el("textarea", "compare-input");
   input.id = "compare-input";
@@ -141,11 +145,12 @@ export function mount(root, store) {
     // A data: URL, not a blob: one, so the file is made here with no request at all.
     const link = el("a", {
       href: `data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify(inputs))}`,
-      download: `bpv-inputs-step${downloadedStep}.json`,
+      download: inputsFile(downloadedStep),
     });
     document.body.append(link);
     link.click();
     link.remove();
+    snippetCode.textContent = snippetText(inputsFile(downloadedStep));
     downloadStatus.textContent = `the inputs at step ${downloadedStep}: your gradient is compared with ours at that step`;
   }
 
