@@ -260,3 +260,25 @@ def test_the_examples_a_student_can_try_are_named_by_compare(client):
         else:
             assert kind in [e["name"] for e in result["explained_by"]], kind
     assert client.get(f"{base}/compare/examples/guessed").status_code == 422
+
+
+def test_a_wrong_shape_is_said_in_words_with_what_its_axes_are(client):
+    c, params, X, Y = rest_problem(client, {"hidden": 5, "lam": 0.01})
+    right = student_backward(params, X, Y, 0.01)
+    sent = {
+        "dW1": right["W1"].T.tolist(),  # (5, 2)
+        "db1": right["b1"][:, None].tolist(),  # a column (5, 1)
+        "dW2": np.zeros((4, 2)).tolist(),  # another H
+        "db2": right["b2"].tolist(),  # right
+    }
+    out = client.post(f"/api/sessions/{c['id']}/compare", json={"gradients": sent}).json()
+    said = {name: p["shape_message"] for name, p in out["params"].items()}
+    assert said == {
+        "W1": "dW1 should be (2, H) = (2, 5): rows are the 2 inputs, columns the hidden units; "
+        "you sent (5, 2): transposed?",
+        "b1": "db1 should be (H,) = (5,): one entry per hidden unit; you sent (5, 1): a column or a row; "
+        "send it as a flat list",
+        "W2": "dW2 should be (H, C) = (5, 2): rows are the hidden units, columns the classes; "
+        "you sent (4, 2): a different network (H or C) or the wrong run's inputs?",
+        "b2": None,
+    }

@@ -9,6 +9,7 @@ import numpy as np
 from .gradcheck import relative_error
 from .mistakes import MISTAKES
 from .network import PARAM_NAMES, Params, backward, forward
+from .shapes import shape_sentence
 
 AGREES_BELOW = 1e-4  # the student's float32 or float64 code agrees with ours to rounding
 EXPLAINS_BELOW = 1e-3  # a mistake's gradient matches the student's to this: it is the mistake
@@ -24,6 +25,15 @@ class ParamComparison:
     differing: list[tuple[int, ...]] = field(default_factory=list)  # indices with rel_error > AGREES_BELOW
     ours: np.ndarray | None = None
     given: np.ndarray | None = None  # theirs laid out as ours (a transposed one transposed back), or None
+
+    @property
+    def shape_message(self) -> str | None:
+        """What the shape should have been, in words, when theirs is another; None when it is ours."""
+        return (
+            None
+            if self.given_shape is None
+            else shape_sentence(self.name, self.expected_shape, self.given_shape)
+        )
 
     @property
     def differs(self) -> np.ndarray | None:

@@ -289,7 +289,9 @@ def test_a_students_wrong_gradient_gets_its_mistake_named(dash, tmp_path):
         page.wait_for_selector(f'#compare-verdict .mistake-named[data-mistake="{wrong.name}"]')
         assert wrong.title in page.text_content("#compare-verdict")
         if wrong.name == "transposed":  # no entry to compare: the shape is what differs
-            assert "you sent 5×2" in page.text_content('#compare-params [data-param="W1"]')
+            w1 = page.text_content('#compare-params [data-param="W1"]')
+            assert "you sent 5×2" in w1
+            assert "dW1 should be (2, H) = (2, 5): rows are the 2 inputs" in w1 and "transposed?" in w1
         else:
             assert page.locator("#compare-params td.differs").count() > 0, "the differing entries are marked"
     screenshot(page, "compare-1920x1080")

@@ -29,6 +29,9 @@ class GradientUpload(Strict):
 class ComparedParam(BaseModel):
     expected_shape: list[int]
     given_shape: list[int] | None
+    shape_message: str | None = Field(
+        None, description="what the shape should be and what its axes mean, when yours is another; else null"
+    )
     max_rel_error: float | None = Field(description="null when the shapes differ")
     agrees: bool
     differing: list[list[int]] = Field(

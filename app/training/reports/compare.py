@@ -29,6 +29,7 @@ def compare(session: Session, given: dict, at_step: int | None = None) -> dict:
             name: {
                 "expected_shape": list(c.expected_shape),
                 "given_shape": None if c.given_shape is None else list(c.given_shape),
+                "shape_message": c.shape_message,
                 "max_rel_error": finite_or_none(c.max_rel_error),
                 "agrees": c.agrees,
                 "differing": [list(i) for i in c.differing[:MAX_DIFFERING_LISTED]],

@@ -86,6 +86,7 @@ export function paramBlock(name, p) {
   ]);
   const block = el("div", "compare-param", [head]);
   block.dataset.param = name;
+  if (p.shape_message) block.append(el("p", "error-text compare-shape", p.shape_message));
   if (!p.rel_error) return block;
   // The cells: yours above ours, the ones that differ marked. Biases as one row.
   const ours = asRows(p.ours);
