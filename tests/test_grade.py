@@ -155,3 +155,25 @@ def test_help_documents_the_signature():
     assert result.returncode == 0
     for text in ("def backward(X, Y, params, lam)", "(N, 2)", '"W1": (2, H)', "ACTIVATION", "--timeout"):
         assert text in result.stdout
+
+
+def test_a_file_that_exits_mid_battery_keeps_the_cases_before_it(student_file):
+    path = student_file(
+        """
+        import sys
+
+        calls = 0
+
+
+        def backward(X, Y, params, lam):
+            global calls
+            calls += 1
+            if calls == 3:
+                sys.exit(5)
+            return {name: value * 0 for name, value in params.items()}
+        """
+    )
+    result = grade(path)
+    assert result.returncode == 1
+    assert result.stdout.count("entries that differ: dW1") == 2
+    assert result.stdout.count("no answer: the process ended with status 5 before this case") == CASES - 2

@@ -27,12 +27,18 @@ def shape_sentence(name: str, expected: tuple[int, ...], given: tuple[int, ...])
 
 
 def first_wrong_entries(comparison: Comparison) -> list[str]:
-    lines = []
-    for name, c in comparison.params.items():
-        for index in c.differing[:FIRST_WRONG_SHOWN]:
-            lines.append(f"d{name}{list(index)} is {c.given[index]:.6g}, expected {c.ours[index]:.6g}")
-        if len(c.differing) > FIRST_WRONG_SHOWN:
-            lines.append(f"... {len(c.differing)} of d{name}'s {c.ours.size} entries differ")
+    """The first few wrong entries, then how many differ in each gradient: enough to start looking."""
+    wrong = [(name, index) for name, c in comparison.params.items() for index in c.differing]
+    lines = [
+        f"d{name}{list(index)} is {comparison.params[name].given[index]:.6g}, "
+        f"expected {comparison.params[name].ours[index]:.6g}"
+        for name, index in wrong[:FIRST_WRONG_SHOWN]
+    ]
+    counts = [
+        f"d{name} {len(c.differing)}/{c.ours.size}" for name, c in comparison.params.items() if c.differing
+    ]
+    if counts:
+        lines.append("entries that differ: " + ", ".join(counts))
     return lines
 
 
