@@ -1,0 +1,122 @@
+"""python -m app.grade STUDENT.py: the table case -> verdict (see app/grade/__init__.py)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+import app
+from app.core.network import PARAM_NAMES
+
+from . import __doc__ as GRADER_DOC
+from .battery import Case, battery
+from .verdict import verdict
+
+PROJECT_ROOT = Path(app.__file__).resolve().parent.parent
+EXIT_FAILED, EXIT_CANNOT_LOAD = 1, 2
+
+
+def save_cases(cases: list[Case], path: Path) -> None:
+    arrays = {"count": np.array(len(cases))}
+    for i, case in enumerate(cases):
+        arrays |= {f"{i}/X": case.X, f"{i}/Y": case.Y, f"{i}/lam": np.array(case.lam)}
+        arrays |= {f"{i}/{name}": case.params[name] for name in PARAM_NAMES}
+    np.savez(path, **arrays)
+
+
+def run_student(student: Path, work: Path, timeout: float) -> tuple[bool, int | None, str]:
+    """Run the student's file on the saved cases: (timed out, exit status, its stderr's tail)."""
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    command = [sys.executable, "-m", "app.grade.student_process", str(student), str(work)]
+    # its own session, so a timeout ends whatever it started too
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, text=True
+    )
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+        return False, process.returncode, stderr[-2000:]
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        _, stderr = process.communicate()
+        return True, None, stderr[-2000:]
+
+
+def case_lines(
+    case: Case, i: int, work: Path, activation: str, missing: str
+) -> tuple[bool, list[str], dict[str, str]]:
+    error = work / f"case{i}.error.txt"
+    if error.exists():
+        return False, [f"backward() raised {error.read_text()}"], {}
+    result = work / f"case{i}.npz"
+    if not result.exists():
+        return False, missing.splitlines(), {}
+    with np.load(result, allow_pickle=False) as data:
+        grads = {name: data[name] for name in PARAM_NAMES}
+    return verdict(case, grads, activation)
+
+
+def grade(student: Path, timeout: float) -> int:
+    if not student.is_file():
+        print(f"Cannot load {student}: no such file", file=sys.stderr)
+        return EXIT_CANNOT_LOAD
+    cases = battery()
+    with tempfile.TemporaryDirectory(prefix="bpv-grade-") as workdir:
+        work = Path(workdir)
+        save_cases(cases, work / "cases.npz")
+        timed_out, status, stderr = run_student(student.resolve(), work, timeout)
+        if (work / "load_error.txt").exists() or not (work / "activation.txt").exists():
+            if (work / "load_error.txt").exists():
+                reason = (work / "load_error.txt").read_text()
+            elif timed_out:
+                reason = f"importing it did not finish within {timeout:g} s (an endless loop at top level?)"
+            else:
+                reason = f"the process ended with status {status} before the file was loaded\n{stderr}"
+            print(f"Cannot load {student.name}: {reason}", file=sys.stderr)
+            return EXIT_CANNOT_LOAD
+        activation = (work / "activation.txt").read_text()
+        if timed_out:
+            missing = f"stopped after {timeout:g} s: backward() did not return (an endless loop?)"
+        else:
+            missing = f"no answer: the process ended with status {status} before this case\n{stderr.strip()}"
+        print(f"Grading {student.name}: backward(X, Y, params, lam), activation {activation}\n")
+        passed, explanations = 0, {}
+        for i, case in enumerate(cases):
+            ok, lines, named = case_lines(case, i, work, activation, missing)
+            explanations |= named
+            answered = (work / f"case{i}.npz").exists() or (work / f"case{i}.error.txt").exists()
+            if timed_out and not answered:
+                missing = "not run: an earlier case did not return"
+            passed += ok
+            print(f"{i + 1:>2}  {case.name:<40} {'✓' if ok else '✗'} {lines[0] if lines else ''}".rstrip())
+            for line in lines[1:]:
+                print(f"{'':<45}{line}")
+    print(f"\n{passed} of {len(cases)} cases pass")
+    for name, explanation in explanations.items():
+        print(f"\n{name}: {explanation}")
+    return 0 if passed == len(cases) else EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m app.grade",
+        description=GRADER_DOC,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("student", type=Path, help="the .py file that defines backward(X, Y, params, lam)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds the whole battery may take (10)")
+    args = parser.parse_args(argv)
+    return grade(args.student, args.timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

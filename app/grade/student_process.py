@@ -1,0 +1,89 @@
+"""The subprocess that runs a student's backward() on the battery, so that their loop or crash
+costs the grader nothing: `python -m app.grade.student_process STUDENT.py WORKDIR`.
+
+Reads WORKDIR/cases.npz; writes WORKDIR/activation.txt once the file is loaded (or
+WORKDIR/load_error.txt and exits 2), then for each case i, as soon as it is done,
+WORKDIR/case{i}.npz (the gradients) or WORKDIR/case{i}.error.txt (what went wrong), so a case
+that never returns still leaves the ones before it graded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from app.core.network import PARAM_NAMES
+
+ACTIVATIONS = ("tanh", "relu", "sigmoid")
+
+
+def load_student(path: Path):
+    """The student's module; raises with a message fit to print when it cannot be used."""
+    spec = importlib.util.spec_from_file_location("student_backprop", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{path} is not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.parent))  # their own helper modules beside the file
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "backward", None)):
+        raise ImportError(f"{path.name} defines no function backward(X, Y, params, lam)")
+    activation = getattr(module, "ACTIVATION", "tanh")
+    if activation not in ACTIVATIONS:
+        raise ImportError(
+            f"ACTIVATION must be one of {', '.join(map(repr, ACTIVATIONS))}; got {activation!r}"
+        )
+    return module, activation
+
+
+def as_gradients(result) -> dict[str, np.ndarray]:
+    """The four gradients out of what backward() returned; ValueError saying what is wrong."""
+    if not isinstance(result, Mapping):
+        raise ValueError(
+            f'backward() returned {type(result).__name__}; it must return a dict {{"W1": dW1, "b1": db1, '
+            '"W2": dW2, "b2": db2}'
+        )
+    grads = {}
+    for name in PARAM_NAMES:
+        value = result.get(name, result.get("d" + name))
+        if value is None:
+            raise ValueError(f"backward() returned no {name} (the keys are W1, b1, W2, b2)")
+        try:
+            grads[name] = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"backward() returned a {name} that is not an array of numbers") from None
+    return grads
+
+
+def main(student: str, workdir: str) -> int:
+    work = Path(workdir)
+    try:
+        module, activation = load_student(Path(student))
+    except BaseException as error:  # a syntax error, a failed import, a sys.exit at top level
+        message = "".join(traceback.format_exception_only(type(error), error)).strip()
+        (work / "load_error.txt").write_text(message)
+        return 2
+    (work / "activation.txt").write_text(activation)
+    with np.load(work / "cases.npz", allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    for i in range(int(arrays["count"])):
+        inputs = [arrays[f"{i}/{key}"].copy() for key in ("X", "Y")]
+        params = {name: arrays[f"{i}/{name}"].copy() for name in PARAM_NAMES}
+        try:
+            grads = as_gradients(module.backward(*inputs, params, float(arrays[f"{i}/lam"])))
+        except Exception as error:
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            (work / f"case{i}.error.txt").write_text(
+                f"{type(error).__name__}: {error} (line {where.lineno} of {Path(where.filename).name})"
+            )
+            continue
+        np.savez(work / f"case{i}.npz", **grads)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))
