@@ -125,8 +125,8 @@ def test_a_wrong_shape_is_said_in_words(student_file):
     result = grade(path)
     assert result.returncode == 1
     assert (
-        "dW1 should be (2, H) = (2, 4): rows are inputs, columns hidden units; you sent (4, 2)"
-        in result.stdout
+        "dW1 should be (2, H) = (2, 4): rows are the 2 inputs, columns the hidden units; "
+        "you sent (4, 2): transposed?" in result.stdout
     )
     assert "transposed?" in result.stdout
 

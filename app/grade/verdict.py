@@ -11,20 +11,6 @@ from .battery import Case
 
 FIRST_WRONG_SHOWN = 3
 
-# what each gradient's rows and columns are, for a wrong shape said in words
-LAYOUT = {
-    "W1": ("(2, H)", "rows are inputs, columns hidden units"),
-    "b1": ("(H,)", "one entry per hidden unit"),
-    "W2": ("(H, C)", "rows are hidden units, columns classes"),
-    "b2": ("(C,)", "one entry per class"),
-}
-
-
-def shape_sentence(name: str, expected: tuple[int, ...], given: tuple[int, ...]) -> str:
-    symbolic, meaning = LAYOUT[name]
-    hint = " — transposed?" if len(given) == 2 and given[::-1] == expected else ""
-    return f"d{name} should be {symbolic} = {expected}: {meaning}; you sent {given}{hint}"
-
 
 def first_wrong_entries(comparison: Comparison) -> list[str]:
     """The first few wrong entries, then how many differ in each gradient: enough to start looking."""
@@ -54,11 +40,7 @@ def verdict(
         return True, [], {}
     named = comparison.explained_by
     lines = [f"{m['name']} ({m['title'].lower()}) in d{', d'.join(m['params'])}" for m in named]
-    lines += [
-        shape_sentence(name, c.expected_shape, c.given_shape)
-        for name, c in comparison.params.items()
-        if c.given_shape != c.expected_shape
-    ]
+    lines += [c.shape_message for c in comparison.params.values() if c.shape_message]
     if not comparison.explained_by:
         lines += first_wrong_entries(comparison)
     return False, lines, {m["name"]: m["explanation"] for m in named}
