@@ -178,6 +178,7 @@ def test_a_frame_process_that_lacks_a_dataset_is_restarted_and_the_frame_built_a
     assert second != first and builds == 1  # the fresh process built the last one
 
 
+@pytest.mark.slow  # over half a second
 def test_a_stuck_frame_process_is_killed_and_frames_are_built_in_threads(monkeypatch):
     monkeypatch.setattr(frame_worker, "ANSWER_WITHIN", 0.5)
     session = Session(Run(RunConfig()))

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Each test starts the grader and the student's code as processes (9 s for the module): slow.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "examples"
 CASES = 8

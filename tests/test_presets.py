@@ -70,6 +70,7 @@ def test_moons_500_learns_as_well_with_each_gradient_entry_a_few_times_smaller()
     assert train_accuracy(run_to(config("moons-500"), 300)) > 0.95
 
 
+@pytest.mark.slow  # over half a second
 def test_spiral_gets_98_percent_by_step_3000_and_a_linear_softmax_about_half():
     assert train_accuracy(run_to(config("spiral-cs231n"), 3000)) == pytest.approx(0.98, abs=0.01)
     linear = config("spiral-cs231n").model_copy(update={"activation": "linear"})

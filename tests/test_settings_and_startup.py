@@ -75,6 +75,7 @@ def test_python_m_app_serves_the_api_and_the_docs(tmp_path):
         server.wait(timeout=10)
 
 
+@pytest.mark.slow  # over half a second
 def test_bad_flag_exits_with_a_message():
     out = subprocess.run([sys.executable, "-m", "app", "--port", "x"], capture_output=True, text=True)
     assert out.returncode != 0 and "port must be a whole number" in out.stderr

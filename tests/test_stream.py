@@ -112,6 +112,7 @@ def test_hello_then_frames_with_the_documented_layout(live_server):
     w.close()
 
 
+@pytest.mark.slow  # over half a second
 def test_step_n_advances_exactly_n_and_frames_arrive_in_step_order(live_server):
     c = new_session(live_server)
     w = Watcher(live_server, c["id"], c["token"])
@@ -227,6 +228,7 @@ def test_two_viewers_see_the_same_step_sequence(live_server):
     viewer.close()
 
 
+@pytest.mark.slow  # over half a second
 def test_a_client_that_does_not_ack_gets_one_frame_then_the_latest(live_server):
     c = new_session(live_server, {"steps_per_second": 2000})
     w = Watcher(live_server, c["id"], c["token"])

@@ -61,6 +61,7 @@ def test_the_form_has_a_box_for_every_page_field_and_no_other(client):
 
 
 @needs_node
+@pytest.mark.slow  # node's whole JS suite, 2 s; make test runs it on its own too
 def test_the_js_unit_tests_pass():
     """tests/js/*.test.mjs (the store, the formatter, the throttle, ...) under node --test."""
     result = subprocess.run([NODE, "--test", "tests/js/"], cwd=ROOT, capture_output=True, text=True)

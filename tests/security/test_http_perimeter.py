@@ -96,6 +96,7 @@ def test_import_and_compare_have_their_own_bounds(small_limits):
         assert over.status_code == 413 and setting in over.json()["detail"]
 
 
+@pytest.mark.slow  # over half a second
 def test_large_import_bodies_are_read_one_at_a_time(small_limits):
     """While one import's large body is being read, a second large one waits unread (the memory
     of one parse at a time); a small one passes meanwhile."""
@@ -147,6 +148,7 @@ def stalled_import(server, declared: int = 6000) -> socket.socket:
     return stalled
 
 
+@pytest.mark.slow  # over half a second
 def test_a_stalled_body_is_answered_408_and_frees_the_large_body_turn(impatient):
     stalled = stalled_import(impatient)
     stalled.settimeout(5)
@@ -160,6 +162,7 @@ def test_a_stalled_body_is_answered_408_and_frees_the_large_body_turn(impatient)
     assert reply.status_code == 422  # read at once: the turn is free again
 
 
+@pytest.mark.slow  # over half a second
 def test_a_large_body_waits_for_its_turn_a_bounded_time(tmp_path, monkeypatch):
     from app.api import body_limits
 

@@ -175,6 +175,7 @@ def test_a_viewer_offers_only_the_protocol_or_none_and_watches(logged_server):
         assert "only its driver" in json.loads(reply)["message"]
 
 
+@pytest.mark.slow  # starts python -m app
 def test_python_m_app_logs_no_token_even_at_debug_level(tmp_path):
     """The real command, its whole output read: at "debug" uvicorn also prints handshake headers,
     the subprotocol header with the token among them."""
