@@ -25,7 +25,7 @@ from app.api.guards import (
     SecurityHeaders,
     allowed_hosts,
 )
-from app.api.routers import catalogue, control, inspect, pages, runs, sessions, stream
+from app.api.routers import api_docs, catalogue, control, inspect, pages, runs, sessions, stream
 from app.api.settings import Settings
 from app.api.static_assets import StaticTree
 from app.frames.builder import FrameBuilder
@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.frame_builder.close()
 
     app = FastAPI(
+        docs_url=None,  # served by routers/api_docs.py from our own copy of Swagger UI
+        redoc_url=None,
         title="backprop-visualizer",
         version=__version__,
         description=(
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(stream.router)
     app.include_router(pages.router)
+    app.include_router(api_docs.router)
     openapi_rules.install(app, settings)
     return app
 

@@ -106,16 +106,14 @@ def content_security_policy(frame_ancestors: str) -> str:
 
 
 def docs_security_policy(frame_ancestors: str) -> str:
-    """FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from cdn.jsdelivr.net and start
-    them with an inline script; they show only this API's own schema."""
-    cdn = "https://cdn.jsdelivr.net"
+    """/docs (Swagger UI, from static/vendor) starts with an inline script; it shows only this
+    API's own schema and talks to this server alone."""
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' 'unsafe-inline' {cdn}",
-            f"style-src 'self' 'unsafe-inline' {cdn} https://fonts.googleapis.com",
-            "font-src 'self' https://fonts.gstatic.com",
-            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+            "script-src 'self' 'unsafe-inline'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
             "worker-src 'self' blob:",
             "connect-src 'self'",
             "object-src 'none'",
@@ -125,12 +123,22 @@ def docs_security_policy(frame_ancestors: str) -> str:
     )
 
 
-DOCS_PAGES = re.compile(r"^/(docs|redoc)(/|$)")
+DOCS_PAGES = re.compile(r"^/docs(/|$)")
+
+
+INTERNAL_ERROR = JSONResponse(
+    {"detail": "the server failed to answer this request; other requests and runs are not affected"},
+    status_code=500,
+)
 
 
 class SecurityHeaders:
     """Headers every HTTP response carries: the Content-Security-Policy, no MIME sniffing, and no
-    Referer (a share link holds a session's id)."""
+    Referer (a share link holds a session's id).
+
+    Starlette answers an unhandled exception outside every middleware, so its 500 would carry none
+    of them: an exception raised before the response started is answered here instead (as JSON,
+    with the headers) and raised on, so the server still logs it."""
 
     def __init__(self, app: ASGIApp, frame_ancestors: str = "'none'") -> None:
         self.app = app
@@ -145,9 +153,18 @@ class SecurityHeaders:
             return
         extra = self.docs_headers if DOCS_PAGES.match(scope["path"]) else self.page_headers
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if not started:
+                await INTERNAL_ERROR(scope, receive, send_with_headers)
+            raise

@@ -34,3 +34,17 @@ def test_the_page_draws_and_typesets_under_its_policy_with_no_violation(page, re
     page.wait_for_function("() => (window.cspViolations || []).length > 0", timeout=5_000)
     assert page.evaluate("() => window.injected") is None
     assert page.evaluate("() => window.cspViolations") == ["script-src-elem inline"]
+
+
+def test_the_api_reference_renders_offline_under_its_policy(page, recorder, live_server):
+    """/docs draws Swagger UI from our own copy, with every request kept on this server (a room
+    with no internet still has the REST reference)."""
+    page.add_init_script(RECORD_VIOLATIONS)
+    elsewhere = []
+    page.on("request", lambda r: r.url.startswith(live_server.url) or elsewhere.append(r.url))
+    page.goto(f"{live_server.url}/docs")
+    page.wait_for_selector(".swagger-ui .opblock-tag", timeout=15_000)
+    assert page.locator(".swagger-ui .info .title").inner_text().startswith("backprop-visualizer")
+    assert page.locator(".opblock").count() > 20  # every route, from /openapi.json
+    assert elsewhere == [] and page.evaluate("() => window.cspViolations || []") == []
+    assert recorder.unexpected_errors() == []

@@ -10,6 +10,7 @@ page under them in a real browser), and a 405 that hides methods.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -384,10 +385,43 @@ def test_every_response_carries_the_security_headers(live_server):
         assert p["frame-ancestors"] == "'none'"
         assert p["connect-src"] == "'self'" and p["object-src"] == "'none'"
         assert "unsafe-eval" not in r.headers["content-security-policy"]
-    # FastAPI's Swagger UI starts with an inline script from a CDN: allowed there, and only there.
+    # Swagger UI starts with an inline script: allowed there, and only there; nothing from elsewhere.
     docs = httpx.get(f"{base}/docs")
-    assert policy(docs)["script-src"] == "'self' 'unsafe-inline' https://cdn.jsdelivr.net"
+    assert policy(docs)["script-src"] == "'self' 'unsafe-inline'"
+    assert "http" not in docs.headers["content-security-policy"]
     assert policy(docs)["frame-ancestors"] == "'none'" and docs.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_api_reference_loads_nothing_from_another_site(live_server):
+    """/docs is Swagger UI from our own static files (the room may have no internet); /redoc, which
+    would load ReDoc from a CDN, is not served."""
+    base = live_server.url
+    docs = httpx.get(f"{base}/docs")
+    assert docs.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert len(sources) == 3 and all(s.startswith(live_server.app.state.static_tree.prefix) for s in sources)
+    for source in sources:
+        assert httpx.get(base + source).status_code == 200, source
+    assert "http" not in docs.text.replace(base, "")
+    assert httpx.get(f"{base}/redoc").status_code == 404
+
+
+def test_an_unexpected_server_error_carries_the_headers_and_says_little(tmp_path):
+    """A bug that raises past every handler is answered as a short JSON 500 with the same security
+    headers, without the exception's text, and the next request is served as before."""
+    app = create_app(Settings(data_dir=str(tmp_path)))
+
+    @app.get("/api/raise-for-the-test")
+    def raises():
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
+        reply = client.get("/api/raise-for-the-test")
+        assert reply.status_code == 500 and "secret" not in reply.text
+        assert reply.json()["detail"].startswith("the server failed to answer this request")
+        assert reply.headers["x-content-type-options"] == "nosniff"
+        assert policy(reply)["script-src"] == "'self'"
+        assert client.get("/api/presets").status_code == 200
 
 
 def test_embedding_is_a_setting(tmp_path):
