@@ -18,6 +18,7 @@ from app.core.network import PARAM_NAMES, forward
 
 from .config import RunConfig, Strict
 from .history import COLUMNS, HISTORY_ROWS
+from .number_arrays import float_array
 from .run import LIVE_DTYPE, STOPPED, Run
 from .session import Session
 from .snapshots import SNAPSHOTS_KEPT
@@ -94,10 +95,7 @@ def _names(keys) -> str:
 
 def _array(where: str, values, shape: tuple[int, ...]) -> np.ndarray:
     """values as a float32 array of `shape`; ValueError naming `where` otherwise."""
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (ValueError, TypeError, OverflowError):  # OverflowError: an integer of 400 digits
-        raise ValueError(f"{where} must be an array of numbers") from None
+    array = float_array(where, values)
     if array.shape != shape:
         raise ValueError(f"{where} must have shape {shape}, got {array.shape}")
     if not np.all(np.isfinite(array)):

@@ -54,6 +54,11 @@ CRAFTED = {
     "optimizer.t.W1": lambda d: d["optimizer"]["t"].__setitem__("W1", d["step"] + 1),
     "optimizer.v": lambda d: d["optimizer"]["v"]["b2"].__setitem__(0, -1.0),
     "optimizer must have m, t, v": lambda d: d["optimizer"].pop("m"),
+    # numpy alone would read "0.5" and true as numbers: a weight must be written as one
+    "params.W1 must be an array of numbers": lambda d: d["params"]["W1"][0].__setitem__(0, "0.5"),
+    "params.b2 must be an array of numbers": lambda d: d["params"]["b2"].__setitem__(0, True),
+    "snapshots.params[0].W2 must be": lambda d: d["snapshots"]["params"][0]["W2"][0].__setitem__(0, False),
+    "optimizer.m.b1 must be an array": lambda d: d["optimizer"]["m"]["b1"].__setitem__(0, [0.1]),
 }
 
 
