@@ -77,9 +77,22 @@ def test_a_phone_viewer_sees_the_boundary_full_width_and_the_step_and_loss_first
         for tab in TABS:  # every view opens on a phone without widening the page
             phone.click(f"#tab-{tab}")
             widths[tab] = phone.evaluate("() => document.documentElement.scrollWidth")
+        # Scrolled down to the views, the numbers stay on top: the bar sticks by its last row.
+        phone.click("#tab-compare")
+        phone.evaluate("() => document.querySelector('#inspector').scrollIntoView({block: 'start'})")
+        viewer.wait_for_step(f"s >= {viewer.step() + 3}")
+        scrolled = phone.evaluate(MEASURE)
+        shown_step = int(phone.inner_text("[data-status=step]"))
+        SCREENSHOTS.mkdir(exist_ok=True)
+        phone.screenshot(path=str(SCREENSHOTS / "phone-viewer-scrolled.png"))
     finally:
         teacher_context.close()
         phone_context.close()
+    assert scrolled["heat"]["bottom"] < 0, "scrolled past the boundary"
+    for name in ("step", "loss"):
+        box = scrolled[name]
+        assert box["top"] >= 0 and box["bottom"] <= 100, f"{name} scrolled away: {box}"
+    assert shown_step > start + 10, "and they still count"
     assert at["scrollWidth"] <= PHONE["width"], "no horizontal scroll"
     assert at["heat"]["width"] >= 340 and at["heat"]["right"] <= PHONE["width"], f"the boundary: {at['heat']}"
     for name in ("step", "loss", "heat"):

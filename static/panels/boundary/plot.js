@@ -62,7 +62,9 @@ export function drawAxes(ctx, box, rect, toPixel) {
   ctx.lineWidth = 1;
   ctx.strokeRect(left - 0.5, top - 0.5, side + 1, side + 1);
   ctx.fillStyle = "#333";
-  ctx.font = `${0.8 * font}px system-ui, sans-serif`;
+  // The tick numbers a size under the axis names, and never under 12 px (a laptop's 11 px read
+  // as grey specks from the back of a room).
+  ctx.font = `${Math.max(12, 0.9 * font)}px system-ui, sans-serif`;
   const tick = 0.35 * font;
   const xs = niceTicks(x0, x1, side / (4 * font));
   ctx.textAlign = "center";

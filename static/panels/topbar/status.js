@@ -15,6 +15,7 @@ export function mount(el) {
   const field = Object.fromEntries(
     [...el.querySelectorAll("[data-status]")].map((d) => [d.dataset.status, d]),
   );
+  keepInSight(el);
 
   function show(f) {
     field.step.textContent = String(f.step);
@@ -40,6 +41,17 @@ export function mount(el) {
       show(frame.header);
     },
   };
+}
+
+// On a phone the top bar sticks with the numbers as its last row (phone.css): it rises by
+// --topbar-rises, what lies above the numbers, so a student scrolled down to the tabs still sees
+// the step and the loss while the title and buttons scroll away. Measured, as the rows wrap.
+function keepInSight(status) {
+  const bar = status.closest(".topbar");
+  if (!bar || typeof ResizeObserver === "undefined") return;
+  const measure = () => bar.style.setProperty("--topbar-rises", `${Math.max(0, status.offsetTop - 4)}px`);
+  new ResizeObserver(measure).observe(bar);
+  measure();
 }
 
 // el: the connection line, a dot and its words; show(state) with a Stream's states or "offline".
