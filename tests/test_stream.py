@@ -228,6 +228,21 @@ def test_two_viewers_see_the_same_step_sequence(live_server):
     viewer.close()
 
 
+def test_a_drivers_second_device_is_not_counted_as_watching(live_server):
+    """The teacher's laptop and phone both hold the control token: the class is the one student."""
+    c = new_session(live_server)
+    laptop = Watcher(live_server, c["id"], c["token"])
+    phone = Watcher(live_server, c["id"], c["token"])
+    student = Watcher(live_server, c["id"])
+    laptop.send({"type": "step", "n": 1})
+    header, _ = laptop.frame_at_step(1)
+    assert (header["viewers"], header["watchers"]) == (3, 1)
+    summary = httpx.get(f"{live_server.url}/api/sessions/{c['id']}").json()
+    assert (summary["viewers"], summary["watchers"]) == (3, 1)
+    for w in (laptop, phone, student):
+        w.close()
+
+
 @pytest.mark.slow  # over half a second
 def test_a_client_that_does_not_ack_gets_one_frame_then_the_latest(live_server):
     c = new_session(live_server, {"steps_per_second": 2000})

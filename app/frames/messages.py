@@ -95,5 +95,6 @@ def frame_header(job: FrameJob, ev: Evaluation, box: tuple) -> dict:
         },
         "grid": {"G": job.request.grid, "box": list(box)},
         "viewers": job.viewers,
+        "watchers": job.watchers,
         "data_version": job.data_version,
     }

@@ -52,6 +52,7 @@ class FrameJob:
     activation: str
     request: FrameRequest
     viewers: int
+    watchers: int  # viewers without the control token
     data_key: tuple  # (session id, data_version), FrameData's key
 
     @property
@@ -75,7 +76,9 @@ def take_job(session: Session, request: FrameRequest) -> tuple[FrameJob, FrameDa
             run.labels_test,
             tuple(run.dataset.box),
         )
-        job = FrameJob(player.version, player.state(), run.activation, request, session.viewers, key)
+        job = FrameJob(
+            player.version, player.state(), run.activation, request, session.viewers, session.watchers, key
+        )
     return job, data
 
 

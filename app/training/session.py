@@ -35,6 +35,12 @@ class Session:
         self.last_active = time.monotonic()
 
     @property
+    def watchers(self) -> int:
+        """Sockets watching without the control token: the class, not the driver's own devices
+        (a laptop at the projector and a phone as a remote are one teacher)."""
+        return self.viewers - self.drivers
+
+    @property
     def driver_away(self) -> bool:
         """Its driver was connected and has left (a reload, a closed tab, a laptop asleep)."""
         return self.driver_left_at is not None
@@ -73,6 +79,7 @@ class Session:
                 "loss": last["loss"],
                 "accuracy": last["accuracy"],
                 "viewers": self.viewers,
+                "watchers": self.watchers,
                 "driver_away": self.driver_away,
                 "config": run.config.model_dump(mode="json"),
             }

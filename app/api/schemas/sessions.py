@@ -34,7 +34,8 @@ class SessionSummary(BaseModel):
     message: str = Field(description="what went wrong and what to try, when status is diverged or failed")
     loss: float | None = Field(description="the last step's batch loss")
     accuracy: float | None = Field(description="the last step's batch accuracy")
-    viewers: int
+    viewers: int = Field(description="sockets watching, the driver's included")
+    watchers: int = Field(description="sockets watching without the control token: the class")
     driver_away: bool = Field(
         description="its driver was connected and left: the run plays on as left for the grace period"
     )

@@ -4,7 +4,7 @@
 //   the control token (the server makes that socket a viewer and refuses its controls), shows the
 //   controls disabled and says "watching", and never deletes the run when it closes. The token
 //   never leaves the driver's page.
-// - The driver sees how many watch (frames carry `viewers`, the driver's own socket included).
+// - The driver sees how many watch (frames carry `watchers`: sockets without the control token).
 // - The run outlives the driver's page: while the driver is away (a reload, a closed tab, a laptop
 //   asleep) the class sees "the teacher is reconnecting…" and carries on when the driver is back.
 //   The driver's page may say it took its run back, or offer to (driver_link.js has the link).
@@ -209,8 +209,8 @@ export function mount(slot, store, { tools, view, form, driverOnly }) {
     },
     update(frame) {
       const f = frame.header;
-      if (typeof f.viewers === "number") {
-        const watchers = Math.max(0, f.viewers - 1);
+      if (typeof f.watchers === "number") {
+        const watchers = f.watchers; // the driver's own devices are not counted
         probe.viewers = watchers;
         viewers.hidden = Boolean(watching) || watchers === 0; // the driver's business, once someone watches
         viewers.textContent = `${watchers} watching`;
