@@ -168,7 +168,7 @@ def _intermediate(name: str, g: np.ndarray, batch_shape: tuple[int, int], sample
             f"sample is given, so {name} must be that training point's row ({K},); you sent the whole "
             f"batch {batch_shape}: leave sample out to check the batch"
         )
-    raise ValueError(shape_sentence(name, (K,), g.shape))
+    raise ValueError(shape_sentence(name, (K,), g.shape, row=True))
 
 
 def _compared(name: str, ours: np.ndarray, g: np.ndarray) -> ParamComparison:

@@ -80,9 +80,10 @@ def smallest_sets(
         return all(arrays[n].shape == ours[n].shape and agrees(arrays[n], ours[n]) for n in given)
 
     visible = [v for v in candidates if not same_as_ours(arrays_of(v.change(RIGHT)))]
-    per_array: dict[str, tuple[Variant, ...] | None] = dict.fromkeys(differing)
+    per_array: dict[str, list[tuple[Variant, ...]]] = {name: [] for name in differing}
     for size in range(1, MAX_SET + 1):
         whole = []
+        open_arrays = [name for name in differing if not per_array[name]]
         for chosen in combinations(visible, size):
             if len({v.mistake.name for v in chosen}) < size:
                 continue  # one mistake in two forms: a form of its own where it makes sense
@@ -93,12 +94,22 @@ def smallest_sets(
             if fits(arrays, given):
                 whole.append(chosen)
             elif not whole:
-                for name in differing:
-                    if per_array[name] is None and fits(arrays, (name,)):
-                        per_array[name] = chosen
+                for name in open_arrays:
+                    if fits(arrays, (name,)):
+                        per_array[name].append(chosen)
         if whole:
             return Found(whole, {})
-    return Found([], per_array)
+    return Found([], _consistent(per_array))
+
+
+def _consistent(per_array: dict[str, list[tuple[Variant, ...]]]) -> dict[str, tuple[Variant, ...] | None]:
+    """For each array, of its smallest fitting sets the one that fits the most arrays (then the
+    likeliest): a mistake is named in the one form that explains all it can."""
+    fitting: dict[tuple[Variant, ...], int] = {}
+    for sets in per_array.values():
+        for chosen in sets:
+            fitting[chosen] = fitting.get(chosen, 0) + 1
+    return {name: max(sets, key=lambda s: fitting[s]) if sets else None for name, sets in per_array.items()}
 
 
 def without_transposes(record: Derivation) -> Derivation:
