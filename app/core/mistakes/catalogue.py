@@ -86,8 +86,8 @@ MISTAKES = [
         "summed_not_mean",
         "Summed instead of mean",
         "Your gradient is N times ours: it is the gradient of the summed loss, but the loss is the mean "
-        "over the N samples, so every sample's share carries a 1/N. It starts in dz2: divide y_hat - y "
-        "by N, and every line after it follows.",
+        "over the N samples, so every sample's share carries a 1/N. It starts in dz2: divide dz2 by N, "
+        "dz2 = (y_hat - y) / N, and every line after it follows.",
         "dz2 = (y_hat - y) / N",
         r"\mathrm{d}z_2 = (\hat y - y)\,/\,N",
         ("W1", "b1", "W2", "b2", "dz2", "da1", "dz1"),
