@@ -150,6 +150,20 @@ def test_the_first_wrong_intermediate_is_said_in_words(switches, spoil, first, m
     assert result.where == {"first_wrong": first, "message": message}
 
 
+@pytest.mark.parametrize(
+    "activation, fix",
+    [
+        ("tanh", "dz1 = da1 * (1 - a1**2)"),
+        ("relu", "dz1 = da1 * (1 if z1 > 0 else 0)"),
+        ("sigmoid", "dz1 = da1 * a1 * (1 - a1)"),
+    ],
+)
+def test_the_fix_writes_this_activations_derivative(activation, fix):
+    result = sent_with_intermediates({"df": "none"}, activation=activation)
+    assert [(e["name"], e["fix"]) for e in result.explained_by] == [("missing_activation_derivative", fix)]
+    assert "f'" not in result.explained_by[0]["fix_tex"]
+
+
 def test_the_search_must_reproduce_the_intermediates_too():
     result = sent_with_intermediates({"df": "from_z"})
     assert [e["name"] for e in result.explained_by] == ["tanh_derivative_from_z"]

@@ -245,7 +245,7 @@ def compare_gradients(
         if differing
         else Found([], {})
     )
-    explained, unexplained = _explanations(found, differing, arrays_of, ours)
+    explained, unexplained = _explanations(found, differing, arrays_of, ours, activation)
     comparison = Comparison(
         {n: c for n, c in report.items() if n in PARAM_NAMES},
         explained,
@@ -258,20 +258,24 @@ def compare_gradients(
     return comparison
 
 
-def _entry(variant: Variant, form: str | None, names: list[str]) -> dict:
+def _entry(variant: Variant, form: str | None, names: list[str], activation: str) -> dict:
     m = variant.mistake
+    f = get_activation(activation)
     return {
         "name": m.name,
         "form": form,
         "title": m.title,
         "explanation": m.explanation,
-        "fix": m.fix,
-        "fix_tex": m.fix_tex,
+        # the right line with this activation's own f' written out
+        "fix": (form and variant.form.fix or m.fix).replace("f'(z1)", f.df_factor_text()),
+        "fix_tex": (form and variant.form.fix_tex or m.fix_tex).replace("f'(z_1)", f.df_tex()),
         "params": names,
     }
 
 
-def _explanations(found: Found, differing: list[str], arrays_of, ours) -> tuple[list[dict], list[str]]:
+def _explanations(
+    found: Found, differing: list[str], arrays_of, ours, activation: str
+) -> tuple[list[dict], list[str]]:
     """explained_by's entries and the names no known mistake explains."""
     if found.whole:
         chosen = found.whole[0]
@@ -282,13 +286,13 @@ def _explanations(found: Found, differing: list[str], arrays_of, ours) -> tuple[
             form = variant.form.name if len({s[i].form.name for s in alike}) == 1 else None
             alone = arrays_of(variant.change(RIGHT))
             names = [n for n in differing if not _agrees(alone[n], ours[n])] or differing
-            entries.append(_entry(variant, form, names))
+            entries.append(_entry(variant, form, names, activation))
         return entries, []
     by_variant: dict[Variant, list[str]] = {}
     for name in differing:
         for variant in found.per_array.get(name) or ():
             by_variant.setdefault(variant, []).append(name)
-    entries = [_entry(v, v.form.name, names) for v, names in by_variant.items()]
+    entries = [_entry(v, v.form.name, names, activation) for v, names in by_variant.items()]
     return entries, [n for n in differing if found.per_array.get(n) is None]
 
 
@@ -320,7 +324,7 @@ def _summary(comparison: Comparison, found: Found) -> str:
     if comparison.all_agree:
         return (
             f"Everything you sent agrees with ours: {_names(every)}, each entry within a relative "
-            f"{AGREES_BELOW:g}."
+            f"{AGREES_BELOW:.0e}.".replace("e-0", "e-")
         )
     named = [_named(e) for e in comparison.explained_by]
     if found.whole:

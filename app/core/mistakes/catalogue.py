@@ -39,6 +39,8 @@ class Form:
     name: str | None
     change: Change
     says: str = ""
+    fix: str = ""  # the right line for this form, where it is not the mistake's own
+    fix_tex: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,20 @@ MISTAKES = [
         ("W1", "W2"),
         (
             Form("both", _set(transposed=frozenset({"W1", "W2"})), "dW1 and dW2 transposed"),
-            Form("W1", _set(transposed=frozenset({"W1"})), "dW1 transposed"),
-            Form("W2", _set(transposed=frozenset({"W2"})), "dW2 transposed"),
+            Form(
+                "W1",
+                _set(transposed=frozenset({"W1"})),
+                "dW1 transposed",
+                "dW1 = X.T @ dz1 + lam * W1",
+                r"\mathrm{d}W_1 = X^{\top} \mathrm{d}z_1 + \lambda W_1",
+            ),
+            Form(
+                "W2",
+                _set(transposed=frozenset({"W2"})),
+                "dW2 transposed",
+                "dW2 = a1.T @ dz2 + lam * W2",
+                r"\mathrm{d}W_2 = a_1^{\top} \mathrm{d}z_2 + \lambda W_2",
+            ),
         ),
     ),
     Mistake(
