@@ -2,6 +2,7 @@
 triples), built by the independent student_backward, sent to compare, and the answer judged.
 
     python -m tests.mistake_matrix          prints the matrix and the counts
+    python -m tests.mistake_matrix --time   how long a check takes at N = 200, H = 50, C = 8
 
 A case is (activation, lam, C); a set is "invisible" in a case when one of its mistakes changes
 nothing there (computed: the gradients with and without it agree), and is then not counted.
@@ -9,6 +10,8 @@ nothing there (computed: the gradients with and without it agree), and is then n
 
 from __future__ import annotations
 
+import sys
+import time
 from collections import Counter
 from itertools import combinations
 
@@ -133,5 +136,26 @@ def main() -> None:
     print("\n✓ named correctly, ≈ an equivalent set named (same numbers), · invisible in that case, ✗ wrong")
 
 
+def timing() -> None:
+    """The slowest checks at N = 200, H = 50, C = 8 (best of 5 each): a set of three to find, and
+    a gradient no set explains, so every set up to three is tried."""
+    params, X, Y = random_problem(1, 50, 8, 200, soft=False)
+    right = student_backward(params, X, Y, 0.01)
+    unknown = dict(right, W1=right["W1"] * 1.3)
+    three = student_backward(params, X, Y, 0.01, dz2="diagonal", reg=2.0, bias="mean")
+    for label, sent in (
+        ("right, 7 arrays", right),
+        ("three mistakes, 7 arrays", three),
+        ("none explains dW1, 7 arrays (every set tried)", unknown),
+        ("none explains dW1, 4 gradients (every set tried)", {n: unknown[n] for n in PARAM_NAMES}),
+    ):
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            compare_gradients(params, X, Y, sent, "tanh", 0.01)
+            best = min(best, time.perf_counter() - start)
+        print(f"{label:<50} {best * 1000:6.1f} ms")
+
+
 if __name__ == "__main__":
-    main()
+    timing() if "--time" in sys.argv else main()

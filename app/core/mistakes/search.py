@@ -72,6 +72,7 @@ def smallest_sets(
     given) says a mistake reproduces a student's array; agrees(a mistake's, ours) that it is ours
     to rounding (the mistake is invisible there)."""
     ours = arrays_of(RIGHT)
+    smallest_first = sorted(given, key=lambda name: given[name].size)  # a misfit shows cheapest there
 
     def fits(arrays: Arrays, names) -> bool:
         return all(matches(arrays[name], given[name]) for name in names)
@@ -91,7 +92,7 @@ def smallest_sets(
             if record is None:
                 continue
             arrays = arrays_of(record)
-            if fits(arrays, given):
+            if fits(arrays, smallest_first):
                 whole.append(chosen)
             elif not whole:
                 for name in open_arrays:
