@@ -3,60 +3,31 @@
 import numpy as np
 import pytest
 
-from app.core.activations import get_activation
 from app.core.compare import compare_gradients
+from app.core.mistakes import RIGHT
 from app.core.network import forward
 from app.training.uploads import parse_gradients_csv
 
 from .conftest import auth
+from .student_backward import SWITCHES
+from .student_backward import student_backward as independent_backward
 from .test_network import random_problem
 
 
-def student_backward(
-    params,
-    X,
-    Y,
-    lam,
-    activation="tanh",
-    *,
-    mean=True,
-    softmax="full",
-    transpose=False,
-    regularise=True,
-    tanh_from="a",
-):
-    """A student's own backprop, written independently of app.core, with each mistake as a switch."""
-    N = len(X)
-    z1 = X @ params["W1"] + params["b1"]
-    a1 = get_activation(activation).f(z1)
-    z2 = a1 @ params["W2"] + params["b2"]
-    e = np.exp(z2 - z2.max(axis=1, keepdims=True))
-    p = e / e.sum(axis=1, keepdims=True)
-    dz2 = p - Y if softmax == "full" else -Y * (1 - p)
-    scale = 1 / N if mean else 1.0
-    dz2 = dz2 * scale
-    reg = (lam if mean else lam * N) if regularise else 0.0
-    dW2 = a1.T @ dz2 + reg * params["W2"]
-    db2 = dz2.sum(0)
-    da1 = dz2 @ params["W2"].T
-    if activation == "tanh":
-        dz1 = da1 * (1 - (a1 if tanh_from == "a" else z1) ** 2)
-    else:
-        dz1 = da1 * get_activation(activation).df(z1, a1)
-    dW1 = X.T @ dz1 + reg * params["W1"]
-    db1 = dz1.sum(0)
-    grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
-    return {k: v.T for k, v in grads.items()} if transpose else grads
+def student_backward(params, X, Y, lam, activation="tanh", **switches):
+    """The four gradients of the independent student backward pass (tests/student_backward.py)."""
+    out = independent_backward(params, X, Y, lam, activation, **switches)
+    return {name: out[name] for name in ("W1", "b1", "W2", "b2")}
 
 
 @pytest.mark.parametrize(
     "mistake, kwargs",
     [
-        ("summed_not_mean", {"mean": False}),
-        ("single_term_softmax", {"softmax": "diagonal"}),
-        ("transposed", {"transpose": True}),
-        ("no_regularisation", {"regularise": False}),
-        ("tanh_derivative_from_z", {"tanh_from": "z"}),
+        ("summed_not_mean", {"scale": "all"}),
+        ("single_term_softmax", {"dz2": "diagonal"}),
+        ("transposed", {"transpose": ("W1", "W2")}),
+        ("no_regularisation", {"reg": 0.0}),
+        ("tanh_derivative_from_z", {"df": "from_z"}),
     ],
 )
 def test_each_usual_mistake_is_named(mistake, kwargs):
@@ -126,11 +97,11 @@ def rest_problem(client, body=None):
 @pytest.mark.parametrize(
     "kwargs, name",
     [
-        ({"mean": False}, "summed_not_mean"),
-        ({"softmax": "diagonal"}, "single_term_softmax"),
-        ({"transpose": True}, "transposed"),
-        ({"regularise": False}, "no_regularisation"),
-        ({"tanh_from": "z"}, "tanh_derivative_from_z"),
+        ({"scale": "data_term"}, "summed_not_mean"),
+        ({"dz2": "diagonal"}, "single_term_softmax"),
+        ({"transpose": ("W2",)}, "transposed"),
+        ({"reg": 0.0}, "no_regularisation"),
+        ({"df": "from_z"}, "tanh_derivative_from_z"),
     ],
 )
 def test_compare_over_rest_names_the_mistake(client, kwargs, name):
@@ -216,25 +187,26 @@ def test_compare_at_an_earlier_step_uses_that_steps_parameters(client):
     assert then["all_agree"] and then["step"] == 3
 
 
-def test_each_mistake_is_a_wrong_dz2_or_a_wrong_step_after_it_through_the_true_backward_pass():
-    """The mistakes' gradients against the independent student_backward above, switch by switch."""
-    from app.core.mistakes import MISTAKES_BY_NAME
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])
+def test_each_mistake_is_a_wrong_dz2_or_a_wrong_step_after_it_through_the_true_backward_pass(activation):
+    """Every catalogue mistake's gradients and intermediates, in every form, against the
+    independent student backward pass, switch by switch."""
+    from app.core.mistakes import MISTAKES_BY_NAME, derive
 
     params, X, Y = random_problem(9, 5, 3, 30, soft=False)
-    fwd = forward(params, X, "tanh")
-    switches = {
-        "summed_not_mean": {"mean": False},
-        "single_term_softmax": {"softmax": "diagonal"},
-        "transposed": {"transpose": True},
-        "no_regularisation": {"regularise": False},
-        "tanh_derivative_from_z": {"tanh_from": "z"},
-    }
-    assert set(switches) == set(MISTAKES_BY_NAME)
-    for name, kwargs in switches.items():
-        ours = MISTAKES_BY_NAME[name].gradients(params, fwd, Y, 0.02)
-        theirs = student_backward(params, X, Y, 0.02, **kwargs)
+    fwd = forward(params, X, activation)
+    assert {name for name, _ in SWITCHES} == set(MISTAKES_BY_NAME)
+    for (name, form), switches in SWITCHES.items():
+        mistake = MISTAKES_BY_NAME[name]
+        assert form in [f.name for f in mistake.forms]
+        if not mistake.applies(activation):
+            continue
+        ours = derive(mistake.form(form).change(RIGHT), params, fwd, Y, 0.02).arrays()
+        theirs = independent_backward(params, X, Y, 0.02, activation, **switches)
         for key in ours:
-            np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-12, atol=1e-15, err_msg=name)
+            np.testing.assert_allclose(
+                ours[key], theirs[key], rtol=1e-12, atol=1e-15, err_msg=f"{name} {key}"
+            )
     assert MISTAKES_BY_NAME["tanh_derivative_from_z"].applies("tanh")
     assert not MISTAKES_BY_NAME["tanh_derivative_from_z"].applies("linear")
     assert MISTAKES_BY_NAME["single_term_softmax"].applies("linear")
@@ -252,13 +224,23 @@ def test_the_examples_a_student_can_try_are_named_by_compare(client):
     kinds = next(p for p in kinds["get"]["parameters"] if p["name"] == "kind")["schema"]["enum"]
     assert "ours" in kinds and len(kinds) >= 5
     for kind in kinds:
-        example = client.get(f"{base}/compare/examples/{kind}").json()
+        r = client.get(f"{base}/compare/examples/{kind}")
+        if kind == "sigmoid_derivative_from_z":  # a tanh run: made with sigmoid only
+            assert r.status_code == 422 and "sigmoid only" in r.text
+            continue
+        example = r.json()
         assert example["kind"] == kind and example["step"] == 5
         result = client.post(f"{base}/compare", json={"gradients": example["gradients"]}).json()
         if kind == "ours":
             assert result["all_agree"] and result["explained_by"] == []
         else:
-            assert kind in [e["name"] for e in result["explained_by"]], kind
+            assert [e["name"] for e in result["explained_by"]] == [kind], kind
+    for form in ("all", "data_term"):
+        example = client.get(f"{base}/compare/examples/summed_not_mean", params={"form": form}).json()
+        result = client.post(f"{base}/compare", json={"gradients": example["gradients"]}).json()
+        assert example["form"] == form and result["explained_by"][0]["form"] == form
+    r = client.get(f"{base}/compare/examples/transposed", params={"form": "W3"})
+    assert r.status_code == 422 and "form of transposed must be one of both, W1, W2" in r.text
     assert client.get(f"{base}/compare/examples/guessed").status_code == 422
 
 

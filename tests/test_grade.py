@@ -148,7 +148,80 @@ def test_the_activation_the_file_names_is_the_one_graded(student_file):
     relu = relu.replace("(1 - a1**2)", "(z1 > 0)")
     result = grade(student_file(relu))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "activation relu" in result.stdout
+    assert "backward(X, Y, params, lam), activation relu only (its ACTIVATION)" in result.stdout
+
+
+EVERY_ACTIVATION = """
+import numpy as np
+
+F = {
+    "tanh": (np.tanh, lambda z, a: 1 - a**2),
+    "relu": (lambda z: np.maximum(z, 0), lambda z, a: (z > 0) * 1.0),
+    "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda z, a: a * (1 - a)),
+    "linear": (lambda z: z, lambda z, a: np.ones_like(z)),
+}
+
+
+def backward(X, Y, params, lam, activation):
+    f, df = F[activation]
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z1 = X @ W1 + b1
+    a1 = f(z1)
+    z2 = a1 @ W2 + b2
+    y_hat = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    y_hat /= y_hat.sum(axis=1, keepdims=True)
+    dz2 = (y_hat - Y) / X.shape[0]
+    da1 = dz2 @ W2.T
+    dz1 = da1 * df(z1, a1)
+    return {
+        "W1": X.T @ dz1 + lam * W1,
+        "b1": dz1.sum(axis=0),
+        "W2": a1.T @ dz2 + lam * W2,
+        "b2": dz2.sum(axis=0),
+        "dz2": dz2,
+        "da1": da1,
+        "dz1": dz1,
+    }
+"""
+
+
+def test_a_backward_that_takes_the_activation_is_graded_with_every_one(student_file):
+    result = grade(student_file(EVERY_ACTIVATION))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "backward(X, Y, params, lam, activation), with every activation (tanh, relu, sigmoid, linear)" in (
+        result.stdout
+    )
+    assert f"{4 * CASES} of {4 * CASES} cases pass" in result.stdout
+    for activation in ("tanh:", "relu:", "sigmoid:", "linear:"):
+        assert activation in result.stdout
+    # the relu one written with tanh's derivative: wrong under relu and only there, and said where
+    wrong = EVERY_ACTIVATION.replace("lambda z, a: (z > 0) * 1.0", "lambda z, a: 1 - a**2")
+    result = grade(student_file(wrong))
+    assert result.returncode == 1
+    relu = result.stdout.split("relu:")[1].split("sigmoid:")[0]
+    assert relu.count("✗") == CASES and "✗" not in result.stdout.split("relu:")[0]
+    assert (
+        "dz2 is right, da1 is right, dz1 is wrong: look at f'(z1) — dz1 = da1 * (1 if z1 > 0 else 0)" in relu
+    )
+
+
+def test_the_two_mistakes_example_names_both_and_where_they_start():
+    result = grade(EXAMPLES / "backward_two_mistakes.py")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "with every activation" in lines[0]
+    verdicts = [line for line in lines if "✗" in line or "✓" in line]
+    assert len(verdicts) == 4 * CASES
+    # a linear f makes dz1 = da1 right; with lam = 0 too the case passes
+    assert sum("✓" in line for line in verdicts) == 3
+    assert result.stdout.count("double_regularisation in dW1, dW2") == 4 * 5  # every case with lam > 0
+    assert result.stdout.count("missing_activation_derivative in dW1, db1, dz1") == 3 * CASES
+    assert (
+        "dz2 is right, da1 is right, dz1 is wrong: look at f'(z1) — dz1 = da1 * (1 - a1**2)" in result.stdout
+    )
+    assert "dz1 is right; dW1 is wrong: the mistake is in its last line — dW1 = X.T @ dz1 + lam * W1" in (
+        result.stdout
+    )
 
 
 def test_help_documents_the_signature():

@@ -1,5 +1,5 @@
 """A gradient a user computed, as sent to POST .../compare: JSON arrays or CSV text, read into
-float64 arrays under the parameters' names (W1, b1, W2, b2)."""
+float64 arrays under the parameters' names (W1, b1, W2, b2) and the intermediates' (dz2, da1, dz1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,13 @@
-"""Compare a student's gradients with ours, entry by entry, and name the mistake that explains them."""
+"""Compare a student's gradients (and, if sent, the intermediates dz2, da1, dz1) with ours, entry
+by entry, name the smallest set of catalogue mistakes that explains them, and say where the first
+wrong one starts.
+
+Tolerances are relative only: an entry's error is |ours - theirs| / max(|ours| + |theirs|,
+RELATIVE_FLOOR * scale), where scale is the largest magnitude in either array. Entries far below
+the array's own scale are judged against that scale, so a session trained long, whose gradients are
+1e-7, is judged as strictly as a fresh one, and rounding in an entry that cancelled to nearly 0
+does not count as a mistake.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +15,54 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .gradcheck import relative_error
-from .mistakes import MISTAKES
-from .network import PARAM_NAMES, Params, backward, forward
+from .activations import get_activation
+from .losses import get_loss
+from .mistakes.catalogue import MISTAKES_BY_NAME
+from .mistakes.derivations import RIGHT, Derivation, Derived, derive
+from .mistakes.search import Found, Variant, smallest_sets, variants, without_transposes
+from .network import PARAM_NAMES, Params, forward
 from .shapes import shape_sentence
 
 AGREES_BELOW = 1e-4  # the student's float32 or float64 code agrees with ours to rounding
-EXPLAINS_BELOW = 1e-3  # a mistake's gradient matches the student's to this: it is the mistake
+EXPLAINS_BELOW = 1e-3  # a mistake's array matches the student's to this: it is the mistake
+RELATIVE_FLOOR = 1e-3  # entries under this share of the array's scale are judged against the scale
+INTERMEDIATE_NAMES = ("dz2", "da1", "dz1")  # in the order the backward pass computes them
+FIRST_WRONG_LISTED = 3
+
+# The line that computes each parameter's gradient, and the intermediate it starts from.
+LAST_LINES = {
+    "W2": ("dz2", "dW2 = a1.T @ dz2 + lam * W2"),
+    "b2": ("dz2", "db2 = dz2.sum(axis=0)"),
+    "W1": ("dz1", "dW1 = X.T @ dz1 + lam * W1"),
+    "b1": ("dz1", "db1 = dz1.sum(axis=0)"),
+}
+
+
+def written(name: str) -> str:
+    """How the answer writes an array sent under `name`: dW1 for W1, dz2 for dz2."""
+    return name if name in INTERMEDIATE_NAMES else f"d{name}"
+
+
+def scaled_error(ours: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """|ours - given| / max(|ours| + |given|, RELATIVE_FLOOR * scale) entry by entry, scale the
+    largest magnitude in either; 0 where both are 0 everywhere."""
+    size = np.abs(ours) + np.abs(given)
+    scale = max(float(np.max(np.abs(ours), initial=0)), float(np.max(np.abs(given), initial=0)))
+    denominator = np.maximum(size, RELATIVE_FLOOR * scale)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, np.abs(ours - given) / denominator, 0.0)
+
+
+def _agrees(candidate: np.ndarray, ours: np.ndarray) -> bool:
+    error = scaled_error(candidate, ours) if candidate.shape == ours.shape else None
+    return error is not None and float(np.max(error, initial=0)) <= AGREES_BELOW
+
+
+def _matches(candidate: np.ndarray, given: np.ndarray) -> bool:
+    return (
+        candidate.shape == given.shape
+        and float(np.max(scaled_error(candidate, given), initial=0)) <= EXPLAINS_BELOW
+    )
 
 
 @dataclass
@@ -44,15 +94,28 @@ class ParamComparison:
     def agrees(self) -> bool:
         return self.max_rel_error is not None and self.max_rel_error <= AGREES_BELOW
 
+    @property
+    def first_wrong(self) -> list[dict]:
+        """The first few differing entries: {index, ours, given}."""
+        return [
+            {"index": list(index), "ours": float(self.ours[index]), "given": float(self.given[index])}
+            for index in self.differing[:FIRST_WRONG_LISTED]
+        ]
+
 
 @dataclass
 class Comparison:
     params: dict[str, ParamComparison]
-    explained_by: list[dict]  # the mistakes whose gradients match the student's, for the params they match
+    explained_by: list[dict]  # {name, form, title, explanation, fix, fix_tex, params}
+    intermediates: dict[str, ParamComparison] = field(default_factory=dict)
+    sample: int | None = None
+    unexplained: list[str] = field(default_factory=list)  # names sent that differ and nothing explains
+    summary: str = ""
+    where: dict | None = None  # {first_wrong, message}; None when no intermediate was sent
 
     @property
     def all_agree(self) -> bool:
-        return all(c.agrees for c in self.params.values())
+        return all(c.agrees for c in (*self.params.values(), *self.intermediates.values()))
 
     @property
     def all_given(self) -> bool:
@@ -72,68 +135,238 @@ def in_our_layout(given: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | Non
     return None
 
 
-def _matches(candidate: np.ndarray, given: np.ndarray) -> bool:
-    return (
-        candidate.shape == given.shape
-        and float(np.max(relative_error(candidate, given), initial=0)) <= EXPLAINS_BELOW
+def _check_names(given: dict) -> None:
+    allowed = (*PARAM_NAMES, *INTERMEDIATE_NAMES)
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise ValueError(
+            f"gradients may only name {', '.join(allowed)}; got {len(unknown)} other name(s), "
+            f"such as {min(unknown)[:40]!r}"
+        )
+    if not set(given) & set(PARAM_NAMES) and not set(given) & set(INTERMEDIATE_NAMES):
+        raise ValueError("gradients must include at least one of W1, b1, W2, b2 (or dz2, da1, dz1)")
+
+
+def _intermediate(name: str, g: np.ndarray, batch_shape: tuple[int, int], sample: int | None) -> np.ndarray:
+    """The student's intermediate as the batch (N, K) or, with sample, one row (K,); ValueError
+    saying what was expected otherwise."""
+    N, K = batch_shape
+    is_row = g.ndim == 1 and g.shape == (K,) or g.shape == (1, K)
+    if sample is None:
+        if g.shape == batch_shape:
+            return g
+        if is_row:
+            raise ValueError(
+                f"{name} is one row ({K},): say which training point it is with sample (0 <= sample < {N}), "
+                f"or send the whole batch ({N}, {K})"
+            )
+        raise ValueError(shape_sentence(name, batch_shape, g.shape))
+    if is_row:
+        return g.reshape(K)
+    if g.shape == batch_shape:
+        raise ValueError(
+            f"sample is given, so {name} must be that training point's row ({K},); you sent the whole "
+            f"batch {batch_shape}: leave sample out to check the batch"
+        )
+    raise ValueError(shape_sentence(name, (K,), g.shape, row=True))
+
+
+def _compared(name: str, ours: np.ndarray, g: np.ndarray) -> ParamComparison:
+    comparison = ParamComparison(
+        name, ours.shape, g.shape, None, None, ours=ours, given=in_our_layout(g, ours.shape)
     )
+    if g.shape == ours.shape:
+        rel = scaled_error(ours, g)
+        comparison.max_rel_error = float(rel.max(initial=0))
+        comparison.rel_error = rel
+        comparison.differing = [tuple(int(i) for i in idx) for idx in np.argwhere(rel > AGREES_BELOW)]
+    return comparison
 
 
 def compare_gradients(
-    params: Params, X: np.ndarray, Y: np.ndarray, given: dict[str, np.ndarray], activation: str, lam: float
+    params: Params,
+    X: np.ndarray,
+    Y: np.ndarray,
+    given: dict[str, np.ndarray],
+    activation: str,
+    lam: float,
+    sample: int | None = None,
 ) -> Comparison:
     """Our float64 gradients at `params` on (X (N, 2), Y (N, C)) against the student's `given`
-    (any subset of W1, b1, W2, b2, each an array), and which known mistakes reproduce theirs."""
+    (any of W1, b1, W2, b2 and of the intermediates dz2 (N, C), da1 (N, H), dz1 (N, H), or with
+    `sample` one training point's rows of them), and the smallest set of known mistakes that
+    reproduces theirs."""
     params = {name: np.asarray(params[name], dtype=np.float64) for name in PARAM_NAMES}
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
-    unknown = set(given) - set(PARAM_NAMES)
-    if unknown:
+    _check_names(given)
+    N, (H, C) = X.shape[0], params["W2"].shape
+    if sample is not None and not 0 <= sample < N:
+        raise ValueError(f"sample must be a training point's index, 0 <= sample < {N}; got {sample}")
+    sent_intermediates = [name for name in INTERMEDIATE_NAMES if name in given]
+    if sample is not None and not sent_intermediates:
         raise ValueError(
-            f"gradients may only name {', '.join(PARAM_NAMES)}; got {len(unknown)} other name(s), "
-            f"such as {min(unknown)[:40]!r}"
+            "sample says which row of dz2, da1, dz1 you sent; send one of them, or leave sample out"
         )
-    if not given:
-        raise ValueError("gradients must include at least one of W1, b1, W2, b2")
-    fwd = forward(params, X, activation)
-    ours = backward(params, fwd, Y, lam).grads()
-    report = {}
-    for name in PARAM_NAMES:
+    theirs = {}
+    for name in (*PARAM_NAMES, *INTERMEDIATE_NAMES):
         if name not in given:
             continue
         g = np.asarray(given[name], dtype=np.float64)
         if not np.all(np.isfinite(g)):
             raise ValueError(f"gradients {name} has entries that are not finite numbers")
-        comparison = ParamComparison(
-            name,
-            ours[name].shape,
-            g.shape,
-            None,
-            None,
-            ours=ours[name],
-            given=in_our_layout(g, ours[name].shape),
-        )
-        if g.shape == ours[name].shape:
-            rel = relative_error(ours[name], g)
-            comparison.max_rel_error = float(rel.max(initial=0))
-            comparison.rel_error = rel
-            comparison.differing = [tuple(int(i) for i in idx) for idx in np.argwhere(rel > AGREES_BELOW)]
-        report[name] = comparison
+        if name in INTERMEDIATE_NAMES:
+            g = _intermediate(name, g, (N, C if name == "dz2" else H), sample)
+        theirs[name] = g
 
-    explained = []
-    disagreeing = [name for name, c in report.items() if not c.agrees]
-    for mistake in MISTAKES:
-        if not mistake.applies(activation) or not disagreeing:
-            continue
-        wrong = mistake.gradients(params, fwd, Y, lam)
-        # a mistake explains the student's gradient when it reproduces every parameter given and
-        # at least one of them differs from ours
-        if all(_matches(wrong[name], np.asarray(given[name], dtype=np.float64)) for name in report):
-            explained.append(
-                {
-                    "name": mistake.name,
-                    "title": mistake.title,
-                    "explanation": mistake.explanation,
-                    "params": disagreeing,
-                }
-            )
-    return Comparison(report, explained)
+    fwd = forward(params, X, activation)
+    derived: dict[Derivation, Derived] = {}
+
+    def arrays_of(record: Derivation) -> dict[str, np.ndarray]:
+        """The arrays the derivation gives under the names sent, one training point's rows with sample."""
+        key = without_transposes(record)
+        if key not in derived:
+            derived[key] = derive(key, params, fwd, Y, lam)
+        done = derived[key]
+        arrays = {}
+        for name in theirs:
+            if name in INTERMEDIATE_NAMES:
+                arrays[name] = (
+                    done.intermediates[name] if sample is None else done.intermediates[name][sample]
+                )
+            else:
+                arrays[name] = done.grads[name].T if name in record.transposed else done.grads[name]
+        return arrays
+
+    ours = arrays_of(RIGHT)
+    report = {name: _compared(name, ours[name], theirs[name]) for name in theirs}
+    differing = [name for name, c in report.items() if not c.agrees]
+    found = (
+        smallest_sets(variants(activation), arrays_of, _matches, _agrees, theirs, differing)
+        if differing
+        else Found([], {})
+    )
+    explained, unexplained = _explanations(found, differing, arrays_of, ours, activation)
+    comparison = Comparison(
+        {n: c for n, c in report.items() if n in PARAM_NAMES},
+        explained,
+        {n: c for n, c in report.items() if n in INTERMEDIATE_NAMES},
+        sample,
+        unexplained,
+    )
+    comparison.summary = _summary(comparison, found)
+    comparison.where = _where(comparison, activation) if sent_intermediates else None
+    return comparison
+
+
+def _entry(variant: Variant, form: str | None, names: list[str], activation: str) -> dict:
+    m = variant.mistake
+    f = get_activation(activation)
+    return {
+        "name": m.name,
+        "form": form,
+        "title": m.title,
+        "explanation": m.explanation,
+        # the right line with this activation's own f' written out
+        "fix": (form and variant.form.fix or m.fix).replace("f'(z1)", f.df_factor_text()),
+        "fix_tex": (form and variant.form.fix_tex or m.fix_tex).replace("f'(z_1)", f.df_tex()),
+        "params": names,
+    }
+
+
+def _explanations(
+    found: Found, differing: list[str], arrays_of, ours, activation: str
+) -> tuple[list[dict], list[str]]:
+    """explained_by's entries and the names no known mistake explains."""
+    if found.whole:
+        chosen = found.whole[0]
+        alike = [s for s in found.whole if [v.mistake.name for v in s] == [v.mistake.name for v in chosen]]
+        entries = []
+        for i, variant in enumerate(chosen):
+            # a form is named only when it is the only one that fits here (lam = 0: every summed form)
+            form = variant.form.name if len({s[i].form.name for s in alike}) == 1 else None
+            alone = arrays_of(variant.change(RIGHT))
+            names = [n for n in differing if not _agrees(alone[n], ours[n])] or differing
+            entries.append(_entry(variant, form, names, activation))
+        return entries, []
+    by_variant: dict[Variant, list[str]] = {}
+    for name in differing:
+        for variant in found.per_array.get(name) or ():
+            by_variant.setdefault(variant, []).append(name)
+    entries = [_entry(v, v.form.name, names, activation) for v, names in by_variant.items()]
+    return entries, [n for n in differing if found.per_array.get(n) is None]
+
+
+def _names(names) -> str:
+    names = [written(n) for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _first_wrong_words(c: ParamComparison) -> str:
+    if c.shape_message:
+        return c.shape_message
+    first = c.first_wrong[0]
+    return (
+        f"{written(c.name)} differs in a way not one we know "
+        f"({len(c.differing)} of {c.ours.size} entries; first {first['index']}: ours {first['ours']:.6g}, "
+        f"yours {first['given']:.6g})"
+    )
+
+
+def _named(entry: dict) -> str:
+    """A mistake named in a sentence: its title, its form in words, the arrays it explains."""
+    says = MISTAKES_BY_NAME[entry["name"]].form(entry["form"]).says if entry["form"] else ""
+    return f"{entry['title'].lower()}{f' ({says})' if says else ''} in {_names(entry['params'])}"
+
+
+def _summary(comparison: Comparison, found: Found) -> str:
+    """The verdict in one sentence."""
+    every = {**comparison.params, **comparison.intermediates}
+    if comparison.all_agree:
+        return (
+            f"Everything you sent agrees with ours: {_names(every)}, each entry within a relative "
+            f"{AGREES_BELOW:.0e}.".replace("e-0", "e-")
+        )
+    named = [_named(e) for e in comparison.explained_by]
+    if found.whole:
+        count = "One mistake explains" if len(named) == 1 else f"{len(named)} mistakes together explain"
+        sentence = f"{count} every difference: " + "; ".join(named)
+        others = [
+            s
+            for s in found.whole[1:]
+            if {v.mistake.name for v in s} != {v.mistake.name for v in found.whole[0]}
+        ]
+        if others:
+            alternative = " + ".join(v.mistake.title.lower() for v in others[0])
+            sentence += f" ({alternative} would give the same numbers here; this is the likelier)"
+        return sentence + "."
+    unknown = "; ".join(_first_wrong_words(every[n]) for n in comparison.unexplained)
+    if not named:
+        return f"Not one mistake we know explains this: {unknown}."
+    return f"Part of it is a mistake we know: {'; '.join(named)}. The rest is not one we know: {unknown}."
+
+
+def _where(comparison: Comparison, activation: str) -> dict:
+    """Which sent intermediate is the first wrong one, in words, and where to look."""
+    hints = {
+        "dz2": f"the output delta — dz2 = {get_loss('cross_entropy').delta_text}",
+        "da1": "the step back through W2 — da1 = dz2 @ W2.T",
+        "dz1": f"f'(z1) — dz1 = da1 * {get_activation(activation).df_factor_text()}",
+    }
+    right = []
+    for name, c in comparison.intermediates.items():
+        if not c.agrees:
+            said = ", ".join([*(f"{n} is right" for n in right), f"{name} is wrong"])
+            return {"first_wrong": name, "message": f"{said}: look at {hints[name]}"}
+        right.append(name)
+    said = ", ".join(f"{n} is right" for n in right)
+    wrong = [n for n, c in comparison.params.items() if not c.agrees]
+    if not wrong:
+        return {"first_wrong": None, "message": f"{said}, and so is every gradient you sent."}
+    lines = []
+    for name in wrong:
+        start, line = LAST_LINES[name]
+        if start in comparison.intermediates:
+            lines.append(f"d{name} is wrong: the mistake is in its last line — {line}")
+        else:
+            lines.append(f"d{name} is wrong: the mistake is between {right[-1]} and {line}")
+    return {"first_wrong": wrong[0], "message": f"{said}; " + "; ".join(lines)}

@@ -10,6 +10,15 @@ SHAPES = {
     "b1": ("(H,)", "one entry per hidden unit"),
     "W2": ("(H, C)", "rows are the hidden units, columns the classes"),
     "b2": ("(C,)", "one entry per class"),
+    # the intermediates, for the whole batch, and one training point's row of them
+    "dz2": ("(N, C)", "rows are the training points, columns the classes"),
+    "da1": ("(N, H)", "rows are the training points, columns the hidden units"),
+    "dz1": ("(N, H)", "rows are the training points, columns the hidden units"),
+}
+ROW_SHAPES = {
+    "dz2": ("(C,)", "one training point's row: one entry per class"),
+    "da1": ("(H,)", "one training point's row: one entry per hidden unit"),
+    "dz1": ("(H,)", "one training point's row: one entry per hidden unit"),
 }
 
 
@@ -17,12 +26,17 @@ def _written(shape: tuple[int, ...]) -> str:
     return f"({shape[0]},)" if len(shape) == 1 else "(" + ", ".join(str(n) for n in shape) + ")"
 
 
-def shape_sentence(name: str, expected: tuple[int, ...], given: tuple[int, ...]) -> str | None:
-    """The sentence for d<name> sent in shape `given` where `expected` is ours; None when they agree."""
+def shape_sentence(
+    name: str, expected: tuple[int, ...], given: tuple[int, ...], row: bool = False
+) -> str | None:
+    """The sentence for d<name> (a parameter's gradient) or an intermediate (dz2, da1, dz1; with
+    `row`, one training point's row of it) sent in shape `given` where `expected` is ours; None when
+    they agree."""
     if tuple(given) == tuple(expected):
         return None
-    letters, axes = SHAPES[name]
-    sentence = f"d{name} should be {letters} = {_written(expected)}: {axes}; you sent {_written(given)}"
+    letters, axes = (ROW_SHAPES if row else SHAPES)[name]
+    written = name if name in ROW_SHAPES else f"d{name}"
+    sentence = f"{written} should be {letters} = {_written(expected)}: {axes}; you sent {_written(given)}"
     if len(given) == 2 and tuple(reversed(given)) == tuple(expected) and given[0] != given[1]:
         return sentence + ": transposed?"
     if len(expected) == 1 and len(given) == 2 and sorted(given) == [1, expected[0]]:

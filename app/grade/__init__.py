@@ -13,12 +13,24 @@ my_backprop.py defines
                 the gradient of the mean loss
                 L = -(1/N) sum(Y * log softmax(z2)) + (lam/2) (|W1|^2 + |W2|^2)
 
-with z1 = X @ W1 + b1, a1 = f(z1), z2 = a1 @ W2 + b2. f is tanh unless the file sets
-ACTIVATION = "relu" or "sigmoid" (or "tanh") at module level. numpy only. The keys "dW1", ... are
-accepted too.
+with z1 = X @ W1 + b1, a1 = f(z1), z2 = a1 @ W2 + b2. numpy only. The keys "dW1", ... are accepted
+too. Which f:
+
+    def backward(X, Y, params, lam, activation):
+        activation  "tanh", "relu", "sigmoid" or "linear": f for this call
+
+a backward() with a parameter named `activation` is graded on the battery once for each of the
+four; without one, f is the file's module-level ACTIVATION ("tanh", "relu", "sigmoid" or
+"linear"; "tanh" when it sets none) and the battery runs with that one alone. The header line says
+which.
+
+Where it starts: a backward() that also returns "dz2" (N, C), "da1" (N, H) and "dz1" (N, H), the
+intermediates of the same batch, gets told which is the first wrong one ("dz2 is right, da1 is
+right, dz1 is wrong: look at f'(z1)"), and a mistake must reproduce them too to be named.
 
 The student's file runs in a subprocess with a time limit (an infinite loop or a crash gives a
 verdict, it never hangs the grader) on a seeded battery of cases; the expected gradients and the
-names of the mistakes come from the same core the server uses (app.core.compare). Exit status: 0
-when every case passes, 1 when any fails, 2 when the file cannot be loaded.
+names of the mistakes (one, or the smallest set of two or three that reproduces every array) come
+from the same core the server uses (app.core.compare). Exit status: 0 when every case passes, 1
+when any fails, 2 when the file cannot be loaded.
 """

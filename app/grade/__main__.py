@@ -52,17 +52,27 @@ def run_student(student: Path, work: Path, timeout: float) -> tuple[bool, int | 
 
 
 def case_lines(
-    case: Case, i: int, work: Path, activation: str, missing: str
+    case: Case, stem: str, work: Path, activation: str, missing: str
 ) -> tuple[bool, list[str], dict[str, str]]:
-    error = work / f"case{i}.error.txt"
+    error = work / f"{stem}.error.txt"
     if error.exists():
         return False, [f"backward() raised {error.read_text()}"], {}
-    result = work / f"case{i}.npz"
+    result = work / f"{stem}.npz"
     if not result.exists():
         return False, missing.splitlines(), {}
     with np.load(result, allow_pickle=False) as data:
-        grads = {name: data[name] for name in PARAM_NAMES}
+        grads = {name: data[name] for name in data.files}
     return verdict(case, grads, activation)
+
+
+def header(student: Path, activations: list[str]) -> str:
+    if len(activations) > 1:
+        return (
+            f"Grading {student.name}: backward(X, Y, params, lam, activation), "
+            f"with every activation ({', '.join(activations)})"
+        )
+    only = f"activation {activations[0]} only (its ACTIVATION)"
+    return f"Grading {student.name}: backward(X, Y, params, lam), {only}"
 
 
 def grade(student: Path, timeout: float) -> int:
@@ -74,7 +84,7 @@ def grade(student: Path, timeout: float) -> int:
         work = Path(workdir)
         save_cases(cases, work / "cases.npz")
         timed_out, status, stderr = run_student(student.resolve(), work, timeout)
-        if (work / "load_error.txt").exists() or not (work / "activation.txt").exists():
+        if (work / "load_error.txt").exists() or not (work / "activations.txt").exists():
             if (work / "load_error.txt").exists():
                 reason = (work / "load_error.txt").read_text()
             elif timed_out:
@@ -83,27 +93,33 @@ def grade(student: Path, timeout: float) -> int:
                 reason = f"the process ended with status {status} before the file was loaded\n{stderr}"
             print(f"Cannot load {student.name}: {reason}", file=sys.stderr)
             return EXIT_CANNOT_LOAD
-        activation = (work / "activation.txt").read_text()
+        activations = (work / "activations.txt").read_text().split()
         if timed_out:
             missing = f"stopped after {timeout:g} s: backward() did not return (an endless loop?)"
         else:
             missing = f"no answer: the process ended with status {status} before this case\n{stderr.strip()}"
-        print(f"Grading {student.name}: backward(X, Y, params, lam), activation {activation}\n")
-        passed, explanations = 0, {}
-        for i, case in enumerate(cases):
-            ok, lines, named = case_lines(case, i, work, activation, missing)
-            explanations |= named
-            answered = (work / f"case{i}.npz").exists() or (work / f"case{i}.error.txt").exists()
-            if timed_out and not answered:
-                missing = "not run: an earlier case did not return"
-            passed += ok
-            print(f"{i + 1:>2}  {case.name:<40} {'✓' if ok else '✗'} {lines[0] if lines else ''}".rstrip())
-            for line in lines[1:]:
-                print(f"{'':<45}{line}")
-    print(f"\n{passed} of {len(cases)} cases pass")
+        print(header(student, activations) + "\n")
+        passed, explanations, row = 0, {}, 0
+        for activation in activations:
+            if len(activations) > 1:
+                print(f"{activation}:")
+            for i, case in enumerate(cases):
+                stem = f"{activation}-case{i}"
+                ok, lines, named = case_lines(case, stem, work, activation, missing)
+                explanations |= named
+                answered = (work / f"{stem}.npz").exists() or (work / f"{stem}.error.txt").exists()
+                if timed_out and not answered:
+                    missing = "not run: an earlier case did not return"
+                passed += ok
+                row += 1
+                print(f"{row:>2}  {case.name:<40} {'✓' if ok else '✗'} {lines[0] if lines else ''}".rstrip())
+                for line in lines[1:]:
+                    print(f"{'':<45}{line}")
+    total = len(cases) * len(activations)
+    print(f"\n{passed} of {total} cases pass")
     for name, explanation in explanations.items():
         print(f"\n{name}: {explanation}")
-    return 0 if passed == len(cases) else EXIT_FAILED
+    return 0 if passed == total else EXIT_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         description=GRADER_DOC,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("student", type=Path, help="the .py file that defines backward(X, Y, params, lam)")
+    parser.add_argument(
+        "student", type=Path, help="the .py file that defines backward(X, Y, params, lam[, activation])"
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds the whole battery may take (10)")
     args = parser.parse_args(argv)
     return grade(args.student, args.timeout)

@@ -1,15 +1,18 @@
 """The subprocess that runs a student's backward() on the battery, so that their loop or crash
 costs the grader nothing: `python -m app.grade.student_process STUDENT.py WORKDIR`.
 
-Reads WORKDIR/cases.npz; writes WORKDIR/activation.txt once the file is loaded (or
-WORKDIR/load_error.txt and exits 2), then for each case i, as soon as it is done,
-WORKDIR/case{i}.npz (the gradients) or WORKDIR/case{i}.error.txt (what went wrong), so a case
-that never returns still leaves the ones before it graded.
+Reads WORKDIR/cases.npz; writes WORKDIR/activations.txt once the file is loaded (the activations
+it is graded with, one a line: every one when its backward() takes `activation`, else its
+ACTIVATION; or WORKDIR/load_error.txt and exits 2), then for each activation a and case i, as soon
+as it is done, WORKDIR/{a}-case{i}.npz (the gradients, and the intermediates if it returned them)
+or WORKDIR/{a}-case{i}.error.txt (what went wrong), so a case that never returns still leaves the
+ones before it graded.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import sys
 import traceback
 from collections.abc import Mapping
@@ -17,9 +20,19 @@ from pathlib import Path
 
 import numpy as np
 
+from app.core.activations import ACTIVATION_NAMES
+from app.core.compare import INTERMEDIATE_NAMES
 from app.core.network import PARAM_NAMES
 
-ACTIVATIONS = ("tanh", "relu", "sigmoid")
+ACTIVATIONS = ACTIVATION_NAMES  # tanh, relu, sigmoid, linear
+
+
+def takes_activation(backward) -> bool:
+    """Whether backward() has a parameter `activation`: then it is graded with every activation."""
+    try:
+        return "activation" in inspect.signature(backward).parameters
+    except (TypeError, ValueError):  # a builtin or a callable object without a signature
+        return False
 
 
 def load_student(path: Path):
@@ -32,16 +45,19 @@ def load_student(path: Path):
     spec.loader.exec_module(module)
     if not callable(getattr(module, "backward", None)):
         raise ImportError(f"{path.name} defines no function backward(X, Y, params, lam)")
+    if takes_activation(module.backward):
+        return module, list(ACTIVATIONS)
     activation = getattr(module, "ACTIVATION", "tanh")
     if activation not in ACTIVATIONS:
         raise ImportError(
             f"ACTIVATION must be one of {', '.join(map(repr, ACTIVATIONS))}; got {activation!r}"
         )
-    return module, activation
+    return module, [activation]
 
 
 def as_gradients(result) -> dict[str, np.ndarray]:
-    """The four gradients out of what backward() returned; ValueError saying what is wrong."""
+    """The four gradients out of what backward() returned, and the intermediates dz2, da1, dz1 it
+    returned too; ValueError saying what is wrong."""
     if not isinstance(result, Mapping):
         raise ValueError(
             f'backward() returned {type(result).__name__}; it must return a dict {{"W1": dW1, "b1": db1, '
@@ -56,32 +72,46 @@ def as_gradients(result) -> dict[str, np.ndarray]:
             grads[name] = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             raise ValueError(f"backward() returned a {name} that is not an array of numbers") from None
+    for name in INTERMEDIATE_NAMES:
+        if result.get(name) is not None:
+            try:
+                grads[name] = np.asarray(result[name], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(f"backward() returned a {name} that is not an array of numbers") from None
     return grads
 
 
 def main(student: str, workdir: str) -> int:
     work = Path(workdir)
     try:
-        module, activation = load_student(Path(student))
+        module, activations = load_student(Path(student))
     except BaseException as error:  # a syntax error, a failed import, a sys.exit at top level
         message = "".join(traceback.format_exception_only(type(error), error)).strip()
         (work / "load_error.txt").write_text(message)
         return 2
-    (work / "activation.txt").write_text(activation)
+    (work / "activations.txt").write_text("\n".join(activations))
     with np.load(work / "cases.npz", allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
-    for i in range(int(arrays["count"])):
-        inputs = [arrays[f"{i}/{key}"].copy() for key in ("X", "Y")]
-        params = {name: arrays[f"{i}/{name}"].copy() for name in PARAM_NAMES}
-        try:
-            grads = as_gradients(module.backward(*inputs, params, float(arrays[f"{i}/lam"])))
-        except Exception as error:
-            where = traceback.extract_tb(error.__traceback__)[-1]
-            (work / f"case{i}.error.txt").write_text(
-                f"{type(error).__name__}: {error} (line {where.lineno} of {Path(where.filename).name})"
-            )
-            continue
-        np.savez(work / f"case{i}.npz", **grads)
+    every = takes_activation(module.backward)
+    for activation in activations:
+        for i in range(int(arrays["count"])):
+            inputs = [arrays[f"{i}/{key}"].copy() for key in ("X", "Y")]
+            params = {name: arrays[f"{i}/{name}"].copy() for name in PARAM_NAMES}
+            lam = float(arrays[f"{i}/lam"])
+            try:
+                result = (
+                    module.backward(*inputs, params, lam, activation=activation)
+                    if every
+                    else module.backward(*inputs, params, lam)
+                )
+                grads = as_gradients(result)
+            except Exception as error:
+                where = traceback.extract_tb(error.__traceback__)[-1]
+                (work / f"{activation}-case{i}.error.txt").write_text(
+                    f"{type(error).__name__}: {error} (line {where.lineno} of {Path(where.filename).name})"
+                )
+                continue
+            np.savez(work / f"{activation}-case{i}.npz", **grads)
     return 0
 
 

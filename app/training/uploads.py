@@ -1,4 +1,5 @@
-"""A student's gradients as they paste them: CSV blocks, each headed by the parameter's name.
+"""A student's gradients as they paste them: CSV blocks, each headed by the parameter's name (or an
+intermediate's: dz2, da1, dz1).
 
     W1
     0.12, -0.03, 0.5
@@ -19,7 +20,8 @@ import numpy as np
 from app.core.network import PARAM_NAMES
 
 MAX_CSV_CHARS = 2_000_000
-_HEADER = re.compile(r"^\s*#?\s*(W1|b1|W2|b2|dW1|db1|dW2|db2)\s*:?\s*$")
+INTERMEDIATE_NAMES = ("dz2", "da1", "dz1")
+_HEADER = re.compile(r"^\s*#?\s*(W1|b1|W2|b2|dW1|db1|dW2|db2|dz2|da1|dz1)\s*:?\s*$")
 
 
 def parse_gradients_csv(text: str) -> dict[str, np.ndarray]:
@@ -33,14 +35,16 @@ def parse_gradients_csv(text: str) -> dict[str, np.ndarray]:
             continue
         header = _HEADER.match(line)
         if header:
-            current = header.group(1).removeprefix("d")
+            name = header.group(1)
+            current = name if name in INTERMEDIATE_NAMES else name.removeprefix("d")
             if current in blocks:
                 raise ValueError(f"csv line {number}: {current} is given twice")
             blocks[current] = []
             continue
         if current is None:
             raise ValueError(
-                f"csv line {number}: expected a parameter name ({', '.join(PARAM_NAMES)}) before numbers"
+                f"csv line {number}: expected a parameter name ({', '.join(PARAM_NAMES)}) "
+                f"or an intermediate's ({', '.join(INTERMEDIATE_NAMES)}) before numbers"
             )
         try:
             row = [float(v) for v in re.split(r"[,\s;]+", line.strip()) if v]

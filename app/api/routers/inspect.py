@@ -125,7 +125,7 @@ def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep =
     current parameters and training set (GET .../parameters, hello.points) and see where they differ
     from ours, and which usual mistake explains the difference. No token needed: it changes nothing.
     With at_step, compare against the parameters of that earlier step (the step you downloaded)."""
-    return reports.compare(session, uploaded_gradients(upload), at_step)
+    return reports.compare(session, uploaded_gradients(upload), at_step, upload.sample)
 
 
 @router.get("/{session_id}/compare/inputs", response_model=CompareInputsOut)
@@ -137,14 +137,22 @@ def get_compare_inputs(session: Viewed, at_step: AtStep = None):
 
 ExampleKind = Annotated[
     Literal[reports.EXAMPLE_KINDS],
-    Path(description="'ours', or the name of a usual mistake: what that mistake's gradient would be"),
+    Path(description="'ours', or a catalogue mistake's id: what that mistake's gradient would be"),
 ]
 
 
 @router.get("/{session_id}/compare/examples/{kind}", response_model=GradientExampleOut)
-def get_gradient_example(session: Viewed, kind: ExampleKind, at_step: AtStep = None):
+def get_gradient_example(
+    session: Viewed,
+    kind: ExampleKind,
+    at_step: AtStep = None,
+    form: Annotated[
+        str | None, Query(max_length=40, description="the mistake's form, where it has several")
+    ] = None,
+    with_intermediates: Annotated[bool, Query(description="add dz2, da1, dz1 for the whole batch")] = False,
+):
     """Gradients to try the comparison with: POST its `gradients` to .../compare as they are."""
-    return reports.gradient_example(session, kind, at_step)
+    return reports.gradient_example(session, kind, at_step, form, with_intermediates)
 
 
 @router.get("/{session_id}/units/{j}", response_model=UnitOut)

@@ -17,13 +17,26 @@ class GradientUpload(Strict):
     gradients: dict[str, Nested] | None = Field(
         None,
         description='{"W1": [[...], [...]], "b1": [...], ...}: any of W1, b1, W2, b2 '
-        "(dW1 etc. also accepted)",
+        "(dW1 etc. also accepted), and of the intermediates dz2 (N, C), da1 (N, H), dz1 (N, H): "
+        "the whole batch, or with `sample` that training point's row",
     )
     csv: str | None = Field(
         None,
         max_length=2_000_000,
-        description="blocks headed by a name line (W1, b1, W2, b2), then rows of numbers",
+        description="blocks headed by a name line (W1, b1, W2, b2, dz2, da1, dz1), then rows of numbers",
     )
+    sample: int | None = Field(
+        None,
+        ge=0,
+        description="the training point (0 <= sample < N) whose rows of dz2, da1, dz1 you sent; "
+        "leave it out when you send them for the whole batch",
+    )
+
+
+class WrongEntry(BaseModel):
+    index: list[int]
+    ours: float
+    given: float
 
 
 class ComparedParam(BaseModel):
@@ -38,6 +51,9 @@ class ComparedParam(BaseModel):
         description="indices whose relative error is above the threshold (first 200)"
     )
     differing_count: int
+    first_wrong: list[WrongEntry] = Field(
+        default_factory=list, description="the first few entries that differ, ours and yours"
+    )
     rel_error: Nested
     ours: Nested
     given: Nested = Field(
@@ -49,18 +65,47 @@ class ComparedParam(BaseModel):
 
 
 class Explanation(BaseModel):
-    name: str
+    name: str = Field(description="the mistake's stable id in the catalogue")
+    form: str | None = Field(
+        None,
+        description="which form of it, where it has several (summed_not_mean: all or data_term; "
+        "transposed: W1, W2 or both) and only one fits; else null",
+    )
     title: str
     explanation: str
-    params: list[str]
+    fix: str = Field(description="the right line of the derivation, plain text")
+    fix_tex: str = Field(description="the same line in TeX")
+    params: list[str] = Field(description="the names sent it explains: W1, ..., dz2, ...")
+
+
+class Where(BaseModel):
+    first_wrong: str | None = Field(
+        description="the first wrong intermediate (dz2, da1, dz1) or, when they are all right, the first "
+        "wrong parameter gradient (W1, ...); null when everything sent is right"
+    )
+    message: str = Field(description="in words: which are right, which is the first wrong one, where to look")
 
 
 class ComparisonOut(BaseModel):
     step: int
-    threshold: float
+    threshold: float = Field(description="the relative tolerance an entry must be within to agree")
     all_agree: bool
     params: dict[str, ComparedParam]
-    explained_by: list[Explanation]
+    intermediates: dict[str, ComparedParam] = Field(
+        default_factory=dict, description="dz2, da1, dz1 as sent (one row each with sample)"
+    )
+    sample: int | None = None
+    explained_by: list[Explanation] = Field(
+        description="the smallest set of catalogue mistakes that reproduces what you sent (several when a "
+        "set of two or three fits); when none fits it all, the mistakes that explain some arrays"
+    )
+    unexplained: list[str] = Field(
+        default_factory=list, description="the names sent that differ and nothing explains"
+    )
+    summary: str = Field("", description="the verdict in one sentence, ready to show")
+    where: Where | None = Field(
+        None, description="where the first mistake starts; null when no intermediate was sent"
+    )
     all_given: bool = Field(False, description="all four of dW1, db1, dW2, db2 were sent")
 
 
@@ -88,5 +133,9 @@ class CompareInputsOut(BaseModel):
 
 class GradientExampleOut(BaseModel):
     step: int
-    kind: str = Field(description="'ours', or the name of the usual mistake that made these")
-    gradients: dict[str, Nested] = Field(description="dW1, db1, dW2, db2: a body for POST .../compare")
+    kind: str = Field(description="'ours', or the id of the catalogue mistake that made these")
+    form: str | None = Field(None, description="the mistake's form, where it has several")
+    gradients: dict[str, Nested] = Field(
+        description="dW1, db1, dW2, db2 (and dz2, da1, dz1 with with_intermediates): "
+        "a body for POST .../compare"
+    )

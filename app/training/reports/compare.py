@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.core.compare import AGREES_BELOW, compare_gradients
 from app.core.losses import get_loss
-from app.core.mistakes import MISTAKES_BY_NAME
-from app.core.network import PARAM_NAMES, backward, forward
+from app.core.mistakes import MISTAKES_BY_NAME, RIGHT, derive
+from app.core.network import PARAM_NAMES, forward
 
 from ..history import finite_or_none
 from ..session import Session
@@ -14,34 +14,43 @@ from .common import as_list, params64
 MAX_DIFFERING_LISTED = 200
 
 
-def compare(session: Session, given: dict, at_step: int | None = None) -> dict:
-    """A student's gradients against ours at the current parameters, and the mistake that explains them."""
+def _array_block(c) -> dict:
+    """One array's comparison (a parameter's gradient or an intermediate) as the answer gives it."""
+    return {
+        "expected_shape": list(c.expected_shape),
+        "given_shape": None if c.given_shape is None else list(c.given_shape),
+        "shape_message": c.shape_message,
+        "max_rel_error": finite_or_none(c.max_rel_error),
+        "agrees": c.agrees,
+        "differing": [list(i) for i in c.differing[:MAX_DIFFERING_LISTED]],
+        "differing_count": len(c.differing),
+        "first_wrong": c.first_wrong,
+        "rel_error": None if c.rel_error is None else as_list(c.rel_error),
+        "ours": as_list(c.ours),
+        "given": None if c.given is None else as_list(c.given),
+        "differs": None if c.differs is None else c.differs.tolist(),
+    }
+
+
+def compare(session: Session, given: dict, at_step: int | None = None, sample: int | None = None) -> dict:
+    """A student's gradients (and intermediates) against ours at the current parameters, the
+    smallest set of known mistakes that explains them, and where the first wrong one starts."""
     snap, params = params64(session, at_step)
     d = session.run.dataset
     result = compare_gradients(
-        params, d.X_train, session.run.Y[d.train], given, session.run.activation, snap.lam
+        params, d.X_train, session.run.Y[d.train], given, session.run.activation, snap.lam, sample
     )
     return {
         "step": snap.step,
         "threshold": AGREES_BELOW,
         "all_agree": result.all_agree,
-        "params": {
-            name: {
-                "expected_shape": list(c.expected_shape),
-                "given_shape": None if c.given_shape is None else list(c.given_shape),
-                "shape_message": c.shape_message,
-                "max_rel_error": finite_or_none(c.max_rel_error),
-                "agrees": c.agrees,
-                "differing": [list(i) for i in c.differing[:MAX_DIFFERING_LISTED]],
-                "differing_count": len(c.differing),
-                "rel_error": None if c.rel_error is None else as_list(c.rel_error),
-                "ours": as_list(c.ours),
-                "given": None if c.given is None else as_list(c.given),
-                "differs": None if c.differs is None else c.differs.tolist(),
-            }
-            for name, c in result.params.items()
-        },
+        "params": {name: _array_block(c) for name, c in result.params.items()},
+        "intermediates": {name: _array_block(c) for name, c in result.intermediates.items()},
+        "sample": result.sample,
         "explained_by": result.explained_by,
+        "unexplained": result.unexplained,
+        "summary": result.summary,
+        "where": result.where,
         "all_given": result.all_given,
     }
 
@@ -75,21 +84,38 @@ def compare_inputs(session: Session, at_step: int | None = None) -> dict:
 EXAMPLE_KINDS = ("ours", *MISTAKES_BY_NAME)
 
 
-def gradient_example(session: Session, kind: str, at_step: int | None = None) -> dict:
-    """Gradients to try the comparison with: ours ("ours"), or what one of the usual mistakes gives
-    (its name), as {"gradients": {"dW1": ...}}, ready to send to compare as they are."""
+def gradient_example(
+    session: Session,
+    kind: str,
+    at_step: int | None = None,
+    form: str | None = None,
+    with_intermediates: bool = False,
+) -> dict:
+    """Gradients to try the comparison with: ours ("ours"), or what one of the catalogue's mistakes
+    gives (its id, in its first form unless `form` names another), as {"gradients": {"dW1": ...}},
+    ready to send to compare as they are; with_intermediates adds dz2, da1, dz1 for the batch."""
     if kind not in EXAMPLE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(EXAMPLE_KINDS)}; got {kind!r}")
     snap, params = params64(session, at_step)
     d = session.run.dataset
     Y = session.run.Y[d.train]
-    fwd = forward(params, d.X_train, session.run.activation)
+    activation = session.run.activation
+    fwd = forward(params, d.X_train, activation)
     if kind == "ours":
-        grads = backward(params, fwd, Y, snap.lam).grads()
+        if form is not None:
+            raise ValueError(f"form is for a mistake's example; 'ours' has none, got {form!r}")
+        record = RIGHT
     else:
-        grads = MISTAKES_BY_NAME[kind].gradients(params, fwd, Y, snap.lam)
-    return {
-        "step": snap.step,
-        "kind": kind,
-        "gradients": {f"d{name}": as_list(grads[name]) for name in PARAM_NAMES},
-    }
+        mistake = MISTAKES_BY_NAME[kind]
+        if not mistake.applies(activation):
+            raise ValueError(
+                f"kind {kind} is a mistake made with {', '.join(mistake.applies_to)} only; this run's "
+                f"activation is {activation}"
+            )
+        chosen = mistake.form(form)
+        record, form = chosen.change(RIGHT), chosen.name
+    derived = derive(record, params, fwd, Y, snap.lam)
+    gradients = {f"d{name}": as_list(derived.grads[name]) for name in PARAM_NAMES}
+    if with_intermediates:
+        gradients |= {name: as_list(value) for name, value in derived.intermediates.items()}
+    return {"step": snap.step, "kind": kind, "form": form, "gradients": gradients}
