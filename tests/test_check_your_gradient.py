@@ -143,6 +143,10 @@ def test_compare_over_rest_takes_csv_and_d_prefixed_names(client):
         ({"gradients": {"W1": [[1, 2], [3]]}}, "W1"),
         ({"csv": "nonsense"}, "parameter name"),
         ({"gradients": {}, "csv": "W1\n1"}, "either"),
+        # numpy alone reads "0.5" and true as numbers; a pasted file with them is a mistake to name
+        ({"gradients": {"dW1": [["0.5", 0.1]]}}, "gradients dW1 must be an array of numbers"),
+        ({"gradients": {"db2": [0.1, True]}}, "gradients db2 must be an array of numbers"),
+        ({"gradients": {"db1": [0.1, None]}}, "no strings, true/false or null"),
     ],
 )
 def test_compare_rejects_bad_uploads_with_a_message(client, body, says):

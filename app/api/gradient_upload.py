@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from fastapi import HTTPException
 
+from app.training.number_arrays import float_array
 from app.training.uploads import parse_gradients_csv
 
 from .schemas.compare import GradientUpload
@@ -26,10 +27,7 @@ def uploaded_gradients(upload: GradientUpload) -> dict[str, np.ndarray]:
     for name, values in upload.gradients.items():
         key = name[1:] if name in GRADIENT_NAMES else name
         try:
-            given[key] = np.asarray(values, dtype=np.float64)
-        except (ValueError, TypeError, OverflowError):  # OverflowError: an integer of 400 digits
-            raise HTTPException(
-                422,
-                f"gradients {name} must be an array of numbers (a list, or a list of equal-length lists)",
-            ) from None
+            given[key] = float_array(f"gradients {name[:20]}", values)
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
     return given
