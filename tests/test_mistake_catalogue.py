@@ -71,6 +71,23 @@ def test_what_no_mistake_explains_is_said_with_its_first_wrong_entries():
     assert "dW1 differs in a way not one we know" in result.summary
 
 
+def test_two_known_mistakes_and_one_of_their_own_name_the_pair_once_and_the_rest_unknown():
+    """Forgot / N and f', then spoiled dW1 by hand: the pair is named for what it explains (each
+    mistake for the arrays it changes, one form each), and dW1 is not one we know."""
+    params, X, Y = random_problem(6, 5, 3, 40, soft=False)
+    sent = student_backward(params, X, Y, 0.01, "tanh", scale="data_term", df="none")
+    sent = {n: sent[n] for n in PARAM_NAMES}
+    sent["W1"] = sent["W1"] * 1.7 + 0.3
+    result = compare_gradients(params, X, Y, sent, "tanh", 0.01)
+    named = [(e["name"], e["form"], e["params"]) for e in result.explained_by]
+    assert named == [
+        ("summed_not_mean", "data_term", ["b1", "W2", "b2"]),
+        ("missing_activation_derivative", None, ["b1"]),
+    ]
+    assert result.unexplained == ["W1"]
+    assert result.summary.startswith("Part of it is a mistake we know: summed instead of mean (the data term")
+
+
 def long_trained_session(lam: float) -> Session:
     session = Session(Run(RunConfig(hidden=4, lam=lam)))
     session.player.step(20_000)

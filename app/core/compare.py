@@ -291,7 +291,9 @@ def _explanations(
     by_variant: dict[Variant, list[str]] = {}
     for name in differing:
         for variant in found.per_array.get(name) or ():
-            by_variant.setdefault(variant, []).append(name)
+            alone = arrays_of(variant.change(RIGHT))
+            if len(found.per_array[name]) == 1 or not _agrees(alone[name], ours[name]):
+                by_variant.setdefault(variant, []).append(name)  # the arrays it changes, in its set
     entries = [_entry(v, v.form.name, names, activation) for v, names in by_variant.items()]
     return entries, [n for n in differing if found.per_array.get(n) is None]
 

@@ -4,8 +4,10 @@ Sets of one, then two, then three mistakes are tried in catalogue order; the fir
 some set reproduces every array sent (parameter gradients and intermediates) wins, and of the sets
 of that size that fit, the first (the likeliest) is named. A mistake invisible here (its arrays
 equal ours on everything sent: no_regularisation with lam = 0, a missing f' with a linear f) is
-left out, so a set never names one. When no set fits everything, each differing array gets the
-smallest set that reproduces it alone, and the arrays no set reproduces are "not one we know".
+left out, so a set never names one. When no set fits everything, the set that reproduces the most
+of the differing arrays (and leaves the right ones right) is named for those, the smallest such;
+each array still open gets the smallest set that reproduces it alone, and the arrays no set
+reproduces are "not one we know".
 """
 
 from __future__ import annotations
@@ -81,7 +83,9 @@ def smallest_sets(
         return all(arrays[n].shape == ours[n].shape and agrees(arrays[n], ours[n]) for n in given)
 
     visible = [v for v in candidates if not same_as_ours(arrays_of(v.change(RIGHT)))]
+    right_ones = [name for name in given if name not in differing]
     per_array: dict[str, list[tuple[Variant, ...]]] = {name: [] for name in differing}
+    best: tuple[tuple[Variant, ...], list[str]] | None = None  # the set fitting the most differing arrays
     for size in range(1, MAX_SET + 1):
         whole = []
         open_arrays = [name for name in differing if not per_array[name]]
@@ -95,12 +99,26 @@ def smallest_sets(
             if fits(arrays, smallest_first):
                 whole.append(chosen)
             elif not whole:
-                for name in open_arrays:
-                    if fits(arrays, (name,)):
-                        per_array[name].append(chosen)
+                fitted = [name for name in differing if fits(arrays, (name,))]
+                for name in set(fitted) & set(open_arrays):
+                    per_array[name].append(chosen)
+                if (best is None or len(fitted) > len(best[1])) and fits(arrays, right_ones):
+                    best = (chosen, fitted)
         if whole:
             return Found(whole, {})
-    return Found([], _consistent(per_array))
+    return Found([], _with_best(per_array, best))
+
+
+def _with_best(
+    per_array: dict[str, list[tuple[Variant, ...]]], best: tuple[tuple[Variant, ...], list[str]] | None
+) -> dict[str, tuple[Variant, ...] | None]:
+    """The arrays the best partial set fits go to it (the one explanation for as much as it can:
+    two mistakes in db1, dW2 and db2 read better than one mistake per array); the others each to
+    their own smallest set."""
+    found = _consistent(per_array)
+    if best is not None and len(best[1]) > 1:
+        found |= dict.fromkeys(best[1], best[0])
+    return found
 
 
 def _consistent(per_array: dict[str, list[tuple[Variant, ...]]]) -> dict[str, tuple[Variant, ...] | None]:
