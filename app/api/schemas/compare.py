@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from app.training.config import Strict
 
+from .pin import InputsPin, PinnedOut, PinOut
+
 Nested = Any  # a float, or nested lists of floats; null where a value is not finite
 
 
@@ -23,6 +25,10 @@ class GradientUpload(Strict):
         None,
         max_length=2_000_000,
         description="blocks headed by a name line (W1, b1, W2, b2), then rows of numbers",
+    )
+    inputs: InputsPin | None = Field(
+        None,
+        description="the `pin` of the inputs you downloaded: compared at exactly those (not with at_step)",
     )
 
 
@@ -57,6 +63,9 @@ class Explanation(BaseModel):
 
 class ComparisonOut(BaseModel):
     step: int
+    pinned: PinnedOut | None = Field(
+        None, description="the downloaded inputs compared at, when inputs was sent"
+    )
     threshold: float
     all_agree: bool
     params: dict[str, ComparedParam]
@@ -71,6 +80,8 @@ class CompareInputsOut(BaseModel):
     loss: str = Field(description="L and the forward pass, in plain text")
     session: str
     step: int
+    params_hash: str = Field(description="a digest of everything the gradient depends on, in float64")
+    pin: PinOut = Field(description='send it back with your gradients ("inputs") to be compared at these')
     activation: str
     lam: float
     label_smoothing: float
