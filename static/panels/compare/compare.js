@@ -183,6 +183,8 @@ export function mount(root, store) {
     const note = keepNote ? el("p", "muted compare-keep-note", keepNote) : null;
     verdict.replaceChildren(...intro, comparedAt, ...verdictParts(d), ...(note ? [note] : []));
     params.replaceChildren(...arrayBlocks(d));
+    // On a phone the answer is under the form: bring its start into view (a no-op when seen).
+    if (!restored) verdict.scrollIntoView({ block: "nearest" });
   }
 
   async function downloadInputs() {
