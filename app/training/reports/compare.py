@@ -49,11 +49,10 @@ def compare(session: Session, given: dict, at_step: int | None = None, pin: dict
 def inputs_now(session: Session, at_step: int | None = None) -> IssuedInputs:
     """What the gradient depends on now (or at at_step): parameters, training points, targets
     (label smoothing applied), lam, f; not kept."""
-    snap, params = params64(session, at_step)
-    with session.player.lock:  # the points and their targets as one: an edit swaps both
+    with session.player.lock:  # parameters, points and targets of one moment: a step or an edit waits
+        snap, params = params64(session, at_step)
         d, Y = session.run.dataset, session.run.Y[session.run.dataset.train]
-        activation = session.run.activation
-    return make_inputs(session.id, snap.step, params, d.X_train, Y, snap.lam, activation)
+        return make_inputs(session.id, snap.step, params, d.X_train, Y, snap.lam, session.run.activation)
 
 
 def pinned_inputs(session: Session, pin: dict) -> IssuedInputs:
@@ -71,8 +70,10 @@ def compare_inputs(session: Session, at_step: int | None = None) -> dict:
     training points, their targets Y (label smoothing applied), the parameters, lam, f, and the
     pin (session, step, params_hash) that has a check sent with it compared at exactly these,
     which the session keeps (its last few downloads) for that."""
-    at = session.issued.keep(inputs_now(session, at_step))
-    d = session.run.dataset
+    with session.player.lock:
+        at = inputs_now(session, at_step)
+        labels = session.run.dataset.labels_train.tolist()
+    at = session.issued.keep(at)
     H, C = at.params["W2"].shape
     return {
         "about": "backprop-visualizer inputs: compute dW1, db1, dW2, db2 of L at these parameters",
@@ -89,7 +90,7 @@ def compare_inputs(session: Session, at_step: int | None = None) -> dict:
         "C": int(C),
         "H": int(H),
         "X": as_list(at.X),
-        "labels": d.labels_train.tolist(),
+        "labels": labels,
         "Y": as_list(at.Y),
         **{name: as_list(at.params[name]) for name in PARAM_NAMES},
     }
