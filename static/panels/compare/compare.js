@@ -150,8 +150,8 @@ export function mount(root, store) {
       return;
     }
     const body = { ...read.body };
-    let query;
-    if (at !== null) query = { at_step: at };
+    let query; // none when the file carries its own pin: that says where
+    if (!body.inputs && at !== null) query = { at_step: at };
     else if (!body.inputs && pin) body.inputs = pin;
     else if (!body.inputs) query = atStep();
     check.disabled = true;
