@@ -211,3 +211,29 @@ def test_issued_inputs_cannot_be_changed_after_they_are_kept():
     for s in (1, 2):
         ring.keep(make_inputs("s", s, params, X, Y, 0.0, "tanh"))
     assert len(ring) == 2
+
+
+def test_a_pin_whose_step_was_edited_is_not_held(client):
+    run = new_run(client)
+    step(client, run, 3)
+    body = mine(download(client, run))
+    body["inputs"]["step"] = 2
+    r = check(client, run, body)
+    assert r.status_code == 409 and "inputs 0" not in r.text
+    assert r.json()["detail"][0]["loc"] == ["body", "inputs", "params_hash"]
+
+
+def test_csv_gradients_take_the_pin_too(client):
+    run = new_run(client)
+    step(client, run, 3)
+    inputs = download(client, run)
+    step(client, run, 10)
+    grads = mine(inputs)["gradients"]
+    csv = "".join(
+        f"{name}\n" + "\n".join(",".join(repr(float(v)) for v in row) for row in np.atleast_2d(values)) + "\n"
+        for name, values in grads.items()
+    )
+    r = check(client, run, {"csv": csv, "inputs": inputs["pin"]})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["all_agree"] and out["pinned"]["step"] == 3
