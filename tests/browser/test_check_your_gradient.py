@@ -195,6 +195,14 @@ def test_the_answer_reads_on_a_phone_and_at_a_projector(browser, recorder, live_
                  .map(s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"""
         )
         assert px[0] > px[1] >= 14, f"the mistake's title stands out, its words are readable: {px} px"
+
+        # Every entry differs: the cells, yours over ours, marked, within the screen's width.
+        page.select_option("#compare-example", "summed_not_mean")
+        page.wait_for_selector('#compare-verdict .mistake-named[data-mistake="summed_not_mean"]')
+        page.locator('#compare-params [data-param="W2"]').scroll_into_view_if_needed()
+        assert page.evaluate(NO_HORIZONTAL_SCROLL), "the page scrolls sideways"
+        assert page.locator('#compare-params [data-param="W1"] td.differs').count() == 10
+        screenshot(page, f"cells-{width}x{height}")
     finally:
         close_as_a_new_teacher_follows(page)
         context.close()
