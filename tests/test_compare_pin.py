@@ -5,10 +5,10 @@ or one this run no longer holds, is answered plainly; a pin never reaches anothe
 import numpy as np
 import pytest
 
+from app.core.activations import get_activation
 from app.training.issued_inputs import ISSUED_KEPT, IssuedRing, inputs_hash, make_inputs
 
 from .conftest import auth
-from .test_check_your_gradient import student_backward
 
 
 def new_run(client, **config) -> dict:
@@ -28,12 +28,25 @@ def download(client, run: dict, **query) -> dict:
     return r.json()
 
 
-def mine(inputs: dict, **mistake) -> dict:
-    """What the snippet writes: the student's gradients from the file alone, and the file's pin."""
-    params = {k: np.array(inputs[k]) for k in ("W1", "b1", "W2", "b2")}
-    X, Y = np.array(inputs["X"]), np.array(inputs["Y"])
-    grads = student_backward(params, X, Y, inputs["lam"], inputs["activation"], **mistake)
-    return {"gradients": {f"d{k}": v.tolist() for k, v in grads.items()}, "inputs": inputs["pin"]}
+def mine(inputs: dict, summed: bool = False) -> dict:
+    """What the snippet writes: the student's gradients from the file alone (written here from the
+    lecture notes, not from app.core; summed: the loss summed, not the mean, everything x N), and
+    the file's pin."""
+    W1, b1, W2, b2 = (np.array(inputs[k]) for k in ("W1", "b1", "W2", "b2"))
+    X, Y, lam = np.array(inputs["X"]), np.array(inputs["Y"]), inputs["lam"]
+    act = get_activation(inputs["activation"])
+    z1 = X @ W1 + b1
+    a1 = act.f(z1)
+    z2 = a1 @ W2 + b2
+    p = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    N = 1 if summed else len(X)
+    reg = lam * len(X) if summed else lam
+    dz2 = (p - Y) / N
+    da1 = dz2 @ W2.T
+    dz1 = da1 * act.df(z1, a1)
+    grads = {"dW1": X.T @ dz1 + reg * W1, "db1": dz1.sum(0), "dW2": a1.T @ dz2 + reg * W2, "db2": dz2.sum(0)}
+    return {"gradients": {k: v.tolist() for k, v in grads.items()}, "inputs": inputs["pin"]}
 
 
 def check(client, run: dict, body: dict, **query):
@@ -93,7 +106,7 @@ def test_a_pinned_check_is_compared_at_the_downloaded_inputs(client, then):
     out = check(client, run, body).json()
     assert out["all_agree"] and out["step"] == 10
     assert out["pinned"] == {**inputs["pin"], "message": "compared with the inputs you downloaded at step 10"}
-    wrong = check(client, run, mine(inputs, mean=False)).json()
+    wrong = check(client, run, mine(inputs, summed=True)).json()
     assert [m["name"] for m in wrong["explained_by"]] == ["summed_not_mean"]
 
 
