@@ -118,9 +118,10 @@ export function arrayBlocks(d) {
   return blocks;
 }
 
-// One array's answer: its shape, its error and badge, its first wrong entries, and its cells,
-// yours above ours with the ones that differ marked, all as the server laid them out (p.given
-// is yours in our layout).
+// One array's answer: its shape, its error and badge, and its cells, yours above ours with the
+// ones that differ marked, all as the server laid them out (p.given is yours in our layout). Its
+// first wrong entries are said in the verdict, for what no mistake explains: where a mistake
+// explains an array, its title and fix line say more than the entries.
 export function paramBlock(name, p) {
   const shape = (s) => (s ? s.join("×") || "scalar" : "–");
   const sameShape = !p.given_shape || !p.expected_shape || p.given_shape.join() === p.expected_shape.join();
@@ -137,9 +138,6 @@ export function paramBlock(name, p) {
   const block = el("div", "compare-param", [head]);
   block.dataset.param = name;
   if (p.shape_message) block.append(el("p", "error-text compare-shape", p.shape_message));
-  if (!p.agrees && present(p.first_wrong)) {
-    block.append(el("p", "compare-first-wrong", `First wrong: ${firstWrongText(name, p.first_wrong)}`));
-  }
   if (!p.rel_error || !p.ours) return block;
   // The cells: yours above ours, the ones that differ marked. Biases as one row.
   const ours = asRows(p.ours);
