@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 
 from app.core.activations import get_activation
+from app.training.config import RunConfig
 from app.training.issued_inputs import ISSUED_KEPT, IssuedRing, inputs_hash, make_inputs
+from app.training.reports import compare_inputs
+from app.training.run import Run
+from app.training.session import Session
 
 from .conftest import auth
 
@@ -250,3 +254,21 @@ def test_csv_gradients_take_the_pin_too(client):
     assert r.status_code == 200, r.text
     out = r.json()
     assert out["all_agree"] and out["pinned"]["step"] == 3
+
+
+@pytest.mark.slow  # 0.6 s: a run of 1024 hidden units stepped 20 times
+def test_what_a_session_keeps_for_its_downloads_is_bounded_at_the_largest_run():
+    """1024 hidden units, 8 classes, 5000 points (4000 to train on), more downloads than are kept:
+    16 parameter sets and one copy of the points, 1.76 MB, whatever the run does."""
+    config = {"hidden": 1024, "dataset": {"kind": "blobs", "classes": 8, "n_samples": 5000}}
+    session = Session(Run(RunConfig.model_validate(config)))
+    try:
+        for _ in range(ISSUED_KEPT + 4):
+            session.player.step(1)
+            compare_inputs(session)
+        kept = list(session.issued._kept.values())
+        arrays = {id(a): a.nbytes for k in kept for a in (*k.params.values(), k.X, k.Y)}
+        assert len(kept) == ISSUED_KEPT
+        assert sum(arrays.values()) < 2e6
+    finally:
+        session.close()
