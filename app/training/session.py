@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import time
 
+from .issued_inputs import IssuedRing
 from .player import Player
 from .run import Run
 from .trainer import Trainer
@@ -30,6 +31,7 @@ class Session:
         # (a script driving over REST). The registry closes the run a grace period after this.
         self.driver_left_at: float | None = None
         self.ended_because: str | None = None  # why the registry closed it, for its watchers
+        self.issued = IssuedRing()  # the inputs downloaded to check a gradient, gone with the session
 
     def touch(self) -> None:
         self.last_active = time.monotonic()

@@ -12,10 +12,11 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
 from app.frames import messages
 from app.training import reports
+from app.training.issued_inputs import NotIssued, OtherRun
 
 from ..deps import MaxGrid, Viewed, inspection_turn
 from ..gradient_upload import uploaded_gradients
-from ..responses import BAD_INPUT, NO_SUCH
+from ..responses import BAD_INPUT, NO_SUCH, error_responses
 from ..schemas.compare import CompareInputsOut, ComparisonOut, GradientExampleOut, GradientUpload
 from ..schemas.inspect import (
     DerivationOut,
@@ -119,19 +120,37 @@ def export_session(session: Viewed):
     )
 
 
-@router.post("/{session_id}/compare", response_model=ComparisonOut)
+@router.post("/{session_id}/compare", response_model=ComparisonOut, responses=error_responses(409))
 def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep = None):
     """Check your own gradient: send the dW1, db1, dW2, db2 your code computes for this session's
     current parameters and training set (GET .../parameters, hello.points) and see where they differ
     from ours, and which usual mistake explains the difference. No token needed: it changes nothing.
-    With at_step, compare against the parameters of that earlier step (the step you downloaded)."""
-    return reports.compare(session, uploaded_gradients(upload), at_step, upload.sample)
+    With `inputs`, the pin of a download (GET .../compare/inputs), compare at exactly the inputs
+    downloaded, even after the run trained on or was reset (409 when this run does not hold them);
+    else with at_step, against the parameters of that earlier step; else now."""
+    pin = None if upload.inputs is None else upload.inputs.model_dump()
+    if pin is not None and at_step is not None:
+        raise HTTPException(
+            422, "send inputs (the downloaded pin) or at_step, not both: each says which step"
+        )
+    given = uploaded_gradients(upload)
+    try:
+        return reports.compare(session, given, at_step, upload.sample, pin)
+    except OtherRun as e:
+        raise HTTPException(
+            409, [{"loc": ["body", "inputs", "session"], "msg": str(e), "type": "other_run"}]
+        ) from None
+    except NotIssued as e:
+        raise HTTPException(
+            409, [{"loc": ["body", "inputs", "params_hash"], "msg": str(e), "type": "not_issued"}]
+        ) from None
 
 
 @router.get("/{session_id}/compare/inputs", response_model=CompareInputsOut)
 def get_compare_inputs(session: Viewed, at_step: AtStep = None):
     """What your own code needs to compute this run's gradients: the training points, their targets
-    Y (label smoothing applied), the parameters, lam and the activation, with the step they are at."""
+    Y (label smoothing applied), the parameters, lam and the activation, with the step they are at
+    and the `pin` to send back with your gradients (the run keeps its last 16 downloads for it)."""
     return reports.compare_inputs(session, at_step)
 
 

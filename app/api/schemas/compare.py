@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from app.training.config import Strict
 
+from .pin import InputsPin, PinnedOut, PinOut
+
 Nested = Any  # a float, or nested lists of floats; null where a value is not finite
 
 
@@ -30,6 +32,11 @@ class GradientUpload(Strict):
         ge=0,
         description="the training point (0 <= sample < N) whose rows of dz2, da1, dz1 you sent; "
         "leave it out when you send them for the whole batch",
+    )
+
+    inputs: InputsPin | None = Field(
+        None,
+        description="the `pin` of the inputs you downloaded: compared at exactly those (not with at_step)",
     )
 
 
@@ -88,6 +95,9 @@ class Where(BaseModel):
 
 class ComparisonOut(BaseModel):
     step: int
+    pinned: PinnedOut | None = Field(
+        None, description="the downloaded inputs compared at, when inputs was sent"
+    )
     threshold: float = Field(description="the relative tolerance an entry must be within to agree")
     all_agree: bool
     params: dict[str, ComparedParam]
@@ -116,6 +126,8 @@ class CompareInputsOut(BaseModel):
     loss: str = Field(description="L and the forward pass, in plain text")
     session: str
     step: int
+    params_hash: str = Field(description="a digest of everything the gradient depends on, in float64")
+    pin: PinOut = Field(description='send it back with your gradients ("inputs") to be compared at these')
     activation: str
     lam: float
     label_smoothing: float

@@ -8,6 +8,7 @@ from app.core.mistakes import MISTAKES_BY_NAME, RIGHT, derive
 from app.core.network import PARAM_NAMES, forward
 
 from ..history import finite_or_none
+from ..issued_inputs import IssuedInputs, make_inputs
 from ..session import Session
 from .common import as_list, params64
 
@@ -32,16 +33,21 @@ def _array_block(c) -> dict:
     }
 
 
-def compare(session: Session, given: dict, at_step: int | None = None, sample: int | None = None) -> dict:
-    """A student's gradients (and intermediates) against ours at the current parameters, the
-    smallest set of known mistakes that explains them, and where the first wrong one starts."""
-    snap, params = params64(session, at_step)
-    d = session.run.dataset
-    result = compare_gradients(
-        params, d.X_train, session.run.Y[d.train], given, session.run.activation, snap.lam, sample
-    )
+def compare(
+    session: Session,
+    given: dict,
+    at_step: int | None = None,
+    sample: int | None = None,
+    pin: dict | None = None,
+) -> dict:
+    """A student's gradients (and intermediates) against ours, the smallest set of known mistakes
+    that explains them, and where the first wrong one starts: at the inputs the pin names
+    ({session, step, params_hash}, from a download), else at at_step, else now."""
+    at = pinned_inputs(session, pin) if pin is not None else inputs_now(session, at_step)
+    result = compare_gradients(at.params, at.X, at.Y, given, at.activation, at.lam, sample)
     return {
-        "step": snap.step,
+        "step": at.step,
+        "pinned": None if pin is None else pinned_reply(at),
         "threshold": AGREES_BELOW,
         "all_agree": result.all_agree,
         "params": {name: _array_block(c) for name, c in result.params.items()},
@@ -55,29 +61,53 @@ def compare(session: Session, given: dict, at_step: int | None = None, sample: i
     }
 
 
+def inputs_now(session: Session, at_step: int | None = None) -> IssuedInputs:
+    """What the gradient depends on now (or at at_step): parameters, training points, targets
+    (label smoothing applied), lam, f; not kept."""
+    with session.player.lock:  # parameters, points and targets of one moment: a step or an edit waits
+        snap, params = params64(session, at_step)
+        d, Y = session.run.dataset, session.run.Y[session.run.dataset.train]
+        return make_inputs(session.id, snap.step, params, d.X_train, Y, snap.lam, session.run.activation)
+
+
+def pinned_inputs(session: Session, pin: dict) -> IssuedInputs:
+    """The inputs a download pinned, from this session's own downloads only: OtherRun or NotIssued
+    (issued_inputs.py) when it does not hold them."""
+    return session.issued.find(session.id, pin["session"], pin["step"], pin["params_hash"])
+
+
+def pinned_reply(at: IssuedInputs) -> dict:
+    return {**at.pin, "message": f"compared with the inputs you downloaded at step {at.step}"}
+
+
 def compare_inputs(session: Session, at_step: int | None = None) -> dict:
     """Everything a student needs to compute this run's gradients with their own code: the
-    training points, their targets Y (label smoothing applied), the parameters, lam, f."""
-    snap, params = params64(session, at_step)
-    d = session.run.dataset
-    Y = session.run.Y[d.train]
-    H, C = params["W2"].shape
+    training points, their targets Y (label smoothing applied), the parameters, lam, f, and the
+    pin (session, step, params_hash) that has a check sent with it compared at exactly these,
+    which the session keeps (its last few downloads) for that."""
+    with session.player.lock:
+        at = inputs_now(session, at_step)
+        labels = session.run.dataset.labels_train.tolist()
+    at = session.issued.keep(at)
+    H, C = at.params["W2"].shape
     return {
         "about": "backprop-visualizer inputs: compute dW1, db1, dW2, db2 of L at these parameters",
         "loss": f"L = {get_loss('cross_entropy').text} + lam/2 (|W1|^2 + |W2|^2); "
         "z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2 + b2",
         "session": session.id,
-        "step": snap.step,
-        "activation": session.run.activation,
-        "lam": snap.lam,
+        "step": at.step,
+        "params_hash": at.params_hash,
+        "pin": at.pin,
+        "activation": at.activation,
+        "lam": at.lam,
         "label_smoothing": session.run.config.label_smoothing,
-        "N": int(len(d.train)),
+        "N": int(len(at.X)),
         "C": int(C),
         "H": int(H),
-        "X": as_list(d.X_train),
-        "labels": d.labels_train.tolist(),
-        "Y": as_list(Y),
-        **{name: as_list(params[name]) for name in PARAM_NAMES},
+        "X": as_list(at.X),
+        "labels": labels,
+        "Y": as_list(at.Y),
+        **{name: as_list(at.params[name]) for name in PARAM_NAMES},
     }
 
 

@@ -1,18 +1,67 @@
-// The answer to "check my gradient": the verdict (all agree, a mistake recognised, or
-// neither) and, per parameter, the cells that differ.
+// The answer to "check my gradient", as the server wrote it: its one-sentence summary first, the
+// mistakes that explain what was sent (each with the correct line), what nothing explains with
+// its first wrong entries, where the error starts, and per array (the gradients, and the
+// intermediates dz2, da1, dz1 when they were sent) the cells that differ. A field the reply does
+// not carry is not shown: nothing here is worked out on the page.
 
 import { el } from "../../lib/dom.js";
 import { formatNumber } from "../../lib/format.js";
-import { asRows } from "./submission.js";
+import { asRows, PARAMS } from "./submission.js";
 
-const MAX_ROWS = 8; // cells shown per parameter; the counts say how many differ in all
+const MAX_ROWS = 8; // cells shown per array; the counts say how many differ in all
 const MAX_COLS = 10;
+export const INTERMEDIATES = ["dz2", "da1", "dz1"];
 
-// The verdict on a reply of POST .../compare: the elements to show, in order. downloadedStep:
-// the step whose inputs the student downloaded (null: none).
-export function verdictParts(d, downloadedStep) {
+// "W1" -> "dW1"; an intermediate ("dz2") is already named as the student wrote it.
+export const label = (name) => (PARAMS.includes(name) ? `d${name}` : name);
+
+const present = (list) => Array.isArray(list) && list.length > 0;
+
+// One recognised mistake: its title, the paragraph saying why, the line to write instead.
+function mistakeBox(m) {
+  const box = el("div", "mistake-named", [
+    el("p", "mistake-title", ["Recognised: ", el("strong", "", m.title)]),
+    el("p", "", m.explanation),
+    m.fix ? el("p", "mistake-fix", ["The correct line: ", el("code", "", m.fix)]) : null,
+    present(m.params) ? el("p", "muted", `It explains ${m.params.map(label).join(", ")}.`) : null,
+  ]);
+  box.dataset.mistake = m.name;
+  if (m.form) box.dataset.form = m.form;
+  return box;
+}
+
+// An array's first wrong entries as the server listed them: "dW1[0, 2]: yours 0.1, ours 0.03".
+export function firstWrongText(name, entries) {
+  return entries
+    .map((e) => {
+      const index = Array.isArray(e.index) ? e.index.join(", ") : String(e.index);
+      return `${label(name)}[${index}]: yours ${formatNumber(e.given)}, ours ${formatNumber(e.ours)}`;
+    })
+    .join("; ");
+}
+
+// What differs and no catalogue mistake explains: named, with where each starts to differ.
+function unexplainedBox(d) {
+  const arrays = { ...(d.params || {}), ...(d.intermediates || {}) };
+  const box = el("div", "compare-unexplained", [
+    el("p", "verdict-bad", `Not one we know: ${d.unexplained.map(label).join(", ")}.`),
+  ]);
+  for (const name of d.unexplained) {
+    const entries = arrays[name]?.first_wrong;
+    if (present(entries)) box.append(el("p", "compare-first-wrong", firstWrongText(name, entries)));
+  }
+  return box;
+}
+
+// The verdict on a reply of POST .../compare: the elements to show, in order.
+export function verdictParts(d) {
   const parts = [];
-  if (d.all_agree && d.all_given) {
+  const explained = present(d.explained_by) ? d.explained_by : [];
+  if (d.summary) {
+    parts.push(
+      el("p", { className: d.all_agree ? "verdict-good" : "verdict-bad", id: "compare-summary" }, d.summary),
+    );
+  } else if (d.all_agree && d.all_given) {
     parts.push(
       el(
         "p",
@@ -21,9 +70,7 @@ export function verdictParts(d, downloadedStep) {
       ),
     );
   } else if (d.all_agree) {
-    const sent = Object.keys(d.params)
-      .map((n) => `d${n}`)
-      .join(", ");
+    const sent = Object.keys(d.params).map(label).join(", ");
     parts.push(
       el(
         "p",
@@ -31,23 +78,24 @@ export function verdictParts(d, downloadedStep) {
         `✓ ${sent} agree with ours. Send the others too to check the whole backward pass.`,
       ),
     );
-  } else if (d.explained_by.length) {
-    for (const m of d.explained_by) {
-      const box = el("div", "mistake-named", [
-        el("p", "mistake-title", ["Recognised: ", el("strong", "", m.title)]),
-        el("p", "", m.explanation),
-        el("p", "muted", `It explains ${m.params.map((p) => `d${p}`).join(", ")}.`),
-      ]);
-      box.dataset.mistake = m.name;
-      parts.push(box);
-    }
-  } else {
+  } else if (!explained.length && !present(d.unexplained)) {
     parts.push(
       el(
         "p",
         "verdict-bad",
         "✗ Your gradient differs from ours, and none of the usual mistakes explains it.",
       ),
+    );
+  }
+  if (d.all_agree) return parts;
+  parts.push(...explained.map(mistakeBox));
+  if (present(d.unexplained)) parts.push(unexplainedBox(d));
+  if (d.where?.message) {
+    const where = el("p", { className: "compare-where", id: "compare-where" }, d.where.message);
+    if (d.where.first_wrong) where.dataset.firstWrong = d.where.first_wrong;
+    parts.push(where);
+  } else if (!explained.length) {
+    parts.push(
       el(
         "p",
         "",
@@ -56,30 +104,33 @@ export function verdictParts(d, downloadedStep) {
       ),
     );
   }
-  if (downloadedStep !== null && downloadedStep !== d.step) {
-    // at_step finds the nearest kept step at or before it; a long run thins old steps out
-    parts.push(
-      el(
-        "p",
-        "error",
-        `You downloaded the inputs at step ${downloadedStep}, but the nearest step the server still keeps is ` +
-          `${d.step}: ours are that step's gradients. Download again and recompute.`,
-      ),
-    );
-  }
   return parts;
 }
 
-// One parameter's answer: its shape, its error and badge, and its cells, yours above ours with
-// the ones that differ marked, all as the server laid them out (p.given is yours in our layout).
+// The per-array blocks: the gradients sent, then the intermediates sent, under a heading.
+export function arrayBlocks(d) {
+  const blocks = PARAMS.filter((n) => d.params?.[n]).map((n) => paramBlock(n, d.params[n]));
+  const sent = INTERMEDIATES.filter((n) => d.intermediates?.[n]);
+  if (sent.length) {
+    blocks.push(el("h4", "compare-intermediates-head", "The intermediates you sent"));
+    blocks.push(...sent.map((n) => paramBlock(n, d.intermediates[n])));
+  }
+  return blocks;
+}
+
+// One array's answer: its shape, its error and badge, and its cells, yours above ours with the
+// ones that differ marked, all as the server laid them out (p.given is yours in our layout). Its
+// first wrong entries are said in the verdict, for what no mistake explains: where a mistake
+// explains an array, its title and fix line say more than the entries.
 export function paramBlock(name, p) {
   const shape = (s) => (s ? s.join("×") || "scalar" : "–");
+  const sameShape = !p.given_shape || !p.expected_shape || p.given_shape.join() === p.expected_shape.join();
   const head = el("p", "compare-param-head", [
-    el("strong", "", `d${name}`),
+    el("strong", "", label(name)),
     ` ${shape(p.expected_shape)} · `,
-    p.given_shape && p.given_shape.join() !== p.expected_shape.join()
-      ? el("span", "error-text", `you sent ${shape(p.given_shape)}`)
-      : `max relative error ${formatNumber(p.max_rel_error, 2)} · `,
+    sameShape
+      ? `max relative error ${formatNumber(p.max_rel_error, 2)} · `
+      : el("span", "error-text", `you sent ${shape(p.given_shape)}`),
     p.agrees
       ? el("span", "badge badge-pass", "✓ agrees")
       : el("span", "badge badge-fail", `✗ ${p.differing_count} differ`),
@@ -87,7 +138,7 @@ export function paramBlock(name, p) {
   const block = el("div", "compare-param", [head]);
   block.dataset.param = name;
   if (p.shape_message) block.append(el("p", "error-text compare-shape", p.shape_message));
-  if (!p.rel_error) return block;
+  if (!p.rel_error || !p.ours) return block;
   // The cells: yours above ours, the ones that differ marked. Biases as one row.
   const ours = asRows(p.ours);
   const rel = asRows(p.rel_error);
@@ -104,12 +155,13 @@ export function paramBlock(name, p) {
         el("span", "yours", mine?.[r]?.[c] !== undefined ? formatNumber(mine[r][c]) : ""),
         el("span", "ours", `ours ${formatNumber(ours[r][c])}`),
       ]);
-      cell.title = `d${name}[${ours.length > 1 ? `${r},${c}` : c}]: relative error ${formatNumber(rel[r][c], 2)}`;
+      cell.title = `${label(name)}[${ours.length > 1 ? `${r},${c}` : c}]: relative error ${formatNumber(rel[r][c], 2)}`;
       tr.append(cell);
     }
     table.append(tr);
   }
-  block.append(table);
+  // A wide matrix scrolls inside its own box: a phone's page never scrolls sideways.
+  block.append(el("div", "compare-cells-scroll", table));
   if (rows < ours.length || cols < ours[0].length) {
     block.append(
       el(

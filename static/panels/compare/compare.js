@@ -1,42 +1,54 @@
 // Check your own gradient (POST .../compare): a student downloads the session's training points
 // and parameters, computes dW1, db1, dW2, db2 with their own code, pastes or uploads them (JSON
 // or CSV), and sees per parameter the relative error against ours, the entries that differ
-// highlighted, and the usual mistake named when one explains the difference. Scrubbed back
-// (showStep), the inputs and the examples are those of the timeline's step.
+// highlighted, and the usual mistakes named when they explain the difference. A download is
+// pinned (session, step, params_hash): a check sent with the pin is compared at exactly those
+// inputs, however the run moved on. The last check is kept per session (last_check.js) and sent
+// again after a reload. Scrubbed back (showStep), the inputs and the examples are those of the
+// timeline's step.
 
 import { el } from "../../lib/dom.js";
 import { getView, postView } from "../../lib/rest.js";
-import { paramBlock, verdictParts } from "./answer.js";
-import { PARAMS, readSubmission } from "./submission.js";
+import { arrayBlocks, verdictParts } from "./answer.js";
+import { pageChecks } from "./last_check.js";
+import { readSubmission } from "./submission.js";
 
 // The file "Download inputs" saves, named for its step (the snippet opens that same name).
-const inputsFile = (step) => `bpv-inputs-step${step}.json`;
+export const inputsFile = (step) => `bpv-inputs-step${step}.json`;
 
-const snippetText = (file) => `import json, numpy as np
+// The marker a student replaces with their own code (the browser test does too).
+export const YOUR_CODE = "# ... your forward pass and backward pass for";
+
+export const snippetText = (file) => `import json, numpy as np
 d = json.load(open("${file}"))
 X, Y = np.array(d["X"]), np.array(d["Y"])          # (N, 2), (N, C)
 W1, b1 = np.array(d["W1"]), np.array(d["b1"])      # (2, H), (H,)
 W2, b2 = np.array(d["W2"]), np.array(d["b2"])      # (H, C), (C,)
 lam, N = d["lam"], len(X)
-# ... your forward pass and backward pass for
+${YOUR_CODE}
 #     L = mean cross-entropy + lam/2 (|W1|^2 + |W2|^2) ...
-json.dump({"gradients": {"dW1": dW1.tolist(), "db1": db1.tolist(),
-                         "dW2": dW2.tolist(), "db2": db2.tolist()}},
-          open("mine.json", "w"))`;
+mine = {"dW1": dW1.tolist(), "db1": db1.tolist(), "dW2": dW2.tolist(), "db2": db2.tolist()}
+# optional, to be told where an error starts: the batch's dz2 (N, C), da1 (N, H), dz1 (N, H)
+# mine.update(dz2=dz2.tolist(), da1=da1.tolist(), dz1=dz1.tolist())
+# "inputs": the download's pin, so it is compared at these inputs even after the run moved on
+json.dump({"inputs": d["pin"], "gradients": mine}, open("mine.json", "w"))`;
 
 const EXAMPLES = [
   { value: "", text: "or try an example…" },
   { value: "ours", text: "our own gradient (agrees)" },
-  { value: "summed_not_mean", text: "our gradient × N (summed loss)" },
-  { value: "transposed", text: "our gradient, transposed" },
+  { value: "summed_not_mean", text: "summed, not the mean (× N)" },
+  { value: "transposed", text: "a gradient transposed" },
+  { value: "missing_activation_derivative", text: "f′(z1) left out (dz1 = da1)" },
+  { value: "no_regularisation", text: "λW left out" },
 ];
 
 export function mount(root, store) {
   root.classList.add("compare");
+  const checks = pageChecks();
 
   // ---- the student's side: inputs out, gradients in --------------------------------------
   const download = el("button", { type: "button", id: "compare-download" }, "Download the inputs (JSON)");
-  const downloadStatus = el("span", "muted compare-download-status");
+  const downloadStatus = el("span", { className: "muted compare-download-status", id: "compare-pin" });
   const snippetCode = el("pre", "", snippetText(inputsFile("N")));
   const snippet = el("details", "compare-snippet", [
     el("summary", "", "How to load them in numpy"),
@@ -63,6 +75,7 @@ export function mount(root, store) {
     { id: "compare-example", "aria-label": "fill in an example" },
     EXAMPLES.map((e) => el("option", { value: e.value }, e.text)),
   );
+  const clear = el("button", { type: "button", id: "compare-clear" }, "Forget this check");
   const rest = el("p", "muted compare-rest");
   const left = el("div", "compare-left", [
     el("h3", "", ["1. Get this run's inputs", download, downloadStatus]),
@@ -72,28 +85,34 @@ export function mount(root, store) {
     ]),
     el("h3", "", "2. Paste or upload the dW1, db1, dW2, db2 your code computes"),
     // The buttons above the box, so they stay in view on a laptop.
-    el("div", "compare-actions", [check, el("label", "compare-file-label", ["or upload ", file]), example]),
+    el("div", "compare-actions", [
+      check,
+      el("label", "compare-file-label", ["or upload ", file]),
+      example,
+      clear,
+    ]),
     input,
     rest,
   ]);
 
   // ---- the answer --------------------------------------------------------------------------
-  const verdict = el(
-    "div",
-    { className: "compare-verdict", id: "compare-verdict" },
+  const placeholder = () =>
     el(
       "p",
       "muted",
-      "Your result appears here: per parameter the relative error against ours, the entries that differ, " +
-        "and the usual mistake that explains them.",
-    ),
-  );
+      "Your result appears here: which mistakes explain it and the line to fix, where it starts, " +
+        "and per parameter the entries that differ from ours.",
+    );
+  const verdict = el("div", { className: "compare-verdict", id: "compare-verdict" }, placeholder());
   const params = el("div", { className: "compare-params", id: "compare-params" });
   const right = el("div", "compare-right", [verdict, params]);
   root.append(el("div", "compare-cols", [left, right]));
 
-  let downloadedStep = null;
+  let sessionId = null;
+  let pin = null; // the pin of the inputs downloaded last in this run: { session, step, params_hash }
   let pastStep = null; // the step the timeline shows, or null when live
+  let restoredFor = null; // the session whose last check was brought back (once per page)
+  let keepNote = ""; // why the last check is not kept for a reload, or ""
 
   // The step to download, or to fill an example at: the timeline's, or now (no at_step).
   const atStep = () => (pastStep === null ? undefined : { at_step: pastStep });
@@ -103,70 +122,127 @@ export function mount(root, store) {
       pastStep === null ? "Download the inputs (JSON)" : `Download the inputs at step ${pastStep} (JSON)`;
   }
 
-  function showMessage(text) {
-    verdict.replaceChildren(el("p", "error", text));
+  function showPin() {
+    downloadStatus.textContent = pin
+      ? `the inputs at step ${pin.step}: a check is compared with ours at exactly those`
+      : "";
+    snippetCode.textContent = snippetText(inputsFile(pin ? pin.step : "N"));
+  }
+
+  function showMessage(text, ...before) {
+    verdict.replaceChildren(...before, el("p", "error", text));
     params.replaceChildren();
   }
 
-  async function submit() {
+  function remember(entry) {
+    const kept = checks.save(sessionId, { text: "", pin, atStep: null, step: null, ...entry });
+    keepNote = kept.kept ? "" : `This check: ${kept.reason}.`;
+  }
+
+  // Send what the box holds. With the downloaded inputs' pin (the file's own, else the page's)
+  // it is compared at those inputs; an example at its own step (at); else at the timeline's step.
+  async function submit({ at = null, restored = null } = {}) {
     if (!store.hello) return;
-    const read = readSubmission(input.value);
+    const text = input.value;
+    const read = readSubmission(text);
     if (read.message) {
       showMessage(read.message);
       return;
     }
+    const body = { ...read.body };
+    let query; // none when the file carries its own pin: that says where
+    if (!body.inputs && at !== null) query = { at_step: at };
+    else if (!body.inputs && pin) body.inputs = pin;
+    else if (!body.inputs) query = atStep();
     check.disabled = true;
-    // Compare with the parameters the student downloaded, even if the run has moved on since;
-    // with none downloaded, at the step the timeline shows.
-    const query = downloadedStep === null ? atStep() : { at_step: downloadedStep };
-    const result = await postView(store.sessionId, "compare", read.body, query);
+    const result = await postView(sessionId, "compare", body, query);
     check.disabled = false;
+    const intro = restored
+      ? [
+          el(
+            "p",
+            { className: "compare-restored", id: "compare-restored" },
+            `Your last check, from step ${restored.step}:`,
+          ),
+        ]
+      : [];
     if (!result.ok) {
-      showMessage(result.message);
+      showMessage(result.message, ...intro);
       return;
     }
     const d = result.data;
     root.dataset.step = String(d.step);
-    const at = el("p", { className: "muted", id: "compare-at" }, `Compared with ours at step ${d.step}.`);
-    verdict.replaceChildren(at, ...verdictParts(d, downloadedStep));
-    const sent = PARAMS.filter((n) => d.params[n]);
-    params.replaceChildren(...sent.map((n) => paramBlock(n, d.params[n])));
+    if (!restored) remember({ text, atStep: body.inputs ? null : (query?.at_step ?? d.step), step: d.step });
+    const said = d.pinned?.message ?? `compared with ours at step ${d.step}`;
+    const sample = Number.isInteger(d.sample) ? `, for training point ${d.sample}` : "";
+    const comparedAt = el(
+      "p",
+      { className: "muted", id: "compare-at" },
+      `${said[0].toUpperCase()}${said.slice(1)}${sample}.`,
+    );
+    const note = keepNote ? el("p", "muted compare-keep-note", keepNote) : null;
+    verdict.replaceChildren(...intro, comparedAt, ...verdictParts(d), ...(note ? [note] : []));
+    params.replaceChildren(...arrayBlocks(d));
+    // On a phone the answer is under the form: bring its start into view (a no-op when seen).
+    if (!restored) verdict.scrollIntoView({ block: "nearest" });
   }
 
   async function downloadInputs() {
     if (!store.hello) return;
-    const result = await getView(store.sessionId, "compare/inputs", atStep());
+    const result = await getView(sessionId, "compare/inputs", atStep());
     if (!result.ok) {
       downloadStatus.textContent = result.message;
       return;
     }
     const inputs = result.data;
-    downloadedStep = inputs.step;
+    pin = inputs.pin;
     // A data: URL, not a blob: one, so the file is made here with no request at all.
     const link = el("a", {
       href: `data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify(inputs))}`,
-      download: inputsFile(downloadedStep),
+      download: inputsFile(pin.step),
     });
     document.body.append(link);
     link.click();
     link.remove();
-    snippetCode.textContent = snippetText(inputsFile(downloadedStep));
-    downloadStatus.textContent = `the inputs at step ${downloadedStep}: your gradient is compared with ours at that step`;
+    showPin();
+    const last = checks.load(sessionId);
+    remember(last ? { ...last, pin } : {});
   }
 
   async function fillExample() {
     const kind = example.value;
     example.value = "";
     if (!kind || !store.hello) return;
-    // At the step the check compares with: the inputs downloaded, else the step shown.
-    const query = downloadedStep === null ? atStep() : { at_step: downloadedStep };
-    const result = await getView(store.sessionId, `compare/examples/${kind}`, query);
+    // Ours (or a mistake's) at the step shown, then compared at that same step.
+    const result = await getView(sessionId, `compare/examples/${kind}`, atStep());
     if (!result.ok) {
       showMessage(result.message);
       return;
     }
     input.value = JSON.stringify({ gradients: result.data.gradients }, null, 1);
-    submit();
+    submit({ at: result.data.step }); // ours at that step, whatever a pin says
+  }
+
+  function forget() {
+    checks.forget(sessionId);
+    pin = null;
+    keepNote = "";
+    input.value = "";
+    showPin();
+    verdict.replaceChildren(placeholder());
+    params.replaceChildren();
+    delete root.dataset.step;
+  }
+
+  // After a reload: the pin downloaded, and the last check sent again (the server's numbers).
+  function restore() {
+    const last = checks.load(sessionId);
+    if (!last) return;
+    pin = last.pin && last.pin.session === sessionId ? last.pin : null;
+    showPin();
+    if (!last.text) return;
+    input.value = last.text;
+    submit({ at: last.atStep, restored: last });
   }
 
   file.addEventListener("change", async () => {
@@ -176,9 +252,10 @@ export function mount(root, store) {
     file.value = "";
     submit();
   });
-  check.addEventListener("click", submit);
+  check.addEventListener("click", () => submit());
   download.addEventListener("click", downloadInputs);
   example.addEventListener("change", fillExample);
+  clear.addEventListener("click", forget);
 
   return {
     showStep(step) {
@@ -186,10 +263,22 @@ export function mount(root, store) {
       labelDownload();
     },
     begin(hello) {
-      downloadedStep = null;
+      if (hello.session.id !== sessionId) {
+        // Another run: nothing of the last one's check stays on the tab.
+        sessionId = hello.session.id;
+        pin = null;
+        input.value = "";
+        showPin();
+        verdict.replaceChildren(placeholder());
+        params.replaceChildren();
+      }
       rest.textContent =
         `Over REST: POST ${location.origin}/api/sessions/${hello.session.id}/compare with ` +
-        `{"gradients": {"dW1": …}} or {"csv": "…"} (the file the snippet writes).`;
+        `{"gradients": {"dW1": …}, "inputs": <the download's pin>} or {"csv": "…"} (the file the snippet writes).`;
+      if (restoredFor !== sessionId) {
+        restoredFor = sessionId;
+        restore();
+      }
     },
   };
 }

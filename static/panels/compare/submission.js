@@ -2,9 +2,15 @@
 // server's answer lays "yours" out beside "ours". No DOM here: node's test runner checks it directly.
 
 export const PARAMS = ["W1", "b1", "W2", "b2"];
+// What the backward pass computes on the way, which a student may send too, to be told where
+// their error starts.
+const INTERMEDIATE_NAMES = ["dz2", "da1", "dz1"];
 
-// The gradients in pasted text: { body } or { message } when
-// there is nothing to send (the JSON names nothing useful, or is not JSON).
+const sendable = (key) => PARAMS.includes(key.replace(/^d/, "")) || INTERMEDIATE_NAMES.includes(key);
+
+// The gradients in pasted text: { body } or { message } when there is nothing to send (the
+// JSON names nothing useful, or is not JSON). The file the snippet writes also carries the
+// downloaded inputs' pin ("inputs") and may name one training point ("sample"): both are sent.
 export function readSubmission(text) {
   const t = text.trim();
   if (!t) return { message: "paste your gradients first (JSON or CSV), or upload a file" };
@@ -18,13 +24,15 @@ export function readSubmission(text) {
     const source = parsed && typeof parsed.gradients === "object" ? parsed.gradients : parsed;
     const gradients = {};
     for (const [key, value] of Object.entries(source || {})) {
-      const name = key.replace(/^d/, "");
-      if (PARAMS.includes(name)) gradients[key] = value;
+      if (sendable(key)) gradients[key] = value;
     }
     if (!Object.keys(gradients).length) {
       return { message: "the JSON has none of dW1, db1, dW2, db2 (or W1, b1, W2, b2)" };
     }
-    return { body: { gradients } };
+    const body = { gradients };
+    if (parsed.inputs && typeof parsed.inputs === "object") body.inputs = parsed.inputs;
+    if (Number.isInteger(parsed.sample)) body.sample = parsed.sample;
+    return { body };
   }
   return { body: { csv: text } };
 }
