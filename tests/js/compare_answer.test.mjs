@@ -146,3 +146,21 @@ test("a right gradient: the summary, and no mistake boxes", () => {
   assert.equal(parts.length, 1);
   assert.equal(parts[0].className, "verdict-good");
 });
+
+test("a wrong shape says so on its badge and in the sentence, not '0 differ'", () => {
+  const transposed = block(false, {
+    given_shape: [3, 2],
+    shape_message: "dW1 should be (2, H) = (2, 3): rows are the 2 inputs; you sent (3, 2): transposed?",
+    max_rel_error: null,
+    differing: [],
+    differing_count: 0,
+    rel_error: null,
+    differs: null,
+  });
+  const shown = holder(arrayBlocks({ ...REPLY, params: { W1: transposed }, intermediates: {} }));
+  const text = shown.findAll((n) => n.hasClass("compare-param"))[0].textContent;
+  assert.match(text, /you sent 3×2/);
+  assert.match(text, /✗ wrong shape/);
+  assert.doesNotMatch(text, /0 differ/);
+  assert.match(text, /transposed\?/);
+});

@@ -133,7 +133,7 @@ export function paramBlock(name, p) {
       : el("span", "error-text", `you sent ${shape(p.given_shape)}`),
     p.agrees
       ? el("span", "badge badge-pass", "✓ agrees")
-      : el("span", "badge badge-fail", `✗ ${p.differing_count} differ`),
+      : el("span", "badge badge-fail", sameShape ? `✗ ${p.differing_count} differ` : "✗ wrong shape"),
   ]);
   const block = el("div", "compare-param", [head]);
   block.dataset.param = name;
