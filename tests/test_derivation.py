@@ -261,7 +261,7 @@ def test_the_per_sample_contributions_plus_lam_w_are_the_batch_gradient(activati
         np.testing.assert_allclose(from_samples, d[name], rtol=0, atol=1e-15)
         check = next(s for s in d.sums if s.name == name)
         assert check.max_abs_difference < 1e-15
-        assert check.max_abs == np.max(np.abs(d[name]))
+        assert check.max_abs == np.max(np.abs(d[name])) and check.agree
 
 
 def test_the_sum_check_sees_a_batch_gradient_that_is_not_the_sum():
@@ -271,3 +271,4 @@ def test_the_sum_check_sees_a_batch_gradient_that_is_not_the_sum():
     assert all(s.max_abs_difference < 1e-14 for s in d.sums)
     wrong = sum_of_samples("dW2", d["a1"], d["dz2"], 0.0, d["dW2"])  # lam * W2 left out
     assert wrong.max_abs_difference == pytest.approx(np.max(np.abs(0.1 * params["W2"])))
+    assert not wrong.agree

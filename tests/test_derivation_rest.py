@@ -21,17 +21,17 @@ def test_the_derivation_sends_the_batch_form_cut_to_its_first_rows_with_whole_sh
     back = backward(params, fwd, one_hot(d.labels_train, 8), lam=0.01)
     batch = r["batch"]
     stages = {s["name"]: s for s in batch["stages"]}
-    rows = batch["rows_sent"]
+    rows = batch["point_rows_sent"]
     N = len(d.X_train)
     expected = {"z1": fwd.z1, "y_hat": fwd.y_hat, "dz2": back.dz2, "dz1": back.dz1, "dW2": back.dW2}
     expected |= {"dW1": back.dW1, "db2": back.db2, "W2": params["W2"]}
     for name, value in expected.items():
         s = stages[name]
         assert s["shape"] == list(value.shape), name
-        sent = value[:rows] if value.ndim == 2 else value  # a vector is sent whole
+        sent = value if value.ndim == 1 else value[: rows if s["dims"][0] == "N" else 8]
         np.testing.assert_allclose(s["value"], sent, rtol=1e-12, atol=1e-15, err_msg=name)
     assert stages["dz2"]["shape"] == [N, 8] and len(stages["dz2"]["value"]) == rows < N
-    assert stages["W2"]["shape"] == [9, 8] and len(stages["W2"]["value"]) == rows  # H = 9 rows, cut too
+    assert stages["W2"]["shape"] == [9, 8] and len(stages["W2"]["value"]) == 8  # H = 9 rows, cut at 8
     assert stages["dW1"]["dims"] == ["2", "H"] and stages["db2"]["dims"] == ["C"]
     assert stages["dW2"]["equation"] == "dW2 = a1.T @ dz2 + lam * W2"
     assert stages["dz2"]["tex"] == r"\mathrm{d}Z_2 = (\hat Y - Y)\,/\,N"

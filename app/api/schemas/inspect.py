@@ -109,12 +109,13 @@ class SumOfSamples(BaseModel):
         description="largest |sum over n of sample n's dW + lam * W - the batch form's dW|: rounding"
     )
     max_abs: float | None = Field(description="largest |dW| of the batch form, for scale")
+    agree: bool = Field(description="the difference is rounding: at most 1e-10 of the largest |dW|")
 
 
 class BatchForm(BaseModel):
-    rows_sent: int = Field(
-        description="a matrix of more rows than this (N rows, or H) has only its first rows in `value`; "
-        "`shape` is always the whole"
+    point_rows_sent: int = Field(
+        description="a matrix with a row per training point (N rows) has only its first this many rows in "
+        "`value`, a weight's (H rows) its first 8; `shape` is always the whole"
     )
     stages: list[Stage] = Field(
         description="X (N, 2) ... dW1 (2, H): network.forward's and network.backward's own arrays, "

@@ -9,9 +9,11 @@ from ..history import finite_or_none
 from ..session import Session
 from .common import activation_info, as_list, params64
 
-# A batch matrix of more rows than this (N rows, or H) is sent as its first rows: the page shows
-# those and says how many more there are; its shape is sent whole.
-ROWS_SENT = 6
+# A batch matrix is sent as its first rows, a row per training point (N rows) as its first 5, the
+# weights (H rows) as their first 8: the page shows those and says how many more there are; its
+# shape is sent whole.
+POINT_ROWS_SENT = 5
+ROWS_SENT = 8
 
 
 def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
@@ -46,13 +48,16 @@ def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
             "dW2_max_rel_error": finite_or_none(mistake.dW2_max_rel_error),
         },
         "batch": {
-            "rows_sent": ROWS_SENT,
-            "stages": [stage_out(s, ROWS_SENT) for s in batch.stages],
+            "point_rows_sent": POINT_ROWS_SENT,
+            "stages": [
+                stage_out(s, POINT_ROWS_SENT if s.dims[:1] == ("N",) else ROWS_SENT) for s in batch.stages
+            ],
             "sums": [
                 {
                     "name": s.name,
                     "max_abs_difference": finite_or_none(s.max_abs_difference),
                     "max_abs": finite_or_none(s.max_abs),
+                    "agree": s.agree,
                 }
                 for s in batch.sums
             ],
