@@ -170,13 +170,21 @@ def test_the_power_of_ten_is_written_once_outside_the_brackets(sized):
     assert np.max(np.abs(dz1)) / np.min(np.abs(dz1[dz1 != 0])) > 100, "entries of very different sizes"
 
 
-@pytest.mark.slow
-def test_a_1280x720_projector_stacks_the_forms_and_cuts_nothing(sized):
-    dash = sized(1280, 720, f"{EIGHT_CLASSES}&present=1")
+def test_a_1280x720_projector_stacks_the_forms_and_cuts_nothing_at_1024_hidden_units(sized):
+    dash = sized(1280, 720, "dataset=blobs&classes=8&hidden=1024&present=1")
     page = dash.page
     boxes = page.evaluate(BOXES)
     assert boxes[".form-batch"]["top"] >= boxes[".form-sample"]["bottom"], boxes
     assert page.evaluate(CUT) == []
+    # The classes' columns whole, the hidden units' rows and columns cut where a whole number ends.
+    eight_columns = [("sample", "dW2", 8), ("batch", "W2", 8), ("batch", "dW2", 8), ("batch", "dz2", 5)]
+    for form, name, rows in eight_columns:
+        cells = matrix_cells(annotation(page, form, name))
+        assert [len(row) for row in cells] == [8] * rows and "cdots" not in str(cells), (form, name)
+    assert page.text_content('.form-sample .stage[data-stage="dW2"] .stage-more') == "… 1016 more rows"
+    assert page.text_content('.form-batch .stage[data-stage="dW2"] .stage-shape') == "(H, C) = (1024, 8)"
+    z1 = matrix_cells(annotation(page, "batch", "z1"))
+    assert [row[6] for row in z1] == ["\\cdots"] * 5 and len(z1[0]) == 8, "six columns, ⋯, the last"
     size = page.evaluate(
         "() => parseFloat(getComputedStyle(document.querySelector('.derivation .katex')).fontSize)"
     )
