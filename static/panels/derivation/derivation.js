@@ -14,7 +14,7 @@ import { katexReady, typeset } from "../../lib/tex.js";
 import { batchForm } from "./batch.js";
 import { mistakeColumn } from "./mistake.js";
 import { drawStage, stageRow } from "./stage_row.js";
-import { FORWARD, LONG_WAY, REST_OF_BACKWARD, STAGES, shapeText, WHY } from "./stages.js";
+import { FORWARD, LONG_WAY, NAMES, REST_OF_BACKWARD, shapeText, WHY } from "./stages.js";
 
 const REFRESH_MS = 800; // while the run trains, the numbers follow it at most this often
 
@@ -55,7 +55,7 @@ export function mount(root, store, { onSample } = {}) {
   const error = el("p", { className: "error", hidden: true });
 
   const rows = {};
-  for (const name of Object.keys(STAGES)) rows[name] = stageRow(name);
+  for (const name of NAMES) rows[name] = stageRow(name);
 
   const forward = el("section", "stages stages-forward", [
     el("h3", "", "Forward pass"),
@@ -142,7 +142,7 @@ export function mount(root, store, { onSample } = {}) {
       if (!r) continue;
       // Rounding noise needs no three digits: two say "this is 1e−19, i.e. nothing".
       const digits = s.name === "dz2_difference" ? 2 : undefined;
-      drawStage(r, STAGES[s.name].tex(d), s.value, s.shape, shapeText(STAGES[s.name].shape, s.shape), digits);
+      drawStage(r, s.tex, s.value, s.shape, shapeText(s.dims, s.shape), digits);
     }
     batch.draw(d.batch, d.N, d.lam);
     const label = store.points ? store.points.label[d.index] : null;

@@ -8,7 +8,6 @@ import { shapeText } from "./stages.js";
 
 // The server works the mistake out (the reply's `mistake`); its stages by the names it gives them.
 const ROWS = { dz2: "wrong", dz2_difference: "difference", dW2: "dW2" };
-const SHAPES = { dz2: "C", dz2_difference: "C", dW2: "H×C" };
 
 // stageRow(name) makes a line as the derivation's others are. Returns the column, the note
 // under the columns, and draw(stage, N).
@@ -39,7 +38,7 @@ export function mistakeColumn(stageRow) {
     for (const s of mistake.stages) {
       const r = rows[ROWS[s.name]];
       if (!r) continue;
-      drawStage(r, s.tex, s.value, s.shape, shapeText(SHAPES[s.name], s.shape));
+      drawStage(r, s.tex, s.value, s.shape, shapeText(s.dims, s.shape));
     }
     verdict.textContent =
       `On this point its dz₂ is off by up to ${formatNumber(mistake.dz2_max_abs_difference)}, and its dW₂ by up to ` +
