@@ -41,12 +41,13 @@ export function batchForm() {
     }
   }
 
-  // batch: the reply's `batch`; N and lam: the reply's.
-  function draw(batch, N, lam) {
+  // batch: the reply's `batch`; n, N and lam: the reply's.
+  function draw(batch, n, N, lam) {
     rowsFor(batch.stages);
     about.textContent =
-      `All N = ${N} training points at once, a row each: the one point's lines stacked into matrices, ` +
-      `the 1/N and λW written once. A matrix with a row per point shows its first ${batch.point_rows_sent}.`;
+      `All N = ${N} training points at once, a row each: the one point's lines stacked into matrices ` +
+      `(point ${n} is row ${n} of X, Z₁, …, dZ₁), the 1/N and λW written once. A matrix with a row per point ` +
+      `shows its first ${batch.point_rows_sent}.`;
     for (const s of batch.stages) {
       drawStage(rows[s.name], s.tex, s.value, s.shape, batchShapeText(s.dims, s.shape));
     }

@@ -144,7 +144,7 @@ export function mount(root, store, { onSample } = {}) {
       const digits = s.name === "dz2_difference" ? 2 : undefined;
       drawStage(r, s.tex, s.value, s.shape, shapeText(s.dims, s.shape), digits);
     }
-    batch.draw(d.batch, d.N, d.lam);
+    batch.draw(d.batch, d.n, d.N, d.lam);
     const label = store.points ? store.points.label[d.index] : null;
     const x = stage.x.value;
     point.replaceChildren(
