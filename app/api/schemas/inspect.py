@@ -67,7 +67,9 @@ class Stage(BaseModel):
     )
     phase: Literal["forward", "backward"]
     shape: list[int] = Field(description="the whole value's shape, even when `value` is its first rows")
-    value: Nested
+    value: Nested = Field(
+        description="the value; in the batch form a matrix is its first rows only (see point_rows_sent)"
+    )
     tex: str = Field("", description="the equation in TeX, as the lecture notes typeset it")
     dims: list[str] = Field(
         default_factory=list, description='the shape in the notes\' letters: ["N", "C"]; [] for a scalar'
