@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from app.core.activations import ACTIVATION_NAMES
-from app.core.derivation import derive
+from app.core.activations import ACTIVATION_NAMES, ACTIVATIONS
+from app.core.derivation import derive, derive_batch, sum_of_samples
 from app.core.network import backward, forward
+from app.core.softmax import softmax
 
 from .test_network import random_problem
 
@@ -143,16 +144,131 @@ def test_the_shown_mistake_is_the_diagonal_only_dz2_through_the_same_backward_pa
     assert all(s.tex and s.equation for s in m.stages)
 
 
+def read_equation(equation: str, names: dict, shape: tuple) -> list:
+    """Every right-hand side of `equation` ("name = rhs", a chain "name = a = b", or a given's bare
+    name), evaluated as Python over numpy with `names` in scope. An elementwise choice written for
+    one number ("1 if z1 > 0 else 0") is read entry by entry, as it means."""
+    code = equation.split("#", 1)[0].strip()
+    parts = [part.strip() for part in code.split(" = ")]
+    assert parts[0].isidentifier(), equation
+    values = []
+    for rhs in parts[1:] or parts:
+        try:
+            values.append(np.asarray(eval(rhs, {"__builtins__": {}}, names)))  # noqa: S307 - our own text
+        except ValueError:  # the truth value of an array: read it for each entry
+            entry = np.empty(shape)
+            for at in np.ndindex(*shape):
+                scalars = {k: v[at] if np.shape(v) == shape else v for k, v in names.items()}
+                entry[at] = eval(rhs, {"__builtins__": {}}, scalars)  # noqa: S307
+            values.append(entry)
+    return values
+
+
+def equation_names(params, X, Y, lam, activation, stages) -> dict:
+    """What an equation may name: the inputs, numpy's functions, the activation by its name, and
+    every stage by its name."""
+    N = X.shape[0]
+    return {
+        **params,
+        "X": X,
+        "Y": Y,
+        "N": N,
+        "lam": lam,
+        "exp": np.exp,
+        "log": np.log,
+        "sum": np.sum,
+        "outer": np.outer,
+        "diag": np.diag,
+        "softmax": lambda z: softmax(np.atleast_2d(z)).reshape(np.shape(z)),
+        activation: ACTIVATIONS[activation].f,
+        **{s.name: s.value for s in stages},
+    }
+
+
 @pytest.mark.parametrize("activation", ACTIVATION_NAMES)
-def test_the_dz1_equation_read_as_python_gives_the_stages_value(activation):
-    """The equation's text is the math it names: evaluated unit by unit on the stage's own da1, a1
-    and z1, it gives dz1 (written "da1 * 1 - a1**2" it read as (da1 * 1) - a1**2)."""
-    params, X, Y = random_problem(3, 4, 3, 12, soft=False, scale=1.0)
-    d = derive(params, X, Y, 5, activation)
-    stage = {s.name: s for s in d.stages}
-    name, rhs = (part.strip() for part in stage["dz1"].equation.split("=", 1))
-    assert name == "dz1"
-    for j in range(stage["dz1"].value.size):
-        units = {key: float(stage[key].value[j]) for key in ("da1", "a1", "z1")}
-        read = eval(rhs, {"__builtins__": {}}, units)  # noqa: S307 - our own equation text
-        assert read == pytest.approx(float(stage["dz1"].value[j]), rel=1e-12, abs=1e-15)
+@pytest.mark.parametrize("lam", [0.0, 0.03])
+def test_every_equation_read_as_python_gives_its_stages_value(activation, lam):
+    """Each stage's text is the math it names, in both forms and in the worked mistake: evaluated
+    over numpy it gives the stage's value ("dz1 = da1 * 1 - a1**2" once read as (da1 * 1) - a1**2)."""
+    params, X, Y = random_problem(3, 4, 3, 12, soft=True, scale=1.0)
+    batch = derive_batch(params, X, Y, activation, lam)
+    sample = derive(params, X, Y, 5, activation)
+    forms = {
+        "batch": batch.stages,
+        "per sample": sample.stages,
+        "the mistake": sample.mistake.stages,
+    }
+    for form, stages in forms.items():
+        names = equation_names(params, X, Y, lam, activation, sample.stages if form != "batch" else stages)
+        for stage in stages:
+            for read in read_equation(stage.equation, names, stage.shape):
+                assert read.shape == stage.shape, (form, stage.equation)
+                np.testing.assert_allclose(
+                    read, stage.value, rtol=1e-12, atol=1e-15, err_msg=f"{form}: {stage.equation}"
+                )
+
+
+def test_the_dz1_equation_brackets_the_derivative_in_both_forms():
+    params, X, Y = random_problem(0, 3, 2, 4, soft=False)
+    for stages in (derive_batch(params, X, Y).stages, derive(params, X, Y, 0).stages):
+        assert next(s for s in stages if s.name == "dz1").equation == "dz1 = da1 * (1 - a1**2)"
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("lam", [0.0, 0.01])
+def test_the_batch_stages_are_network_backwards_arrays(activation, lam):
+    params, X, Y = random_problem(4, 6, 8, 30, soft=True)
+    fwd = forward(params, X, activation)
+    back = backward(params, fwd, Y, lam)
+    d = derive_batch(params, X, Y, activation, lam)
+    expected = {
+        "X": X,
+        "W1": params["W1"],
+        "z1": fwd.z1,
+        "a1": fwd.a1,
+        "W2": params["W2"],
+        "z2": fwd.z2,
+        "y_hat": fwd.y_hat,
+        "Y": Y,
+        "dz2": back.dz2,
+        "dW2": back.dW2,
+        "db2": back.db2,
+        "da1": back.da1,
+        "dz1": back.dz1,
+        "dW1": back.dW1,
+        "db1": back.db1,
+        "dX": back.dX,
+    }
+    assert [s.name for s in d.stages] == list(expected)
+    for name, value in expected.items():
+        np.testing.assert_array_equal(d[name], value, err_msg=name)
+    dims = {s.name: s.dims for s in d.stages}
+    assert dims["X"] == ("N", "2") and dims["dz2"] == ("N", "C") and dims["dW1"] == ("2", "H")
+    assert dims["db2"] == ("C",) and dims["W2"] == ("H", "C")
+    sizes = {"N": 30, "H": 6, "C": 8, "2": 2}
+    assert all(s.shape == tuple(sizes[k] for k in s.dims) for s in d.stages)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_the_per_sample_contributions_plus_lam_w_are_the_batch_gradient(activation):
+    """What derive_batch reports as sums is what adding derive()'s dW over every n gives."""
+    lam = 0.02
+    params, X, Y = random_problem(9, 5, 4, 20, soft=True)
+    d = derive_batch(params, X, Y, activation, lam)
+    parts = [derive(params, X, Y, n, activation) for n in range(len(X))]
+    for name, W in [("dW2", "W2"), ("dW1", "W1")]:
+        from_samples = sum(p[name] for p in parts) + lam * params[W]
+        np.testing.assert_allclose(from_samples, d[name], rtol=0, atol=1e-15)
+        check = next(s for s in d.sums if s.name == name)
+        assert check.max_abs_difference < 1e-15
+        assert check.max_abs == np.max(np.abs(d[name])) and check.agree
+
+
+def test_the_sum_check_sees_a_batch_gradient_that_is_not_the_sum():
+    """The check is a real comparison: in chunks of SUM_CHUNK samples, over more rows than one chunk."""
+    params, X, Y = random_problem(1, 3, 2, 600, soft=False)
+    d = derive_batch(params, X, Y, "tanh", 0.1)
+    assert all(s.max_abs_difference < 1e-14 for s in d.sums)
+    wrong = sum_of_samples("dW2", d["a1"], d["dz2"], 0.0, d["dW2"])  # lam * W2 left out
+    assert wrong.max_abs_difference == pytest.approx(np.max(np.abs(0.1 * params["W2"])))
+    assert not wrong.agree

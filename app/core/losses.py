@@ -37,6 +37,9 @@ class Loss:
     dL_dy_hat_tex: str
     delta_text: str
     delta_tex: str
+    batch_delta_text: str
+    """dz2 for the whole batch (N, C) in plain text, in Y and y_hat (N, C)."""
+    batch_delta_tex: str
 
 
 def _cross_entropy(log_y_hat, y_hat, Y) -> float:  # -(1/N) * sum(Y * log y_hat)
@@ -66,6 +69,8 @@ CROSS_ENTROPY = Loss(
     dL_dy_hat_tex=r"-\,\frac{y}{\hat y}\,\frac{1}{N}",
     delta_text="(y_hat - y) / N",
     delta_tex=r"(\hat y - y)\,/\,N",
+    batch_delta_text="(y_hat - Y) / N",
+    batch_delta_tex=r"(\hat Y - Y)\,/\,N",
 )
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (CROSS_ENTROPY,)}

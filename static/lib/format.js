@@ -68,3 +68,10 @@ export function texNumber(v, digits = 4) {
   const [m, e] = scientific(v, digits);
   return `${m}{\\times}10^{${e}}`;
 }
+
+// A plain number in TeX with a fixed number of decimals, as a matrix's column writes it: 0.10,
+// -5.73; one that rounds to zero is 0 (not -0.00).
+export function texFixed(v, decimals) {
+  const text = v.toFixed(decimals);
+  return Number(text) === 0 ? "0" : text;
+}

@@ -37,15 +37,21 @@ CHARTS_FIT = """() => [...document.querySelectorAll('.panel .main-svg')].every(s
   return r.top >= p.top - 1 && r.bottom <= p.bottom + 1;
 })"""
 
-# Numbers as the page typesets them: 0.1234, -5.678{\times}10^{-4}.
+# Numbers as the page typesets them: 0.1234, -5.678{\times}10^{-4} (a scalar), plain in an array.
 TEX_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)(?:\{\\times\}10\^\{(-?\d+)\})?")
 TEXT_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+TEX_FACTOR = re.compile(r"\s*=\s*\{?10\^\{(-?\d+)\}\s*\\cdot(.*)", re.S)
+
+
+def tex_factor(tex: str) -> tuple[int, str]:
+    """(the power of ten in front, the rest) of '= {10^{-3} \\cdot [a & b]}', or (0, tex)."""
+    factor = TEX_FACTOR.match(tex)
+    return (int(factor[1]), factor[2]) if factor else (0, tex)
 
 
 def tex_numbers(tex: str) -> list[float]:
-    """The numbers of '= 10^{-3} \\cdot [a & b]' (the common power of ten taken out) or '= [a & b]'."""
-    factor = re.match(r"\s*=\s*10\^\{(-?\d+)\}\s*\\cdot(.*)", tex, re.S)
-    power, tex = (int(factor[1]), factor[2]) if factor else (0, tex)
+    """The numbers of '= {10^{-3} \\cdot [a & b]}' (the common power of ten taken out) or '= [a & b]'."""
+    power, tex = tex_factor(tex)
     return [float(m) * 10.0 ** (int(e or 0) + power) for m, e in TEX_NUMBER.findall(tex)]
 
 
@@ -58,6 +64,16 @@ def assert_shown(shown: list[float], expected, digits: int = 4) -> None:
     expected = np.ravel(np.asarray(expected, dtype=float))
     assert len(shown) == len(expected), (shown, expected)
     np.testing.assert_allclose(shown, expected, rtol=10.0 ** (1 - digits), atol=1e-300)
+
+
+def assert_array_shown(shown: list[float], expected, digits: int = 3) -> None:
+    """What the derivation shows of an array is its values: the largest entry to `digits`
+    significant digits, every other entry to as many decimals."""
+    expected = np.ravel(np.asarray(expected, dtype=float))
+    assert len(shown) == len(expected), (shown, expected)
+    top = np.max(np.abs(expected), initial=0.0)
+    step = 10.0 ** (np.floor(np.log10(top)) + 1 - digits) if top > 0 else 0.0
+    np.testing.assert_allclose(shown, expected, rtol=1e-9, atol=0.5 * step * (1 + 1e-9) + 1e-300)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +139,8 @@ def test_clicking_a_point_shows_its_derivation_with_the_servers_numbers(dash):
     stages = {s["name"]: s for s in d["stages"]}
     for name, stage in stages.items():
         tex = page.text_content(f'.stage[data-stage="{name}"] .stage-value annotation')
-        assert_shown(tex_numbers(tex), stage["value"], digits=2 if name == "dz2_difference" else 4)
+        digits = 4 if name == "loss" else 2 if name == "dz2_difference" else 3  # a scalar has four
+        assert_array_shown(tex_numbers(tex), stage["value"], digits)
     shape = {
         name: page.text_content(f'.stage[data-stage="{name}"] .stage-shape')
         for name in ("J", "dW2", "dW1", "loss")
@@ -145,9 +162,9 @@ def test_clicking_a_point_shows_its_derivation_with_the_servers_numbers(dash):
     def shown(name):
         return tex_numbers(page.text_content(f'.stage[data-stage="{name}"] .stage-value annotation'))
 
-    assert_shown(shown("mistake-dz2"), wrong)
-    assert_shown(shown("mistake-difference"), wrong - np.array(stages["dz2"]["value"]))
-    assert_shown(shown("mistake-dW2"), np.outer(stages["a1"]["value"], wrong))
+    assert_array_shown(shown("mistake-dz2"), wrong)
+    assert_array_shown(shown("mistake-difference"), wrong - np.array(stages["dz2"]["value"]))
+    assert_array_shown(shown("mistake-dW2"), np.outer(stages["a1"]["value"], wrong))
     assert "off-diagonal" in page.text_content(".mistake-why")
     screenshot(page, "derivation-1920x1080")
     # The whole derivation at once, for a person to read (the tab scrolls on a real screen).

@@ -60,11 +60,20 @@ class GradcheckOut(BaseModel):
 
 class Stage(BaseModel):
     name: str
-    equation: str
+    equation: str = Field(
+        description="the equation as Python over numpy, which evaluates to `value` given the other stages "
+        'by name: "dz1 = da1 * (1 - a1**2)", "dW2 = a1.T @ dz2 + lam * W2"; "a = b = c" is a chain, '
+        '"#" starts a comment, and a bare name is a given (X, W1)'
+    )
     phase: Literal["forward", "backward"]
-    shape: list[int]
-    value: Nested
+    shape: list[int] = Field(description="the whole value's shape, even when `value` is its first rows")
+    value: Nested = Field(
+        description="the value; in the batch form a matrix is its first rows only (see point_rows_sent)"
+    )
     tex: str = Field("", description="the equation in TeX, as the lecture notes typeset it")
+    dims: list[str] = Field(
+        default_factory=list, description='the shape in the notes\' letters: ["N", "C"]; [] for a scalar'
+    )
 
 
 class ActivationInfo(BaseModel):
@@ -96,6 +105,29 @@ class WorkedMistake(BaseModel):
     dW2_max_rel_error: float | None = Field(description="largest |a - b| / (|a| + |b|) against the right dW2")
 
 
+class SumOfSamples(BaseModel):
+    name: str = Field(description="dW2 or dW1")
+    max_abs_difference: float | None = Field(
+        description="largest |sum over n of sample n's dW + lam * W - the batch form's dW|: rounding"
+    )
+    max_abs: float | None = Field(description="largest |dW| of the batch form, for scale")
+    agree: bool = Field(description="the difference is rounding: at most 1e-10 of the largest |dW|")
+
+
+class BatchForm(BaseModel):
+    point_rows_sent: int = Field(
+        description="a matrix with a row per training point (N rows) has only its first this many rows in "
+        "`value`, a weight's (H rows) its first 8; `shape` is always the whole"
+    )
+    stages: list[Stage] = Field(
+        description="X (N, 2) ... dW1 (2, H): network.forward's and network.backward's own arrays, "
+        "one equation a line"
+    )
+    sums: list[SumOfSamples] = Field(
+        description="summing the per-sample form's dW over all N samples plus lam * W gives the batch dW"
+    )
+
+
 class DerivationOut(BaseModel):
     step: int
     n: int = Field(description="index among the training points")
@@ -108,6 +140,9 @@ class DerivationOut(BaseModel):
     two_ways: TwoWays | None = Field(None, description="whether the long way and the short way agree")
     mistake: WorkedMistake | None = Field(
         None, description="the usual mistake in dz2 for this point, through the same backward pass"
+    )
+    batch: BatchForm | None = Field(
+        None, description="the same backward pass for the whole batch of training points, in matrix form"
     )
 
 

@@ -2,28 +2,21 @@
 // a line, each with the real numbers and its shape (GET .../derivation/{n}). The output layer's
 // gradient is worked twice, the long way through the C×C softmax Jacobian and the short way
 // (ŷ − y)/N, side by side with their difference; a toggle puts the usual mistake beside them.
+// Beside the point's form (under it on a narrow screen), the same pass for the whole batch in
+// matrix form (batch.js).
 
 import { el, swatch } from "../../lib/dom.js";
 import { FollowedView } from "../../lib/followed_view.js";
 import { formatNumber } from "../../lib/format.js";
 import { classColor } from "../../lib/palette.js";
 import { getView } from "../../lib/rest.js";
-import { katexReady, texValue, typeset } from "../../lib/tex.js";
+import { katexReady, typeset } from "../../lib/tex.js";
+import { batchForm } from "./batch.js";
 import { mistakeColumn } from "./mistake.js";
-import { FORWARD, LONG_WAY, REST_OF_BACKWARD, STAGES, shapeText, WHY } from "./stages.js";
+import { drawStage, stageRow } from "./stage_row.js";
+import { FORWARD, LONG_WAY, NAMES, REST_OF_BACKWARD, shapeText, WHY } from "./stages.js";
 
 const REFRESH_MS = 800; // while the run trains, the numbers follow it at most this often
-
-// A stage's line: the equation, "= value", the shape.
-function stageRow(name) {
-  const row = el("div", "stage");
-  row.dataset.stage = name;
-  const eq = el("span", "stage-eq");
-  const value = el("span", { className: "stage-value", tabIndex: 0 }); // it scrolls: a keyboard can too
-  const shape = el("span", "stage-shape");
-  row.append(eq, value, shape);
-  return { row, eq, value, shape };
-}
 
 function byName(stages) {
   return Object.fromEntries(stages.map((s) => [s.name, s]));
@@ -62,7 +55,7 @@ export function mount(root, store, { onSample } = {}) {
   const error = el("p", { className: "error", hidden: true });
 
   const rows = {};
-  for (const name of Object.keys(STAGES)) rows[name] = stageRow(name);
+  for (const name of NAMES) rows[name] = stageRow(name);
 
   const forward = el("section", "stages stages-forward", [
     el("h3", "", "Forward pass"),
@@ -102,7 +95,13 @@ export function mount(root, store, { onSample } = {}) {
     el("h3", "", "Backward pass: the weights and the input"),
     ...REST_OF_BACKWARD.map((n) => rows[n].row),
   ]);
-  root.append(bar, note, error, el("div", "derivation-cols", [forward, outputLayer, backward]));
+  const batch = batchForm();
+  const sample = el("section", "form-sample", [
+    el("h3", "form-title", "One training point"),
+    el("div", "derivation-cols", [forward, outputLayer, backward]),
+  ]);
+  sample.setAttribute("aria-label", "one training point");
+  root.append(bar, note, error, el("div", "derivation-forms", [sample, batch.section]));
 
   let n = 0;
   let showMistake = false;
@@ -141,11 +140,11 @@ export function mount(root, store, { onSample } = {}) {
     for (const s of d.stages) {
       const r = rows[s.name];
       if (!r) continue;
-      typeset(r.eq, STAGES[s.name].tex(d));
-      // Rounding noise needs no four digits: two say "this is 1e−19, i.e. nothing".
-      typeset(r.value, `= ${texValue(s.value, s.name === "dz2_difference" ? 2 : 4)}`);
-      r.shape.textContent = shapeText(STAGES[s.name].shape, s.shape);
+      // Rounding noise needs no three digits: two say "this is 1e−19, i.e. nothing".
+      const digits = s.name === "dz2_difference" ? 2 : undefined;
+      drawStage(r, s.tex, s.value, s.shape, shapeText(s.dims, s.shape), digits);
     }
+    batch.draw(d.batch, d.n, d.N, d.lam);
     const label = store.points ? store.points.label[d.index] : null;
     const x = stage.x.value;
     point.replaceChildren(

@@ -3,12 +3,11 @@
 
 import { el } from "../../lib/dom.js";
 import { formatNumber } from "../../lib/format.js";
-import { texValue, typeset } from "../../lib/tex.js";
+import { drawStage } from "./stage_row.js";
 import { shapeText } from "./stages.js";
 
 // The server works the mistake out (the reply's `mistake`); its stages by the names it gives them.
 const ROWS = { dz2: "wrong", dz2_difference: "difference", dW2: "dW2" };
-const SHAPES = { dz2: "C", dz2_difference: "C", dW2: "H×C" };
 
 // stageRow(name) makes a line as the derivation's others are. Returns the column, the note
 // under the columns, and draw(stage, N).
@@ -34,18 +33,12 @@ export function mistakeColumn(stageRow) {
   column.hidden = true;
   why.hidden = true;
 
-  const set = (r, eq, value, shape) => {
-    typeset(r.eq, eq);
-    typeset(r.value, `= ${value}`);
-    r.shape.textContent = shape;
-  };
-
   // mistake: the derivation reply's `mistake`, numbers, TeX and worst differences as sent.
   function draw(mistake) {
     for (const s of mistake.stages) {
       const r = rows[ROWS[s.name]];
       if (!r) continue;
-      set(r, s.tex, texValue(s.value), shapeText(SHAPES[s.name], s.shape));
+      drawStage(r, s.tex, s.value, s.shape, shapeText(s.dims, s.shape));
     }
     verdict.textContent =
       `On this point its dz₂ is off by up to ${formatNumber(mistake.dz2_max_abs_difference)}, and its dW₂ by up to ` +
