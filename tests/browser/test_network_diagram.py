@@ -252,3 +252,31 @@ def test_the_diagram_fits_the_width_at_every_size(browser, live_server, recorder
     finally:
         page.close()
         context.close()
+
+
+def test_scrubbed_back_the_diagram_shows_that_steps_weights_and_maps(dash):
+    asked = []
+    dash.page.on("request", lambda r: asked.append(r.url) if "unit-maps" in r.url else None)
+    open_network(dash)
+    page = dash.page
+    page.click("#step10")
+    dash.wait_for_step("s >= 20")
+    page.evaluate(
+        "(k) => { const r = document.getElementById('timeline-range'); r.value = String(k);"
+        " r.dispatchEvent(new Event('input')); }",
+        10,
+    )
+    page.wait_for_selector('.network-view[data-step="10"]')
+    assert page.text_content(".network-step") == "at step 10"
+    page.wait_for_function("() => window.bpv.atStep === 10")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some((e) => e.name.includes('at_step=10'))"
+    )
+    p = params(dash, 10)
+    links = page.evaluate(LINKS)
+    widest = max(link["width"] for link in links)
+    scale = max(np.abs(p["W1"]).max(), np.abs(p["W2"]).max())
+    for link in links:
+        i, j = (int(v) for v in link["index"].split(","))
+        assert link["width"] == pytest.approx(widest * abs(p[link["name"]][i, j]) / scale, rel=1e-3, abs=2e-3)
+    assert any("unit-maps" in url and "at_step=10" in url for url in asked)

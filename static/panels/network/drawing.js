@@ -23,13 +23,13 @@ export function geometry(model, width, room, font) {
   const right = 5.8 * font; // half a node, then "class 7"
   const span = Math.max(1, width - left - right);
   const gapX = span / Math.max(1, columns.length - 1);
-  const byHeight = (room - font) / (most * 1.3);
-  const side = Math.max(1.0 * font, Math.min(2.4 * font, byHeight, gapX / 2.4));
-  const height = Math.max(Math.min(room, 2.4 * font * 1.3 * most + 2 * font), most * side * 1.3 + 2 * font);
+  const byHeight = (room - 2 * font) / (most * 1.2);
+  const side = Math.max(1.3 * font, Math.min(2.4 * font, byHeight, gapX / 2.4));
+  const height = Math.max(Math.min(room, 2.4 * font * 1.2 * most + 2 * font), most * side * 1.2 + 2 * font);
   const centres = columns.map((column, c) => {
     const x = left + c * gapX;
-    const top = (height - column.length * side * 1.3) / 2 + 0.65 * side;
-    return column.map((_, i) => [x, top + i * side * 1.3]);
+    const top = (height - column.length * side * 1.2) / 2 + 0.6 * side;
+    return column.map((_, i) => [x, top + i * side * 1.2]);
   });
   return { width, height, side, centres, widest: Math.max(3, Math.min(0.5 * side, 10)) };
 }
