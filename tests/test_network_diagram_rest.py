@@ -164,3 +164,21 @@ def test_a_weight_set_by_the_driver_reaches_a_viewer_in_the_next_frame(live_serv
     assert header["step"] == 0  # a paused run: the edit alone made the new frame
     assert float(arrays["W2"][1, 0]) == np.float32(old + 1.25)
     viewer.close()
+
+
+def test_unit_maps_of_the_units_asked_for_only(client):
+    s = start(client, {**SMALL, "hidden": 1024})
+    body = client.get(
+        f"/api/sessions/{s['id']}/unit-maps", params={"G": 16, "units": "1:700,1:3,1:50"}
+    ).json()
+    layer = body["layers"][0]
+    assert layer["units"] == [3, 50, 700]
+    expected = forward(params64(client, s["id"]), grid_points(body["box"], 16), "tanh").a1[:, [3, 50, 700]]
+    np.testing.assert_allclose(np.asarray(layer["maps"]).reshape(3, -1).T, expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("units", ["2:0", "1:5", "1:-1", "1", "a:b", "1:0,", ""])
+def test_unit_maps_refuse_units_the_network_has_not_naming_units(client, units):
+    s = start(client)
+    reply = client.get(f"/api/sessions/{s['id']}/unit-maps", params={"G": 4, "units": units})
+    assert reply.status_code == 422 and "units" in reply.text, reply.text

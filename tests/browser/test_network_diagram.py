@@ -116,6 +116,7 @@ def test_every_hidden_node_holds_its_map_from_one_request(dash):
     assert dash.page.evaluate(MAPS_PAINTED) == 5
     # One request for every unit's map, not one per node (followed as the run moves, throttled).
     assert 1 <= len(asked) <= 3 and all("G=16" in url for url in asked)
+    assert "units=1%3A0%2C1%3A1%2C1%3A2%2C1%3A3%2C1%3A4" in asked[-1]
 
 
 def test_hovering_a_link_and_focusing_a_node_say_their_numbers(dash):
@@ -204,6 +205,7 @@ def test_a_wide_layer_is_folded_and_keeps_up(dash):
     hidden = [n for n in nodes if n["kind"] == "hidden"]
     assert len(hidden) == 17 and hidden[-1]["key"] == "1:+"  # 16 units and "+1008"
     assert page.text_content('#network-diagram .network-node[data-key="1:+"]').strip() == "+1008"
+    assert page.evaluate(MAPS_PAINTED) == 16  # the shown units' maps, asked for by name
     p = params(dash)
     strength = np.abs(p["W1"]).sum(axis=0) + np.abs(p["W2"]).sum(axis=1)
     assert sorted(int(n["unit"]) for n in hidden[:-1]) == sorted(np.argsort(-strength)[:16].tolist())

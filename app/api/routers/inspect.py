@@ -198,10 +198,24 @@ def get_unit_maps(
         ),
     ] = 16,
     at_step: AtStep = None,
+    units: Annotated[
+        str | None,
+        Query(
+            max_length=4000,
+            pattern=r"^[0-9]+:[0-9]+(,[0-9]+:[0-9]+)*$",
+            description="only these units, as layer:unit pairs, e.g. 1:0,1:7,2:3; default: every hidden unit",
+        ),
+    ] = None,
 ):
-    """Every hidden unit's activation on a G x G grid of the data's box (the network diagram's
-    small maps), in float64, layer by layer."""
-    return reports.unit_maps(session, G, at_step)
+    """Every hidden unit's activation (or those `units` names) on a G x G grid of the data's box
+    (the network diagram's small maps), in float64, layer by layer."""
+    wanted = None
+    if units is not None:
+        wanted = {}
+        for pair in units.split(","):
+            layer, unit = (int(v) for v in pair.split(":"))
+            wanted.setdefault(layer, []).append(unit)
+    return reports.unit_maps(session, G, at_step, wanted)
 
 
 @router.get("/{session_id}/input-gradients", response_model=InputGradientsOut)

@@ -254,9 +254,10 @@ class HiddenSpaceOut(BaseModel):
 
 class UnitMapsLayer(BaseModel):
     layer: int = Field(description="the hidden layer, from 1")
+    units: list[int] = Field(description="the units whose maps follow, in this order")
     range: list[float] = Field(description="[low, high] for the maps' colour scale: f's range, or +-max|a|")
     maps: Nested = Field(
-        description="(H_l, G, G): unit j's activation at grid point (x_k, y_i) is maps[j][i][k]"
+        description="(len(units), G, G): unit units[n]'s activation at grid point (x_k, y_i) is maps[n][i][k]"
     )
 
 

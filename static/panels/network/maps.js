@@ -1,6 +1,7 @@
 // The hidden units' small maps (GET .../unit-maps): each unit's activation over the data's box,
-// painted into a small image the diagram's node shows. One request for every unit, following the
-// run at most once a REFRESH_MS (lib/followed_view.js), never one per node.
+// painted into a small image the diagram's node shows. One request for every unit the diagram
+// shows (a wide layer shows 16), following the run at most once a REFRESH_MS
+// (lib/followed_view.js), never one per node.
 
 import { FollowedView } from "../../lib/followed_view.js";
 import { divergingTable } from "../../lib/palette.js";
@@ -43,14 +44,21 @@ function mapImage(map, [low, high]) {
   return canvas.toDataURL();
 }
 
-// units(): the number of hidden units (0: nothing to fetch); onMaps({ step, image, range }) where
-// image("l:j") is the data: URL of unit j of layer l's map (made when first asked: a wide layer
-// shows 16 of its units) and range("l:j") its layer's colour range.
+// units(): the keys "l:j" of the hidden units shown ([]: nothing to fetch); onMaps({ step, image,
+// range }) where image("l:j") is the data: URL of unit j of layer l's map and range("l:j") its
+// layer's colour range.
 export function followMaps(store, { units, onMaps, onError }) {
   return new FollowedView(store, {
-    what: () => (units() ? { G: mapSide(units()) } : null),
-    load: ({ sessionId, atStep, G }) =>
-      getView(sessionId, "unit-maps", atStep === null ? { G } : { G, at_step: atStep }),
+    what: () => {
+      const keys = units();
+      return keys.length ? { G: mapSide(keys.length), units: keys.join(",") } : null;
+    },
+    load: ({ sessionId, atStep, G, units: keys }) =>
+      getView(
+        sessionId,
+        "unit-maps",
+        atStep === null ? { G, units: keys } : { G, units: keys, at_step: atStep },
+      ),
     show: (result) => {
       if (!result.ok) {
         onError(result.message);
@@ -61,7 +69,8 @@ export function followMaps(store, { units, onMaps, onError }) {
       const find = (key) => {
         const [l, j] = key.split(":").map(Number);
         const layer = layers.get(l);
-        return layer?.maps[j] ? { map: layer.maps[j], range: layer.range } : null;
+        const n = layer ? layer.units.indexOf(j) : -1;
+        return n >= 0 ? { map: layer.maps[n], range: layer.range } : null;
       };
       const image = (key) => {
         if (!made.has(key)) {

@@ -11,7 +11,7 @@ import { NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
 import { getView, setWeight } from "../../lib/rest.js";
 import { build, geometry, restyle } from "./drawing.js";
 import { followMaps } from "./maps.js";
-import { diagramModel, nodeBias, structureKey, weightLayers } from "./model.js";
+import { diagramModel, nodeBias, structureKey } from "./model.js";
 import { linkText, nodeText } from "./words.js";
 
 const WHICH = {
@@ -83,11 +83,14 @@ export function mount(root, store, { onUnit, session }) {
   let visible = false;
 
   const mapView = followMaps(store, {
-    units: () => {
-      if (!arrays) return 0;
-      const layers = weightLayers(arrays);
-      return layers.slice(0, -1).reduce((sum, l) => sum + arrays[`W${l}`].shape[1], 0);
-    },
+    // The hidden units the diagram shows (a fold has no map).
+    units: () =>
+      model
+        ? model.columns
+            .flat()
+            .filter((n) => n.kind === "hidden" && n.unit !== null)
+            .map((n) => n.key)
+        : [],
     onMaps: (result) => {
       maps = result;
       paintMaps();
@@ -286,6 +289,7 @@ export function mount(root, store, { onUnit, session }) {
       const past = await pastArrays(store.sessionId, atStep);
       if (!past || pastStep !== atStep) return null;
       show(past.arrays, past.step);
+      mapView.follow(true); // that step's diagram may show other units of a wide layer
       return past.step;
     },
     shown() {
