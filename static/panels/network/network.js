@@ -266,6 +266,7 @@ export function mount(root, store, { onUnit, session }) {
   return {
     begin() {
       arrays = null;
+      model = null;
       maps = null;
       drawn = null;
       key = null;
