@@ -156,6 +156,12 @@ class Player:
             self.run.edit_points(add, remove)
             self.changed()
 
+    def set_weight(self, name: str, index: tuple[int, int], value: float) -> None:
+        """One weight set by hand (Run.set_weight); WeightEditError, nothing changed, if it does not fit."""
+        with self.lock:
+            self.run.set_weight(name, index, value)
+            self.changed()
+
     def close(self) -> None:
         """Stop for good: the run is no longer played, and its watchers are told."""
         self.pause()

@@ -22,6 +22,7 @@ from .history import HISTORY_ROWS, History
 from .points import NewPoint, config_for, edited_dataset
 from .snapshots import SnapshotRing
 from .state import Progress, RunState
+from .weight_edit import check_weight_edit
 
 LIVE_DTYPE = np.float32
 EVAL_EVERY = 10  # steps between test-set evaluations recorded in the history
@@ -183,6 +184,14 @@ class Run:
         self.config = config_for(self.config, dataset)
         self._use_dataset(dataset)
         self.batches = self._batches_from_here(self.config.batch_size)
+
+    def set_weight(self, name: str, index: tuple[int, int], value: float) -> None:
+        """Set one entry of a weight matrix, params[name][index] = value (a person's edit on the
+        network diagram), keeping the step, the optimizer and the history: the run goes on from the
+        edited weights (as an edit of the points, it is not a step: the history and the kept copies
+        of past steps stay as they were). WeightEditError naming the field if it does not fit."""
+        check_weight_edit(self.params, name, index, value)
+        self.params[name][index] = value
 
     # ---- copies out, and back in ----------------------------------------------------------
 

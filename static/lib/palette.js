@@ -102,3 +102,9 @@ export function residualColor(t) {
 }
 
 export const RESIDUAL_CSS = `linear-gradient(to right, ${residualColor(0)}, ${residualColor(1)})`;
+
+// ---- the network diagram's links (panels/network/) -------------------------------------------
+
+// A link's sign, the diverging scale's two ends: blue below 0, red above, as the weights' cells.
+export const NEGATIVE_COLOR = `rgb(${DIVERGING_STOPS[0][1].join(",")})`;
+export const POSITIVE_COLOR = `rgb(${DIVERGING_STOPS[DIVERGING_STOPS.length - 1][1].join(",")})`;

@@ -62,6 +62,11 @@ export function postView(sessionId, path, body, query) {
   return request("POST", sessionPath(sessionId, path), { body, query });
 }
 
+// One weight set by the driver (the network diagram): edit { name: "W2", index: [i, j], value }.
+export function setWeight(session, edit) {
+  return request("PATCH", sessionPath(session.id, "weights"), { token: session.token, body: edit });
+}
+
 // ---- saved runs --------------------------------------------------------------------------------
 
 // session: { id, token } of the run to save; resolves to the saved run's summary and its own token.

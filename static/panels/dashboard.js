@@ -15,6 +15,7 @@ import { mount as mountGradients } from "./gradients.js";
 import { mount as mountHidden } from "./hidden/hidden.js";
 import { mount as mountLosses } from "./losses.js";
 import { mount as mountLossSlice } from "./lossslice.js";
+import { mount as mountNetwork } from "./network/network.js";
 import { Panels } from "./panels.js";
 import { mount as mountPresets } from "./presets.js";
 import { mount as mountRuns } from "./runs/runs.js";
@@ -71,12 +72,26 @@ export function mountPanels(store, { form, actions, view }) {
     roomy: true,
     mount: (el) => mountDerivation(el, store, { onSample: (index) => marks.select(index) }),
   });
-  inspector.add({
+  const unit = inspector.add({
     id: "unit",
     title: "Hidden unit",
     hint: "where one hidden unit fires, and the error backprop hands it",
     roomy: true,
     mount: (el) => mountUnit(el, store),
+  });
+  const network = inspector.add({
+    id: "network",
+    title: "Network",
+    hint: "every unit and every weight: hover for the numbers, click a unit to open it",
+    roomy: true,
+    mount: (el) =>
+      mountNetwork(el, store, {
+        onUnit: (j) => {
+          unit.select(j);
+          inspector.select("unit");
+        },
+        session: actions.session,
+      }),
   });
   inspector.add({
     id: "gradcheck",
@@ -129,7 +144,7 @@ export function mountPanels(store, { form, actions, view }) {
       tools: byId("classroom-tools"),
       view,
       form,
-      driverOnly: [transport, banner, form, draw, ownData, presets, runs],
+      driverOnly: [transport, banner, form, draw, ownData, presets, runs, network],
     }),
   );
   return { panels, classroom, connection: mountConnection(byId("connection")), presets };

@@ -19,7 +19,7 @@ SIZES = {
     "phone": ({"width": 390, "height": 844}, ""),
     "present": ({"width": 1280, "height": 720}, "?present=1"),
 }
-TABS = ["weights", "derivation", "unit", "gradcheck", "compare", "hidden", "slice", "lessons"]
+TABS = ["weights", "derivation", "unit", "network", "gradcheck", "compare", "hidden", "slice", "lessons"]
 # The rules this suite relies on axe running: a run that skipped them would pass on anything.
 RULES_RELIED_ON = {
     "label",

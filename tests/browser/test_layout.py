@@ -13,7 +13,7 @@ from .layout import SMALL_TEXT, VISIBLE_CONTROLS, overlapping
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-TABS = ["weights", "derivation", "unit", "gradcheck", "compare", "hidden", "slice", "lessons"]
+TABS = ["weights", "derivation", "unit", "network", "gradcheck", "compare", "hidden", "slice", "lessons"]
 
 # Where things are on the page, in CSS px, and how wide the document is.
 MEASURE = """() => {

@@ -1,5 +1,5 @@
 """Driving a session (each route needs its control token): step, play, pause, reset, change the
-hyperparameters, edit the points."""
+hyperparameters, edit the points, set one weight."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from fastapi import APIRouter, HTTPException, Request
 
 from app.training.config import Hyperparameters
 from app.training.run import STOPPED
+from app.training.weight_edit import WeightEditError
 
 from ..deps import Controlled, Limits, ServerSettings
 from ..driving import add_and_remove_points, steps_while_connected, why_fewer
 from ..responses import BAD_INPUT, CONTROL, error_responses
-from ..schemas.sessions import PointsEdit, SessionSummary, StepRequest, StepResult
+from ..schemas.sessions import PointsEdit, SessionSummary, StepRequest, StepResult, WeightEdit, WeightEditOut
 
 router = APIRouter(prefix="/api/sessions", tags=["control"], responses=BAD_INPUT | CONTROL)
 NOT_NOW = error_responses(409)
@@ -69,3 +70,18 @@ def edit_points(session: Controlled, limits: Limits, edit: PointsEdit):
     weights: the run goes on with the new data. The dataset becomes a 'points' dataset."""
     add_and_remove_points(session, limits, edit.add, edit.remove)
     return session.summary()
+
+
+@router.patch("/{session_id}/weights", response_model=WeightEditOut)
+def set_weight(session: Controlled, edit: WeightEdit):
+    """Set one weight, params[name][index] = value (the network diagram's edit): the run goes on
+    from it, and every viewer sees it in the next frame. Not a step; the history stays."""
+    index = (edit.index[0], edit.index[1])
+    try:
+        session.player.set_weight(edit.name, index, edit.value)
+    except WeightEditError as e:
+        raise HTTPException(422, [{"loc": ["body", e.field], "msg": str(e), "type": "value_error"}]) from None
+    with session.player.lock:
+        stored = float(session.run.params[edit.name][index])
+        step = session.run.step_count
+    return WeightEditOut(name=edit.name, index=list(index), value=stored, step=step)

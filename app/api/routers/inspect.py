@@ -1,7 +1,7 @@
 """What a session shows, now or at an earlier kept step: parameters, gradients, the gradient check,
 the worked derivation, history, the decision grid, a hidden unit, dL/dx, the loss along the gradient,
-the hidden space, the saturation, the whole run as JSON, and the comparison with a gradient you
-computed. No token: none of these changes the run."""
+the hidden space, the saturation, every hidden unit's map, the whole run as JSON, and the comparison
+with a gradient you computed. No token: none of these changes the run."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
+from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES, MAX_UNIT_MAP_GRID, MAX_UNIT_MAP_VALUES
 from app.frames import messages
 from app.training import reports
 from app.training.issued_inputs import NotIssued, OtherRun
@@ -31,6 +31,7 @@ from ..schemas.inspect import (
     ParametersOut,
     SaturationOut,
     TimelineOut,
+    UnitMapsOut,
     UnitOut,
 )
 
@@ -183,6 +184,38 @@ def get_unit(session: Viewed, max_grid: MaxGrid, j: UnitIndex, G: GridSize = 50,
         )
     max_grid.check(G)
     return reports.unit(session, j, G, at_step)
+
+
+@router.get("/{session_id}/unit-maps", response_model=UnitMapsOut)
+def get_unit_maps(
+    session: Viewed,
+    G: Annotated[
+        int,
+        Query(
+            ge=2,
+            le=MAX_UNIT_MAP_GRID,
+            description=f"the maps' side; hidden units x G^2 at most {MAX_UNIT_MAP_VALUES}",
+        ),
+    ] = 16,
+    at_step: AtStep = None,
+    units: Annotated[
+        str | None,
+        Query(
+            max_length=4000,
+            pattern=r"^[0-9]+:[0-9]+(,[0-9]+:[0-9]+)*$",
+            description="only these units, as layer:unit pairs, e.g. 1:0,1:7,2:3; default: every hidden unit",
+        ),
+    ] = None,
+):
+    """Every hidden unit's activation (or those `units` names) on a G x G grid of the data's box
+    (the network diagram's small maps), in float64, layer by layer."""
+    wanted = None
+    if units is not None:
+        wanted = {}
+        for pair in units.split(","):
+            layer, unit = (int(v) for v in pair.split(":"))
+            wanted.setdefault(layer, []).append(unit)
+    return reports.unit_maps(session, G, at_step, wanted)
 
 
 @router.get("/{session_id}/input-gradients", response_model=InputGradientsOut)

@@ -250,3 +250,19 @@ class HiddenSpaceOut(BaseModel):
     decision: HiddenDecision | None = Field(
         None, description="exact projections (H <= 2): the output layer's decision over extent"
     )
+
+
+class UnitMapsLayer(BaseModel):
+    layer: int = Field(description="the hidden layer, from 1")
+    units: list[int] = Field(description="the units whose maps follow, in this order")
+    range: list[float] = Field(description="[low, high] for the maps' colour scale: f's range, or +-max|a|")
+    maps: Nested = Field(
+        description="(len(units), G, G): unit units[n]'s activation at grid point (x_k, y_i) is maps[n][i][k]"
+    )
+
+
+class UnitMapsOut(BaseModel):
+    step: int
+    G: int
+    box: list[float] = Field(description="[x_min, x_max, y_min, y_max]: the grid's box, the data's")
+    layers: list[UnitMapsLayer]

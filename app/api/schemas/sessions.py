@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from app.training.config import Point, RunConfig, Strict
+from app.training.weight_edit import FLOAT32_MAX
 
 Status = Literal["paused", "running", "diverged", "failed"]
 
@@ -78,3 +79,20 @@ class PointsEdit(Strict):
     remove: list[Annotated[int, Field(ge=0)]] = Field(
         default_factory=list, max_length=1000, description="indices among all points; false is not 0"
     )
+
+
+class WeightEdit(Strict):
+    name: str = Field(max_length=8, description="a weight matrix of the run: W1, ..., W{L+1}")
+    index: list[Annotated[int, Field(ge=0)]] = Field(
+        min_length=2, max_length=2, description="[row, column] of the entry"
+    )
+    value: float = Field(
+        ge=-FLOAT32_MAX, le=FLOAT32_MAX, description="the new weight: finite, within float32"
+    )
+
+
+class WeightEditOut(BaseModel):
+    name: str
+    index: list[int]
+    value: float = Field(description="the weight as the run now holds it (float32)")
+    step: int = Field(description="the run's step: the edit is not a step")

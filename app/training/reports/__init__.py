@@ -1,12 +1,13 @@
 """The numbers a user inspects, recomputed in float64 from a copy of the session's parameters:
 gradients on the training set, the gradient check, the derivation for one sample, the grid, a
 student's gradients compared with ours, one hidden unit, the input gradients, the loss along the
-gradient, the hidden space, the saturation of the hidden layer. One module a group of views; the
-API reads them all from here."""
+gradient, the hidden space, the saturation of the hidden layer, every hidden unit's small map. One
+module a group of views; the API reads them all from here."""
 
 from .common import activation_info, as_list, params64
 from .compare import EXAMPLE_KINDS, compare, compare_inputs, gradient_example
 from .derivation import derivation
+from .network import unit_maps
 from .saturation import saturation
 from .views import hidden, input_gradients, loss_along_gradient, unit
 from .weights import gradcheck, gradients, grid, parameters, timeline
@@ -30,4 +31,5 @@ __all__ = [
     "saturation",
     "timeline",
     "unit",
+    "unit_maps",
 ]

@@ -1,0 +1,73 @@
+"""Every hidden unit's activation over the plane: the small maps the network diagram draws in its
+nodes. The core's own forward pass on the grid's points, so no second copy of the equations."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .bounds import MAX_UNIT_MAP_GRID, MAX_UNIT_MAP_VALUES, MIN_GRID
+from .checks import check_int
+from .grid import grid_points
+from .network import Forward, Params, forward
+from .units import activation_range
+
+
+def hidden_activations(fwd: Forward) -> list[np.ndarray]:
+    """The hidden layers' activations a(l), each (N, H_l), in layer order."""
+    return [fwd.a1]
+
+
+def hidden_widths(params: Params) -> list[int]:
+    """H_1, ..., H_L: the widths of the hidden layers, read from W1 ... W{L+1} (the last is the output's)."""
+    L = sum(1 for name in params if name.startswith("W")) - 1
+    return [params[f"W{layer}"].shape[1] for layer in range(1, L + 1)]
+
+
+def unit_map_limit(units: int) -> int:
+    """The largest G whose maps for `units` hidden units stay within MAX_UNIT_MAP_VALUES numbers."""
+    return max(0, min(MAX_UNIT_MAP_GRID, int(np.sqrt(MAX_UNIT_MAP_VALUES // max(1, units)))))
+
+
+def chosen_units(params: Params, units: dict[int, list[int]] | None) -> dict[int, list[int]]:
+    """Per hidden layer l (from 1), the unit indices asked for: `units`' (checked: ValueError
+    naming `units` for a layer or unit the network has not), or every unit when it is None."""
+    widths = hidden_widths(params)
+    if units is None:
+        return {layer: list(range(H)) for layer, H in enumerate(widths, start=1)}
+    for layer, js in units.items():
+        if not 1 <= layer <= len(widths):
+            raise ValueError(f"units: layer {layer} is not a hidden layer, 1 to {len(widths)}")
+        bad = [j for j in js if not 0 <= j < widths[layer - 1]]
+        if bad:
+            raise ValueError(f"units: layer {layer} has units 0 to {widths[layer - 1] - 1}; got {bad[0]}")
+    return {layer: sorted(set(js)) for layer, js in sorted(units.items())}
+
+
+def unit_maps(
+    params: Params, box, G: int, activation: str, units: dict[int, list[int]] | None = None
+) -> list[dict]:
+    """Per hidden layer l (from 1) with units asked for (all by default, else `units`: {l: [j]}):
+    {"layer", "units" [j], "maps" (len(units), G, G), "range" (low, high)}.
+
+    maps[n][i][k] is unit units[n]'s activation at grid point (xs[k], ys[i]) of the G x G grid over
+    box (rows are y, as decision_grid); range is what a colour scale of the layer's maps should
+    span (the activation's own range, or +-max|a| over the whole layer where it is unbounded)."""
+    G = check_int("G", G, MIN_GRID, MAX_UNIT_MAP_GRID)
+    chosen = chosen_units(params, units)
+    count = sum(len(js) for js in chosen.values())
+    if count * G * G > MAX_UNIT_MAP_VALUES:
+        raise ValueError(
+            f"G must be at most {unit_map_limit(count)} for {count} hidden units "
+            f"(units x G^2 at most {MAX_UNIT_MAP_VALUES}); got {G}"
+        )
+    fwd = forward(params, grid_points(box, G, params["W1"].dtype), activation)
+    layers = hidden_activations(fwd)
+    return [
+        {
+            "layer": layer,
+            "units": js,
+            "maps": layers[layer - 1][:, js].T.reshape(len(js), G, G),
+            "range": activation_range(activation, layers[layer - 1]),
+        }
+        for layer, js in chosen.items()
+    ]

@@ -1,0 +1,134 @@
+// The diagram's SVG: where each node and link goes for a given size, built once per structure
+// (the nodes of each column) and restyled with every frame (a link's width and colour).
+
+import { classColor, NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
+import { linkWidth } from "./model.js";
+import { nodeName } from "./words.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attributes = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+// Node centres and size for the model's columns in a box `width` wide, the type `font` px:
+// the columns spread over the width between the inputs' and the outputs' labels, each column's
+// nodes centred, as large as the height `room` allows (a tall network may scroll).
+export function geometry(model, width, room, font) {
+  const columns = model.columns;
+  const most = Math.max(...columns.map((c) => c.length));
+  const left = 3.6 * font; // the inputs' names, then half a node
+  const right = 5.8 * font; // half a node, then "class 7"
+  const span = Math.max(1, width - left - right);
+  const gapX = span / Math.max(1, columns.length - 1);
+  const byHeight = (room - 2 * font) / (most * 1.2);
+  const side = Math.max(1.3 * font, Math.min(2.4 * font, byHeight, gapX / 2.4));
+  const height = Math.max(Math.min(room, 2.4 * font * 1.2 * most + 2 * font), most * side * 1.2 + 2 * font);
+  const centres = columns.map((column, c) => {
+    const x = left + c * gapX;
+    const top = (height - column.length * side * 1.2) / 2 + 0.6 * side;
+    return column.map((_, i) => [x, top + i * side * 1.2]);
+  });
+  return { width, height, side, centres, widest: Math.max(3, Math.min(0.5 * side, 10)) };
+}
+
+// The whole SVG for the model at geometry g: { root, nodes: [[g element]], links: [path],
+// images: Map(key -> <image>) }; every node is focusable, its text given by describe(node).
+export function build(model, g, font) {
+  const root = svg("svg", {
+    width: g.width,
+    height: g.height,
+    viewBox: `0 0 ${g.width} ${g.height}`,
+    role: "group",
+    "aria-label": "the network: inputs, hidden layers, outputs",
+  });
+  const linkLayer = svg("g", { class: "network-links" });
+  const hitLayer = svg("g", { class: "network-hits" });
+  const nodeLayer = svg("g", { class: "network-nodes" });
+  root.append(linkLayer, hitLayer, nodeLayer);
+  const half = g.side / 2;
+  const links = model.links.map((link, n) => {
+    const [x1, y1] = g.centres[link.from[0]][link.from[1]];
+    const [x2, y2] = g.centres[link.to[0]][link.to[1]];
+    const a = x1 + half;
+    const b = x2 - half;
+    const mid = (a + b) / 2;
+    const d = `M${a},${y1} C${mid},${y1} ${mid},${y2} ${b},${y2}`;
+    const path = svg("path", { d, class: "network-link", "data-link": n, "data-name": link.name });
+    if (link.index) path.dataset.index = link.index.join(",");
+    linkLayer.append(path);
+    hitLayer.append(svg("path", { d, class: "network-hit", "data-link": n }));
+    return path;
+  });
+  const images = new Map();
+  const nodes = model.columns.map((column, c) =>
+    column.map((node, i) => {
+      const [x, y] = g.centres[c][i];
+      const group = svg("g", {
+        class: `network-node network-${node.kind}`,
+        tabindex: 0,
+        role: node.kind === "hidden" && node.layer === 1 && node.unit !== null ? "button" : "img",
+        "data-key": node.key,
+        "data-kind": node.kind,
+        "aria-label": nodeName(node),
+      });
+      if (node.unit !== null) group.dataset.unit = String(node.unit);
+      const box = svg("rect", {
+        x: x - half,
+        y: y - half,
+        width: g.side,
+        height: g.side,
+        rx: node.kind === "output" ? half : 2,
+        class: "network-box",
+      });
+      if (node.kind === "output") box.style.fill = classColor(node.unit); // over the sheet's white
+      group.append(box);
+      if (node.kind === "hidden" && node.unit !== null) {
+        const image = svg("image", {
+          x: x - half + 1,
+          y: y - half + 1,
+          width: g.side - 2,
+          height: g.side - 2,
+          preserveAspectRatio: "none",
+          class: "network-map",
+        });
+        group.append(image);
+        images.set(node.key, image);
+      }
+      const label = labelOf(node, x, y, half, font);
+      if (label) group.append(label);
+      nodeLayer.append(group);
+      return group;
+    }),
+  );
+  return { root, nodes, links, images };
+}
+
+// Inputs are named on their left, outputs on their right, a fold inside itself.
+function labelOf(node, x, y, half, font) {
+  const place = {
+    input: { x: x - half - 0.3 * font, y: y + 0.35 * font, anchor: "end" },
+    output: { x: x + half + 0.3 * font, y: y + 0.35 * font, anchor: "start" },
+  }[node.kind] ?? { x, y: y + half + 0.9 * font, anchor: "middle" }; // a fold's count under it
+  if (node.kind === "hidden" && node.unit !== null) return null;
+  const text = svg("text", {
+    x: place.x,
+    y: place.y,
+    "text-anchor": place.anchor,
+    class: "network-label",
+  });
+  text.textContent = node.kind === "hidden" ? `+${node.units.length}` : node.label;
+  return text;
+}
+
+// Each link's width (∝ |shown|, the thickest g.widest px) and colour (its sign), for this frame.
+export function restyle(drawn, model, g) {
+  model.links.forEach((link, n) => {
+    const path = drawn.links[n];
+    const width = linkWidth(link, model.scale, g.widest);
+    path.setAttribute("stroke-width", width.toFixed(3));
+    path.setAttribute("stroke", link.shown < 0 ? NEGATIVE_COLOR : POSITIVE_COLOR);
+  });
+}

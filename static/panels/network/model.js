@@ -1,0 +1,141 @@
+// What the network diagram draws, from a frame's arrays alone (no DOM): the columns of nodes
+// (the inputs, each hidden layer, the outputs) and one link per weight, each with the value it
+// shows. The layers are read from the parameter names, W1 ... W{L+1}, so any depth draws.
+// A layer wider than SHOWN_UNITS shows its SHOWN_UNITS units with the largest incoming plus
+// outgoing |w|, in their own order, and one "+k more" node for the rest, whose links are the
+// sums of the weights they stand for: a readable summary, never a hairball.
+
+export const SHOWN_UNITS = 16;
+
+// The weight matrices' layer numbers in order: [1, 2, ..., L+1].
+export function weightLayers(arrays) {
+  const layers = [];
+  for (let l = 1; arrays[`W${l}`]; l++) layers.push(l);
+  return layers;
+}
+
+// A matrix (rows, cols) of a frame's arrays as an accessor.
+function matrix(array) {
+  const [rows, cols] = array.shape;
+  return { rows, cols, at: (i, j) => array.data[i * cols + j] };
+}
+
+// The units of a layer of width n to show: all of them, or the SHOWN_UNITS whose |w| in
+// (incoming: W_in's column) plus out (W_out's row) is largest, in index order, and the rest.
+export function shownUnits(n, incoming, outgoing) {
+  const all = Array.from({ length: n }, (_, j) => j);
+  if (n <= SHOWN_UNITS) return { shown: all, folded: [] };
+  const strength = new Float64Array(n);
+  for (let i = 0; i < incoming.rows; i++)
+    for (let j = 0; j < n; j++) strength[j] += Math.abs(incoming.at(i, j));
+  for (let j = 0; j < n; j++)
+    for (let k = 0; k < outgoing.cols; k++) strength[j] += Math.abs(outgoing.at(j, k));
+  const ranked = all.slice().sort((a, b) => strength[b] - strength[a] || a - b);
+  const keep = new Set(ranked.slice(0, SHOWN_UNITS));
+  return { shown: all.filter((j) => keep.has(j)), folded: all.filter((j) => !keep.has(j)) };
+}
+
+// Nodes of one column: { key, label, units: [indices it stands for], unit (its index, or null
+// for a fold) }.
+function columnNodes(kind, layer, shown, folded, names) {
+  const nodes = shown.map((j) => ({
+    key: `${layer}:${j}`,
+    kind,
+    layer,
+    unit: j,
+    units: [j],
+    label: names(j),
+  }));
+  if (folded.length)
+    nodes.push({
+      key: `${layer}:+`,
+      kind,
+      layer,
+      unit: null,
+      units: folded,
+      label: `+${folded.length} more`,
+    });
+  return nodes;
+}
+
+// The diagram of a frame's arrays: { columns: [[node]], links: [link], scale } where a link is
+// { from, to (column, node index), name ("W2"), index ([i, j], or null when it sums several),
+// count (weights it stands for), weight, gradient (null where the frame has none), shown (the
+// value drawn: weight or gradient) } and scale is the largest |shown| of a single weight (the
+// thickest link; a fold's summed links are drawn at most as thick).
+// features: the input names; which: "weights" or "gradients".
+export function diagramModel(arrays, { features, classes, which = "weights" }) {
+  const layers = weightLayers(arrays);
+  if (!layers.length) return null;
+  const W = layers.map((l) => matrix(arrays[`W${l}`]));
+  const dW = layers.map((l) => (arrays[`dW${l}`] ? matrix(arrays[`dW${l}`]) : null));
+  const L = layers.length - 1; // hidden layers
+  const inputs = Array.from({ length: W[0].rows }, (_, i) => i); // a few features: all shown
+  const columns = [columnNodes("input", 0, inputs, [], (i) => features[i] ?? `x${i + 1}`)];
+  for (let l = 1; l <= L; l++) {
+    const { shown, folded } = shownUnits(W[l - 1].cols, W[l - 1], W[l]);
+    columns.push(columnNodes("hidden", l, shown, folded, (j) => `unit ${j}`));
+  }
+  const C = W[L].cols;
+  columns.push(
+    columnNodes(
+      "output",
+      L + 1,
+      Array.from({ length: C }, (_, k) => k),
+      [],
+      (k) => `class ${k}`,
+    ),
+  );
+
+  const links = [];
+  let scale = 0;
+  for (let l = 0; l <= L; l++) {
+    const w = W[l];
+    const g = dW[l];
+    columns[l].forEach((a, ai) => {
+      columns[l + 1].forEach((b, bi) => {
+        let weight = 0;
+        let gradient = g ? 0 : null;
+        for (const i of a.units)
+          for (const j of b.units) {
+            weight += w.at(i, j);
+            if (g) gradient += g.at(i, j);
+          }
+        const count = a.units.length * b.units.length;
+        const shown = which === "gradients" ? gradient : weight;
+        // The scale is the single weights' (a fold's sum of a thousand would make them hairlines).
+        if (shown !== null && count === 1) scale = Math.max(scale, Math.abs(shown));
+        links.push({
+          from: [l, ai],
+          to: [l + 1, bi],
+          name: `W${l + 1}`,
+          index: count === 1 ? [a.units[0], b.units[0]] : null,
+          count,
+          weight,
+          gradient,
+          shown,
+        });
+      });
+    });
+  }
+  return { columns, links, scale, classes };
+}
+
+// A link's drawn width in px: proportional to |shown|, the thickest `widest` px.
+export function linkWidth(link, scale, widest) {
+  if (link.shown === null || !(scale > 0)) return 0;
+  return Math.min(widest, (widest * Math.abs(link.shown)) / scale);
+}
+
+// The biases and their gradients of a node (null for the inputs or a fold).
+export function nodeBias(arrays, node) {
+  if (node.kind === "input" || node.unit === null) return null;
+  const b = arrays[`b${node.layer}`];
+  const db = arrays[`db${node.layer}`];
+  return { bias: b ? b.data[node.unit] : null, gradient: db ? db.data[node.unit] : null };
+}
+
+// A structure key: the diagram is rebuilt only when its nodes change, else its links restyled.
+export function structureKey(model) {
+  return model.columns.map((column) => column.map((n) => n.key).join(",")).join("|");
+}

@@ -1,0 +1,311 @@
+// The network as a diagram: one node per unit (the input features, each hidden layer, one output
+// per class in its colour), one link per weight, its width ∝ |w| and its colour the sign, redrawn
+// with every frame; a toggle shows the gradient dL/dW instead. Each hidden node holds the unit's
+// small map over the plane (maps.js, from the server). Hover or focus a part for its numbers;
+// click a first-layer unit to open it in Hidden unit; the driver clicks a link to set its weight.
+
+import { cssPixels } from "../../lib/canvas.js";
+import { el } from "../../lib/dom.js";
+import { formatNumber } from "../../lib/format.js";
+import { NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
+import { getView, setWeight } from "../../lib/rest.js";
+import { build, geometry, restyle } from "./drawing.js";
+import { followMaps } from "./maps.js";
+import { diagramModel, nodeBias, structureKey } from "./model.js";
+import { linkText, nodeText } from "./words.js";
+
+const WHICH = {
+  weights: { name: "the weights w", value: "|w|" },
+  gradients: { name: "the gradients dL/dw", value: "|dL/dw|" },
+};
+
+// GET .../parameters and .../gradients at a past step -> a frame's arrays.
+async function pastArrays(sessionId, step) {
+  const [parameters, gradients] = await Promise.all([
+    getView(sessionId, "parameters", { at_step: step }),
+    getView(sessionId, "gradients", { at_step: step }),
+  ]);
+  if (!(parameters.ok && gradients.ok)) return null;
+  const asArray = ({ values, shape }) => ({
+    data: Float32Array.from([values].flat(Infinity), (v) => (v === null ? NaN : v)),
+    shape,
+  });
+  const arrays = {};
+  for (const [name, p] of Object.entries(parameters.data.params)) arrays[name] = asArray(p);
+  for (const [name, g] of Object.entries(gradients.data.grads)) arrays[`d${name}`] = asArray(g);
+  return { step: parameters.data.step, arrays };
+}
+
+function swatchOf(color) {
+  const s = el("span", "network-swatch");
+  s.style.background = color;
+  return s;
+}
+
+// options: onUnit(j), open hidden unit j of the first layer; session(): { id, token } to drive.
+export function mount(root, store, { onUnit, session }) {
+  root.classList.add("network-view");
+  const toggle = el(
+    "button",
+    { type: "button", id: "network-which", "aria-pressed": "false" },
+    "Show the gradients dL/dw",
+  );
+  const legend = el("span", { className: "network-legend", id: "network-legend" });
+  const step = el("span", "muted network-step");
+  const bar = el("div", "inspect-bar network-bar", [toggle, legend, step]);
+  const readout = el("p", { className: "network-readout", id: "network-readout", "aria-live": "polite" });
+  const bigMap = el("img", { className: "network-bigmap", id: "network-bigmap", alt: "", hidden: true });
+  const editValue = el("input", { type: "text", id: "network-edit-value", inputMode: "decimal", size: 10 });
+  const editLabel = el("label", { htmlFor: "network-edit-value", id: "network-edit-label" });
+  const editError = el("span", { className: "error", id: "network-edit-error", hidden: true });
+  const edit = el("form", { className: "network-edit", id: "network-edit", hidden: true }, [
+    editLabel,
+    editValue,
+    el("button", { type: "submit" }, "Set"),
+    editError,
+  ]);
+  const side = el("div", "network-side", [readout, bigMap, edit]);
+  const holder = el("div", { className: "network-holder", id: "network-diagram" });
+  const error = el("p", { className: "error", hidden: true });
+  root.append(bar, error, el("div", "network-body", [holder, side]));
+
+  let which = "weights";
+  let arrays = null; // what is drawn: the live frame's, or a past step's
+  let shownStep = null;
+  let pastStep = null;
+  let model = null;
+  let key = null;
+  let drawn = null;
+  let g = null;
+  let maps = null;
+  let editing = null; // the link being edited: { name, index }
+  let canEdit = true;
+  let visible = false;
+
+  const mapView = followMaps(store, {
+    // The hidden units the diagram shows (a fold has no map).
+    units: () =>
+      model
+        ? model.columns
+            .flat()
+            .filter((n) => n.kind === "hidden" && n.unit !== null)
+            .map((n) => n.key)
+        : [],
+    onMaps: (result) => {
+      maps = result;
+      paintMaps();
+      error.hidden = true;
+    },
+    onError: (message) => {
+      error.textContent = message;
+      error.hidden = false;
+    },
+  });
+
+  function paintMaps() {
+    if (!maps || !drawn) return;
+    for (const [nodeKey, image] of drawn.images) {
+      const url = maps.image(nodeKey);
+      if (url) image.setAttribute("href", url);
+    }
+  }
+
+  function features() {
+    return store.config?.features ?? ["x1", "x2"];
+  }
+
+  // The diagram of `arrays`: rebuilt when its nodes change (or its size), restyled otherwise.
+  function draw(rebuild = false) {
+    if (!arrays || !visible) return;
+    model = diagramModel(arrays, { features: features(), classes: store.classes, which });
+    if (!model) return;
+    const width = holder.clientWidth;
+    if (!width) return;
+    const font = cssPixels(root);
+    // The room the tab has under its bar (not the holder's own height, which the drawing sets),
+    // at most most of the window: a tall network scrolls in the tab rather than squeezing its maps.
+    const room = Math.max(
+      10 * font,
+      Math.min(root.clientHeight - bar.offsetHeight - font, 0.75 * innerHeight),
+    );
+    const newKey = `${structureKey(model)}@${width}x${room}`;
+    if (rebuild || newKey !== key || !drawn) {
+      key = newKey;
+      g = geometry(model, width, room, font);
+      drawn = build(model, g, font);
+      holder.replaceChildren(drawn.root);
+      paintMaps();
+    }
+    restyle(drawn, model, g);
+    root.dataset.step = String(shownStep);
+    root.dataset.which = which;
+    root.dataset.scale = String(model.scale);
+    legend.replaceChildren(
+      `links: ${WHICH[which].name}; width ∝ ${WHICH[which].value}, the thickest ${formatNumber(model.scale, 3)}; `,
+      swatchOf(NEGATIVE_COLOR),
+      " < 0 < ",
+      swatchOf(POSITIVE_COLOR),
+    );
+    step.textContent = pastStep === null ? "" : `at step ${shownStep}`;
+  }
+
+  function show(newArrays, atStep) {
+    arrays = newArrays;
+    shownStep = atStep;
+    draw();
+  }
+
+  new ResizeObserver(() => draw(true)).observe(holder);
+
+  // ---- reading and editing ---------------------------------------------------------------
+
+  function nodeAt(target) {
+    const group = target.closest?.(".network-node");
+    if (!group || !model) return null;
+    return model.columns.flat().find((n) => n.key === group.dataset.key) ?? null;
+  }
+
+  function linkAt(target) {
+    const n = target.dataset?.link;
+    return n === undefined || !model ? null : model.links[Number(n)];
+  }
+
+  function describeNode(node) {
+    readout.textContent = nodeText(node, nodeBias(arrays, node));
+    const url = node.kind === "hidden" && node.unit !== null ? maps?.image(node.key) : null;
+    bigMap.hidden = !url;
+    if (url) {
+      bigMap.src = url;
+      const range = maps.range(node.key);
+      bigMap.title = `unit ${node.unit}'s activation over the plane, blue ${formatNumber(range[0], 2)} to red ${formatNumber(range[1], 2)}`;
+    }
+  }
+
+  function describeLink(link) {
+    const from = model.columns[link.from[0]][link.from[1]];
+    const to = model.columns[link.to[0]][link.to[1]];
+    readout.textContent = linkText(link, from, to, store.live);
+    bigMap.hidden = true;
+  }
+
+  holder.addEventListener("mouseover", (event) => {
+    const link = linkAt(event.target);
+    if (link) describeLink(link);
+    const node = nodeAt(event.target);
+    if (node) describeNode(node);
+  });
+  holder.addEventListener("focusin", (event) => {
+    const node = nodeAt(event.target);
+    if (node) describeNode(node);
+  });
+
+  function openUnit(node) {
+    if (node?.kind === "hidden" && node.layer === 1 && node.unit !== null) onUnit(node.unit);
+  }
+
+  holder.addEventListener("click", (event) => {
+    const node = nodeAt(event.target);
+    if (node) {
+      openUnit(node);
+      return;
+    }
+    const link = linkAt(event.target);
+    if (!link) return;
+    describeLink(link);
+    startEdit(link);
+  });
+  holder.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const node = nodeAt(event.target);
+    if (!node) return;
+    event.preventDefault();
+    openUnit(node);
+  });
+
+  function startEdit(link) {
+    if (!canEdit || !link.index || pastStep !== null) {
+      edit.hidden = true;
+      return;
+    }
+    editing = { name: link.name, index: link.index };
+    editLabel.textContent = `new ${link.name}[${link.index[0]}, ${link.index[1]}] = `;
+    editValue.value = String(Number(link.weight.toPrecision(4)));
+    editError.hidden = true;
+    edit.hidden = false;
+    editValue.focus();
+    editValue.select();
+  }
+
+  edit.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!editing) return;
+    const text = editValue.value.trim();
+    const value = Number(text);
+    if (text === "" || !Number.isFinite(value)) {
+      editError.textContent = "a weight is a finite number, such as -0.5 or 1e-3";
+      editError.hidden = false;
+      return;
+    }
+    const result = await setWeight(session(), { ...editing, value });
+    if (!result.ok) {
+      editError.textContent = result.message;
+      editError.hidden = false;
+      return;
+    }
+    editError.hidden = true;
+    edit.hidden = true;
+    readout.textContent = `${editing.name}[${editing.index.join(", ")}] set to ${formatNumber(result.data.value)}`;
+  });
+
+  toggle.addEventListener("click", () => {
+    which = which === "weights" ? "gradients" : "weights";
+    toggle.setAttribute("aria-pressed", String(which === "gradients"));
+    draw();
+  });
+
+  return {
+    begin() {
+      arrays = null;
+      model = null;
+      maps = null;
+      drawn = null;
+      key = null;
+      edit.hidden = true;
+      holder.replaceChildren();
+      mapView.begin();
+    },
+    update(frame) {
+      if (pastStep !== null) return;
+      // A frame without the arrays (arrays_every > 1) keeps the last drawn.
+      if (frame.arrays.W1) show(frame.arrays, frame.header.step);
+      mapView.update();
+    },
+    async showStep(atStep) {
+      pastStep = atStep;
+      mapView.showStep(atStep);
+      if (atStep === null) {
+        if (store.frame?.arrays.W1) show(store.frame.arrays, store.frame.header.step);
+        return null;
+      }
+      const past = await pastArrays(store.sessionId, atStep);
+      if (!past || pastStep !== atStep) return null;
+      show(past.arrays, past.step);
+      mapView.follow(true); // that step's diagram may show other units of a wide layer
+      return past.step;
+    },
+    shown() {
+      visible = true;
+      mapView.shown();
+      draw(true);
+    },
+    hidden() {
+      visible = false;
+      mapView.hidden();
+    },
+    // A watcher sees the numbers but cannot set a weight.
+    setEnabled(on) {
+      canEdit = on;
+      if (!on) edit.hidden = true;
+    },
+  };
+}

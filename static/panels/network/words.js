@@ -1,0 +1,48 @@
+// What hovering (or focusing) a part of the diagram says: a link's weight, its gradient and the
+// update it takes; a node's bias and its gradient. Numbers as the frame has them.
+
+import { formatNumber } from "../../lib/format.js";
+import { SHOWN_UNITS } from "./model.js";
+
+// A node's name, as a screen reader says it (its numbers are in the readout, which it announces).
+export function nodeName(node) {
+  if (node.kind === "input") return node.label;
+  if (node.kind === "output") return node.label;
+  if (node.unit === null) return `${node.units.length} more units of layer ${node.layer}`;
+  return `unit ${node.unit} of layer ${node.layer}`;
+}
+
+// live: { learning_rate, optimizer } as the frame's header has them.
+export function linkText(link, from, to, live) {
+  const where = `${nodeName(from)} → ${nodeName(to)}`;
+  if (!link.index) {
+    return (
+      `the sum of ${link.count} weights of ${link.name} (${where}): Σw = ${formatNumber(link.weight)}` +
+      (link.gradient === null ? "" : `, Σ dL/dw = ${formatNumber(link.gradient)}`)
+    );
+  }
+  const name = `${link.name}[${link.index[0]}, ${link.index[1]}]`;
+  let text = `${name} (${where}): w = ${formatNumber(link.weight)}`;
+  if (link.gradient === null) return text;
+  text += `, dL/dw = ${formatNumber(link.gradient)}`;
+  const rate = live?.learning_rate;
+  if (live?.optimizer === "sgd" && Number.isFinite(rate))
+    text += `; SGD's next update −η·dL/dw = ${formatNumber(-rate * link.gradient)} (η = ${formatNumber(rate)})`;
+  else if (live?.optimizer)
+    text += `; ${live.optimizer}'s update is not −η·dL/dw (it keeps a running average), so only the gradient is shown`;
+  return text;
+}
+
+// bias: { bias, gradient } of the node, or null (an input, a fold).
+export function nodeText(node, bias) {
+  if (node.kind === "input")
+    return `input ${node.label}: the point's ${node.label}, fed to every unit of layer 1`;
+  const name = nodeName(node);
+  if (!bias)
+    return `${name}: folded into one node, their links summed (the ${SHOWN_UNITS} with the largest |w| are shown)`;
+  const b = `b${node.layer}[${node.unit}]`;
+  let text = `${name}: bias ${b} = ${formatNumber(bias.bias)}`;
+  if (bias.gradient !== null) text += `, dL/d${b} = ${formatNumber(bias.gradient)}`;
+  if (node.kind === "hidden" && node.layer === 1) text += ". Click (or Enter) to open it in Hidden unit";
+  return text;
+}

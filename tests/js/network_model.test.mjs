@@ -1,0 +1,105 @@
+// The network diagram's model: the layers read from the parameter names, a link per weight with
+// its width ∝ |w|, and a wide layer folded into its 16 strongest units and one "+k more".
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  diagramModel,
+  linkWidth,
+  SHOWN_UNITS,
+  shownUnits,
+  weightLayers,
+} from "../../static/panels/network/model.js";
+import { linkText, nodeText } from "../../static/panels/network/words.js";
+
+function array(rows, cols, f) {
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = f(i, j);
+  return { data, shape: [rows, cols] };
+}
+
+function vector(n, f) {
+  return { data: Float32Array.from({ length: n }, (_, i) => f(i)), shape: [n] };
+}
+
+function net(widths, weight = (l, i, j) => (i + 1) * (j % 2 ? -1 : 1) * 0.1 * l) {
+  const arrays = {};
+  for (let l = 1; l < widths.length; l++) {
+    arrays[`W${l}`] = array(widths[l - 1], widths[l], (i, j) => weight(l, i, j));
+    arrays[`dW${l}`] = array(widths[l - 1], widths[l], (i, j) => -weight(l, i, j) / 10);
+    arrays[`b${l}`] = vector(widths[l], (j) => j / 10);
+    arrays[`db${l}`] = vector(widths[l], (j) => -j / 100);
+  }
+  return arrays;
+}
+
+test("the layers are read from the parameter names, at any depth", () => {
+  assert.deepEqual(weightLayers(net([2, 5, 3])), [1, 2]);
+  assert.deepEqual(weightLayers(net([2, 8, 8, 4, 3])), [1, 2, 3, 4]);
+  const model = diagramModel(net([2, 8, 8, 4, 3]), { features: ["x1", "x2"], classes: 3 });
+  assert.deepEqual(
+    model.columns.map((c) => c.length),
+    [2, 8, 8, 4, 3],
+  );
+  assert.equal(model.links.length, 2 * 8 + 8 * 8 + 8 * 4 + 4 * 3);
+  assert.deepEqual(
+    model.columns[0].map((n) => n.label),
+    ["x1", "x2"],
+  );
+});
+
+test("a link is as wide as its weight, or its gradient on the toggle", () => {
+  const arrays = net([2, 3, 2]);
+  const weights = diagramModel(arrays, { features: ["x1", "x2"], classes: 2 });
+  const top = Math.max(...weights.links.map((l) => Math.abs(l.weight)));
+  assert.equal(weights.scale, top);
+  for (const link of weights.links) {
+    assert.ok(Math.abs(linkWidth(link, weights.scale, 8) - (8 * Math.abs(link.weight)) / top) < 1e-9);
+  }
+  const grads = diagramModel(arrays, { features: ["x1", "x2"], classes: 2, which: "gradients" });
+  const link = grads.links.find((l) => l.name === "W2" && l.index.join() === "2,1");
+  assert.equal(link.shown, arrays.dW2.data[2 * 2 + 1]);
+});
+
+test("a layer of 1024 units shows its 16 strongest and folds the rest, links summed", () => {
+  const strong = new Set([3, 50, 700, 1023]);
+  const arrays = net([2, 1024, 2], (_, i, j) => (strong.has(j) || strong.has(i) ? 1 : 0.001));
+  const { shown, folded } = shownUnits(
+    1024,
+    { rows: 2, cols: 1024, at: (i, j) => arrays.W1.data[i * 1024 + j] },
+    {
+      rows: 1024,
+      cols: 2,
+      at: (j, k) => arrays.W2.data[j * 2 + k],
+    },
+  );
+  assert.equal(shown.length, SHOWN_UNITS);
+  assert.equal(folded.length, 1008);
+  for (const j of strong) assert.ok(shown.includes(j));
+  const model = diagramModel(arrays, { features: ["x1", "x2"], classes: 2 });
+  assert.equal(model.columns[1].length, 17);
+  const fold = model.columns[1][16];
+  assert.equal(fold.label, "+1008 more");
+  const summed = model.links.find((l) => l.name === "W2" && l.from[1] === 16 && l.to[1] === 0);
+  assert.equal(summed.index, null);
+  assert.equal(summed.count, 1008);
+  assert.ok(Math.abs(summed.weight - 1008 * 0.001) < 1e-6);
+  assert.equal(linkWidth(summed, model.scale, 8) <= 8, true);
+});
+
+test("hovering says the weight, its gradient and sgd's update, or why not the update", () => {
+  const model = diagramModel(net([2, 3, 2]), { features: ["x1", "x2"], classes: 2 });
+  const link = model.links[0];
+  const [from, to] = [model.columns[0][0], model.columns[1][0]];
+  const sgd = linkText(link, from, to, { learning_rate: 0.5, optimizer: "sgd" });
+  assert.match(
+    sgd,
+    /^W1\[0, 0\] \(x1 → unit 0 of layer 1\): w = 0\.1, dL\/dw = −0\.01; SGD's next update −η·dL\/dw = 0\.005/,
+  );
+  const adam = linkText(link, from, to, { learning_rate: 0.5, optimizer: "adam" });
+  assert.match(adam, /adam's update is not −η·dL\/dw/);
+  assert.match(
+    nodeText(model.columns[1][2], { bias: 0.2, gradient: -0.02 }),
+    /^unit 2 of layer 1: bias b1\[2\] = 0\.2, dL\/db1\[2\] = −0\.02/,
+  );
+});
