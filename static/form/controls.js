@@ -166,6 +166,7 @@ export function mount(form, _store, { onChange, onPreset, offered = null, limits
       const preset = presets[name];
       presetSelect.value = preset ? name : "";
       presetAbout.textContent = preset ? preset.description : "";
+      presetAbout.title = presetAbout.textContent; // three lines show; the rest on hover
       presetAbout.hidden = !preset;
     },
     // A watcher's form stays, greyed, so the class sees the settings the teacher uses.

@@ -48,6 +48,17 @@ export const MAX_LAYERS = 6;
 // The named initialisations; any other init_scale is a number, a fixed standard deviation.
 export const INIT_NAMES = ["fan_in", "xavier", "he", "zeros"];
 
+// The input features as the page writes them (the server's names are the keys).
+export const FEATURE_LABELS = {
+  x1: "x₁",
+  x2: "x₂",
+  x1_sq: "x₁²",
+  x2_sq: "x₂²",
+  x1_x2: "x₁·x₂",
+  sin_x1: "sin x₁",
+  sin_x2: "sin x₂",
+};
+
 function show(value) {
   if (value === null || value === undefined) return "";
   // A list of widths reads "8, 8, 4"; one of feature names "x1,x2" (it travels in links).

@@ -60,7 +60,7 @@ def test_play_moves_the_step_counter_the_loss_line_and_the_boundary(dash):
     assert dash.page.get_attribute("#loss-chart", "data-y0") == "log"
     dash.page.select_option("#gradient-view", "ratio")
     visible = dash.page.evaluate("() => document.getElementById('gradient-chart').data.map(t => t.visible)")
-    assert visible == [False] * 4 + [True] * 4
+    assert visible == [False] * 4 + [True] * 4 + [False] * 2  # then the two layers' ‖δ‖
     dash.press("Space")  # pause from the keyboard
     dash.wait_until_paused()
     assert dash.page.text_content("#play").strip().endswith("Play")
