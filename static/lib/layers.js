@@ -7,6 +7,11 @@ export function hiddenLayers(hidden) {
   return Array.isArray(hidden) ? hidden.length : 1;
 }
 
+// RunConfig's hidden -> the widths, [H1, ..., HL].
+export function hiddenWidths(hidden) {
+  return Array.isArray(hidden) ? hidden : [hidden];
+}
+
 // L hidden layers -> ["W1", "b1", ..., "W{L+1}", "b{L+1}"].
 export function paramNames(layers) {
   const names = [];
@@ -28,7 +33,7 @@ export function weightLayers(arrays) {
 // d(l-1) x d(l) and b(l) is d(l), with d = [F, H1, ..., HL, C] (F: the features, x1 and x2 when
 // the config names none). { W1: "2×5", b1: "5", ... }
 export function paramShapes(config, classes) {
-  const widths = Array.isArray(config.hidden) ? config.hidden : [config.hidden];
+  const widths = hiddenWidths(config.hidden);
   const d = [(config.features ?? ["x1", "x2"]).length, ...widths, classes];
   const shapes = {};
   for (let l = 1; l < d.length; l++) {
