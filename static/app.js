@@ -4,7 +4,7 @@
 
 import { mount as mountForm } from "./form/controls.js";
 import { runSettings } from "./form/run_settings.js";
-import { describeSocketError, flatten, fromQuery } from "./lib/config.js";
+import { describeSocketError, flatten, fromQuery, offeredKeys } from "./lib/config.js";
 import { driveFromLink, searchWithDrive } from "./lib/drive_link.js";
 import { decodePoints } from "./lib/points_link.js";
 import { probe, recordMessage } from "./lib/probe.js";
@@ -27,7 +27,8 @@ function clampNumber(text, fallback, low, high) {
 
 function main() {
   const body = document.body;
-  const defaults = flatten(JSON.parse(document.getElementById("defaults").textContent));
+  const serverDefaults = JSON.parse(document.getElementById("defaults").textContent);
+  const defaults = flatten(serverDefaults);
   const link = fromQuery(location.search);
   // A driver link: its token goes to this browser's storage and out of the address bar.
   const linked = driveFromLink(location.search, location.hash);
@@ -47,6 +48,8 @@ function main() {
   const form = mountForm(document.getElementById("controls"), store, {
     onChange: (key) => settings.fieldChanged(key),
     onPreset: () => settings.startSession(store.status === "running"),
+    offered: offeredKeys(serverDefaults),
+    limits: { maxWidth: Number(body.dataset.maxHidden) },
   });
 
   const actions = {

@@ -2,19 +2,29 @@
 // slider and its number box together, offers the presets, and shows an error next to the
 // control it is about (the form owns every [data-error-for] slot on the page, "general" too).
 
-import { FIELDS, flatten } from "../lib/config.js";
+import { FIELDS, flatten, INIT_NAMES } from "../lib/config.js";
 import { setControlsEnabled } from "../lib/dom.js";
 import { Latest } from "../lib/throttle.js";
+import { mountFeatures } from "./features.js";
 import { LogScale } from "./log_scale.js";
 
 const SLIDER_GAP_MS = 100; // a moving slider sends at most this often
 
 // onChange(key) is called when the user commits a value: a number box on Enter or leaving it,
 // a select on change, a slider while it moves (throttled: each change may go to the server).
-// onPreset() when a preset replaced the whole form.
-export function mount(form, _store, { onChange, onPreset }) {
+// onPreset() when a preset replaced the whole form. offered: the keys of the fields the server's
+// RunConfig has (an older server's lacks the newer ones: their boxes stay, greyed, never sent);
+// limits: { maxWidth }, the most units a hidden layer may have.
+export function mount(form, _store, { onChange, onPreset, offered = null, limits = {} }) {
   const inputs = Object.fromEntries(FIELDS.map((f) => [f.key, form.querySelector(`#f-${f.key}`)]));
   const input = (key) => inputs[key];
+  const isOffered = (key) => !offered || offered.has(key);
+  const features = mountFeatures(form.querySelector("#features-choices"), input("features"));
+  form
+    .querySelector("#init-names")
+    .replaceChildren(
+      ...INIT_NAMES.map((name) => Object.assign(document.createElement("option"), { value: name })),
+    );
   const presetSelect = form.querySelector("#preset");
   const presetAbout = form.querySelector("#preset-about");
   let datasets = {}; // kind -> GET /api/datasets' entry
@@ -72,6 +82,12 @@ export function mount(form, _store, { onChange, onPreset }) {
     const own = input("dataset").value === "points";
     input("n_samples").disabled = own || !enabled;
     input("noise").disabled = own || !enabled;
+    for (const f of FIELDS) {
+      if (isOffered(f.key)) continue;
+      input(f.key).disabled = true;
+      input(f.key).title = `this server does not take ${f.key}`;
+    }
+    features.setDisabled(!enabled || !isOffered("features"));
   }
 
   function setValues(values) {
@@ -85,6 +101,7 @@ export function mount(form, _store, { onChange, onPreset }) {
       }
       el.value = value;
       placeSlider(key, value);
+      if (key === "features") features.show(value);
     }
     fitFields();
   }
@@ -120,6 +137,8 @@ export function mount(form, _store, { onChange, onPreset }) {
   }
 
   return {
+    offered,
+    limits,
     // The form's text, { key: text }: what the person typed, checked by toConfig.
     values() {
       return Object.fromEntries(FIELDS.map((f) => [f.key, input(f.key).value]));
@@ -147,6 +166,7 @@ export function mount(form, _store, { onChange, onPreset }) {
       const preset = presets[name];
       presetSelect.value = preset ? name : "";
       presetAbout.textContent = preset ? preset.description : "";
+      presetAbout.title = presetAbout.textContent; // three lines show; the rest on hover
       presetAbout.hidden = !preset;
     },
     // A watcher's form stays, greyed, so the class sees the settings the teacher uses.
@@ -155,6 +175,7 @@ export function mount(form, _store, { onChange, onPreset }) {
       const controls = [
         ...Object.values(inputs),
         ...[...sliders.values()].map((s) => s.slider),
+        ...features.checks,
         presetSelect,
       ];
       setControlsEnabled(controls, on, reason);

@@ -19,7 +19,7 @@ export function runSettings({ form, driver, store, classroom, view, offline }) {
 
   // The form's configuration, with your own points when its dataset is 'points'.
   function formConfig() {
-    const { config, errors } = toConfig(form.values());
+    const { config, errors } = toConfig(form.values(), form);
     if (config.dataset?.kind === "points") {
       if (own) config.dataset.points = own.points;
       else errors.dataset = "no points of your own yet: draw them on a blank canvas or upload a CSV";
@@ -66,9 +66,11 @@ export function runSettings({ form, driver, store, classroom, view, offline }) {
     const values = form.values();
     const running = flatten(store.config);
     return FIELDS.some((f) => {
-      if (f.live) return false;
+      if (f.live || (form.offered && !form.offered.has(f.key))) return false;
       try {
-        return parseField(f, values[f.key]) !== parseField(f, running[f.key]);
+        // Lists (widths, features) compare as the text they read back as.
+        const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+        return !same(parseField(f, values[f.key], form.limits), parseField(f, running[f.key], form.limits));
       } catch {
         return true;
       }

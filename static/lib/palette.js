@@ -26,6 +26,21 @@ export const PARAM_STYLE = {
   b2: { color: "#D55E00", dash: "dot" },
 };
 
+// Deeper networks: a colour per layer from a sequential scale, dark blue at the input to orange at
+// the output (matplotlib's plasma, its pale yellow end left out so every line reads on white),
+// so a line's place in the network is its shade. Seven layers stay apart; dashes are left for b.
+const LAYER_STOPS = ["#0d0887", "#4c02a1", "#7e03a8", "#a92395", "#cc4778", "#e56b5d", "#f89540"];
+
+// The colour of layer l of n (1 = the first hidden layer's weights, n = the output layer's).
+export function layerColor(l, n) {
+  if (n <= 1) return LAYER_STOPS[0];
+  const t = ((l - 1) / (n - 1)) * (LAYER_STOPS.length - 1);
+  const i = Math.min(LAYER_STOPS.length - 2, Math.floor(t));
+  const [a, b] = [hexToRgb(LAYER_STOPS[i]), hexToRgb(LAYER_STOPS[i + 1])];
+  const rgb = a.map((v, k) => Math.round(v + (b[k] - v) * (t - i)));
+  return `#${rgb.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+}
+
 export const SPLIT_STYLE = {
   train: { color: "#222222", dash: "solid" },
   test: { color: "#CC79A7", dash: "dash" },

@@ -130,6 +130,12 @@ export class StepChart {
     this.draw();
   }
 
+  // Other lines (a run of another depth): their points start empty.
+  setTraces(traces) {
+    this.traces = traces.map((t) => ({ plot: 0, legend: true, visible: true, ...t, x: [], y: [] }));
+    this.draw();
+  }
+
   setVisible(flags) {
     flags.forEach((on, i) => {
       this.traces[i].visible = on;

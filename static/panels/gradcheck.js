@@ -6,20 +6,15 @@
 
 import { el } from "../lib/dom.js";
 import { formatNumber } from "../lib/format.js";
+import { hiddenLayers, paramNames, paramShapes } from "../lib/layers.js";
 import { getView } from "../lib/rest.js";
 
-const PARAMS = ["W1", "b1", "W2", "b2"];
 const EVERY = [0, 10, 50, 200, 1000];
 const DEFAULT_EVERY = 50;
 const MAX_ENTRIES = 100;
 // The error axis of the bars, in powers of ten: float64 rounding at the left, 1 (unrelated) at the right.
 const LOG_LOW = -12;
 const LOG_HIGH = 0;
-
-function shapeOf(name, config, C) {
-  const H = config.hidden;
-  return { W1: `2×${H}`, b1: `${H}`, W2: `${H}×${C}`, b2: `${C}` }[name];
-}
 
 function position(error) {
   if (error === null || error === undefined) return 100;
@@ -129,7 +124,9 @@ export function mount(root, store) {
     );
     thresholdHead.style.setProperty("--threshold", `${position(d.threshold)}%`);
     body.replaceChildren();
-    for (const name of PARAMS) {
+    const shapes = paramShapes(store.config, store.classes);
+    // Every parameter of the run, in layer order, that the reply checked.
+    for (const name of paramNames(hiddenLayers(store.config.hidden))) {
       const p = d.params[name];
       if (!p) continue;
       const row = el("tr");
@@ -146,7 +143,7 @@ export function mount(root, store) {
       const kinks = p.kinks ? ` (${p.kinks} across a relu kink, not counted)` : "";
       row.append(
         el("th", "", name),
-        el("td", "", shapeOf(name, store.config, store.classes)),
+        el("td", "", shapes[name]),
         el("td", "num", `${p.entries_checked} of ${p.entries_total}${kinks}`),
         el("td", "num gradcheck-error", formatNumber(p.max_rel_error, 2)),
         el("td", "", meter),

@@ -1,27 +1,18 @@
-// The weights and their gradients as heatmaps: W1 and dW1 (2 x H), W2 and dW2 shown transposed
-// (C x H), so hidden unit h is the same column in all four. Diverging colours, white at 0, each
-// matrix scaled to its own largest |value| (gradients are orders of magnitude smaller than
-// weights). Small networks get the numbers written in the cells; hovering reads any cell.
+// The weights and their gradients as heatmaps, a row per layer: W(l) and dW(l), as many layers as
+// the frame has (weight_matrices.js: which, in what orientation, their rows' labels). Diverging
+// colours, white at 0, each matrix scaled to its own largest |value| (gradients are orders of
+// magnitude smaller than weights). A wide layer's columns are folded into the width (a cell may
+// be under a pixel); small networks get the numbers written in the cells; hovering reads any cell.
 // Scrubbed back (showStep), it shows that step's weights and gradients, fetched over REST.
 
 import { CellImage, cssPixels, SizedCanvas } from "../lib/canvas.js";
 import { el, swatch } from "../lib/dom.js";
 import { formatCell } from "../lib/format.js";
-import { classColor, DIVERGING_CSS, divergingTable } from "../lib/palette.js";
+import { DIVERGING_CSS, divergingTable } from "../lib/palette.js";
 import { getView } from "../lib/rest.js";
+import { matrixSpecs } from "./weight_matrices.js";
 
 const TABLE = divergingTable();
-
-const MATRICES = [
-  { name: "W1", title: "W1", transposed: false, rows: () => ["x₁", "x₂"] },
-  { name: "dW1", title: "dL/dW1", transposed: false, rows: () => ["x₁", "x₂"] },
-  { name: "W2", title: "W2ᵀ", transposed: true, rows: (C) => classRows(C) },
-  { name: "dW2", title: "dL/dW2ᵀ", transposed: true, rows: (C) => classRows(C) },
-];
-
-function classRows(C) {
-  return Array.from({ length: C }, (_, k) => ({ text: `class ${k}`, color: classColor(k) }));
-}
 
 // GET .../parameters or .../gradients' { values (nested), shape } -> a frame's array.
 function asArray({ values, shape }) {
@@ -32,6 +23,8 @@ function asArray({ values, shape }) {
 // One matrix: header (name, shape, colour bar with its range), row labels, the cells.
 function createMatrix(parent, spec) {
   const box = el("figure", "matrix");
+  box.dataset.matrix = spec.name;
+  if (spec.betweenHidden) box.dataset.betweenHidden = "";
   const caption = el("figcaption");
   const title = el("span", "matrix-title", spec.title);
   const shape = el("span", "matrix-shape");
@@ -55,9 +48,13 @@ function createMatrix(parent, spec) {
   const cells = new CellImage();
   let last = null; // { values: Float32Array, rows, cols, scale, at(r, c) }
 
-  function setRows(C) {
+  let shownRows = -1;
+  function setRows(rows) {
+    if (rows === shownRows) return;
+    shownRows = rows;
+    box.style.setProperty("--rows", rows);
     labels.replaceChildren();
-    for (const row of spec.rows(C)) {
+    for (const row of spec.rowLabels(rows)) {
       const label = el("span", "matrix-row");
       if (typeof row === "string") label.textContent = row;
       else label.append(swatch(row.color), row.text);
@@ -96,21 +93,20 @@ function createMatrix(parent, spec) {
     if (!last) return;
     const c = Math.min(last.cols - 1, Math.floor((event.offsetX / sized.width) * last.cols));
     const r = Math.min(last.rows - 1, Math.floor((event.offsetY / sized.height) * last.rows));
-    const rowName = spec.rows(last.rows)[r];
-    readout.textContent = `${spec.title}[${typeof rowName === "string" ? rowName : rowName.text}, unit ${c}] = ${last.at(r, c).toPrecision(3)}`;
+    readout.textContent = `${spec.title}[${spec.rowName(r)}, unit ${c}] = ${last.at(r, c).toPrecision(3)}`;
   });
   canvas.addEventListener("mouseleave", () => {
     readout.textContent = "";
   });
 
   return {
-    setRows,
     draw,
     update(array) {
       const [a, b] = array.shape;
       const values = array.data;
       const rows = spec.transposed ? b : a;
       const cols = spec.transposed ? a : b;
+      setRows(rows);
       const at = spec.transposed ? (r, c) => values[c * b + r] : (r, c) => values[r * b + c];
       let scale = 0;
       for (let i = 0; i < values.length; i++) scale = Math.max(scale, Math.abs(values[i]));
@@ -138,10 +134,22 @@ function createMatrix(parent, spec) {
 
 export function mount(root, store) {
   root.classList.add("matrices");
-  const matrices = MATRICES.map((spec) => ({ name: spec.name, view: createMatrix(root, spec) }));
+  let matrices = []; // [{ name, view }], laid out for the arrays last shown
+  let layout = ""; // their names, "W1 dW1 W2 dW2": a frame with others lays the view out again
   let pastStep = null; // the step the timeline shows, or null when live
 
+  function layOut(arrays) {
+    const specs = matrixSpecs(arrays, { features: store.config?.features });
+    const names = specs.map((s) => s.name).join(" ");
+    if (names === layout) return;
+    layout = names;
+    root.replaceChildren();
+    matrices = specs.map((spec) => ({ name: spec.name, view: createMatrix(root, spec) }));
+    root.dataset.layers = String(specs.length / 2);
+  }
+
   function show(arrays) {
+    layOut(arrays);
     for (const m of matrices) {
       const array = arrays[m.name];
       if (array) m.view.update(array);
@@ -149,9 +157,8 @@ export function mount(root, store) {
   }
 
   return {
-    begin(hello) {
-      root.style.setProperty("--class-rows", hello.classes);
-      for (const m of matrices) m.view.setRows(hello.classes);
+    begin() {
+      layout = ""; // another run: its features may differ, so its row labels do
     },
     update(frame) {
       if (pastStep === null) show(frame.arrays);

@@ -60,7 +60,7 @@ def test_play_moves_the_step_counter_the_loss_line_and_the_boundary(dash):
     assert dash.page.get_attribute("#loss-chart", "data-y0") == "log"
     dash.page.select_option("#gradient-view", "ratio")
     visible = dash.page.evaluate("() => document.getElementById('gradient-chart').data.map(t => t.visible)")
-    assert visible == [False] * 4 + [True] * 4
+    assert visible == [False] * 4 + [True] * 4 + [False] * 2  # then the two layers' ‖δ‖
     dash.press("Space")  # pause from the keyboard
     dash.wait_until_paused()
     assert dash.page.text_content("#play").strip().endswith("Play")
@@ -130,7 +130,7 @@ def test_invalid_values_show_an_error_next_to_the_control_and_lose_nothing(dash,
     assert dash.page.get_attribute("#f-n_samples", "aria-invalid") == "true"
 
     dash.set_field("hidden", "abc")  # not even a number: the page says no
-    assert dash.error_for("hidden") == '"abc" is not a number'
+    assert dash.error_for("hidden") == '"abc" is not a whole number: widths such as 8, 8, 4'
 
     # The run that was there is still there and still answers.
     assert dash.session_id() == session
@@ -185,7 +185,7 @@ def test_a_link_restores_its_configuration(dash):
 def test_a_link_with_a_bad_value_shows_the_error_not_a_broken_page(dash):
     dash.open("?hidden=abc&learning_rate=0.5", wait_for_frame=False)
     dash.page.wait_for_selector('[data-error-for="hidden"]:visible')
-    assert "not a number" in dash.error_for("hidden")
+    assert "not a whole number" in dash.error_for("hidden")
     assert dash.field("learning_rate") == "0.5"
     dash.set_field("hidden", "6")
     dash.page.wait_for_function(FIRST_NEW_FRAME)

@@ -19,7 +19,10 @@ const DEFAULTS = {
   dataset: { kind: "moons", n_samples: 200, noise: null, classes: null, train_fraction: 0.8, seed: 0 },
   hidden: 5,
   activation: "tanh",
+  loss: "cross_entropy",
+  l1: 0,
   init_scale: "fan_in",
+  features: ["x1", "x2"],
   label_smoothing: 0,
   learning_rate: 1,
   optimizer: "sgd",
@@ -43,7 +46,7 @@ test("what the form cannot read is named per field", () => {
   const { errors } = toConfig({ ...flatten(DEFAULTS), hidden: "abc", n_samples: "2.5", learning_rate: "" });
   assert.deepEqual(errors, {
     n_samples: '"2.5" is not a whole number',
-    hidden: '"abc" is not a number',
+    hidden: '"abc" is not a whole number: widths such as 8, 8, 4',
     learning_rate: "enter a value",
   });
 });

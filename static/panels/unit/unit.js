@@ -6,6 +6,7 @@
 import { el } from "../../lib/dom.js";
 import { FollowedView } from "../../lib/followed_view.js";
 import { formatNumber } from "../../lib/format.js";
+import { hiddenWidths } from "../../lib/layers.js";
 import { DIVERGING_CSS } from "../../lib/palette.js";
 import { getView } from "../../lib/rest.js";
 import { plane, unitPlots } from "./plots.js";
@@ -175,7 +176,7 @@ export function mount(root, store) {
 
   return {
     begin(hello) {
-      H = hello.session.config.hidden;
+      H = hiddenWidths(hello.session.config.hidden)[0]; // the first hidden layer's units
       select.replaceChildren(
         ...Array.from({ length: H }, (_, k) => el("option", { value: String(k) }, String(k))),
       );
