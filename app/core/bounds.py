@@ -8,3 +8,4 @@ MIN_CLASSES, MAX_CLASSES = 2, 8
 MIN_GRID, MAX_GRID = 2, 200
 MAX_SAMPLES = 100_000
 SOFT_LABEL_TOLERANCE = 1e-6  # how far a soft-label row may be from summing to 1
+MIN_LAYERS, MAX_LAYERS = 1, 6  # hidden layers
