@@ -68,7 +68,7 @@ def test_save_list_load_export_import_delete_over_rest(client):
     assert p1 == p2
 
     exported = client.get(f"/api/runs/{run['id']}/export").json()
-    assert exported["format"] == "backprop-visualizer/saved-run/1" and "_token" not in exported
+    assert exported["format"] == "backprop-visualizer/saved-run/2" and "_token" not in exported
     imported = client.post("/api/runs", json=exported)
     assert imported.status_code == 201 and imported.json()["step"] == 30
 

@@ -399,6 +399,7 @@ def test_watchers_see_the_drivers_live_settings_in_frames(live_server):
         "optimizer": "adam",
         "beta1": 0.9,
         "lam": 0.05,
+        "l1": 0.0,
         "batch_size": 16,
         "steps_per_second": 60.0,
     }
