@@ -177,10 +177,9 @@ def get_gradient_example(
 @router.get("/{session_id}/units/{j}", response_model=UnitOut)
 def get_unit(session: Viewed, max_grid: MaxGrid, j: UnitIndex, G: GridSize = 50, at_step: AtStep = None):
     """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
-    if j >= session.run.config.hidden:
-        raise HTTPException(
-            422, f"unit must be below the number of hidden units, {session.run.config.hidden}; got {j}"
-        )
+    widths = session.run.config.widths
+    if len(widths) == 1 and j >= widths[0]:  # a deeper run is refused by the report, saying why
+        raise HTTPException(422, f"unit must be below the number of hidden units, {widths[0]}; got {j}")
     max_grid.check(G)
     return reports.unit(session, j, G, at_step)
 

@@ -25,10 +25,18 @@ class ParametersOut(BaseModel):
 
 class GradientsOut(BaseModel):
     step: int
-    loss: float | None = Field(description="mean cross-entropy plus L2 term, at these parameters")
+    loss: float | None = Field(
+        description="the run's loss (mean cross-entropy or mse) plus the L2 and L1 terms, at these parameters"
+    )
     lam: float
     n_train: int
-    grads: dict[str, ParamArray] = Field(description="dL/dW1, dL/db1, dL/dW2, dL/db2 on the training set")
+    grads: dict[str, ParamArray] = Field(
+        description="dL/dW1, dL/db1, ..., dL/dW(L+1), dL/db(L+1) on the training set, in layer order "
+        "(W(l) is (H(l-1), H(l)), H0 the number of features, H(L+1) the classes)"
+    )
+    deltas: list[float | None] = Field(
+        description="|delta(l)| = |dL/dz(l)| on the training set for l = 1 ... L+1, in layer order"
+    )
 
 
 class GradcheckEntry(BaseModel):
@@ -200,6 +208,12 @@ class InputGradientsOut(BaseModel):
     share: Nested = Field(description="(N_train,): residual / its sum")
 
 
+class SaturationLayer(BaseModel):
+    share: float = Field(description="share of this layer's (training point, unit) pairs that are saturated")
+    slopes: list[int] = Field(description="this layer's pairs by f'(z) / its peak, in `bins` bins")
+    pairs: int = Field(description="training points x this layer's units")
+
+
 class SaturationOut(BaseModel):
     step: int
     share: float = Field(description="share of (training point, hidden unit) pairs that are saturated")
@@ -211,6 +225,7 @@ class SaturationOut(BaseModel):
     activation: str
     definition: str = Field(description="saturated, in the activation's own terms")
     pairs: int = Field(description="training points x hidden units")
+    layers: list[SaturationLayer] = Field(description="the same for each hidden layer, in layer order")
 
 
 class TimelineOut(BaseModel):

@@ -1,0 +1,151 @@
+"""Deep runs through the API: the config's new fields and their refusals, training, REST and the
+frame at every depth, and the one-hidden-layer views refusing a deeper run in a plain sentence."""
+
+import numpy as np
+import pytest
+
+from app.core.network import param_names
+from app.frames.build import build_now
+from app.frames.encoding import decode_frame
+from app.frames.request import FrameRequest
+from app.training.config import RunConfig
+from app.training.run import Run
+
+from .conftest import auth
+
+DEEP = {
+    "hidden": [8, 8, 4],
+    "loss": "mse",
+    "l1": 0.001,
+    "init_scale": "xavier",
+    "features": ["x1", "x2", "x1_sq"],
+    "learning_rate": 0.5,
+    "dataset": {"kind": "spiral", "n_samples": 90},
+}
+
+
+def create(client, body):
+    r = client.post("/api/sessions", json=body)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    return created["id"], auth(created["token"])
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"hidden": [4] * 7}, "hidden"),
+        ({"hidden": []}, "hidden"),
+        ({"hidden": [8, 0]}, "hidden"),
+        ({"hidden": [8, 2000]}, "hidden"),
+        ({"hidden": [1024, 1024]}, "hidden"),  # within each layer's bound, past the weights' one
+        ({"features": ["x1", "x1"]}, "features"),
+        ({"features": ["x1", "x3"]}, "features"),
+        ({"features": []}, "features"),
+        ({"l1": -0.1}, "l1"),
+        ({"loss": "hinge"}, "loss"),
+        ({"init_scale": "glorot"}, "init_scale"),
+    ],
+)
+def test_a_bad_value_is_a_422_naming_the_field(client, body, field):
+    r = client.post("/api/sessions", json=body)
+    assert r.status_code == 422
+    assert field in r.text
+
+
+def test_a_deep_run_trains_and_every_view_of_its_layers_answers(client):
+    sid, token = create(client, DEEP)
+    names = param_names(3)
+    assert client.post(f"/api/sessions/{sid}/step", json={"n": 30}, headers=token).status_code == 200
+    config = client.get(f"/api/sessions/{sid}").json()["config"]
+    assert {k: config[k] for k in ("hidden", "loss", "l1", "init_scale", "features")} == {
+        k: DEEP[k] for k in ("hidden", "loss", "l1", "init_scale", "features")
+    }
+    params = client.get(f"/api/sessions/{sid}/parameters").json()["params"]
+    assert list(params) == list(names)
+    assert [params[f"W{l}"]["shape"] for l in range(1, 5)] == [[3, 8], [8, 8], [8, 4], [4, 3]]
+    gradients = client.get(f"/api/sessions/{sid}/gradients").json()
+    assert list(gradients["grads"]) == list(names) and len(gradients["deltas"]) == 4
+    assert all(d > 0 for d in gradients["deltas"])
+    check = client.get(f"/api/sessions/{sid}/gradcheck", params={"max_entries": 6}).json()
+    assert check["passed"] and set(check["params"]) == set(names)
+    history = client.get(f"/api/sessions/{sid}/history").json()["columns"]
+    assert history["step"][-1] == 30 and len(history["grad_norm_W4"]) == 30 and "ratio_b4" in history
+    assert history["loss"][-1] < history["loss"][0]
+    export = client.get(f"/api/sessions/{sid}/export").json()
+    assert list(export["params"]) == list(names)
+    saturation = client.get(f"/api/sessions/{sid}/saturation").json()
+    assert (
+        len(saturation["layers"]) == 3
+        and sum(layer["pairs"] for layer in saturation["layers"]) == (saturation["pairs"])
+    )
+    for path in ("grid", "input-gradients", "loss-slice", "timeline"):
+        assert client.get(f"/api/sessions/{sid}/{path}").status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    "path", ["units/0", "hidden-space", "derivation/0", "compare/inputs", "compare/examples/ours"]
+)
+def test_a_one_hidden_layer_view_of_a_deep_run_says_so_plainly(client, path):
+    sid, _ = create(client, {"hidden": [5, 5, 5]})
+    r = client.get(f"/api/sessions/{sid}/{path}")
+    assert r.status_code == 422
+    assert "shows a network with one hidden layer; this run has 3" in r.json()["detail"]
+
+
+def test_the_derivation_of_a_one_layer_mse_run_is_the_mse_one(client):
+    sid, _ = create(client, {"hidden": 4, "loss": "mse", "lam": 0.0})
+    stages = {s["name"]: s for s in client.get(f"/api/sessions/{sid}/derivation/0").json()["stages"]}
+    assert "sum(" in stages["dz2"]["equation"]
+    assert client.get(f"/api/sessions/{sid}/compare/inputs").status_code == 422  # cross-entropy's check
+
+
+def test_the_frame_carries_every_layer_and_the_deltas(client):
+    sid, token = create(client, DEEP)
+    client.post(f"/api/sessions/{sid}/step", json={"n": 3}, headers=token)
+    session = client.app.state.registry.get(sid)
+    header, arrays = decode_frame(build_now(session, FrameRequest(8, True))[1])
+    names = param_names(3)
+    assert list(header["grad"]) == list(names)
+    assert len(header["deltas"]) == 4 and all(d > 0 for d in header["deltas"])
+    for name in names:
+        assert arrays[name].shape == session.run.params[name].shape
+        assert arrays[f"d{name}"].shape == session.run.params[name].shape
+    assert header["live"]["l1"] == 0.001
+    assert arrays["grid"].shape[:2] == (8, 8)
+
+
+def test_a_depth_one_frame_is_what_it_was():
+    """The default run's frame holds the four arrays it always had, and deltas of its two layers."""
+    from app.training.session import Session
+
+    session = Session(Run(RunConfig()))
+    session.player.step(2)
+    header, arrays = decode_frame(build_now(session, FrameRequest(8, True))[1])
+    assert list(header["grad"]) == ["W1", "b1", "W2", "b2"] and len(header["deltas"]) == 2
+    assert {"W1", "b1", "W2", "b2", "dW1", "db1", "dW2", "db2"} <= set(arrays)
+
+
+def test_zero_init_run_keeps_every_unit_of_a_layer_the_same():
+    run = Run(RunConfig(hidden=[5, 4], init_scale="zeros", learning_rate=0.5, dataset={"kind": "xor"}))
+    for _ in range(40):
+        assert run.step()
+    for l in (1, 2):
+        W = run.params[f"W{l}"]
+        assert np.all(W == W[:, :1])  # every unit of layer l has the same incoming weights
+
+
+def test_features_instead_of_depth_separate_the_circles():
+    """x1² and x2² make the circles a linear problem: one small layer of linear units is enough."""
+    config = RunConfig(
+        hidden=2,
+        activation="linear",
+        features=["x1_sq", "x2_sq"],
+        learning_rate=0.5,
+        lam=0.0,
+        dataset={"kind": "circles", "n_samples": 200},
+    )
+    run = Run(config)
+    for _ in range(400):
+        run.step()
+    assert run.history.columns["test_accuracy"][-1] > 0.9
