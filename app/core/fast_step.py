@@ -84,6 +84,11 @@ class FastStep:
         self.db = {l: np.empty(sizes[l], self.dtype) for l in range(2, L + 2)}
         self._sums = (*self.dW.values(), *self.db.values(), self.dW1b)
         self._shares = tuple(np.empty_like(total) for total in self._sums)  # one block's, to add
+        # where a block writes dW(l), db(l) and [dW1; db1]: the sums (first block) or its shares
+        self._outs = {
+            first: (dict(zip(self.dW, out[:L])), dict(zip(self.db, out[L : 2 * L])), out[-1])
+            for first, out in ((True, self._sums), (False, self._shares))
+        }
         self._a = [np.empty((B, H), self.dtype) for H in widths]  # z(l), then a(l) = f(z(l)) in place
         self._delta = [np.empty((B, H), self.dtype) for H in widths]  # da(l), then dz(l) in place
         self.N = 0
@@ -170,10 +175,7 @@ class FastStep:
         L, out = self.L, self.L + 1
         X1 = self._X1[rows]  # (B, F+1)
         z2, log_y_hat, y_hat, dz2 = self._z2[rows], self._log_y_hat[rows], self._y_hat[rows], self._dz2[rows]
-        sums = self._sums if first else self._shares
-        dW_out = dict(zip(self.dW, sums[:L], strict=True))
-        db_out = dict(zip(self.db, sums[L : 2 * L], strict=True))
-        dW1b_out = sums[-1]
+        dW_out, db_out, dW1b_out = self._outs[first]
 
         z1 = np.matmul(X1, self.W1b, out=self._a[0][:B])  # z1 = X @ W1 + b1  (B, H1)
         a = [self.act.f_in_place(z1, self._delta[0][:B])]  # a1 = f(z1), over z1; _delta is free till da
