@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.core.activations import ACTIVATION_NAMES
 from app.core.bounds import (
@@ -154,6 +154,31 @@ class RunConfig(Strict):
                 " (the weights are float32)"
             )
         return self
+
+    @field_validator("hidden", mode="before")
+    @classmethod
+    def _hidden_in_one_message(cls, value):
+        """hidden is an int or a list: a bad value is told once, in the terms of what was sent, not
+        once for each branch of the union ("should be a valid list" for 100000)."""
+        if isinstance(value, list):
+            if not MIN_LAYERS <= len(value) <= MAX_LAYERS:
+                raise ValueError(
+                    f"a list of widths must have from {MIN_LAYERS} to {MAX_LAYERS} layers, got {len(value)}"
+                )
+            widths = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            widths = [value]
+        else:
+            raise ValueError(f"Input should be an integer or a list of {MIN_LAYERS} to {MAX_LAYERS} integers")
+        for i, width in enumerate(widths):
+            where = f"layer {i + 1}: " if isinstance(value, list) else ""
+            if isinstance(width, bool) or not isinstance(width, int):
+                raise ValueError(f"{where}Input should be a valid integer")
+            if width < MIN_HIDDEN:
+                raise ValueError(f"{where}Input should be greater than or equal to {MIN_HIDDEN}")
+            if width > MAX_HIDDEN:
+                raise ValueError(f"{where}Input should be less than or equal to {MAX_HIDDEN}")
+        return value
 
     @model_validator(mode="after")
     def _features_once_each(self):
