@@ -83,9 +83,7 @@ def test_a_deep_run_trains_and_every_view_of_its_layers_answers(client):
         assert client.get(f"/api/sessions/{sid}/{path}").status_code == 200, path
 
 
-@pytest.mark.parametrize(
-    "path", ["units/0", "hidden-space", "derivation/0", "compare/inputs", "compare/examples/ours"]
-)
+@pytest.mark.parametrize("path", ["hidden-space", "derivation/0", "compare/inputs", "compare/examples/ours"])
 def test_a_one_hidden_layer_view_of_a_deep_run_says_so_plainly(client, path):
     sid, _ = create(client, {"hidden": [5, 5, 5]})
     r = client.get(f"/api/sessions/{sid}/{path}")
@@ -149,3 +147,19 @@ def test_features_instead_of_depth_separate_the_circles():
     for _ in range(400):
         run.step()
     assert run.history.columns["test_accuracy"][-1] > 0.9
+
+
+def test_a_unit_of_any_layer_is_shown_with_its_own_weights_and_error(client):
+    sid, token = create(client, DEEP)
+    client.post(f"/api/sessions/{sid}/step", json={"n": 5}, headers=token)
+    session = client.app.state.registry.get(sid)
+    params = session.run.params
+    unit = client.get(f"/api/sessions/{sid}/units/3", params={"layer": 2, "G": 10}).json()
+    assert unit["layer"] == 2 and unit["unit"] == 3
+    np.testing.assert_allclose(unit["w_in"], params["W2"][:, 3], rtol=1e-6)
+    np.testing.assert_allclose(unit["w_out"], params["W3"][3, :], rtol=1e-6)
+    assert len(unit["a1_grid"]) == 10 and len(unit["dz1"]) == len(session.run.dataset.train)
+    first = client.get(f"/api/sessions/{sid}/units/0", params={"G": 10}).json()
+    assert first["layer"] == 1 and len(first["w_in"]) == 3  # the three features
+    assert client.get(f"/api/sessions/{sid}/units/4", params={"layer": 3}).status_code == 422  # 4 wide
+    assert client.get(f"/api/sessions/{sid}/units/0", params={"layer": 4}).status_code == 422

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
+from app.core.bounds import MAX_HIDDEN, MAX_LAYERS, MAX_SAMPLES
 from app.frames import messages
 from app.training import reports
 from app.training.issued_inputs import NotIssued, OtherRun
@@ -175,13 +175,26 @@ def get_gradient_example(
 
 
 @router.get("/{session_id}/units/{j}", response_model=UnitOut)
-def get_unit(session: Viewed, max_grid: MaxGrid, j: UnitIndex, G: GridSize = 50, at_step: AtStep = None):
-    """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
+def get_unit(
+    session: Viewed,
+    max_grid: MaxGrid,
+    j: UnitIndex,
+    G: GridSize = 50,
+    at_step: AtStep = None,
+    layer: Annotated[int, Query(ge=1, le=MAX_LAYERS, description="the hidden layer, 1 (the first) to L")] = 1,
+):
+    """Hidden unit j of layer l: its activation over the plane and the error dz(l) it gets from
+    each training point."""
     widths = session.run.config.widths
-    if len(widths) == 1 and j >= widths[0]:  # a deeper run is refused by the report, saying why
-        raise HTTPException(422, f"unit must be below the number of hidden units, {widths[0]}; got {j}")
+    if layer > len(widths):
+        raise HTTPException(422, f"layer must be at most the run's hidden layers, {len(widths)}; got {layer}")
+    if j >= widths[layer - 1]:
+        raise HTTPException(
+            422,
+            f"unit must be below the number of hidden units of layer {layer}, {widths[layer - 1]}; got {j}",
+        )
     max_grid.check(G)
-    return reports.unit(session, j, G, at_step)
+    return reports.unit(session, j, G, at_step, layer)
 
 
 @router.get("/{session_id}/input-gradients", response_model=InputGradientsOut)

@@ -180,6 +180,10 @@ class ExportOut(BaseModel):
 class UnitOut(BaseModel):
     step: int
     unit: int
+    layer: int = Field(
+        1,
+        description="the unit's hidden layer l: a1, dz1, w_in, b, w_out are a(l), dz(l), W(l), b(l), W(l+1)",
+    )
     G: int
     box: list[float]
     a1_grid: Nested = Field(description="(G, G): a1[:, unit] over the grid, rows are y")

@@ -14,15 +14,30 @@ from ..session import Session
 from .common import activation_info, as_list, one_hidden_layer_on_the_plane, params64, train_inputs
 
 
-def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
-    """Hidden unit j: its activation over the plane and its error dz1 at each training point."""
-    one_hidden_layer_on_the_plane(session, "the unit view")
+def unit(session: Session, j: int, G: int, at_step: int | None = None, layer: int = 1) -> dict:
+    """Hidden unit j of layer `layer`: its activation over the plane and its error dz(l) at each
+    training point (a1 and dz1 for the first layer, as the fields are named)."""
     snap, params = params64(session, at_step)
-    d = session.run.dataset
-    view = unit_view(params, d.X_train, session.run.Y[d.train], d.box, G, j, session.run.activation, snap.lam)
+    run = session.run
+    d = run.dataset
+    view = unit_view(
+        params,
+        train_inputs(session),
+        run.Y[d.train],
+        d.box,
+        G,
+        j,
+        run.activation,
+        snap.lam,
+        layer=layer,
+        features=run.features,
+        loss_name=run.loss_name,
+        l1=snap.l1,
+    )
     return {
         "step": snap.step,
         "unit": view.j,
+        "layer": layer,
         "G": G,
         "box": list(d.box),
         "a1_grid": as_list(view.a1_grid),
