@@ -163,3 +163,18 @@ def test_a_unit_of_any_layer_is_shown_with_its_own_weights_and_error(client):
     assert first["layer"] == 1 and len(first["w_in"]) == 3  # the three features
     assert client.get(f"/api/sessions/{sid}/units/4", params={"layer": 3}).status_code == 422  # 4 wide
     assert client.get(f"/api/sessions/{sid}/units/0", params={"layer": 4}).status_code == 422
+
+
+def test_l1_changes_during_a_run_like_lam_and_a_negative_one_is_refused(client):
+    sid, token = create(client, {"hidden": [6, 6]})
+    client.post(f"/api/sessions/{sid}/step", json={"n": 2}, headers=token)
+    assert client.patch(f"/api/sessions/{sid}", json={"l1": -0.5}, headers=token).status_code == 422
+    r = client.patch(f"/api/sessions/{sid}", json={"l1": 0.01}, headers=token)
+    assert r.status_code == 200 and r.json()["config"]["l1"] == 0.01 and r.json()["step"] == 2
+    session = client.app.state.registry.get(sid)
+    with_l1 = client.get(f"/api/sessions/{sid}/gradients").json()
+    W1 = session.run.params["W1"].astype(np.float64)
+    client.patch(f"/api/sessions/{sid}", json={"l1": 0.0}, headers=token)
+    without = client.get(f"/api/sessions/{sid}/gradients").json()
+    difference = np.array(with_l1["grads"]["W1"]["values"]) - np.array(without["grads"]["W1"]["values"])
+    np.testing.assert_allclose(difference, 0.01 * np.sign(W1), atol=1e-12)  # + l1 * sign(W)

@@ -20,7 +20,11 @@ class ParamArray(BaseModel):
 
 class ParametersOut(BaseModel):
     step: int
-    params: dict[str, ParamArray]
+    params: dict[str, ParamArray] = Field(
+        description="W1, b1, ..., W(L+1), b(L+1) in layer order for L hidden layers: W(l) is "
+        "(H(l-1), H(l)) and b(l) is (H(l),), H0 the number of input features, H(L+1) the classes "
+        "(one hidden layer: W1 (2, H), b1 (H,), W2 (H, C), b2 (C,))"
+    )
 
 
 class GradientsOut(BaseModel):
