@@ -178,3 +178,15 @@ def test_l1_changes_during_a_run_like_lam_and_a_negative_one_is_refused(client):
     without = client.get(f"/api/sessions/{sid}/gradients").json()
     difference = np.array(with_l1["grads"]["W1"]["values"]) - np.array(without["grads"]["W1"]["values"])
     np.testing.assert_allclose(difference, 0.01 * np.sign(W1), atol=1e-12)  # + l1 * sign(W)
+
+
+def test_a_deep_run_is_saved_listed_and_loaded_back(client):
+    sid, token = create(client, DEEP)
+    client.post(f"/api/sessions/{sid}/step", json={"n": 4}, headers=token)
+    saved = client.post(f"/api/sessions/{sid}/save", json={"name": "deep"}, headers=token)
+    assert saved.status_code == 201, saved.text
+    assert saved.json()["hidden"] == [8, 8, 4]
+    listed = [r for r in client.get("/api/runs").json() if r["id"] == saved.json()["id"]]
+    assert listed[0]["hidden"] == [8, 8, 4]
+    document = client.get(f"/api/runs/{saved.json()['id']}/export").json()
+    assert document["format"] == "backprop-visualizer/saved-run/2" and "W4" in document["params"]
