@@ -91,11 +91,12 @@ def test_a_one_hidden_layer_view_of_a_deep_run_says_so_plainly(client, path):
     assert "shows a network with one hidden layer; this run has 3" in r.json()["detail"]
 
 
-def test_the_derivation_of_a_one_layer_mse_run_is_the_mse_one(client):
-    sid, _ = create(client, {"hidden": 4, "loss": "mse", "lam": 0.0})
-    stages = {s["name"]: s for s in client.get(f"/api/sessions/{sid}/derivation/0").json()["stages"]}
-    assert "sum(" in stages["dz2"]["equation"]
-    assert client.get(f"/api/sessions/{sid}/compare/inputs").status_code == 422  # cross-entropy's check
+@pytest.mark.parametrize(("body", "says"), [({"loss": "mse"}, "cross-entropy"), ({"l1": 0.01}, "L1 term")])
+def test_the_derivation_and_compare_of_an_mse_or_l1_run_say_what_they_are_written_for(client, body, says):
+    sid, _ = create(client, {"hidden": 4, **body})
+    for path in ("derivation/0", "compare/inputs"):
+        r = client.get(f"/api/sessions/{sid}/{path}")
+        assert r.status_code == 422 and says in r.json()["detail"], path
 
 
 def test_the_frame_carries_every_layer_and_the_deltas(client):
