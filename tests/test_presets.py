@@ -158,6 +158,8 @@ def test_tanh_with_xavier_starts_with_dw1_within_ten_times_dw7():
 
 def test_relu_with_init_3_starts_with_dw1_over_1000_and_he_below_1_within_ten_times_dw7():
     assert first_and_last_gradient(Run(config("relu-exploding")))[0] > 1000  # measured 4e4
+    exploding = run_to(config("relu-exploding"), 10)
+    assert exploding.status == "diverged" and exploding.step_count < 10  # measured: at step 3
     first, last = first_and_last_gradient(Run(config("relu-he")))
     assert first < 1 and 1 / 10 < first / last < 10  # measured 0.055 and 0.27
 
@@ -278,6 +280,7 @@ NUMBERS = {
         "3": [c.init_scale],
         "0": [0],
         "1000": [1000],
+        "10": [10],
     },
     "relu-he": lambda c: {
         "16": [c.widths[0]],

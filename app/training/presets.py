@@ -139,7 +139,8 @@ PRESETS += [
         "relu-exploding",
         "Exploding gradients (6 × ReLU, init too large)",
         "Six ReLU layers of 16, init std 3: every layer multiplies the signal it passes on, forward "
-        "and back, so at step 0 the first layer's gradient |dW1| is over 1000. He init brings it back.",
+        "and back, so at step 0 the first layer's gradient |dW1| is over 1000, and the steps it takes "
+        "throw the weights so far that the run diverges within 10 steps. He init brings it back.",
         RunConfig(
             dataset=SPIRAL_300,
             hidden=SIX_BY_16,
