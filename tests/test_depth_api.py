@@ -191,3 +191,16 @@ def test_a_deep_run_is_saved_listed_and_loaded_back(client):
     assert listed[0]["hidden"] == [8, 8, 4]
     document = client.get(f"/api/runs/{saved.json()['id']}/export").json()
     assert document["format"] == "backprop-visualizer/saved-run/2" and "W4" in document["params"]
+
+
+def test_the_servers_limit_bounds_every_layer_and_the_weights_between_hidden_layers():
+    from app.training.limits import LimitExceeded, RunLimits
+
+    limits = RunLimits(max_hidden=64)
+    limits.check(RunConfig(hidden=[64, 64, 64]))  # 2 * 64 * 64 = 8192 = 128 * 64 weights
+    with pytest.raises(LimitExceeded, match=r"every layer must be at most 64 wide"):
+        limits.check(RunConfig(hidden=[8, 65]))
+    with pytest.raises(LimitExceeded, match=r"weights between hidden layers .* at most 8192 .* got 12288"):
+        limits.check(RunConfig(hidden=[64, 64, 64, 64]))
+    with pytest.raises(LimitExceeded, match=r"hidden must be at most 64 on this server, got 65"):
+        limits.check(RunConfig(hidden=65))  # one layer's message is what it always was
