@@ -144,7 +144,7 @@ def test_extreme_logits_stay_finite():
 
 def test_it_refuses_parameters_of_another_shape_and_unknown_activations():
     params, X, Y = problem(8, 6, 3, 10)
-    with pytest.raises(ValueError, match="H=7"):
+    with pytest.raises(ValueError, match=r"hidden=\[7\]"):
         FastStep(7, 3).loss_and_grads(params, X, Y)
     with pytest.raises(ValueError, match="Y must have shape"):
         FastStep(6, 3).loss_and_grads(params, X, Y[:5])

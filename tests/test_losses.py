@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.core.losses import CROSS_ENTROPY, LOSSES, get_loss
+from app.core.losses import CROSS_ENTROPY, LOSSES, MSE, get_loss
 from app.core.network import backward, backward_from_dz2, forward, output_delta
 from app.core.softmax import (
     log_softmax,
@@ -92,6 +92,48 @@ def test_softmax_jacobian_is_symmetric_and_its_rows_sum_to_zero():
 
 
 def test_an_unknown_loss_is_an_error_naming_loss():
-    assert get_loss("cross_entropy") is CROSS_ENTROPY and set(LOSSES) == {"cross_entropy"}
-    with pytest.raises(ValueError, match="loss must be one of cross_entropy"):
-        get_loss("mse")
+    assert get_loss("cross_entropy") is CROSS_ENTROPY and set(LOSSES) == {"cross_entropy", "mse"}
+    with pytest.raises(ValueError, match="loss must be one of cross_entropy, mse"):
+        get_loss("hinge")
+
+
+def test_mse_is_half_the_mean_squared_distance_of_y_hat_from_y():
+    params, X, Y = random_problem(6, 5, 4, 30, soft=True)
+    fwd = forward(params, X)
+    expected = np.mean(0.5 * np.sum((softmax(fwd.z2) - Y) ** 2, axis=1))  # written out
+    assert MSE.value(fwd.log_y_hat, fwd.y_hat, Y) == pytest.approx(expected, rel=1e-13)
+
+
+def test_mse_delta_is_the_softmax_jacobian_times_dL_dy_hat_and_the_in_place_form_agrees():
+    params, X, Y = random_problem(7, 6, 5, 20, soft=True)
+    fwd = forward(params, X)
+    N = len(X)
+    delta = MSE.delta(fwd.y_hat, Y, N)
+    dL_dy_hat = MSE.dL_dy_hat(fwd.y_hat, Y, N)
+    for n in range(N):
+        np.testing.assert_allclose(softmax_jacobian(fwd.y_hat[n]).T @ dL_dy_hat[n], delta[n], atol=1e-16)
+    out = np.empty_like(delta)
+    assert MSE.delta_in_place(fwd.y_hat, Y, N, out) is out
+    np.testing.assert_allclose(out, delta, rtol=1e-14, atol=1e-18)
+
+
+def test_mse_delta_is_the_derivative_of_the_loss_by_finite_differences():
+    params, X, Y = random_problem(8, 4, 3, 10, soft=False)
+    fwd = forward(params, X)
+    delta = output_delta(fwd, Y, "mse")
+    h = 1e-6
+    for n, k in [(0, 0), (3, 2), (9, 1)]:
+        z = fwd.z2.copy()
+        z[n, k] += h
+        up = MSE.value(log_softmax(z), softmax(z), Y)
+        z[n, k] -= 2 * h
+        down = MSE.value(log_softmax(z), softmax(z), Y)
+        assert (up - down) / (2 * h) == pytest.approx(delta[n, k], rel=1e-6, abs=1e-11)
+
+
+def test_mse_learns_less_than_cross_entropy_from_a_confident_wrong_answer():
+    """y_hat = (0.999, 0.001) for a point of class 1: cross-entropy's delta is ~1 / N, mse's
+    is squeezed by the softmax's flat tail (y_hat * (1 - y_hat) ~ 1e-3)."""
+    y_hat, Y = np.array([[0.999, 0.001]]), np.array([[0.0, 1.0]])
+    assert abs(CROSS_ENTROPY.delta(y_hat, Y, 1)[0, 1]) > 0.99
+    assert abs(MSE.delta(y_hat, Y, 1)[0, 1]) < 3e-3

@@ -7,6 +7,7 @@ import httpx
 import numpy as np
 import pytest
 
+from app.core.features import expand
 from app.core.grid import grid_points
 from app.core.network import forward
 
@@ -38,6 +39,26 @@ def test_unit_maps_equal_the_core_forward_on_the_grid(client):
     assert maps.shape == (5, 12, 12) and layer["layer"] == 1 and layer["range"] == [-1.0, 1.0]
     expected = forward(params64(client, s["id"]), grid_points(body["box"], 12), "tanh").a1  # (G*G, H)
     np.testing.assert_allclose(maps.reshape(5, -1).T, expected, rtol=0, atol=1e-12)
+
+
+def test_unit_maps_of_a_deep_run_with_features_are_every_layers_through_its_features(client):
+    """Three hidden layers fed x1, x2, x1*x2: each layer's maps are that layer's a(l) on the grid,
+    the grid's points expanded into the run's features first."""
+    config = {**SMALL, "hidden": [4, 3, 2], "features": ["x1", "x2", "x1_x2"]}
+    s = start(client, config)
+    client.post(f"/api/sessions/{s['id']}/step", json={"n": 10}, headers=auth(s["token"]))
+    body = client.get(f"/api/sessions/{s['id']}/unit-maps", params={"G": 8}).json()
+    assert [(layer["layer"], layer["units"]) for layer in body["layers"]] == [
+        (1, [0, 1, 2, 3]),
+        (2, [0, 1, 2]),
+        (3, [0, 1]),
+    ]
+    points = expand(grid_points(body["box"], 8), ("x1", "x2", "x1_x2"))
+    fwd = forward(params64(client, s["id"]), points, "tanh")
+    for layer in body["layers"]:
+        expected = fwd.a[layer["layer"] - 1]  # (G*G, H(l))
+        maps = np.asarray(layer["maps"])
+        np.testing.assert_allclose(maps.reshape(len(layer["units"]), -1).T, expected, rtol=0, atol=1e-12)
 
 
 def test_unit_maps_at_an_earlier_step_are_that_steps(client):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from app.core.datasets import FIXED_CLASSES, GENERATORS
-from app.core.network import forward
+from app.core.network import backward, forward
 from app.training.evaluation import SATURATED_BELOW, saturation_share
 from app.training.presets import PRESETS, PRESETS_BY_NAME
 from app.training.run import Run
@@ -33,11 +33,19 @@ def run_to(cfg, steps: int) -> Run:
 
 def forward64(run: Run):
     d = run.dataset
-    return forward({k: v.astype(np.float64) for k, v in run.params.items()}, d.X_train, run.activation)
+    params = {k: v.astype(np.float64) for k, v in run.params.items()}
+    return forward(params, run.inputs(d.X_train), run.activation)
 
 
 def train_accuracy(run: Run) -> float:
-    return float(np.mean(np.argmax(forward64(run).z2, axis=1) == run.dataset.labels_train))
+    return float(np.mean(np.argmax(forward64(run).logits, axis=1) == run.dataset.labels_train))
+
+
+def first_and_last_gradient(run: Run) -> tuple[float, float]:
+    """(|dW1|, |dW(L+1)|) on the whole training set, float64."""
+    params = {k: v.astype(np.float64) for k, v in run.params.items()}
+    grads = backward(params, forward64(run), run.Y[run.dataset.train]).grads()
+    return float(np.linalg.norm(grads["W1"])), float(np.linalg.norm(grads[f"W{run.config.layers + 1}"]))
 
 
 def median_ratio(run: Run, name: str) -> float:
@@ -135,6 +143,54 @@ def test_four_blobs_each_get_a_region_and_95_percent_by_step_100():
     assert set(np.argmax(forward64(run).z2, axis=1)) == {0, 1, 2, 3}
 
 
+def test_six_sigmoid_layers_start_with_dw1_over_a_hundred_times_smaller_than_dw7():
+    first, last = first_and_last_gradient(Run(config("vanishing-sigmoid")))
+    assert first / last < 1 / 100  # measured 4.5e-3
+    xavier = config("vanishing-sigmoid").model_copy(update={"init_scale": "xavier"})
+    first_x, last_x = first_and_last_gradient(Run(xavier))
+    assert first_x / last_x < first / last  # Xavier makes sigmoid's worse (2.4e-5)
+
+
+def test_tanh_with_xavier_starts_with_dw1_within_ten_times_dw7():
+    first, last = first_and_last_gradient(Run(config("tanh-xavier")))
+    assert 1 / 10 < first / last < 10  # measured 0.55
+
+
+def test_relu_with_init_3_starts_with_dw1_over_1000_and_he_below_1_within_ten_times_dw7():
+    assert first_and_last_gradient(Run(config("relu-exploding")))[0] > 1000  # measured 4e4
+    exploding = run_to(config("relu-exploding"), 10)
+    assert exploding.status == "diverged" and exploding.step_count < 10  # measured: at step 3
+    first, last = first_and_last_gradient(Run(config("relu-he")))
+    assert first < 1 and 1 / 10 < first / last < 10  # measured 0.055 and 0.27
+
+
+@pytest.mark.slow
+def test_a_linear_network_gets_about_half_the_spiral():
+    assert train_accuracy(run_to(config("linear-spiral"), 1000)) == pytest.approx(0.49, abs=0.01)
+
+
+@pytest.mark.slow
+def test_mse_gets_84_percent_by_step_1000_where_cross_entropy_gets_over_90():
+    assert train_accuracy(run_to(config("mse-vs-cross-entropy"), 1000)) == pytest.approx(0.84, abs=0.01)
+    cross_entropy = config("mse-vs-cross-entropy").model_copy(update={"loss": "cross_entropy"})
+    assert train_accuracy(run_to(cross_entropy, 1000)) > 0.9
+
+
+def test_zero_init_keeps_the_units_identical_and_gets_about_half():
+    run = run_to(config("zero-init"), 300)
+    for l in (1, 2):
+        W = run.params[f"W{l}"]
+        assert np.all(W == W[:, :1]), l
+    assert np.all(run.params["W3"] == run.params["W3"][:1])
+    assert 0.4 < train_accuracy(run) < 0.6
+
+
+def test_squared_features_make_the_circles_linear():
+    assert train_accuracy(run_to(config("features-circles"), 300)) == 1.0
+    plain = config("features-circles").model_copy(update={"features": ["x1", "x2"]})
+    assert train_accuracy(run_to(plain, 300)) < 0.6
+
+
 # ---- every number in a text -----------------------------------------------------------------
 
 # Each number written in a preset's title or text, and what it must equal: the config's value, or
@@ -204,6 +260,53 @@ NUMBERS = {
         "4": [c.dataset.classes],
         "95": [95],
         "100": [100],
+    },
+    "vanishing-sigmoid": lambda c: {
+        "6": [c.layers],
+        "16": [c.widths[0]],
+        "1": [c.init_scale],
+        "0.25": [0.25],  # sigmoid's peak slope
+        "0": [0],
+    },
+    "tanh-xavier": lambda c: {
+        "16": [c.widths[0]],
+        "2": [2],  # Xavier's sqrt(2 / ...)
+        "1": [1],  # tanh'(0)
+        "0": [0],
+    },
+    "relu-exploding": lambda c: {
+        "6": [c.layers],
+        "16": [c.widths[0]],
+        "3": [c.init_scale],
+        "0": [0],
+        "1000": [1000],
+        "10": [10],
+    },
+    "relu-he": lambda c: {
+        "16": [c.widths[0]],
+        "2": [2, 2],  # He's sqrt(2 / fan_in), "the 2"
+        "0": [0],
+        "1": [1],
+    },
+    "linear-spiral": lambda c: {
+        "300": [c.dataset.n_samples],
+        "49": [49],
+        "1000": [1000],
+        "98": [98],
+    },
+    "mse-vs-cross-entropy": lambda c: {
+        "1000": [1000],
+        "84": [84],
+        "90": [90],
+    },
+    "zero-init": lambda c: {
+        "0": [0],
+        "8": list(c.widths),
+        "300": [300],
+    },
+    "features-circles": lambda c: {
+        "300": [300],
+        "60": [60],
     },
 }
 

@@ -30,6 +30,16 @@ from .conftest import LOCAL, auth
         RunConfig(
             optimizer="momentum", learning_rate=0.3, batch_size=7, dataset={"kind": "spiral", "classes": 3}
         ),
+        RunConfig(
+            hidden=[8, 6, 4],
+            loss="mse",
+            l1=1e-3,
+            init_scale="xavier",
+            features=["x1", "x2", "x1_sq", "sin_x2"],
+            optimizer="adam",
+            learning_rate=0.02,
+            batch_size=16,
+        ),
     ],
 )
 def test_a_restored_run_takes_the_same_next_steps(config):
@@ -68,7 +78,7 @@ def test_save_list_load_export_import_delete_over_rest(client):
     assert p1 == p2
 
     exported = client.get(f"/api/runs/{run['id']}/export").json()
-    assert exported["format"] == "backprop-visualizer/saved-run/1" and "_token" not in exported
+    assert exported["format"] == "backprop-visualizer/saved-run/2" and "_token" not in exported
     imported = client.post("/api/runs", json=exported)
     assert imported.status_code == 201 and imported.json()["step"] == 30
 
@@ -201,3 +211,13 @@ def test_sigkill_during_saves_leaves_every_earlier_run_intact(tmp_path):
         np.testing.assert_array_equal(restored.params["W1"], session.run.params["W1"])
     for run in runs:  # every row that is there is whole
         assert after.document(run["id"])["step"] in (0, 5)
+
+
+def test_a_run_saved_in_format_1_still_loads():
+    """A file written before deep runs: format 1, no loss, l1 or features in its config."""
+    document = json.loads(json.dumps(dump_session(Session(Run(RunConfig())))))
+    document["format"] = "backprop-visualizer/saved-run/1"
+    for name in ("loss", "l1", "features"):
+        del document["config"][name]
+    run = restore_run(document)
+    assert run.config.loss == "cross_entropy" and run.config.features == ["x1", "x2"]

@@ -399,8 +399,43 @@ def test_watchers_see_the_drivers_live_settings_in_frames(live_server):
         "optimizer": "adam",
         "beta1": 0.9,
         "lam": 0.05,
+        "l1": 0.0,
         "batch_size": 16,
         "steps_per_second": 60.0,
     }
     driver.close()
     viewer.close()
+
+
+def test_a_deep_runs_frames_carry_every_layer_and_its_deltas_over_the_socket(live_server):
+    """hidden [8, 6, 4], three features, mse, l1: hello's config as the run has it; each frame
+    every W(l), b(l), dW(l), db(l), a grad entry for each, and the deltas equal to REST's."""
+    body = {
+        "hidden": [8, 6, 4],
+        "loss": "mse",
+        "l1": 0.001,
+        "init_scale": "he",
+        "features": ["x1", "x2", "x1_x2"],
+        "activation": "relu",
+        "dataset": {"kind": "spiral", "classes": 3, "n_samples": 150},
+    }
+    c = new_session(live_server, body)
+    w = Watcher(live_server, c["id"], c["token"])
+    config = w.hello["session"]["config"]
+    assert {k: config[k] for k in ("hidden", "loss", "l1", "init_scale", "features")} == {
+        k: body[k] for k in ("hidden", "loss", "l1", "init_scale", "features")
+    }
+    w.send({"type": "step", "n": 9})
+    header, arrays = w.frame_at_step(9)
+    sizes = [3, 8, 6, 4, 3]
+    for l in range(1, 5):
+        assert arrays[f"W{l}"].shape == arrays[f"dW{l}"].shape == (sizes[l - 1], sizes[l])
+        assert arrays[f"b{l}"].shape == arrays[f"db{l}"].shape == (sizes[l],)
+    assert list(header["grad"]) == ["W1", "b1", "W2", "b2", "W3", "b3", "W4", "b4"]
+    assert header["grad"]["W3"]["norm"] == pytest.approx(np.linalg.norm(arrays["dW3"]), rel=1e-5)
+    rest = httpx.get(f"{live_server.url}/api/sessions/{c['id']}/gradients").json()
+    assert rest["step"] == 9
+    np.testing.assert_allclose(header["deltas"], rest["deltas"], rtol=1e-4)
+    for name in ("W1", "W4"):
+        np.testing.assert_allclose(arrays[f"d{name}"], rest["grads"][name]["values"], rtol=2e-4, atol=1e-6)
+    w.close()

@@ -31,8 +31,10 @@ def _limits(settings: Settings) -> dict[tuple[str, str], dict]:
 
 
 def _tighten(schema: dict, keywords: dict) -> None:
-    """Set the keywords on the field's schema, or on its non-null branch when it is optional."""
+    """Set the keywords on the field's schema, or on its non-null branch when it is optional; on
+    an array branch (hidden's list of widths), on its items."""
     branches = [b for b in schema.get("anyOf", [schema]) if b.get("type") != "null"]
+    branches = [b.get("items", b) if b.get("type") == "array" else b for b in branches]
     for branch in branches:
         for key, value in keywords.items():
             branch[key] = min(value, branch.get(key, value))

@@ -2,7 +2,7 @@
 
 Same equations and names as network.py, arranged for the machine (measured on two cores):
 
-- b1 folded into the first product by a column of ones:
+- b1 folded into the first product by a column of ones (F = 2 inputs here):
 
       X1 = [X, 1]  (B, 3)      W1b = [W1; b1]  (3, H)      z1 = X1 @ W1b = X @ W1 + b1
 
@@ -21,128 +21,180 @@ Same equations and names as network.py, arranged for the machine (measured on tw
   output delta in their in-place forms (activations.py, losses.py), the softmax in its
   class-by-class form (softmax.py).
 
+Deeper networks (hidden widths H1 ... HL) run the same way: the first layer folds b1 in as
+above, every later layer adds its bias to its (B, H(l)) product, and the backward pass goes down
+the layers with BP1-BP4 of network.py (dW(l) = a(l-1).T @ delta(l), delta(l-1) = (delta(l) @
+W(l).T) * f'(z(l-1))), spending each a(l) once dW(l+1) has used it.
+
 dX is not computed: training does not use it (network.backward has it for the display).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .activations import get_activation
 from .losses import get_loss
-from .network import PARAM_NAMES, Params
+from .network import Params, hidden_widths
 from .softmax import log_softmax_rows
 
 # B * H per block: a block's two (B, H) arrays, 512 KB each in float32, stay in a 2 MB L2 cache.
+# A deeper network's block holds two (B, H(l)) arrays for every layer: B * (H1 + ... + HL).
 BLOCK_ELEMENTS = 1 << 17
 
 
 class FastStep:
-    """Loss and gradients of network.py for one shape (H, C, activation, loss), in reused buffers.
+    """Loss and gradients of network.py for one shape (hidden widths, C, activation, loss, F), in
+    reused buffers.
 
-        step = FastStep(H, C, "tanh")
-        value, grads = step.loss_and_grads(params, X, Y, lam)
+        step = FastStep(H, C, "tanh")          # H an int (one layer) or a list of widths
+        value, grads = step.loss_and_grads(params, X, Y, lam, l1)
 
     grads has network.py's names and shapes and lives in buffers the next call overwrites: copy
     what you keep. After a call, step.z2 and step.y_hat (N, C) are the batch's logits and
-    probabilities (for its accuracy, say).
+    probabilities (for its accuracy, say); step.z2 is z(L+1), the logits, at every depth.
     """
 
     def __init__(
         self,
-        H: int,
+        H: int | Sequence[int],
         C: int,
         activation="tanh",
         dtype=np.float32,
         block_elements=BLOCK_ELEMENTS,
         loss_name="cross_entropy",
+        F: int = 2,
     ):
         self.act = get_activation(activation)  # ValueError naming `activation` for an unknown one
         self.loss = get_loss(loss_name)
-        self.H, self.C, self.activation = H, C, activation
+        self.widths = widths = hidden_widths(H)
+        self.L = L = len(widths)
+        self.H, self.C, self.F, self.activation = widths[0], C, F, activation
         self.dtype = np.dtype(dtype)
-        self.block_rows = B = max(1, block_elements // H)
-        self.W1b = np.empty((3, H), self.dtype)  # [W1; b1]
-        self.W2_T = np.empty((C, H), self.dtype)  # W2.T, contiguous: BLAS is slower with the view
-        self.dW1b = np.empty((3, H), self.dtype)  # [dW1; db1]
-        self.dW2 = np.empty((H, C), self.dtype)
-        self.db2 = np.empty(C, self.dtype)
-        self._sums = (self.dW2, self.db2, self.dW1b)
+        self.block_rows = B = max(1, block_elements // sum(widths))
+        sizes = (F, *widths, C)
+        self.shapes = {f"W{l}": (sizes[l - 1], sizes[l]) for l in range(1, L + 2)}
+        self.W1b = np.empty((F + 1, widths[0]), self.dtype)  # [W1; b1]
+        self.dW1b = np.empty((F + 1, widths[0]), self.dtype)  # [dW1; db1]
+        # W(l).T for l >= 2, contiguous: BLAS is slower with the view
+        self.W_T = {l: np.empty(self.shapes[f"W{l}"][::-1], self.dtype) for l in range(2, L + 2)}
+        self.dW = {l: np.empty(self.shapes[f"W{l}"], self.dtype) for l in range(2, L + 2)}
+        self.db = {l: np.empty(sizes[l], self.dtype) for l in range(2, L + 2)}
+        self._sums = (*self.dW.values(), *self.db.values(), self.dW1b)
         self._shares = tuple(np.empty_like(total) for total in self._sums)  # one block's, to add
-        self._a1 = np.empty((B, H), self.dtype)  # z1, then a1 = f(z1) in place
-        self._delta1 = np.empty((B, H), self.dtype)  # da1, then dz1 in place
+        # where a block writes dW(l), db(l) and [dW1; db1]: the sums (first block) or its shares
+        self._outs = {
+            first: (dict(zip(self.dW, out[:L])), dict(zip(self.db, out[L : 2 * L])), out[-1])
+            for first, out in ((True, self._sums), (False, self._shares))
+        }
+        self._a = [np.empty((B, H), self.dtype) for H in widths]  # z(l), then a(l) = f(z(l)) in place
+        self._delta = [np.empty((B, H), self.dtype) for H in widths]  # da(l), then dz(l) in place
         self.N = 0
         self._fit_rows(1)
 
+    @property
+    def W2_T(self) -> np.ndarray:
+        return self.W_T[2]
+
+    @property
+    def dW2(self) -> np.ndarray:
+        return self.dW[2]
+
+    @property
+    def db2(self) -> np.ndarray:
+        return self.db[2]
+
     def _fit_rows(self, N: int) -> None:
-        """Per-sample buffers for a batch of exactly N (small: (N, 3) and (N, C) each)."""
+        """Per-sample buffers for a batch of exactly N (small: (N, F+1) and (N, C) each)."""
         if N == self.N:
             return
         self.N = N
-        self._X1 = np.ones((N, 3), self.dtype)  # [X, 1]; the last column stays 1
+        self._X1 = np.ones((N, self.F + 1), self.dtype)  # [X, 1]; the last column stays 1
         shape = (N, self.C)
         self._z2, self._log_y_hat, self._y_hat, self._dz2 = (np.empty(shape, self.dtype) for _ in range(4))
         self._per_sample = np.empty((N, 1), self.dtype)  # a sample's max logit, then its log-sum-exp
 
     @property
     def z2(self) -> np.ndarray:
-        """Logits (N, C) of the last batch."""
+        """Logits z(L+1) (N, C) of the last batch."""
         return self._z2
 
     @property
     def y_hat(self) -> np.ndarray:
-        """Probabilities softmax(z2) (N, C) of the last batch."""
+        """Probabilities softmax(z(L+1)) (N, C) of the last batch."""
         return self._y_hat
 
-    def loss_and_grads(self, params: Params, X: np.ndarray, Y: np.ndarray, lam: float = 0.0):
-        """(L, grads) at params on the batch X (N, 2), Y (N, C): what network.loss and
+    def loss_and_grads(self, params: Params, X: np.ndarray, Y: np.ndarray, lam: float = 0.0, l1: float = 0.0):
+        """(L, grads) at params on the batch X (N, F), Y (N, C): what network.loss and
         network.backward(...).grads() give, in this step's dtype."""
-        H, C = self.H, self.C
-        W1, b1, W2, b2 = (params[name] for name in PARAM_NAMES)
-        if W1.shape != (2, H) or W2.shape != (H, C):
-            raise ValueError(
-                f"params must fit H={H}, C={C}: W1 (2, {H}) and W2 ({H}, {C}), got {W1.shape} and {W2.shape}"
-            )
+        L, C, F = self.L, self.C, self.F
+        for name, shape in self.shapes.items():
+            if params[name].shape != shape:
+                expected = ", ".join(f"{n} {s}" for n, s in self.shapes.items())
+                raise ValueError(
+                    f"params must fit hidden={list(self.widths)}, C={C}: {expected}; "
+                    f"got {name} {params[name].shape}"
+                )
         N = len(X)
         if Y.shape != (N, C):
             raise ValueError(f"Y must have shape ({N}, {C}), got {Y.shape}")
         self._fit_rows(N)
-        self.W1b[:2], self.W1b[2] = W1, b1
-        self.W2_T[...] = W2.T
-        self._X1[:, :2] = X
+        W1 = params["W1"]
+        self.W1b[:F], self.W1b[F] = W1, params["b1"]
+        for l, W_T in self.W_T.items():
+            W_T[...] = params[f"W{l}"].T
+        self._X1[:, :F] = X
         for start in range(0, N, self.block_rows):
             rows = slice(start, min(start + self.block_rows, N))
-            self._block(rows, Y[rows], W2, b2, first=start == 0)
+            self._block(rows, Y[rows], params, first=start == 0)
         data_loss = self.loss.value(self._log_y_hat, self._y_hat, Y)  # -(1/N) * sum(Y * log y_hat)
-        dW1 = self.dW1b[:2]
+        dW1 = self.dW1b[:F]
         dW1 += lam * W1  # dW1 = X.T @ dz1 + lam * W1
-        self.dW2 += lam * W2  # dW2 = a1.T @ dz2 + lam * W2
-        reg = lam / 2 * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
-        grads = {"W1": dW1, "b1": self.dW1b[2], "W2": self.dW2, "b2": self.db2}
+        for l, dW in self.dW.items():
+            dW += lam * params[f"W{l}"]  # dW(l) = a(l-1).T @ dz(l) + lam * W(l)
+        weights = [params[f"W{l}"] for l in range(1, L + 2)]
+        squares = 0.0
+        for W in weights:
+            squares += float(np.vdot(W, W))
+        reg = lam / 2 * squares
+        grads = {"W1": dW1, "b1": self.dW1b[F]}
+        for l in range(2, L + 2):
+            grads[f"W{l}"], grads[f"b{l}"] = self.dW[l], self.db[l]
+        if l1:
+            for name in self.shapes:
+                grads[name] += l1 * np.sign(params[name])  # + l1 * sign(W(l)), 0 at W = 0
+            reg += l1 * sum(float(np.sum(np.abs(W))) for W in weights)
         return data_loss + reg, grads
 
-    def _block(self, rows: slice, Y: np.ndarray, W2: np.ndarray, b2: np.ndarray, first: bool) -> None:
+    def _block(self, rows: slice, Y: np.ndarray, params: Params, first: bool) -> None:
         """Forward and backward of the B samples `rows` (Y: their targets): their share of every
         gradient goes into the gradient buffers (written by the first block, added by the others)."""
         B = rows.stop - rows.start
-        X1 = self._X1[rows]  # (B, 3)
+        L, out = self.L, self.L + 1
+        X1 = self._X1[rows]  # (B, F+1)
         z2, log_y_hat, y_hat, dz2 = self._z2[rows], self._log_y_hat[rows], self._y_hat[rows], self._dz2[rows]
-        dW2_out, db2_out, dW1b_out = self._sums if first else self._shares
+        dW_out, db_out, dW1b_out = self._outs[first]
 
-        z1 = np.matmul(X1, self.W1b, out=self._a1[:B])  # z1 = X @ W1 + b1  (B, H)
-        a1 = self.act.f_in_place(z1, self._delta1[:B])  # a1 = f(z1), over z1; _delta1 is free till da1
-        np.matmul(a1, W2, out=z2)
-        z2 += b2  # z2 = a1 @ W2 + b2  (B, C)
+        z1 = np.matmul(X1, self.W1b, out=self._a[0][:B])  # z1 = X @ W1 + b1  (B, H1)
+        a = [self.act.f_in_place(z1, self._delta[0][:B])]  # a1 = f(z1), over z1; _delta is free till da
+        for l in range(2, L + 1):
+            z = np.matmul(a[-1], params[f"W{l}"], out=self._a[l - 1][:B])
+            z += params[f"b{l}"]  # z(l) = a(l-1) @ W(l) + b(l)  (B, H(l))
+            a.append(self.act.f_in_place(z, self._delta[l - 1][:B]))  # a(l) = f(z(l))
+        np.matmul(a[-1], params[f"W{out}"], out=z2)
+        z2 += params[f"b{out}"]  # z(L+1) = a(L) @ W(L+1) + b(L+1)  (B, C)
         log_softmax_rows(z2, out=log_y_hat, scratch=y_hat, per_sample=self._per_sample[rows])
-        np.exp(log_y_hat, out=y_hat)  # y_hat = softmax(z2)
+        np.exp(log_y_hat, out=y_hat)  # y_hat = softmax(z(L+1))
 
-        self.loss.delta_in_place(y_hat, Y, self.N, out=dz2)  # dz2 = (y_hat - Y) / N  (B, C)
-        dW2 = np.matmul(a1.T, dz2, out=dW2_out)  # a1.T @ dz2  (H, C)
-        db2 = np.sum(dz2, axis=0, out=db2_out)  # dz2.sum(0)  (C,)
-        da1 = np.matmul(dz2, self.W2_T, out=self._delta1[:B])  # da1 = dz2 @ W2.T  (B, H)
-        dz1 = self.act.times_df_in_place(da1, a1)  # dz1 = da1 * f'(z1), over da1; a1 spent
-        dW1b = np.matmul(X1.T, dz1, out=dW1b_out)  # [X.T @ dz1; dz1.sum(0)]  (3, H)
+        delta = self.loss.delta_in_place(y_hat, Y, self.N, out=dz2)  # BP1  (y_hat - Y) / N for CE  (B, C)
+        for l in range(out, 1, -1):
+            np.matmul(a[l - 2].T, delta, out=dW_out[l])  # BP4  a(l-1).T @ delta(l)
+            np.sum(delta, axis=0, out=db_out[l])  # BP3  delta(l).sum(0)
+            da = np.matmul(delta, self.W_T[l], out=self._delta[l - 2][:B])  # da(l-1) = delta(l) @ W(l).T
+            delta = self.act.times_df_in_place(da, a[l - 2])  # BP2  delta(l-1) = da * f'(z(l-1)); a spent
+        np.matmul(X1.T, delta, out=dW1b_out)  # [X.T @ dz1; dz1.sum(0)]  (F+1, H1)
         if not first:
-            self.dW2 += dW2
-            self.db2 += db2
-            self.dW1b += dW1b
+            for total, share in zip(self._sums, self._shares, strict=True):
+                total += share

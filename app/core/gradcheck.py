@@ -12,7 +12,9 @@ Such entries are therefore judged by |a - n| / tiny, an absolute test (as torch.
 mixes absolute and relative tolerances); a wrong gradient of size 1e-5 still scores 0.1. For relu, a step of h
 can move some z1 across 0, where relu has a kink and the finite difference is not the derivative
 (CS231n's "kinks in the objective"): such entries are reported as `kinks` and left out of the max.
-Where an activation has kinks is part of its entry in activations.py.
+Where an activation has kinks is part of its entry in activations.py. At depth every hidden layer's
+z(l) is watched. The L1 penalty l1 * |W| has a kink of its own at W = 0: an entry whose weight lies
+within h of 0 is a kink the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 
 from .activations import get_activation
 from .checks import check_float, check_int
-from .network import PARAM_NAMES, Params, backward, check_params, forward, loss
+from .network import Params, backward, depth, forward, layer_sizes, loss, param_names
 from .targets import check_targets
 
 PASS_THRESHOLD = 1e-4  # a relative error above this is a bug, not rounding
@@ -75,6 +77,13 @@ def kink_sides(z1: np.ndarray, kinks_at: tuple[float, ...]) -> np.ndarray:
     return np.array([z1 > kink for kink in kinks_at], dtype=bool)
 
 
+def hidden_kink_sides(z_hidden: list[np.ndarray], kinks_at: tuple[float, ...]) -> np.ndarray:
+    """kink_sides of every hidden layer's z(l), flattened into one array."""
+    if not kinks_at:
+        return np.zeros(0, bool)
+    return np.concatenate([kink_sides(z, kinks_at).ravel() for z in z_hidden])
+
+
 def _entries(shape, max_entries: int | None, rng: np.random.RandomState) -> list[tuple[int, ...]]:
     """Every index of `shape`, or a seeded sample of max_entries of them without repeats."""
     size = int(np.prod(shape))
@@ -94,32 +103,37 @@ def gradient_check(
     h: float = 1e-5,
     max_entries: int | None = None,
     seed: int = 0,
+    loss_name: str = "cross_entropy",
+    l1: float = 0.0,
 ) -> dict[str, ParamCheck]:
-    """Check every parameter's backprop gradient on (X (N, 2), Y (N, C)) against finite differences.
+    """Check every parameter's backprop gradient on (X (N, F), Y (N, C)) against finite differences,
+    at any depth, for the loss `loss_name` with penalties lam (L2) and l1.
 
     All in float64 on copies of the parameters (the caller's arrays are not touched). With
     max_entries, each parameter with more entries is checked on a seeded sample of that many.
     """
-    check_params(params)
+    sizes = layer_sizes(params)
+    names = param_names(depth(params))
     h = check_float("h", h, 0.0, 1e-2, lo_open=True)
+    l1 = check_float("l1", l1, 0.0)
     if max_entries is not None:
         max_entries = check_int("max_entries", max_entries, 1)
-    theta = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    theta = {name: np.array(params[name], dtype=np.float64) for name in names}
     X = np.asarray(X, dtype=np.float64)
-    Y = check_targets(np.asarray(Y, dtype=np.float64), N=X.shape[0], C=theta["W2"].shape[1])
+    Y = check_targets(np.asarray(Y, dtype=np.float64), N=X.shape[0], C=sizes[-1])
     kinks_at = get_activation(activation).kinks
     fwd = forward(theta, X, activation)
-    grads = backward(theta, fwd, Y, lam).grads()
-    tiny = TINY * max(1.0, abs(loss(theta, fwd, Y, lam)))  # the finite difference's noise grows with L
-    sides = kink_sides(fwd.z1, kinks_at)
+    grads = backward(theta, fwd, Y, lam, loss_name, l1).grads()
+    tiny = TINY * max(1.0, abs(loss(theta, fwd, Y, lam, loss_name, l1)))  # the noise grows with L
+    sides = hidden_kink_sides(fwd.z[:-1], kinks_at)
     rng = np.random.RandomState(seed)
 
     def loss_at() -> tuple[float, np.ndarray]:
         shifted = forward(theta, X, activation)
-        return loss(theta, shifted, Y, lam), kink_sides(shifted.z1, kinks_at)
+        return loss(theta, shifted, Y, lam, loss_name, l1), hidden_kink_sides(shifted.z[:-1], kinks_at)
 
     report = {}
-    for name in PARAM_NAMES:
+    for name in names:
         p = theta[name]
         indices = _entries(p.shape, max_entries, rng)
         numeric = np.empty(len(indices))
@@ -134,6 +148,8 @@ def gradient_check(
             numeric[k] = (loss_plus - loss_minus) / (2 * h)
             if kinks_at:
                 kinks[k] = np.any(sides_plus != sides) or np.any(sides_minus != sides)
+            if l1 and name[0] == "W" and abs(original) < h:
+                kinks[k] = True  # |W| bends at 0: the difference straddles it
         analytic = np.array([grads[name][i] for i in indices])
         report[name] = ParamCheck(
             name, p.shape, indices, analytic, numeric, relative_error(analytic, numeric, tiny), kinks

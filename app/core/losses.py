@@ -4,7 +4,10 @@ the backward pass with, and how the derivation writes them, in one entry per los
 The derivation works dz2 out two ways, and a Loss carries both ends: dL/dy_hat, which the softmax
 Jacobian J turns into dz2 row by row (dz2[n] = J[n].T @ dL/dy_hat[n]), and `delta`, that product
 multiplied out. For cross-entropy it is (y_hat - Y) / N, which holds because every row of Y sums
-to 1. A new loss (mean squared error, say) is one new entry in LOSSES.
+to 1. Mean squared error on the softmax output has no such shortcut: its delta is the Jacobian
+product itself, y_hat * (g - sum(g * y_hat)) with g = (y_hat - Y) / N, which is why it learns
+slowly from a confident wrong answer (y_hat near 0 or 1 makes it small). A new loss is one new
+entry in LOSSES.
 """
 
 from __future__ import annotations
@@ -73,7 +76,45 @@ CROSS_ENTROPY = Loss(
     batch_delta_tex=r"(\hat Y - Y)\,/\,N",
 )
 
-LOSSES: dict[str, Loss] = {loss.name: loss for loss in (CROSS_ENTROPY,)}
+
+def _mse(log_y_hat, y_hat, Y) -> float:  # (1/N) * sum(1/2 * |y_hat - Y|^2)
+    residual = y_hat - Y
+    return 0.5 * float(np.vdot(residual, residual)) / Y.shape[0]
+
+
+def _mse_delta(y_hat, Y, N):
+    g = (y_hat - Y) / N  # dL/dy_hat
+    return y_hat * (g - np.sum(g * y_hat, axis=1, keepdims=True))  # J.T @ g row by row, J = diag(y) - y y.T
+
+
+def _mse_delta_in_place(y_hat, Y, N, out):
+    np.subtract(y_hat, Y, out=out)
+    out /= N  # g = dL/dy_hat
+    out -= np.sum(out * y_hat, axis=1, keepdims=True)  # g - sum(g * y_hat)
+    out *= y_hat
+    return out
+
+
+MSE = Loss(
+    "mse",
+    value=_mse,
+    dL_dy_hat=lambda y_hat, Y, N: (y_hat - Y) / N,
+    delta=_mse_delta,
+    delta_in_place=_mse_delta_in_place,
+    text="(1/N) sum(1/2 * |softmax(z2) - Y|^2)",
+    sample_text="1/2 * sum((y_hat - y)**2)",
+    sample_tex=r"\tfrac12 \textstyle\sum_k (\hat y_k - y_k)^2",
+    dL_dy_hat_text="(y_hat - y) / N",
+    dL_dy_hat_tex=r"(\hat y - y)\,/\,N",
+    delta_text="y_hat * ((y_hat - y) / N - sum((y_hat - y) / N * y_hat))",
+    delta_tex=r"\hat y \odot \big(g - \textstyle\sum_k g_k \hat y_k\big),\ g = (\hat y - y)/N",
+    batch_delta_text="y_hat * ((y_hat - Y) / N - sum((y_hat - Y) / N * y_hat, axis=1, keepdims=True))",
+    batch_delta_tex=r"\hat Y \odot \big(G - (G \odot \hat Y)\,\mathbf{1}\mathbf{1}^\top\big),"
+    r"\ G = (\hat Y - Y)/N",
+)
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (CROSS_ENTROPY, MSE)}
+LOSS_NAMES = tuple(LOSSES)
 
 
 def get_loss(name: str) -> Loss:

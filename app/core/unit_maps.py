@@ -8,19 +8,14 @@ import numpy as np
 from .bounds import MAX_UNIT_MAP_GRID, MAX_UNIT_MAP_VALUES, MIN_GRID
 from .checks import check_int
 from .grid import grid_points
-from .network import Forward, Params, forward
+from .features import DEFAULT_FEATURES, expand
+from .network import Params, depth, forward
 from .units import activation_range
 
 
-def hidden_activations(fwd: Forward) -> list[np.ndarray]:
-    """The hidden layers' activations a(l), each (N, H_l), in layer order."""
-    return [fwd.a1]
-
-
 def hidden_widths(params: Params) -> list[int]:
-    """H_1, ..., H_L: the widths of the hidden layers, read from W1 ... W{L+1} (the last is the output's)."""
-    L = sum(1 for name in params if name.startswith("W")) - 1
-    return [params[f"W{layer}"].shape[1] for layer in range(1, L + 1)]
+    """H_1, ..., H_L: the widths of the hidden layers (each W(l)'s columns, the output's left out)."""
+    return [params[f"W{layer}"].shape[1] for layer in range(1, depth(params) + 1)]
 
 
 def unit_map_limit(units: int) -> int:
@@ -44,13 +39,19 @@ def chosen_units(params: Params, units: dict[int, list[int]] | None) -> dict[int
 
 
 def unit_maps(
-    params: Params, box, G: int, activation: str, units: dict[int, list[int]] | None = None
+    params: Params,
+    box,
+    G: int,
+    activation: str,
+    units: dict[int, list[int]] | None = None,
+    features: tuple[str, ...] = DEFAULT_FEATURES,
 ) -> list[dict]:
     """Per hidden layer l (from 1) with units asked for (all by default, else `units`: {l: [j]}):
     {"layer", "units" [j], "maps" (len(units), G, G), "range" (low, high)}.
 
     maps[n][i][k] is unit units[n]'s activation at grid point (xs[k], ys[i]) of the G x G grid over
-    box (rows are y, as decision_grid); range is what a colour scale of the layer's maps should
+    box (rows are y, as decision_grid), through the network's input `features` of the point;
+    range is what a colour scale of the layer's maps should
     span (the activation's own range, or +-max|a| over the whole layer where it is unbounded)."""
     G = check_int("G", G, MIN_GRID, MAX_UNIT_MAP_GRID)
     chosen = chosen_units(params, units)
@@ -60,8 +61,7 @@ def unit_maps(
             f"G must be at most {unit_map_limit(count)} for {count} hidden units "
             f"(units x G^2 at most {MAX_UNIT_MAP_VALUES}); got {G}"
         )
-    fwd = forward(params, grid_points(box, G, params["W1"].dtype), activation)
-    layers = hidden_activations(fwd)
+    layers = forward(params, expand(grid_points(box, G, params["W1"].dtype), features), activation).a
     return [
         {
             "layer": layer,

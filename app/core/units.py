@@ -1,4 +1,6 @@
-"""One hidden unit j seen on its own: where it fires over the plane, and the error it receives."""
+"""One hidden unit j of layer l seen on its own: where it fires over the plane, and the error it
+receives. The names are the first layer's (a1, dz1, W1, b1, W2); for layer l they are a(l), dz(l),
+W(l), b(l) and W(l+1)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ import numpy as np
 
 from .activations import get_activation
 from .checks import check_int
+from .features import DEFAULT_FEATURES, expand
 from .grid import grid_points
-from .network import Params, backward, forward
+from .network import Params, backward, depth, forward
 
 
 @dataclass
@@ -36,24 +39,41 @@ def activation_range(activation: str, a1: np.ndarray) -> tuple[float, float]:
 
 
 def unit_view(
-    params: Params, X: np.ndarray, Y: np.ndarray, box, G: int, j: int, activation: str, lam: float = 0.0
+    params: Params,
+    X: np.ndarray,
+    Y: np.ndarray,
+    box,
+    G: int,
+    j: int,
+    activation: str,
+    lam: float = 0.0,
+    *,
+    layer: int = 1,
+    features: tuple[str, ...] = DEFAULT_FEATURES,
+    loss_name: str = "cross_entropy",
+    l1: float = 0.0,
 ) -> UnitView:
-    """Unit j's activation over the G x G grid over box, and its a1 and dz1 on (X (N, 2), Y (N, C))."""
-    H = params["W1"].shape[1]
-    j = check_int("unit", j, 0, H - 1)
-    f = get_activation(activation).f
-    P = grid_points(box, G, params["W1"].dtype)
-    a1_grid = f(P @ params["W1"][:, j] + params["b1"][j]).reshape(G, G)  # only column j: (G*G,)
+    """Unit j of hidden layer `layer`: its activation a(l)[:, j] over the G x G grid over box, and
+    its a(l) and dz(l) on (X (N, F), Y (N, C)), X the network's input (the features of the points)."""
+    layer = check_int("layer", layer, 1, depth(params))
+    W, b, W_next = params[f"W{layer}"], params[f"b{layer}"], params[f"W{layer + 1}"]
+    j = check_int("unit", j, 0, W.shape[1] - 1)
+    P = grid_points(box, G, W.dtype)
+    if layer == 1 and tuple(features) == DEFAULT_FEATURES:
+        f = get_activation(activation).f
+        a_grid = f(P @ W[:, j] + b[j]).reshape(G, G)  # only column j: (G*G,)
+    else:  # the layers below it, over the whole grid
+        a_grid = forward(params, expand(P, features), activation).a[layer - 1][:, j].reshape(G, G)
     fwd = forward(params, X, activation)
-    back = backward(params, fwd, Y, lam)
+    back = backward(params, fwd, Y, lam, loss_name, l1)
     return UnitView(
         j,
-        a1_grid,
-        fwd.a1[:, j],
-        back.dz1[:, j],
-        params["W1"][:, j].copy(),
-        float(params["b1"][j]),
-        params["W2"][j, :].copy(),
-        db1=float(back.db1[j]),
-        a1_range=activation_range(activation, a1_grid),
+        a_grid,
+        fwd.a[layer - 1][:, j],
+        back.dz[layer - 1][:, j],
+        W[:, j].copy(),
+        float(b[j]),
+        W_next[j, :].copy(),
+        db1=float(back.db[layer - 1][j]),
+        a1_range=activation_range(activation, a_grid),
     )

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.core.grid import decision_grid
-from app.core.network import PARAM_NAMES
 from app.training.evaluation import evaluate
 
 from .encoding import encode_frame, quantize_probabilities
@@ -35,13 +34,15 @@ def build_frame(job: FrameJob, data: FrameData) -> bytes:
             data.labels_test,
             job.activation,
             state.lam,
+            job.loss,
+            state.l1,
         )
-        y_hat = decision_grid(state.params, data.box, request.grid, job.activation)
+        y_hat = decision_grid(state.params, data.box, request.grid, job.activation, job.features)
         header = frame_header(job, ev, data.box)
     arrays = [("grid", quantize_probabilities(y_hat))]
     if request.with_arrays:
-        arrays += [(name, state.params[name]) for name in PARAM_NAMES]
-        arrays += [(f"d{name}", ev.grads[name]) for name in PARAM_NAMES]
+        arrays += [(name, state.params[name]) for name in state.params]  # W1, b1, ..., in layer order
+        arrays += [(f"d{name}", ev.grads[name]) for name in state.params]
     if request.with_input_gradients:
         arrays += [("dX", ev.dX), ("residual", ev.residual)]
     return encode_frame(header, arrays)

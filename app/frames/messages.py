@@ -69,7 +69,8 @@ def points(d: Dataset) -> dict:
 
 def frame_header(job: FrameJob, ev: Evaluation, box: tuple) -> dict:
     """The JSON header of a frame (its arrays are listed by encoding.encode_frame): the step, the
-    live settings, losses and accuracies on the full sets, gradient magnitudes, the grid's box."""
+    live settings, losses and accuracies on the full sets, gradient magnitudes of every parameter
+    and of every layer's delta, the grid's box."""
     state = job.state
     return {
         "type": "frame",
@@ -93,6 +94,7 @@ def frame_header(job: FrameJob, ev: Evaluation, box: tuple) -> dict:
             }
             for name, g in ev.grads.items()
         },
+        "deltas": [finite_or_none(d) for d in ev.deltas],  # |delta(l)| = |dL/dz(l)|, l = 1 ... L+1
         "grid": {"G": job.request.grid, "box": list(box)},
         "viewers": job.viewers,
         "watchers": job.watchers,

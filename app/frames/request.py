@@ -55,6 +55,9 @@ class FrameJob:
     watchers: int  # viewers without the control token
     data_key: tuple  # (session id, data_version), FrameData's key
 
+    loss: str = "cross_entropy"
+    features: tuple[str, ...] = ("x1", "x2")  # the network's inputs, for the decision grid
+
     @property
     def data_version(self) -> int:
         return self.data_key[1]
@@ -77,7 +80,15 @@ def take_job(session: Session, request: FrameRequest) -> tuple[FrameJob, FrameDa
             tuple(run.dataset.box),
         )
         job = FrameJob(
-            player.version, player.state(), run.activation, request, session.viewers, session.watchers, key
+            player.version,
+            player.state(),
+            run.activation,
+            request,
+            session.viewers,
+            session.watchers,
+            key,
+            run.loss_name,
+            run.features,
         )
     return job, data
 

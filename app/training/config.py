@@ -9,20 +9,36 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.core.activations import ACTIVATION_NAMES
-from app.core.bounds import MAX_CLASSES, MAX_HIDDEN, MAX_SAMPLES, MIN_CLASSES, MIN_HIDDEN
+from app.core.bounds import (
+    MAX_CLASSES,
+    MAX_HIDDEN,
+    MAX_LAYERS,
+    MAX_SAMPLES,
+    MIN_CLASSES,
+    MIN_HIDDEN,
+    MIN_LAYERS,
+)
 from app.core.datasets import DATASET_KINDS, FIXED_CLASSES, MAX_NOISE
+from app.core.features import DEFAULT_FEATURES, FEATURE_NAMES, MAX_FEATURES
+from app.core.losses import LOSS_NAMES
+from app.core.network import INIT_NAMES
 
 DatasetKind = Literal["moons", "circles", "spiral", "xor", "blobs", "points"]
 assert set(DatasetKind.__args__) == set(DATASET_KINDS)
 ActivationName = Literal[ACTIVATION_NAMES]  # every entry of app.core.activations.ACTIVATIONS
 OptimizerName = Literal["sgd", "momentum", "adam"]
+LossName = Literal[LOSS_NAMES]  # every entry of app.core.losses.LOSSES
+InitName = Literal[INIT_NAMES]  # "fan_in", "xavier", "he", "zeros"
+FeatureName = Literal[FEATURE_NAMES]  # every entry of app.core.features.FEATURES
+Width = Annotated[int, Field(ge=MIN_HIDDEN, le=MAX_HIDDEN)]
 
 MAX_SEED = 2**32 - 1
 MAX_LEARNING_RATE = 100.0
 MAX_LAM = 10.0
+MAX_L1 = 10.0
 MAX_STEPS_PER_SECOND = 10_000
 # The first-moment decay: momentum's beta, Adam's beta1. It was called "momentum", which is also an
 # optimizer's name; "momentum" is still read (saved runs, links, scripts) but no longer written.
@@ -85,7 +101,8 @@ class Hyperparameters(Strict):
     learning_rate: float | None = Field(None, gt=0.0, le=MAX_LEARNING_RATE)
     optimizer: OptimizerName | None = None
     beta1: float | None = Field(None, ge=0.0, lt=1.0, validation_alias=BETA1_NAMES, description=BETA1_TEXT)
-    lam: float | None = Field(None, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
+    lam: float | None = Field(None, ge=0.0, le=MAX_LAM, description="L2 strength on the weights W1 ...")
+    l1: float | None = Field(None, ge=0.0, le=MAX_L1, description="L1 strength on the weights W1 ...")
     batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
     steps_per_second: float | None = Field(None, ge=MIN_STEPS_PER_SECOND, le=MAX_STEPS_PER_SECOND)
 
@@ -99,18 +116,32 @@ class Hyperparameters(Strict):
 
 class RunConfig(Strict):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
-    hidden: int = Field(5, ge=MIN_HIDDEN, le=MAX_HIDDEN, description="H, hidden units")
+    hidden: Width | Annotated[list[Width], Field(min_length=MIN_LAYERS, max_length=MAX_LAYERS)] = Field(
+        5,
+        description=f"H, the hidden units of one layer, or a list of {MIN_LAYERS} to {MAX_LAYERS} layer "
+        "widths [H1, ..., HL]: the parameters are then W1 (F, H1), b1, ..., W(L+1) (HL, C), b(L+1)",
+    )
     activation: ActivationName = "tanh"
-    init_scale: Literal["fan_in"] | Annotated[float, Field(ge=MIN_INIT_SCALE, le=MAX_INIT_SCALE)] = Field(
+    loss: LossName = Field(
+        "cross_entropy", description="'cross_entropy' or 'mse' (mean of 1/2 |y_hat - y|^2 on the softmax)"
+    )
+    init_scale: InitName | Annotated[float, Field(ge=MIN_INIT_SCALE, le=MAX_INIT_SCALE)] = Field(
         "fan_in",
-        description="'fan_in' (1/sqrt(fan_in)) or a fixed std such as 0.01, from 1e-30 (the weights "
-        "are float32) to 100",
+        description="'fan_in' (std 1/sqrt(fan_in)), 'xavier' (sqrt(2/(fan_in+fan_out))), 'he' "
+        "(sqrt(2/fan_in)), 'zeros' (every weight 0: symmetry) or a fixed std such as 0.01, from 1e-30 "
+        "(the weights are float32) to 100",
+    )
+    features: Annotated[list[FeatureName], Field(min_length=1, max_length=MAX_FEATURES)] = Field(
+        default_factory=lambda: list(DEFAULT_FEATURES),
+        description="the network's inputs, each computed from a point's (x1, x2), none twice: "
+        + ", ".join(FEATURE_NAMES),
     )
     label_smoothing: float = Field(0.0, ge=0.0, le=0.5)
     learning_rate: float = Field(1.0, gt=0.0, le=MAX_LEARNING_RATE)
     optimizer: OptimizerName = "sgd"
     beta1: float = Field(0.9, ge=0.0, lt=1.0, validation_alias=BETA1_NAMES, description=BETA1_TEXT)
-    lam: float = Field(1e-3, ge=0.0, le=MAX_LAM, description="L2 strength on W1 and W2")
+    lam: float = Field(1e-3, ge=0.0, le=MAX_LAM, description="L2 strength on the weights W1 ...")
+    l1: float = Field(0.0, ge=0.0, le=MAX_L1, description="L1 strength on the weights W1 ... (sign(W) in dW)")
     batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="null: full batch")
     steps_per_second: float = Field(60.0, ge=MIN_STEPS_PER_SECOND, le=MAX_STEPS_PER_SECOND)
     seed: int = Field(0, ge=0, le=MAX_SEED, description="initial weights and mini-batch order")
@@ -123,6 +154,48 @@ class RunConfig(Strict):
                 " (the weights are float32)"
             )
         return self
+
+    @field_validator("hidden", mode="before")
+    @classmethod
+    def _hidden_in_one_message(cls, value):
+        """hidden is an int or a list: a bad value is told once, in the terms of what was sent, not
+        once for each branch of the union ("should be a valid list" for 100000)."""
+        if isinstance(value, list):
+            if not MIN_LAYERS <= len(value) <= MAX_LAYERS:
+                raise ValueError(
+                    f"a list of widths must have from {MIN_LAYERS} to {MAX_LAYERS} layers, got {len(value)}"
+                )
+            widths = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            widths = [value]
+        else:
+            raise ValueError(f"Input should be an integer or a list of {MIN_LAYERS} to {MAX_LAYERS} integers")
+        for i, width in enumerate(widths):
+            where = f"layer {i + 1}: " if isinstance(value, list) else ""
+            if isinstance(width, bool) or not isinstance(width, int):
+                raise ValueError(f"{where}Input should be a valid integer")
+            if width < MIN_HIDDEN:
+                raise ValueError(f"{where}Input should be greater than or equal to {MIN_HIDDEN}")
+            if width > MAX_HIDDEN:
+                raise ValueError(f"{where}Input should be less than or equal to {MAX_HIDDEN}")
+        return value
+
+    @model_validator(mode="after")
+    def _features_once_each(self):
+        twice = sorted({name for name in self.features if self.features.count(name) > 1})
+        if twice:
+            raise ValueError(f"features: each may be chosen once, got {', '.join(twice)} more than once")
+        return self
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """(H1, ..., HL): the hidden widths, one layer or several."""
+        return (self.hidden,) if isinstance(self.hidden, int) else tuple(self.hidden)
+
+    @property
+    def layers(self) -> int:
+        """L, the number of hidden layers."""
+        return len(self.widths)
 
     def with_hyperparameters(self, changes: Hyperparameters) -> RunConfig:
         """This config with the fields set in `changes` replaced (batch_size may be set to null)."""

@@ -20,10 +20,11 @@ class Evaluation:
     test_loss: float | None  # None when there is no test set
     test_accuracy: float | None
     grads: Params  # at the current parameters, full training set, same names as params
-    dX: np.ndarray  # (N_train, 2)
+    deltas: list[float]  # |delta(l)| = |dL/dz(l)| for l = 1 ... L+1, full training set
+    dX: np.ndarray  # (N_train, F)
     residual: np.ndarray  # (N_train,)  sum over classes of |y_hat - y|: how hard each point pulls
-    saturation: float  # share of (sample, unit) pairs where f'(z1) is nearly 0
-    slopes: list[int]  # SLOPE_BINS counts of (sample, unit) pairs by f'(z1) / peak slope, 0 to 1
+    saturation: float  # share of (sample, unit) pairs where f'(z) is nearly 0, over every hidden layer
+    slopes: list[int]  # SLOPE_BINS counts of (sample, unit) pairs by f'(z) / peak slope, 0 to 1
 
 
 def relative_slopes(z1: np.ndarray, a1: np.ndarray, activation: str) -> np.ndarray:
@@ -57,22 +58,28 @@ def evaluate(
     labels_test: np.ndarray,
     activation: str,
     lam: float,
+    loss_name: str = "cross_entropy",
+    l1: float = 0.0,
 ) -> Evaluation:
-    """Losses and accuracies on both sets and the gradients on the training set, in params' dtype."""
+    """Losses and accuracies on both sets and the gradients on the training set, in params' dtype.
+    X_train and X_test are the network's inputs (N, F): the run's features of its points."""
     fwd = forward(params, X_train, activation)
-    slopes = relative_slopes(fwd.z1, fwd.a1, activation)
-    back = backward(params, fwd, Y_train, lam)
+    slopes = np.concatenate(
+        [relative_slopes(z, a, activation).ravel() for z, a in zip(fwd.z[:-1], fwd.a, strict=True)]
+    )
+    back = backward(params, fwd, Y_train, lam, loss_name, l1)
     test_loss = test_accuracy = None
     if len(X_test):
         fwd_test = forward(params, X_test, activation)
-        test_loss = loss(params, fwd_test, Y_test, lam)
-        test_accuracy = float(np.mean(np.argmax(fwd_test.z2, axis=1) == labels_test))
+        test_loss = loss(params, fwd_test, Y_test, lam, loss_name, l1)
+        test_accuracy = float(np.mean(np.argmax(fwd_test.logits, axis=1) == labels_test))
     return Evaluation(
-        train_loss=loss(params, fwd, Y_train, lam),
-        train_accuracy=float(np.mean(np.argmax(fwd.z2, axis=1) == labels_train)),
+        train_loss=loss(params, fwd, Y_train, lam, loss_name, l1),
+        train_accuracy=float(np.mean(np.argmax(fwd.logits, axis=1) == labels_train)),
         test_loss=test_loss,
         test_accuracy=test_accuracy,
         grads=back.grads(),
+        deltas=[float(np.linalg.norm(dz)) for dz in back.dz],
         dX=back.dX,
         residual=np.abs(fwd.y_hat - Y_train).sum(axis=1),
         saturation=float(np.mean(slopes < SATURATED_BELOW)),

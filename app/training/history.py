@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import math
 
-from app.core.network import PARAM_NAMES
+from app.core.network import param_names
 
-COLUMNS = (
-    "step",
-    "epoch",
-    "loss",  # on the step's batch, before its update
-    "accuracy",  # on the step's batch, before its update
-    *(f"grad_norm_{name}" for name in PARAM_NAMES),
-    *(f"ratio_{name}" for name in PARAM_NAMES),
-    "test_loss",  # at the parameters after the step; every eval_every steps, else None
-    "test_accuracy",
-)
+
+def columns_for(L: int) -> tuple[str, ...]:
+    """The history's columns for a network of L hidden layers: a gradient norm and an
+    update/weight ratio for every parameter W1, b1, ..., W(L+1), b(L+1)."""
+    return (
+        "step",
+        "epoch",
+        "loss",  # on the step's batch, before its update
+        "accuracy",  # on the step's batch, before its update
+        *(f"grad_norm_{name}" for name in param_names(L)),
+        *(f"ratio_{name}" for name in param_names(L)),
+        "test_loss",  # at the parameters after the step; every eval_every steps, else None
+        "test_accuracy",
+    )
+
+
+COLUMNS = columns_for(1)  # one hidden layer's
 
 
 HISTORY_ROWS = 20_000  # rows a run keeps by default; a longer run keeps every other row, and so on
@@ -31,11 +38,12 @@ def finite_or_none(value) -> float | None:
 
 
 class History:
-    def __init__(self, capacity: int = HISTORY_ROWS):
+    def __init__(self, capacity: int = HISTORY_ROWS, layers: int = 1):
         if capacity < 2:
             raise ValueError(f"capacity must be at least 2, got {capacity}")
         self.capacity = capacity
-        self.columns: dict[str, list] = {name: [] for name in COLUMNS}
+        self.names = columns_for(layers)
+        self.columns: dict[str, list] = {name: [] for name in self.names}
         self.stride = 1  # rows are kept for steps that are multiples of stride
 
     def __len__(self) -> int:
@@ -45,12 +53,12 @@ class History:
         if row["step"] % self.stride:
             return
         self.columns["step"].append(int(row["step"]))
-        for name in COLUMNS[1:]:
+        for name in self.names[1:]:
             self.columns[name].append(finite_or_none(row.get(name)))
         if len(self) > self.capacity:
             self.stride *= 2
             keep = [i for i, step in enumerate(self.columns["step"]) if step % self.stride == 0]
-            for name in COLUMNS:
+            for name in self.names:
                 column = self.columns[name]
                 self.columns[name] = [column[i] for i in keep]
 
@@ -62,8 +70,8 @@ class History:
 
     def load_state(self, state: dict) -> None:
         columns = state["columns"]
-        if set(columns) != set(COLUMNS):
-            raise ValueError(f"history.columns must be exactly {', '.join(COLUMNS)}")
+        if set(columns) != set(self.names):
+            raise ValueError(f"history.columns must be exactly {', '.join(self.names)}")
         lengths = {len(column) for column in columns.values()}
         if len(lengths) > 1:
             raise ValueError("history.columns must all have the same length")
@@ -74,7 +82,7 @@ class History:
             name: [int(v) for v in columns[name]]
             if name == "step"
             else [finite_or_none(v) for v in columns[name]]
-            for name in COLUMNS
+            for name in self.names
         }
 
     def clear(self) -> None:

@@ -10,6 +10,11 @@ from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES
 
 from .config import RunConfig
 
+# A deep run's step costs about N * sum over l >= 2 of H(l-1) * H(l) for its hidden-to-hidden
+# weights, where one layer's costs N * H * (F + C): those weights are bounded by this many times
+# max_hidden, 131,072 at the default 1024 (3 layers of 256, or 6 of 160).
+HIDDEN_WEIGHTS_PER_MAX_HIDDEN = 128
+
 
 class LimitExceeded(ValueError):
     """A run larger than this server allows; the message names the field and the limit."""
@@ -23,12 +28,26 @@ class RunLimits:
     def check(self, config: RunConfig) -> None:
         """LimitExceeded naming the field if `config` asks for more than this server allows.
         Cheap: it runs before the run's data is built."""
-        if config.hidden > self.max_hidden:
+        widths = config.widths
+        if max(widths) > self.max_hidden:
             raise LimitExceeded(
                 f"hidden must be at most {self.max_hidden} on this server, got {config.hidden}"
+                if len(widths) == 1 and isinstance(config.hidden, int)
+                else f"hidden: every layer must be at most {self.max_hidden} wide on this server, "
+                f"got {list(widths)}"
+            )
+        hidden_weights = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+        if hidden_weights > self.max_hidden_weights:
+            raise LimitExceeded(
+                f"hidden: the weights between hidden layers (sum of H(l-1) * H(l)) must be at most "
+                f"{self.max_hidden_weights} on this server, got {hidden_weights} for {list(widths)}"
             )
         d = config.dataset
         self.check_points(len(d.points) if d.points else d.n_samples, "dataset")
+
+    @property
+    def max_hidden_weights(self) -> int:
+        return HIDDEN_WEIGHTS_PER_MAX_HIDDEN * self.max_hidden
 
     def allows(self, config: RunConfig) -> bool:
         try:

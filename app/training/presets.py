@@ -99,4 +99,121 @@ PRESETS = [
     ),
 ]
 
+# The lessons of depth: six layers of 16 on the CS231n spiral, the gradient of each layer at step 0.
+SPIRAL_300 = DatasetConfig(kind="spiral", n_samples=300, classes=3, train_fraction=1.0)
+SIX_BY_16 = [16] * 6
+
+PRESETS += [
+    Preset(
+        "vanishing-sigmoid",
+        "Vanishing gradients (6 × sigmoid)",
+        "Six sigmoid layers of 16 on the spiral, init std 1: each layer passes back at most a quarter "
+        "of its error (sigmoid' is at most 0.25), so at step 0 the first layer's gradient |dW1| is over a "
+        "hundred times smaller than the last layer's |dW7|: the per-layer gradient chart (log axis) "
+        "fans out. Xavier init does not save sigmoid: try it.",
+        RunConfig(
+            dataset=SPIRAL_300,
+            hidden=SIX_BY_16,
+            activation="sigmoid",
+            init_scale=1.0,
+            learning_rate=0.5,
+            lam=0.0,
+        ),
+    ),
+    Preset(
+        "tanh-xavier",
+        "The fix: tanh + Xavier",
+        "The same six layers of 16 with tanh and Xavier init (std sqrt(2 / (fan_in + fan_out))): "
+        "tanh' is 1 at z = 0 and Xavier keeps each layer's z near there, so at step 0 |dW1| is within "
+        "ten times |dW7|, and every layer learns.",
+        RunConfig(
+            dataset=SPIRAL_300,
+            hidden=SIX_BY_16,
+            activation="tanh",
+            init_scale="xavier",
+            learning_rate=0.5,
+            lam=0.0,
+        ),
+    ),
+    Preset(
+        "relu-exploding",
+        "Exploding gradients (6 × ReLU, init too large)",
+        "Six ReLU layers of 16, init std 3: every layer multiplies the signal it passes on, forward "
+        "and back, so at step 0 the first layer's gradient |dW1| is over 1000, and the steps it takes "
+        "throw the weights so far that the run diverges within 10 steps. He init brings it back.",
+        RunConfig(
+            dataset=SPIRAL_300,
+            hidden=SIX_BY_16,
+            activation="relu",
+            init_scale=3.0,
+            learning_rate=0.1,
+            lam=0.0,
+        ),
+    ),
+    Preset(
+        "relu-he",
+        "He init for ReLU",
+        "The same six ReLU layers of 16 with He init (std sqrt(2 / fan_in)): ReLU zeroes about half "
+        "of what reaches it and the 2 makes up for that, so at step 0 |dW1| is below 1 and within ten "
+        "times |dW7|.",
+        RunConfig(
+            dataset=SPIRAL_300,
+            hidden=SIX_BY_16,
+            activation="relu",
+            init_scale="he",
+            learning_rate=0.1,
+            lam=0.0,
+        ),
+    ),
+    Preset(
+        "linear-spiral",
+        "Linear classifier on the spiral",
+        "CS231n's baseline: the spiral's 300 points with a linear activation, so the whole network is "
+        "one linear map and every boundary is a straight line: about half the points right (49% by "
+        "step 1000), where the ReLU units of the spiral preset get 98%.",
+        RunConfig(
+            dataset=SPIRAL_300, hidden=100, activation="linear", init_scale=0.01, learning_rate=1.0, lam=1e-3
+        ),
+    ),
+    Preset(
+        "mse-vs-cross-entropy",
+        "MSE vs cross-entropy",
+        "The spiral preset with the mse loss: where the network is confidently wrong, the softmax's "
+        "flat tail squeezes mse's output delta, while cross-entropy's y_hat - y stays large. By step "
+        "1000 it gets 84% of the points right where cross-entropy gets over 90%: set Loss back to compare.",
+        RunConfig(
+            dataset=SPIRAL_300,
+            hidden=100,
+            activation="relu",
+            init_scale=0.01,
+            learning_rate=1.0,
+            lam=1e-3,
+            loss="mse",
+        ),
+    ),
+    Preset(
+        "zero-init",
+        "Zero init: symmetry",
+        "Every weight starts at 0 (two sigmoid layers of 8 on the moons): every unit of a layer "
+        "computes the same value and gets the same gradient, so the units stay identical, and the "
+        "network is no better than one unit a layer: about half the points right by step 300.",
+        RunConfig(hidden=[8, 8], activation="sigmoid", init_scale="zeros", learning_rate=1.0),
+    ),
+    Preset(
+        "features-circles",
+        "Features instead of depth (x1², x2² on circles)",
+        "The circles with the squares of the coordinates as the inputs and two linear units: a circle is "
+        "a straight line in (x1², x2²), so this network, linear all through, gets every training "
+        "point right by step 300; with the plain x1, x2 it gets under 60%.",
+        RunConfig(
+            dataset=DatasetConfig(kind="circles"),
+            hidden=2,
+            activation="linear",
+            features=["x1_sq", "x2_sq"],
+            learning_rate=1.0,
+            lam=0.0,
+        ),
+    ),
+]
+
 PRESETS_BY_NAME = {p.name: p for p in PRESETS}

@@ -12,8 +12,9 @@ import numpy as np
 
 from app.core.datasets import Dataset, make_dataset
 from app.core.fast_step import FastStep
+from app.core.features import expand
 from app.core.minibatches import MiniBatches
-from app.core.network import PARAM_NAMES, forward, init_params, loss
+from app.core.network import forward, init_params, loss, param_names
 from app.core.optimizers import Optimizer, make_optimizer, norm
 from app.core.targets import one_hot
 
@@ -61,24 +62,28 @@ class Run:
     def __init__(self, config: RunConfig, *, history_capacity: int = HISTORY_ROWS):
         self.config = config
         self.activation = config.activation
+        self.loss_name = config.loss
+        self.features = tuple(config.features)
+        self.param_names = param_names(config.layers)
         self.data_version = 0
         self._use_dataset(build_dataset(config))
         self.C = self.dataset.C
-        self.history = History(history_capacity)
+        self.history = History(history_capacity, config.layers)
         self.snapshots = SnapshotRing()
         self.restart()
 
     def restart(self) -> None:
         """Initial weights (same seed, same weights), fresh optimizer state, empty history."""
         c = self.config
-        self.params = init_params(c.hidden, self.C, seed=c.seed, scale=c.init_scale, dtype=LIVE_DTYPE)
-        self._fast_step = FastStep(c.hidden, self.C, self.activation, dtype=LIVE_DTYPE)
+        F = len(self.features)
+        self.params = init_params(c.hidden, self.C, seed=c.seed, scale=c.init_scale, dtype=LIVE_DTYPE, F=F)
+        self._fast_step = FastStep(c.hidden, self.C, self.activation, LIVE_DTYPE, loss_name=c.loss, F=F)
         self.optimizer = run_optimizer(c)
         self.batches = MiniBatches(len(self.X_train), c.batch_size, c.seed)
         self.step_count = 0
         self.status = "paused"
         self.message = ""
-        self.ratios = {name: 0.0 for name in PARAM_NAMES}
+        self.ratios = {name: 0.0 for name in self.param_names}
         self.history.clear()
         self.snapshots.clear()
         self.snapshots.record(0, self.params)
@@ -87,11 +92,15 @@ class Run:
         """Train on `d` from now on: float32 copies for the live loop, float64 targets for REST."""
         self.dataset = d
         Y = one_hot(d.labels, d.C, smoothing=self.config.label_smoothing)
-        self.X_train, self.Y_train = d.X_train.astype(LIVE_DTYPE), Y[d.train].astype(LIVE_DTYPE)
-        self.X_test, self.Y_test = d.X_test.astype(LIVE_DTYPE), Y[d.test].astype(LIVE_DTYPE)
+        self.X_train, self.Y_train = self.inputs(d.X_train).astype(LIVE_DTYPE), Y[d.train].astype(LIVE_DTYPE)
+        self.X_test, self.Y_test = self.inputs(d.X_test).astype(LIVE_DTYPE), Y[d.test].astype(LIVE_DTYPE)
         self.Y = Y  # float64, all points
         self.labels_train, self.labels_test = d.labels_train, d.labels_test  # indexed once, used every step
         self.data_version += 1
+
+    def inputs(self, points: np.ndarray) -> np.ndarray:
+        """The network's input (N, F) for points (N, 2) of the plane: the run's features of them."""
+        return expand(points, self.features)
 
     def _batches_from_here(self, batch_size: int | None) -> MiniBatches:
         """Mini-batches for the run's data from its current step on, its epoch count kept."""
@@ -116,8 +125,8 @@ class Run:
     def _take_step(self) -> bool:
         rows = self.batches.next()
         X, Y = self.X_train[rows], self.Y_train[rows]
-        lam = self.config.lam
-        value, grads = self._fast_step.loss_and_grads(self.params, X, Y, lam)  # network.py's, fast
+        lam, l1 = self.config.lam, self.config.l1
+        value, grads = self._fast_step.loss_and_grads(self.params, X, Y, lam, l1)  # network.py's, fast
         if not np.isfinite(value):
             self._diverge(f"the loss became {value}")
             return False
@@ -138,8 +147,8 @@ class Run:
         }
         if self.step_count % EVAL_EVERY == 0 and len(self.X_test):
             fwd_test = forward(self.params, self.X_test, self.activation)
-            row["test_loss"] = loss(self.params, fwd_test, self.Y_test, lam)
-            row["test_accuracy"] = float(np.mean(np.argmax(fwd_test.z2, axis=1) == self.labels_test))
+            row["test_loss"] = loss(self.params, fwd_test, self.Y_test, lam, self.loss_name, l1)
+            row["test_accuracy"] = float(np.mean(np.argmax(fwd_test.logits, axis=1) == self.labels_test))
         self.history.append(row)
         self.snapshots.record(self.step_count, self.params)
         return True

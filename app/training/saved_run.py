@@ -14,17 +14,20 @@ import pydantic
 from pydantic import Field
 
 from app.core.bounds import MAX_SAMPLES
-from app.core.network import PARAM_NAMES, forward
+from app.core.network import forward, param_names
 
 from .config import RunConfig, Strict
-from .history import COLUMNS, HISTORY_ROWS
+from .history import COLUMNS, HISTORY_ROWS, columns_for
 from .number_arrays import float_array
 from .run import LIVE_DTYPE, STOPPED, Run
 from .session import Session
 from .snapshots import SNAPSHOTS_KEPT
 from .state import Progress
 
-FORMAT = "backprop-visualizer/saved-run/1"
+# Version 2 adds deep runs (hidden a list of widths, params W1 ... W(L+1)) and the loss, l1 and
+# features fields; a version 1 file is a version 2 file with their defaults, and still loads.
+FORMAT = "backprop-visualizer/saved-run/2"
+FORMATS = ("backprop-visualizer/saved-run/1", FORMAT)
 Nested = Any
 MAX_STEP = 2**40
 Index = Annotated[int, Field(ge=0, le=MAX_SAMPLES)]
@@ -37,7 +40,8 @@ Column = Annotated[list[Finite | None], Field(max_length=HISTORY_ROWS)]
 class SavedHistory(Strict):
     stride: int = Field(ge=1, le=MAX_STEP)
     columns: dict[str, Column] = Field(
-        description=f"one list a column ({', '.join(COLUMNS)}), all of one length; 'step' holds whole "
+        description=f"one list a column ({', '.join(COLUMNS)} with one hidden layer; a gradient norm and "
+        "a ratio for every parameter deeper), all of one length; 'step' holds whole "
         "numbers that grow, none beyond the run's step"
     )
 
@@ -67,7 +71,7 @@ class SavedBatches(Strict):
 
 
 class SavedRun(Strict):
-    format: Literal["backprop-visualizer/saved-run/1"] = FORMAT
+    format: Literal[FORMATS] = FORMAT
     name: str = Field("", max_length=200)
     config: RunConfig
     train: list[Index] = Field(
@@ -108,9 +112,19 @@ def _array(where: str, values, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _params(where: str, values: dict, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
-    if set(values) != set(PARAM_NAMES):
-        raise ValueError(f"{where} must have exactly {', '.join(PARAM_NAMES)}, got {_names(values)}")
-    return {name: _array(f"{where}.{name}", values[name], shapes[name]) for name in PARAM_NAMES}
+    if set(values) != set(shapes):
+        raise ValueError(f"{where} must have exactly {', '.join(shapes)}, got {_names(values)}")
+    return {name: _array(f"{where}.{name}", values[name], shapes[name]) for name in shapes}
+
+
+def param_shapes(config: RunConfig, C: int) -> dict[str, tuple[int, ...]]:
+    """Every parameter's shape for the config's layers and features and C classes, in layer order."""
+    sizes = (len(config.features), *config.widths, C)
+    shapes = {}
+    for l in range(1, len(sizes)):
+        shapes[f"W{l}"], shapes[f"b{l}"] = (sizes[l - 1], sizes[l]), (sizes[l],)
+    assert tuple(shapes) == param_names(config.layers)
+    return shapes
 
 
 def dump_session(session: Session, name: str = "") -> dict:
@@ -133,8 +147,8 @@ def scores(run: Run) -> dict:
     def accuracy(indices: np.ndarray) -> float | None:
         if not len(indices):
             return None
-        z2 = forward(run.params, d.X[indices].astype(LIVE_DTYPE), run.activation).z2
-        return float(np.mean(np.argmax(z2, axis=1) == d.labels[indices]))
+        logits = forward(run.params, run.inputs(d.X[indices]).astype(LIVE_DTYPE), run.activation).logits
+        return float(np.mean(np.argmax(logits, axis=1) == d.labels[indices]))
 
     return {"accuracy": accuracy(d.train), "test_accuracy": accuracy(d.test), "points": len(d.labels)}
 
@@ -170,8 +184,9 @@ def _check_steps(saved: SavedRun) -> None:
     """Every step the document names is one the run has been through: its history rows and kept
     weights grow and stop at its step, since the run records its next step after them."""
     columns = saved.history.columns
-    if set(columns) != set(COLUMNS):
-        raise ValueError(f"history.columns must be exactly {', '.join(COLUMNS)}")
+    names = columns_for(saved.config.layers)
+    if set(columns) != set(names):
+        raise ValueError(f"history.columns must be exactly {', '.join(names)}")
     if len({len(column) for column in columns.values()}) > 1:
         raise ValueError("history.columns must all have the same length")
     rows = columns["step"]
@@ -205,8 +220,8 @@ def _optimizer_state(saved: SavedRun, optimizer, shapes: dict[str, tuple[int, ..
         )
     state = {}
     for slot, values in saved.optimizer.items():
-        if set(values) not in (set(), set(PARAM_NAMES)):  # empty before the first step
-            raise ValueError(f"optimizer.{slot} must have all of {', '.join(PARAM_NAMES)} or none")
+        if set(values) not in (set(), set(shapes)):  # empty before the first step
+            raise ValueError(f"optimizer.{slot} must have all of {', '.join(shapes)} or none")
         if slot == "t":
             for name, t in values.items():
                 if not isinstance(t, int) or isinstance(t, bool) or not 0 <= t <= saved.step:
@@ -229,15 +244,15 @@ def restore_run(saved: SavedRun | dict) -> Run:
     where the message can name it."""
     saved = saved if isinstance(saved, SavedRun) else SavedRun.model_validate(saved)
     _check_steps(saved)
-    if set(saved.ratios) != set(PARAM_NAMES):
-        raise ValueError(f"ratios must have exactly {', '.join(PARAM_NAMES)}")
+    names = param_names(saved.config.layers)
+    if set(saved.ratios) != set(names):
+        raise ValueError(f"ratios must have exactly {', '.join(names)}")
     run = Run(saved.config)  # at step 0: its points, and the optimizer the config names
     N = len(run.dataset.labels)
     train = np.asarray(saved.train, dtype=np.int64)
     if train.size == 0 or len(set(saved.train)) != train.size or train.min() < 0 or train.max() >= N:
         raise ValueError(f"train must be distinct indices among the {N} points of the config's dataset")
-    H, C = saved.config.hidden, run.C
-    shapes = {"W1": (2, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
+    shapes = param_shapes(saved.config, run.C)
     params = _params("params", saved.params, shapes)
     snapshot_params = [
         _params(f"snapshots.params[{i}]", p, shapes) for i, p in enumerate(saved.snapshots.params)

@@ -27,6 +27,10 @@ class RunState:
         return self.live["lam"]
 
     @property
+    def l1(self) -> float:
+        return self.live.get("l1", 0.0)
+
+    @property
     def learning_rate(self) -> float:
         return self.live["learning_rate"]
 

@@ -61,7 +61,10 @@ class RunStore:
     @staticmethod
     def _info(row) -> dict:
         keys = SUMMARY.split(", ")
-        return dict(zip(keys, row))
+        info = dict(zip(keys, row))
+        if isinstance(info["hidden"], str):  # a deep run's widths, kept as JSON text in the column
+            info["hidden"] = json.loads(info["hidden"])
+        return info
 
     def save(self, document: dict, scores: dict | None = None) -> dict:
         """Store a SavedRun document under a new id with its scores (accuracy, test_accuracy,
@@ -76,7 +79,7 @@ class RunStore:
             time.time(),
             document["step"],
             kind,
-            document["config"]["hidden"],
+            _hidden_column(document["config"]["hidden"]),
             scores.get("accuracy"),
             scores.get("test_accuracy"),
             scores.get("points"),
@@ -113,3 +116,9 @@ class RunStore:
         with closing(self._connect()) as db:
             with db:
                 return db.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount > 0
+
+
+def _hidden_column(hidden) -> int | str:
+    """hidden as its column holds it: one layer's width as the integer it always was, a deep
+    run's list of widths as JSON text (SQLite keeps a value's own type, whatever the column says)."""
+    return hidden if isinstance(hidden, int) else json.dumps(hidden)

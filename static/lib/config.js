@@ -23,7 +23,7 @@ export const FIELDS = [
   { key: "optimizer", path: ["optimizer"], type: "choice", live: true, group: "training" },
   { key: "beta1", path: ["beta1"], type: "float", live: true, group: "training" },
   { key: "lam", path: ["lam"], type: "float", live: true, group: "training" },
-  { key: "l1", path: ["l1"], type: "float", group: "training" },
+  { key: "l1", path: ["l1"], type: "float", live: true, group: "training" },
   { key: "batch_size", path: ["batch_size"], type: "int", optional: true, live: true, group: "training" },
   { key: "steps_per_second", path: ["steps_per_second"], type: "float", live: true, group: "training" },
 ];

@@ -207,7 +207,7 @@ def test_each_preset_loads_with_one_click_and_trains(dash):
         assert card.get_attribute("aria-current") == "true"
         assert dash.page.text_content("#preset-about") == preset["description"]
         first_loss = float(dash.page.text_content('[data-status="train-loss"]'))
-        if preset["name"] == "lr-too-high":
+        if preset["name"] in ("lr-too-high", "relu-exploding"):  # each diverges: that is its lesson
             dash.page.click("#play")
             dash.page.wait_for_selector("#banner:visible", timeout=10_000)
             assert "lower it" in dash.page.text_content("#banner-text")

@@ -101,7 +101,7 @@ def test_download_gives_the_run_file_and_upload_lists_it(dash, recorder, tmp_pat
     path = tmp_path / "run.json"
     download.value.save_as(path)
     document = json.loads(path.read_text())
-    assert document["format"] == "backprop-visualizer/saved-run/1" and document["step"] == dash.step()
+    assert document["format"] == "backprop-visualizer/saved-run/2" and document["step"] == dash.step()
 
     document["name"] = "uploaded again"
     path.write_text(json.dumps(document))

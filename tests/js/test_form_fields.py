@@ -21,10 +21,6 @@ NODE = shutil.which("node")
 # What the page cannot enter: a 'points' dataset's points come from drawing them (a 'points'
 # message) or from the REST API, not from the form.
 NOT_IN_THE_FORM = {"dataset.points"}
-# The fields of deeper runs the page is written for: a server whose RunConfig lacks one leaves its
-# box greyed and unsent (static/lib/config.js offeredKeys); once RunConfig has them all, this is
-# checked like any other.
-PAGE_AHEAD_OF_THE_SERVER = {"loss", "l1", "features"}
 
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -51,9 +47,7 @@ def page_fields() -> list[dict]:
 def test_the_page_fields_are_the_run_config_fields():
     fields = page_fields()
     paths = {".".join(f["path"]) for f in fields}
-    server = config_paths(RunConfig) - NOT_IN_THE_FORM
-    assert server <= paths
-    assert paths - server <= PAGE_AHEAD_OF_THE_SERVER
+    assert paths == config_paths(RunConfig) - NOT_IN_THE_FORM
     assert {f"dataset.{name}" for name in DatasetConfig.model_fields} - NOT_IN_THE_FORM <= paths
     # What may change during a run is exactly what Hyperparameters takes, and only that.
     assert {f["path"][-1] for f in fields if f.get("live")} == set(Hyperparameters.model_fields)

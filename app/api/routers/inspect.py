@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from app.core.bounds import MAX_HIDDEN, MAX_SAMPLES, MAX_UNIT_MAP_GRID, MAX_UNIT_MAP_VALUES
+from app.core.bounds import MAX_HIDDEN, MAX_LAYERS, MAX_SAMPLES, MAX_UNIT_MAP_GRID, MAX_UNIT_MAP_VALUES
 from app.frames import messages
 from app.training import reports
 from app.training.issued_inputs import NotIssued, OtherRun
@@ -176,14 +176,26 @@ def get_gradient_example(
 
 
 @router.get("/{session_id}/units/{j}", response_model=UnitOut)
-def get_unit(session: Viewed, max_grid: MaxGrid, j: UnitIndex, G: GridSize = 50, at_step: AtStep = None):
-    """Hidden unit j: its activation over the plane and the error dz1 it gets from each training point."""
-    if j >= session.run.config.hidden:
+def get_unit(
+    session: Viewed,
+    max_grid: MaxGrid,
+    j: UnitIndex,
+    G: GridSize = 50,
+    at_step: AtStep = None,
+    layer: Annotated[int, Query(ge=1, le=MAX_LAYERS, description="the hidden layer, 1 (the first) to L")] = 1,
+):
+    """Hidden unit j of layer l: its activation over the plane and the error dz(l) it gets from
+    each training point."""
+    widths = session.run.config.widths
+    if layer > len(widths):
+        raise HTTPException(422, f"layer must be at most the run's hidden layers, {len(widths)}; got {layer}")
+    if j >= widths[layer - 1]:
         raise HTTPException(
-            422, f"unit must be below the number of hidden units, {session.run.config.hidden}; got {j}"
+            422,
+            f"unit must be below the number of hidden units of layer {layer}, {widths[layer - 1]}; got {j}",
         )
     max_grid.check(G)
-    return reports.unit(session, j, G, at_step)
+    return reports.unit(session, j, G, at_step, layer)
 
 
 @router.get("/{session_id}/unit-maps", response_model=UnitMapsOut)

@@ -20,15 +20,27 @@ class ParamArray(BaseModel):
 
 class ParametersOut(BaseModel):
     step: int
-    params: dict[str, ParamArray]
+    params: dict[str, ParamArray] = Field(
+        description="W1, b1, ..., W(L+1), b(L+1) in layer order for L hidden layers: W(l) is "
+        "(H(l-1), H(l)) and b(l) is (H(l),), H0 the number of input features, H(L+1) the classes "
+        "(one hidden layer: W1 (2, H), b1 (H,), W2 (H, C), b2 (C,))"
+    )
 
 
 class GradientsOut(BaseModel):
     step: int
-    loss: float | None = Field(description="mean cross-entropy plus L2 term, at these parameters")
+    loss: float | None = Field(
+        description="the run's loss (mean cross-entropy or mse) plus the L2 and L1 terms, at these parameters"
+    )
     lam: float
     n_train: int
-    grads: dict[str, ParamArray] = Field(description="dL/dW1, dL/db1, dL/dW2, dL/db2 on the training set")
+    grads: dict[str, ParamArray] = Field(
+        description="dL/dW1, dL/db1, ..., dL/dW(L+1), dL/db(L+1) on the training set, in layer order "
+        "(W(l) is (H(l-1), H(l)), H0 the number of features, H(L+1) the classes)"
+    )
+    deltas: list[float | None] = Field(
+        description="|delta(l)| = |dL/dz(l)| on the training set for l = 1 ... L+1, in layer order"
+    )
 
 
 class GradcheckEntry(BaseModel):
@@ -172,6 +184,10 @@ class ExportOut(BaseModel):
 class UnitOut(BaseModel):
     step: int
     unit: int
+    layer: int = Field(
+        1,
+        description="the unit's hidden layer l: a1, dz1, w_in, b, w_out are a(l), dz(l), W(l), b(l), W(l+1)",
+    )
     G: int
     box: list[float]
     a1_grid: Nested = Field(description="(G, G): a1[:, unit] over the grid, rows are y")
@@ -200,6 +216,12 @@ class InputGradientsOut(BaseModel):
     share: Nested = Field(description="(N_train,): residual / its sum")
 
 
+class SaturationLayer(BaseModel):
+    share: float = Field(description="share of this layer's (training point, unit) pairs that are saturated")
+    slopes: list[int] = Field(description="this layer's pairs by f'(z) / its peak, in `bins` bins")
+    pairs: int = Field(description="training points x this layer's units")
+
+
 class SaturationOut(BaseModel):
     step: int
     share: float = Field(description="share of (training point, hidden unit) pairs that are saturated")
@@ -211,6 +233,7 @@ class SaturationOut(BaseModel):
     activation: str
     definition: str = Field(description="saturated, in the activation's own terms")
     pairs: int = Field(description="training points x hidden units")
+    layers: list[SaturationLayer] = Field(description="the same for each hidden layer, in layer order")
 
 
 class TimelineOut(BaseModel):

@@ -18,7 +18,7 @@ class SavedRunInfo(BaseModel):
     created: float = Field(description="seconds since the epoch")
     step: int
     kind: str = Field(description="the dataset: moons, circles, ..., points (your own)")
-    hidden: int
+    hidden: int | list[int] = Field(description="one hidden layer's width, or a deep run's list of widths")
     accuracy: float | None = Field(
         None, description="on the training points at the saved weights (null: saved before it was kept)"
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.activations import get_activation
-from app.core.network import PARAM_NAMES
+from app.core.features import DEFAULT_FEATURES
 
 from ..history import finite_or_none
 from ..session import Session
@@ -45,6 +45,7 @@ class At:
     step: int
     lam: float
     learning_rate: float
+    l1: float = 0.0
 
 
 def params64(session: Session, at_step: int | None = None) -> tuple[At, dict]:
@@ -59,5 +60,34 @@ def params64(session: Session, at_step: int | None = None) -> tuple[At, dict]:
         with session.player.lock:
             step, params = session.run.snapshots.at(at_step)
             params = {name: value.copy() for name, value in params.items()}
-    at = At(step, snap.lam, snap.learning_rate)
-    return at, {name: params[name].astype(np.float64) for name in PARAM_NAMES}
+    at = At(step, snap.lam, snap.learning_rate, snap.l1)
+    return at, {name: params[name].astype(np.float64) for name in params}
+
+
+def train_inputs(session: Session) -> np.ndarray:
+    """The network's input for the training points (N, F): the run's features of them, float64."""
+    return session.run.inputs(session.run.dataset.X_train)
+
+
+def one_hidden_layer_on_the_plane(session: Session, what: str) -> None:
+    """A ValueError (the API's 422) when `what`, a view worked out for one hidden layer fed (x1,
+    x2), is asked of a deeper run or one with other input features."""
+    L = session.run.config.layers
+    if L != 1:
+        raise ValueError(f"{what} shows a network with one hidden layer; this run has {L}")
+    features = tuple(session.run.features)
+    if features != DEFAULT_FEATURES:
+        raise ValueError(
+            f"{what} shows a network whose inputs are x1, x2; this run's are {', '.join(features)}"
+        )
+
+
+def cross_entropy_and_l2_only(session: Session, what: str, l1: float) -> None:
+    """A ValueError when `what`, written for the cross-entropy loss with an L2 penalty, is asked of
+    a run with the mse loss or an L1 penalty."""
+    if session.run.loss_name != "cross_entropy":
+        raise ValueError(
+            f"{what} is written for the cross-entropy loss; this run's loss is {session.run.loss_name}"
+        )
+    if l1:
+        raise ValueError(f"{what} is written without the L1 term; this run has l1 = {l1:g}")

@@ -10,7 +10,7 @@ from app.core.network import PARAM_NAMES, forward
 from ..history import finite_or_none
 from ..issued_inputs import IssuedInputs, make_inputs
 from ..session import Session
-from .common import as_list, params64
+from .common import as_list, cross_entropy_and_l2_only, one_hidden_layer_on_the_plane, params64
 
 MAX_DIFFERING_LISTED = 200
 
@@ -64,8 +64,10 @@ def compare(
 def inputs_now(session: Session, at_step: int | None = None) -> IssuedInputs:
     """What the gradient depends on now (or at at_step): parameters, training points, targets
     (label smoothing applied), lam, f; not kept."""
+    one_hidden_layer_on_the_plane(session, "compare")
     with session.player.lock:  # parameters, points and targets of one moment: a step or an edit waits
         snap, params = params64(session, at_step)
+        cross_entropy_and_l2_only(session, "compare", snap.l1)
         d, Y = session.run.dataset, session.run.Y[session.run.dataset.train]
         return make_inputs(session.id, snap.step, params, d.X_train, Y, snap.lam, session.run.activation)
 
@@ -126,7 +128,9 @@ def gradient_example(
     ready to send to compare as they are; with_intermediates adds dz2, da1, dz1 for the batch."""
     if kind not in EXAMPLE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(EXAMPLE_KINDS)}; got {kind!r}")
+    one_hidden_layer_on_the_plane(session, "compare")
     snap, params = params64(session, at_step)
+    cross_entropy_and_l2_only(session, "compare", snap.l1)
     d = session.run.dataset
     Y = session.run.Y[d.train]
     activation = session.run.activation

@@ -7,7 +7,13 @@ from app.core.derivation import Stage, derive, derive_batch
 
 from ..history import finite_or_none
 from ..session import Session
-from .common import activation_info, as_list, params64
+from .common import (
+    activation_info,
+    as_list,
+    cross_entropy_and_l2_only,
+    one_hidden_layer_on_the_plane,
+    params64,
+)
 
 # A batch matrix is sent as its first rows, a row per training point (N rows) as its first 5, the
 # weights (H rows) as their first 8: the page shows those and says how many more there are; its
@@ -18,7 +24,10 @@ ROWS_SENT = 8
 
 def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
     """Derivation for training sample n (0 <= n < N_train); `index` is its row among all points."""
+    one_hidden_layer_on_the_plane(session, "the derivation")
     snap, params = params64(session, at_step)
+    # Its worked mistake is cross-entropy's (the Jacobian's diagonal only), and its dW has no L1 term.
+    cross_entropy_and_l2_only(session, "the derivation", snap.l1)
     d = session.run.dataset
     X, Y = d.X_train, session.run.Y[d.train]
     worked = derive(params, X, Y, n, session.run.activation)

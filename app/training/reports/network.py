@@ -15,7 +15,7 @@ def unit_maps(
     box, in float64."""
     snap, params = params64(session, at_step)
     box = session.run.dataset.box
-    layers = core_unit_maps(params, box, G, session.run.activation, units)
+    layers = core_unit_maps(params, box, G, session.run.activation, units, tuple(session.run.features))
     return {
         "step": snap.step,
         "G": G,

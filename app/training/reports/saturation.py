@@ -1,25 +1,35 @@
-"""How saturated the hidden layer is: the share of (training point, hidden unit) pairs where the
-activation's slope f'(z1) is nearly 0, and the histogram of f'(z1) / its peak behind that share,
-with the definition written from the activation's own entry."""
+"""How saturated the hidden layers are: the share of (training point, hidden unit) pairs where the
+activation's slope f'(z) is nearly 0, and the histogram of f'(z) / its peak behind that share,
+with the definition written from the activation's own entry; over all hidden layers, and for each."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from app.core.activations import get_activation
 from app.core.network import forward
 
 from ..evaluation import SATURATED_BELOW, SLOPE_BINS, relative_slopes, slope_histogram
 from ..session import Session
-from .common import params64
+from .common import params64, train_inputs
 
 
 def saturation(session: Session, at_step: int | None = None) -> dict:
     """The frame's `saturation` and `slopes` at the current parameters (or at_step), in float64."""
     snap, params = params64(session, at_step)
-    d = session.run.dataset
     act = get_activation(session.run.activation)
-    fwd = forward(params, d.X_train, act.name)
-    slopes = relative_slopes(fwd.z1, fwd.a1, act.name)
+    fwd = forward(params, train_inputs(session), act.name)
+    per_layer = [relative_slopes(z, a, act.name).ravel() for z, a in zip(fwd.z[:-1], fwd.a, strict=True)]
+    slopes = np.concatenate(per_layer)
     return {
+        "layers": [
+            {
+                "share": float((s < SATURATED_BELOW).mean()) if s.size else 0.0,
+                "slopes": slope_histogram(s),
+                "pairs": int(s.size),
+            }
+            for s in per_layer
+        ],
         "step": snap.step,
         "share": float((slopes < SATURATED_BELOW).mean()) if slopes.size else 0.0,
         "slopes": slope_histogram(slopes),

@@ -11,17 +11,33 @@ from app.core.units import unit_view
 
 from ..history import finite_or_none
 from ..session import Session
-from .common import activation_info, as_list, params64
+from .common import activation_info, as_list, one_hidden_layer_on_the_plane, params64, train_inputs
 
 
-def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
-    """Hidden unit j: its activation over the plane and its error dz1 at each training point."""
+def unit(session: Session, j: int, G: int, at_step: int | None = None, layer: int = 1) -> dict:
+    """Hidden unit j of layer `layer`: its activation over the plane and its error dz(l) at each
+    training point (a1 and dz1 for the first layer, as the fields are named)."""
     snap, params = params64(session, at_step)
-    d = session.run.dataset
-    view = unit_view(params, d.X_train, session.run.Y[d.train], d.box, G, j, session.run.activation, snap.lam)
+    run = session.run
+    d = run.dataset
+    view = unit_view(
+        params,
+        train_inputs(session),
+        run.Y[d.train],
+        d.box,
+        G,
+        j,
+        run.activation,
+        snap.lam,
+        layer=layer,
+        features=run.features,
+        loss_name=run.loss_name,
+        l1=snap.l1,
+    )
     return {
         "step": snap.step,
         "unit": view.j,
+        "layer": layer,
         "G": G,
         "box": list(d.box),
         "a1_grid": as_list(view.a1_grid),
@@ -39,12 +55,14 @@ def unit(session: Session, j: int, G: int, at_step: int | None = None) -> dict:
 
 
 def input_gradients(session: Session, at_step: int | None = None) -> dict:
-    """dL/dx for every training point, and each point's share of |y_hat - y| (how hard it pulls)."""
+    """dL/dx for every training point, and each point's share of |y_hat - y| (how hard it pulls).
+    At any depth; dX is per input feature (N, F), so with features other than x1, x2 it is not
+    an arrow on the plane."""
     snap, params = params64(session, at_step)
     d = session.run.dataset
     Y = session.run.Y[d.train]
-    fwd = forward(params, d.X_train, session.run.activation)
-    back = backward(params, fwd, Y, snap.lam)
+    fwd = forward(params, train_inputs(session), session.run.activation)
+    back = backward(params, fwd, Y, snap.lam, session.run.loss_name, snap.l1)
     residual = np.abs(fwd.y_hat - Y).sum(axis=1)  # (N,)
     total = residual.sum()
     return {
@@ -65,7 +83,20 @@ def loss_along_gradient(
     t_max = 3 * snap.learning_rate if t_max is None else t_max
     Y = session.run.Y[d.train]
     lr = snap.learning_rate
-    out = loss_slice(params, d.X_train, Y, session.run.activation, snap.lam, t_max, points, t_marked=lr)
+    run = session.run
+    X = train_inputs(session)
+    out = loss_slice(
+        params,
+        X,
+        Y,
+        run.activation,
+        snap.lam,
+        t_max,
+        points,
+        t_marked=lr,
+        loss_name=run.loss_name,
+        l1=snap.l1,
+    )
     return {
         "step": snap.step,
         "learning_rate": lr,
@@ -83,6 +114,7 @@ HIDDEN_DECISION_CELLS = 64  # cells a side of the output layer's decision over t
 
 def hidden(session: Session, lines: int, samples: int, at_step: int | None = None) -> dict:
     """The training points and the input grid's lines as the hidden layer maps them, in 2-D."""
+    one_hidden_layer_on_the_plane(session, "the hidden space")
     snap, params = params64(session, at_step)
     d = session.run.dataset
     view = hidden_space(

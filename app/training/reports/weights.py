@@ -11,7 +11,7 @@ from app.core.network import backward, forward, loss
 
 from ..history import finite_or_none
 from ..session import Session
-from .common import as_list, params64
+from .common import as_list, params64, train_inputs
 
 
 def parameters(session: Session, at_step: int | None = None) -> dict:
@@ -30,11 +30,14 @@ def gradients(session: Session, at_step: int | None = None) -> dict:
     snap, params = params64(session, at_step)
     d = session.run.dataset
     Y = session.run.Y[d.train]
-    fwd = forward(params, d.X_train, session.run.activation)
-    grads = backward(params, fwd, Y, snap.lam).grads()
+    run = session.run
+    fwd = forward(params, train_inputs(session), run.activation)
+    back = backward(params, fwd, Y, snap.lam, run.loss_name, snap.l1)
+    grads = back.grads()
     return {
         "step": snap.step,
-        "loss": finite_or_none(loss(params, fwd, Y, snap.lam)),
+        "loss": finite_or_none(loss(params, fwd, Y, snap.lam, run.loss_name, snap.l1)),
+        "deltas": [finite_or_none(np.linalg.norm(dz)) for dz in back.dz],
         "lam": snap.lam,
         "n_train": int(len(d.train)),
         "grads": {
@@ -49,12 +52,14 @@ def gradcheck(session: Session, max_entries: int, seed: int, at_step: int | None
     d = session.run.dataset
     report = gradient_check(
         params,
-        d.X_train,
+        train_inputs(session),
         session.run.Y[d.train],
         session.run.activation,
         snap.lam,
         max_entries=max_entries,
         seed=seed,
+        loss_name=session.run.loss_name,
+        l1=snap.l1,
     )
     params_out = {}
     for name, c in report.items():
@@ -89,7 +94,7 @@ def grid(session: Session, G: int, at_step: int | None = None) -> dict:
     snap, params = params64(session, at_step)
     box = session.run.dataset.box
     xs, ys = grid_axes(box, G)
-    y_hat = decision_grid(params, box, G, session.run.activation)
+    y_hat = decision_grid(params, box, G, session.run.activation, session.run.features)
     return {
         "step": snap.step,
         "G": G,
