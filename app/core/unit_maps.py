@@ -7,8 +7,8 @@ import numpy as np
 
 from .bounds import MAX_UNIT_MAP_GRID, MAX_UNIT_MAP_VALUES, MIN_GRID
 from .checks import check_int
-from .grid import grid_points
 from .features import DEFAULT_FEATURES, expand
+from .grid import grid_points
 from .network import Params, depth, forward
 from .units import activation_range
 
