@@ -33,7 +33,7 @@ LINE_PIXELS = """(colours) => {
 NEW_FIELDS = {
     "hidden": "Hidden layers",
     "loss": "Loss",
-    "l1": "L1 λ₁ new run",
+    "l1": "L1 λ₁",
     "init_scale": "Init",
 }
 
