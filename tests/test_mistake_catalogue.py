@@ -94,6 +94,7 @@ def long_trained_session(lam: float) -> Session:
     return session
 
 
+@pytest.mark.slow  # 20,000 steps each, over a second
 @pytest.mark.parametrize("lam", [0.0, 0.001])
 def test_a_right_gradient_of_a_session_trained_long_names_nothing_and_a_real_mistake_still_shows(lam):
     session = long_trained_session(lam)
