@@ -86,8 +86,8 @@ export function mountPanels(store, { form, actions, view }) {
     roomy: true,
     mount: (el) =>
       mountNetwork(el, store, {
-        onUnit: (j) => {
-          unit.select(j);
+        onUnit: (j, layer) => {
+          unit.select(j, layer);
           inspector.select("unit");
         },
         session: actions.session,

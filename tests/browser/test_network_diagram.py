@@ -5,6 +5,7 @@ laptop, a projector and a phone."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -148,6 +149,27 @@ def test_clicking_a_hidden_node_opens_that_unit(dash):
     page.focus('#network-diagram .network-node[data-key="1:4"]')
     page.keyboard.press("Enter")
     page.wait_for_selector('.unit-view[data-unit="4"]')
+
+
+def test_clicking_a_unit_of_a_deeper_layer_opens_it_in_its_layer(dash):
+    """Two hidden layers: a second-layer node opens Hidden unit on layer 2, whose numbers are the
+    server's for that unit (w_in from W2's column, w_out from W3's row); the layer can be changed back."""
+    open_network(dash, "?hidden=4,3")
+    page = dash.page
+    page.click('#network-diagram .network-node[data-key="2:1"]')
+    page.wait_for_selector('.unit-view[data-unit="1"][data-layer="2"]')
+    assert page.get_attribute("#tab-unit", "aria-selected") == "true"
+    assert page.is_visible("#unit-layer") and page.input_value("#unit-layer") == "2"
+    assert page.eval_on_selector_all("#unit-j option", "os => os.length") == 3
+    shown = page.text_content(".unit-weights")
+    assert shown.startswith("w_in = W₂[:, 1]") and "w_out = W₃[1, :]" in shown
+    p = params(dash, dash.step())
+    w_in = np.asarray(json.loads(page.get_attribute(".unit-weights", "data-win")))
+    np.testing.assert_allclose(w_in, p["W2"][:, 1], rtol=1e-6, atol=1e-7)
+    assert page.text_content(".unit-view figcaption") == "activation a₂,ⱼ"
+    page.select_option("#unit-layer", "1")
+    page.wait_for_selector('.unit-view[data-layer="1"]')
+    assert page.eval_on_selector_all("#unit-j option", "os => os.length") == 4
 
 
 def test_the_drivers_edit_reaches_a_page_that_watches(dash, browser, recorder):

@@ -69,7 +69,7 @@ export function build(model, g, font) {
       const group = svg("g", {
         class: `network-node network-${node.kind}`,
         tabindex: 0,
-        role: node.kind === "hidden" && node.layer === 1 && node.unit !== null ? "button" : "img",
+        role: node.kind === "hidden" && node.unit !== null ? "button" : "img",
         "data-key": node.key,
         "data-kind": node.kind,
         "aria-label": nodeName(node),

@@ -42,7 +42,7 @@ function swatchOf(color) {
   return s;
 }
 
-// options: onUnit(j), open hidden unit j of the first layer; session(): { id, token } to drive.
+// options: onUnit(j, layer), open hidden unit j of that hidden layer; session(): { id, token } to drive.
 export function mount(root, store, { onUnit, session }) {
   root.classList.add("network-view");
   const toggle = el(
@@ -200,7 +200,7 @@ export function mount(root, store, { onUnit, session }) {
   });
 
   function openUnit(node) {
-    if (node?.kind === "hidden" && node.layer === 1 && node.unit !== null) onUnit(node.unit);
+    if (node?.kind === "hidden" && node.unit !== null) onUnit(node.unit, node.layer);
   }
 
   holder.addEventListener("click", (event) => {

@@ -43,6 +43,6 @@ export function nodeText(node, bias) {
   const b = `b${node.layer}[${node.unit}]`;
   let text = `${name}: bias ${b} = ${formatNumber(bias.bias)}`;
   if (bias.gradient !== null) text += `, dL/d${b} = ${formatNumber(bias.gradient)}`;
-  if (node.kind === "hidden" && node.layer === 1) text += ". Click (or Enter) to open it in Hidden unit";
+  if (node.kind === "hidden" && node.unit !== null) text += ". Click (or Enter) to open it in Hidden unit";
   return text;
 }
