@@ -6,6 +6,7 @@ import { test } from "node:test";
 import {
   diagramModel,
   linkWidth,
+  NARROW_SHOWN_UNITS,
   SHOWN_UNITS,
   shownUnits,
   weightLayers,
@@ -85,6 +86,18 @@ test("a layer of 1024 units shows its 16 strongest and folds the rest, links sum
   assert.equal(summed.count, 1008);
   assert.ok(Math.abs(summed.weight - 1008 * 0.001) < 1e-6);
   assert.equal(linkWidth(summed, model.scale, 8) <= 8, true);
+});
+
+test("a narrow screen asks for fewer units a layer: the strongest 8 of 16, the rest folded", () => {
+  const arrays = net([2, 16, 16, 3], (_l, _i, j) => (j % 2 === 0 ? 1 : 0.01));
+  const model = diagramModel(arrays, { features: ["x1", "x2"], classes: 3, most: NARROW_SHOWN_UNITS });
+  assert.equal(NARROW_SHOWN_UNITS, 8);
+  assert.deepEqual(
+    model.columns[1].map((n) => n.label),
+    ["unit 0", "unit 2", "unit 4", "unit 6", "unit 8", "unit 10", "unit 12", "unit 14", "+8 more"],
+  );
+  assert.equal(model.columns[2].length, 9);
+  assert.equal(diagramModel(arrays, { features: ["x1", "x2"], classes: 3 }).columns[1].length, 16);
 });
 
 test("hovering says the weight, its gradient and sgd's update, or why not the update", () => {

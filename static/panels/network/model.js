@@ -3,9 +3,11 @@
 // shows. The layers are read from the parameter names, W1 ... W{L+1}, so any depth draws.
 // A layer wider than SHOWN_UNITS shows its SHOWN_UNITS units with the largest incoming plus
 // outgoing |w|, in their own order, and one "+k more" node for the rest, whose links are the
-// sums of the weights they stand for: a readable summary, never a hairball.
+// sums of the weights they stand for: a readable summary, never a hairball. A narrow screen asks
+// for fewer (NARROW_SHOWN_UNITS): a phone's column of 16 nodes and their links is a smear.
 
 export const SHOWN_UNITS = 16;
+export const NARROW_SHOWN_UNITS = 8;
 
 // The weight matrices' layer numbers in order: [1, 2, ..., L+1].
 export function weightLayers(arrays) {
@@ -22,16 +24,16 @@ function matrix(array) {
 
 // The units of a layer of width n to show: all of them, or the SHOWN_UNITS whose |w| in
 // (incoming: W_in's column) plus out (W_out's row) is largest, in index order, and the rest.
-export function shownUnits(n, incoming, outgoing) {
+export function shownUnits(n, incoming, outgoing, most = SHOWN_UNITS) {
   const all = Array.from({ length: n }, (_, j) => j);
-  if (n <= SHOWN_UNITS) return { shown: all, folded: [] };
+  if (n <= most) return { shown: all, folded: [] };
   const strength = new Float64Array(n);
   for (let i = 0; i < incoming.rows; i++)
     for (let j = 0; j < n; j++) strength[j] += Math.abs(incoming.at(i, j));
   for (let j = 0; j < n; j++)
     for (let k = 0; k < outgoing.cols; k++) strength[j] += Math.abs(outgoing.at(j, k));
   const ranked = all.slice().sort((a, b) => strength[b] - strength[a] || a - b);
-  const keep = new Set(ranked.slice(0, SHOWN_UNITS));
+  const keep = new Set(ranked.slice(0, most));
   return { shown: all.filter((j) => keep.has(j)), folded: all.filter((j) => !keep.has(j)) };
 }
 
@@ -63,8 +65,8 @@ function columnNodes(kind, layer, shown, folded, names) {
 // count (weights it stands for), weight, gradient (null where the frame has none), shown (the
 // value drawn: weight or gradient) } and scale is the largest |shown| of a single weight (the
 // thickest link; a fold's summed links are drawn at most as thick).
-// features: the input names; which: "weights" or "gradients".
-export function diagramModel(arrays, { features, classes, which = "weights" }) {
+// features: the input names; which: "weights" or "gradients"; most: the units a layer shows.
+export function diagramModel(arrays, { features, classes, which = "weights", most = SHOWN_UNITS }) {
   const layers = weightLayers(arrays);
   if (!layers.length) return null;
   const W = layers.map((l) => matrix(arrays[`W${l}`]));
@@ -73,7 +75,7 @@ export function diagramModel(arrays, { features, classes, which = "weights" }) {
   const inputs = Array.from({ length: W[0].rows }, (_, i) => i); // a few features: all shown
   const columns = [columnNodes("input", 0, inputs, [], (i) => features[i] ?? `x${i + 1}`)];
   for (let l = 1; l <= L; l++) {
-    const { shown, folded } = shownUnits(W[l - 1].cols, W[l - 1], W[l]);
+    const { shown, folded } = shownUnits(W[l - 1].cols, W[l - 1], W[l], most);
     columns.push(columnNodes("hidden", l, shown, folded, (j) => `unit ${j}`));
   }
   const C = W[L].cols;

@@ -11,7 +11,7 @@ import { NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
 import { getView, setWeight } from "../../lib/rest.js";
 import { build, geometry, restyle } from "./drawing.js";
 import { followMaps } from "./maps.js";
-import { diagramModel, nodeBias, structureKey } from "./model.js";
+import { diagramModel, NARROW_SHOWN_UNITS, nodeBias, SHOWN_UNITS, structureKey } from "./model.js";
 import { linkText, nodeText } from "./words.js";
 
 const WHICH = {
@@ -117,11 +117,12 @@ export function mount(root, store, { onUnit, session }) {
   // The diagram of `arrays`: rebuilt when its nodes change (or its size), restyled otherwise.
   function draw(rebuild = false) {
     if (!arrays || !visible) return;
-    model = diagramModel(arrays, { features: features(), classes: store.classes, which });
-    if (!model) return;
     const width = holder.clientWidth;
     if (!width) return;
     const font = cssPixels(root);
+    const most = width < 40 * font ? NARROW_SHOWN_UNITS : SHOWN_UNITS;
+    model = diagramModel(arrays, { features: features(), classes: store.classes, which, most });
+    if (!model) return;
     // The room the tab has under its bar (not the holder's own height, which the drawing sets),
     // at most most of the window: a tall network scrolls in the tab rather than squeezing its maps.
     const room = Math.max(

@@ -2,7 +2,6 @@
 // update it takes; a node's bias and its gradient. Numbers as the frame has them.
 
 import { formatNumber } from "../../lib/format.js";
-import { SHOWN_UNITS } from "./model.js";
 
 // A node's name, as a screen reader says it (its numbers are in the readout, which it announces).
 export function nodeName(node) {
@@ -39,7 +38,7 @@ export function nodeText(node, bias) {
     return `input ${node.label}: the point's ${node.label}, fed to every unit of layer 1`;
   const name = nodeName(node);
   if (!bias)
-    return `${name}: folded into one node, their links summed (the ${SHOWN_UNITS} with the largest |w| are shown)`;
+    return `${name}: folded into one node, their links summed (the units with the largest |w| are shown)`;
   const b = `b${node.layer}[${node.unit}]`;
   let text = `${name}: bias ${b} = ${formatNumber(bias.bias)}`;
   if (bias.gradient !== null) text += `, dL/d${b} = ${formatNumber(bias.gradient)}`;
