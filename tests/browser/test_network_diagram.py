@@ -167,9 +167,12 @@ def test_clicking_a_unit_of_a_deeper_layer_opens_it_in_its_layer(dash):
     w_in = np.asarray(json.loads(page.get_attribute(".unit-weights", "data-win")))
     np.testing.assert_allclose(w_in, p["W2"][:, 1], rtol=1e-6, atol=1e-7)
     assert page.text_content(".unit-view figcaption") == "activation a₂,ⱼ"
+    # fed layer 1's activations, the unit does not switch along a line: no dashed line is claimed
+    assert "so where it switches is a curve, not a line" in page.text_content(".unit-explain")
     page.select_option("#unit-layer", "1")
     page.wait_for_selector('.unit-view[data-layer="1"]')
     assert page.eval_on_selector_all("#unit-j option", "os => os.length") == 4
+    assert "Dashed: where z = 0, the line along which the unit switches." in page.text_content(".unit-explain")
 
 
 def test_the_drivers_edit_reaches_a_page_that_watches(dash, browser, recorder):

@@ -86,8 +86,9 @@ export function unitPlots(left, right) {
     });
   }
 
-  // Both squares, `top` the largest |dz1|: the error's colour scale.
-  function draw(data, points, top) {
+  // Both squares, `top` the largest |dz1|: the error's colour scale; withLine: draw the line where
+  // the unit switches (only a first-layer unit fed x1, x2 switches along a line).
+  function draw(data, points, top, withLine = true) {
     for (const [plot, which] of [
       [left, "activation"],
       [right, "error"],
@@ -123,7 +124,7 @@ export function unitPlots(left, right) {
           false,
         );
       }
-      drawLine(ctx, data, side);
+      if (withLine) drawLine(ctx, data, side);
       ctx.restore();
       ctx.strokeStyle = "#444";
       ctx.lineWidth = 1;

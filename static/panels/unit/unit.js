@@ -44,7 +44,13 @@ function colorBar(low, high) {
   return el("span", "unit-scale", [el("span", "scale-label", low), bar, el("span", "scale-label", high)]);
 }
 
-function explanation(d, f, db) {
+// Whether unit d switches along a line of the plane: in the first layer, fed x1 and x2 as they are
+// (fed other features, or a layer's activations, z = 0 is a curve).
+function switchesOnALine(d, features) {
+  return (d.layer ?? 1) === 1 && (features ?? ["x1", "x2"]).join() === "x1,x2";
+}
+
+function explanation(d, f, db, line) {
   const l = d.layer ?? 1;
   const [a, z, dz, up] = [`a${sub(l)}`, `z${sub(l)}`, `dz${sub(l)}`, sub(l + 1)];
   const input = l === 1 ? "x" : `a${sub(l - 1)}`;
@@ -64,9 +70,9 @@ function explanation(d, f, db) {
       el(
         "li",
         "",
-        l === 1
+        line
           ? "Dashed: where z = 0, the line along which the unit switches."
-          : `Its input is layer ${l - 1}'s activations, so where it switches is a curve, not a line.`,
+          : `Its input is ${l === 1 ? "the features of the point" : `layer ${l - 1}'s activations`}, so where it switches is a curve, not a line.`,
       ),
     ]),
     el(
@@ -167,7 +173,7 @@ export function mount(root, store) {
     rightScale.replaceChildren(
       colorBar(formatNumber(-numbers.errorTop, 2), formatNumber(numbers.errorTop, 2)),
     );
-    explain.replaceChildren(...explanation(d, f, numbers.db));
+    explain.replaceChildren(...explanation(d, f, numbers.db, switchesOnALine(d, store.config.features)));
     plots.paintActivation(d.a1_grid, numbers.low, numbers.high);
     drawPlots();
   }
@@ -187,7 +193,7 @@ export function mount(root, store) {
   function drawPlots() {
     if (!data || !store.points) return;
     fit();
-    plots.draw(data, store.points, numbers.errorTop);
+    plots.draw(data, store.points, numbers.errorTop, switchesOnALine(data, store.config.features));
   }
 
   new ResizeObserver(() => drawPlots()).observe(root);
