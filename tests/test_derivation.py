@@ -5,7 +5,9 @@ import pytest
 
 from app.core.activations import ACTIVATION_NAMES, ACTIVATIONS
 from app.core.derivation import derive, derive_batch, sum_of_samples
-from app.core.network import backward, forward
+from app.core.features import expand
+from app.core.losses import get_loss
+from app.core.network import backward, forward, init_params
 from app.core.softmax import softmax
 
 from .test_network import random_problem
@@ -179,6 +181,10 @@ def equation_names(params, X, Y, lam, activation, stages) -> dict:
         "sum": np.sum,
         "outer": np.outer,
         "diag": np.diag,
+        "sign": np.sign,
+        "sin": np.sin,
+        "column_stack": np.column_stack,
+        "l1": 0.0,
         "softmax": lambda z: softmax(np.atleast_2d(z)).reshape(np.shape(z)),
         activation: ACTIVATIONS[activation].f,
         **{s.name: s.value for s in stages},
@@ -264,11 +270,196 @@ def test_the_per_sample_contributions_plus_lam_w_are_the_batch_gradient(activati
         assert check.max_abs == np.max(np.abs(d[name])) and check.agree
 
 
-def test_the_sum_check_sees_a_batch_gradient_that_is_not_the_sum():
-    """The check is a real comparison: in chunks of SUM_CHUNK samples, over more rows than one chunk."""
+def test_the_sum_check_sees_a_batch_gradient_that_is_not_the_sum(monkeypatch):
+    """The check is a real comparison: in chunks of samples, over more rows than one chunk."""
+    monkeypatch.setattr("app.core.derivation_batch.SUM_ENTRIES", 6 * 256)  # 256 samples of dW2 (3, 2) a chunk
     params, X, Y = random_problem(1, 3, 2, 600, soft=False)
     d = derive_batch(params, X, Y, "tanh", 0.1)
     assert all(s.max_abs_difference < 1e-14 for s in d.sums)
     wrong = sum_of_samples("dW2", d["a1"], d["dz2"], 0.0, d["dW2"])  # lam * W2 left out
     assert wrong.max_abs_difference == pytest.approx(np.max(np.abs(0.1 * params["W2"])))
     assert not wrong.agree
+
+
+# ---- at every depth, loss, penalty and feature list -------------------------------------------
+
+
+def deep_problem(seed, widths, C, N, features=("x1", "x2"), scale=0.3):
+    """A network of hidden `widths` fed `features`, moved off its zero biases, on N random points (N, 2)
+    with soft targets."""
+    rng = np.random.RandomState(seed)
+    params = init_params(list(widths), C, seed=seed, F=len(features))
+    for name in params:
+        params[name] = params[name] + rng.randn(*params[name].shape) * scale
+    return params, rng.randn(N, 2), rng.dirichlet(np.ones(C), size=N)
+
+
+def contract_names(L: int) -> tuple[list[str], list[str]]:
+    """The stage names of both forms at depth L, as the contract between the parts writes them."""
+    O = L + 1
+    sample = ["x", *(n for l in range(1, L + 1) for n in (f"z{l}", f"a{l}")), f"z{O}", "y_hat", "y", "loss"]
+    sample += ["dL_dy_hat", "J", f"dz{O}_long", f"dz{O}", f"dz{O}_difference"]
+    batch = ["X"]
+    for l in range(1, O + 1):
+        batch += [f"W{l}", f"z{l}"] + ([f"a{l}"] if l <= L else [])
+    batch += ["y_hat", "Y", f"dz{O}"]
+    for l in range(O, 0, -1):
+        tail = [f"dW{l}", f"db{l}"] + ([f"da{l - 1}", f"dz{l - 1}"] if l > 1 else [])
+        sample += tail
+        batch += tail
+    return [*sample, "dx"], [*batch, "dX"]
+
+
+def expected_layer(name: str, O: int) -> int:
+    if name in ("x", "X", "dx", "dX"):
+        return 0
+    if name in ("y_hat", "y", "Y", "loss", "dL_dy_hat", "J") or name.endswith(("_long", "_difference")):
+        return O
+    return int(name.lstrip("dzaWb"))
+
+
+@pytest.mark.parametrize("L", [1, 2, 3, 6])
+def test_stage_names_order_and_layers_follow_the_contract_at_every_depth(L):
+    params, X, Y = deep_problem(L, [3] * L, 4, 7)
+    sample_names, batch_names = contract_names(L)
+    d, b = derive(params, X, Y, 2), derive_batch(params, X, Y)
+    assert [s.name for s in d.stages] == sample_names
+    assert [s.name for s in b.stages] == batch_names
+    for stage in d.stages + b.stages:
+        assert stage.layer == expected_layer(stage.name, L + 1), stage.name
+
+
+def sample_and_batch_agree_with_backward(params, X, Y, activation, loss_name, lam, l1, features):
+    """Every batch stage is network.backward's array; the sums check holds for every layer; the
+    per-sample dW(l) over all n plus the penalties is the batch's dW(l)."""
+    inputs = expand(X, features)
+    fwd = forward(params, inputs, activation)
+    back = backward(params, fwd, Y, lam, loss_name, l1)
+    b = derive_batch(params, X, Y, activation, lam, loss_name, l1, features)
+    L = fwd.L
+    for l in range(1, L + 2):
+        np.testing.assert_array_equal(b[f"dW{l}"], back.dW[l - 1])
+        np.testing.assert_array_equal(b[f"dz{l}"], back.dz[l - 1])
+        np.testing.assert_array_equal(b[f"z{l}"], fwd.z[l - 1])
+    assert [s.name for s in b.sums] == [f"dW{l}" for l in range(L + 1, 0, -1)]
+    assert all(s.agree for s in b.sums), [(s.name, s.max_abs_difference, s.max_abs) for s in b.sums]
+    parts = [derive(params, X, Y, n, activation, loss_name, features) for n in range(len(X))]
+    for l in range(1, L + 2):
+        W = params[f"W{l}"]
+        summed = sum(p[f"dW{l}"] for p in parts) + lam * W + l1 * np.sign(W)
+        np.testing.assert_allclose(summed, back.dW[l - 1], rtol=1e-10, atol=1e-14, err_msg=f"dW{l}")
+        np.testing.assert_allclose(sum(p[f"db{l}"] for p in parts), back.db[l - 1], rtol=1e-10, atol=1e-14)
+    for n, p in enumerate(parts):
+        np.testing.assert_allclose(p["dx"], back.dX[n], rtol=1e-12, atol=1e-15)
+        assert p.two_ways_agree
+
+
+@pytest.mark.parametrize(
+    ("L", "activation", "loss_name", "lam", "l1"),
+    [
+        (2, "tanh", "cross_entropy", 0.01, 0.0),
+        (3, "relu", "mse", 0.0, 0.02),
+        (6, "sigmoid", "mse", 0.01, 0.005),
+    ],
+)
+def test_both_forms_are_network_backward_at_depth(L, activation, loss_name, lam, l1):
+    params, X, Y = deep_problem(L, [4, 3, 5, 2, 3, 4][:L], 3, 9)
+    sample_and_batch_agree_with_backward(params, X, Y, activation, loss_name, lam, l1, ("x1", "x2"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("L", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+@pytest.mark.parametrize("loss_name", ["cross_entropy", "mse"])
+@pytest.mark.parametrize(("lam", "l1"), [(0.0, 0.0), (0.02, 0.0), (0.0, 0.01), (0.01, 0.003)])
+def test_both_forms_are_network_backward_at_every_depth_activation_loss_and_penalty(
+    L, activation, loss_name, lam, l1
+):
+    params, X, Y = deep_problem(10 * L + len(activation), [3, 4, 2, 5, 3, 4][:L], 3, 8, ("x1", "x2", "x1_x2"))
+    sample_and_batch_agree_with_backward(params, X, Y, activation, loss_name, lam, l1, ("x1", "x2", "x1_x2"))
+
+
+@pytest.mark.parametrize(("loss_name", "activation"), [("cross_entropy", "tanh"), ("mse", "sigmoid")])
+def test_a_samples_gradients_at_depth_are_finite_differences_of_its_share_of_the_loss(loss_name, activation):
+    """dW(l) of sample n is d(loss_n / N)/dW(l): central differences on a 3-layer net, every weight."""
+    params, X, Y = deep_problem(4, [3, 4, 2], 3, 5, ("x1", "x2_sq", "sin_x1"), scale=0.5)
+    features, n, N, h = ("x1", "x2_sq", "sin_x1"), 3, 5, 1e-6
+    d = derive(params, X, Y, n, activation, loss_name, features)
+    x = expand(X, features)[n : n + 1]
+
+    def share(p):
+        fwd = forward(p, x, activation)
+        return get_loss(loss_name).value(fwd.log_y_hat, fwd.y_hat, Y[n : n + 1]) / N
+
+    for name in params:
+        numeric = np.zeros_like(params[name])
+        for at in np.ndindex(*params[name].shape):
+            up = {k: v.copy() for k, v in params.items()}
+            down = {k: v.copy() for k, v in params.items()}
+            up[name][at] += h
+            down[name][at] -= h
+            numeric[at] = (share(up) - share(down)) / (2 * h)
+        np.testing.assert_allclose(d[f"d{name}"], numeric, rtol=1e-6, atol=1e-10, err_msg=name)
+
+
+def test_an_mse_derivation_has_no_short_way_and_no_worked_mistake():
+    params, X, Y = deep_problem(2, [4, 4], 3, 6)
+    d = derive(params, X, Y, 1, "tanh", "mse")
+    assert d.mistake is None and d.loss == "mse" and d.two_ways_agree
+    eqs = {s.name: s for s in d.stages}
+    assert "no short way" in eqs["dz3"].equation and "J.T @ dL_dy_hat" in eqs["dz3"].equation
+    np.testing.assert_allclose(d["dz3_long"], d["dz3"], rtol=1e-12, atol=1e-16)
+
+
+def test_the_deep_lines_are_bp2_and_bp4_written_out_with_the_layers_names():
+    params, X, Y = deep_problem(1, [4, 3], 2, 6)
+    s = {st.name: st for st in derive(params, X, Y, 0).stages}
+    b = {st.name: st for st in derive_batch(params, X, Y, lam=0.1, l1=0.01).stages}
+    assert s["da2"].equation == "da2 = dz3 @ W3.T" and s["dz2"].equation == "dz2 = da2 * (1 - a2**2)"
+    assert s["dW2"].equation == "dW2 = outer(a1, dz2)" and s["dW1"].equation == "dW1 = outer(x, dz1)"
+    assert b["dW2"].equation == "dW2 = a1.T @ dz2 + lam * W2 + l1 * sign(W2)"
+    assert (
+        s["z3"].tex == "z_3 = a_2 W_3 + b_3" and s["dW3"].tex == r"\mathrm{d}W_3 = a_2^{\top}\, \mathrm{d}z_3"
+    )
+    assert s["dz2"].tex.startswith(r"\delta_2 = \mathrm{d}z_2 = \mathrm{d}a_2 \odot (1 - a_2^{2})")
+    assert s["dW2"].dims == ("H1", "H2") and s["dW3"].dims == ("H2", "C") and s["x"].dims == ("2",)
+    assert b["dW2"].tex.endswith(r" + \lambda_1 \operatorname{sign}(W_2)")
+
+
+def test_a_points_features_are_computed_from_its_x1_x2_by_the_features_own_formulas():
+    features = ("x1", "x2", "x1_sq", "x1_x2", "sin_x2")
+    params, X, Y = deep_problem(3, [4], 2, 5, features)
+    d = derive(params, X, Y, 2, features=features)
+    x1, x2 = X[2]
+    np.testing.assert_array_equal(d["x"], [x1, x2, x1 * x1, x1 * x2, np.sin(x2)])
+    x = d.stages[0]
+    assert x.equation.startswith("x = [x1, x2, x1 * x1, x1 * x2, sin(x2)]") and x.dims == ("F",)
+    assert x.tex.startswith(r"x = \big(x_1,\ x_2,\ x_1^2,\ x_1 x_2,\ \sin x_2\big)")
+    assert derive_batch(params, X, Y, features=features)["X"].shape == (5, 5)
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+@pytest.mark.parametrize("loss_name", ["cross_entropy", "mse"])
+def test_every_deep_equation_read_as_python_gives_its_stages_value(activation, loss_name):
+    """Both forms at depth 3, with features, lam and l1: each line evaluated over numpy is its value."""
+    features, lam, l1 = ("x1", "x2", "x2_sq", "sin_x1"), 0.02, 0.01
+    params, X, Y = deep_problem(6, [4, 3, 5], 3, 10, features, scale=1.0)
+    batch = derive_batch(params, X, Y, activation, lam, loss_name, l1, features)
+    sample = derive(params, X, Y, 4, activation, loss_name, features)
+    forms = {"batch": batch.stages, "per sample": sample.stages}
+    if sample.mistake:
+        forms["the mistake"] = sample.mistake.stages
+    for form, stages in forms.items():
+        given = stages if form == "batch" else sample.stages
+        point = X if form == "batch" else X[4]
+        names = equation_names(params, X, Y, lam, activation, given) | {
+            "x1": point[..., 0],
+            "x2": point[..., 1],
+            "l1": l1,
+        }
+        for stage in stages:
+            for read in read_equation(stage.equation, names, stage.shape):
+                assert read.shape == stage.shape, (form, stage.equation)
+                np.testing.assert_allclose(
+                    read, stage.value, rtol=1e-12, atol=1e-15, err_msg=f"{form}: {stage.equation}"
+                )

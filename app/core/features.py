@@ -19,18 +19,20 @@ class Feature:
     compute: Callable[[np.ndarray, np.ndarray], np.ndarray]
     """compute(x1, x2): the feature of every point, from the columns x1 (N,) and x2 (N,)."""
     tex: str
+    text: str
+    """compute's formula in plain Python, in x1, x2 and numpy's sin: how the derivation writes it."""
 
 
 FEATURES: dict[str, Feature] = {
     f.name: f
     for f in (
-        Feature("x1", lambda x1, x2: x1, "x_1"),
-        Feature("x2", lambda x1, x2: x2, "x_2"),
-        Feature("x1_sq", lambda x1, x2: x1 * x1, "x_1^2"),
-        Feature("x2_sq", lambda x1, x2: x2 * x2, "x_2^2"),
-        Feature("x1_x2", lambda x1, x2: x1 * x2, r"x_1 x_2"),
-        Feature("sin_x1", lambda x1, x2: np.sin(x1), r"\sin x_1"),
-        Feature("sin_x2", lambda x1, x2: np.sin(x2), r"\sin x_2"),
+        Feature("x1", lambda x1, x2: x1, "x_1", "x1"),
+        Feature("x2", lambda x1, x2: x2, "x_2", "x2"),
+        Feature("x1_sq", lambda x1, x2: x1 * x1, "x_1^2", "x1 * x1"),
+        Feature("x2_sq", lambda x1, x2: x2 * x2, "x_2^2", "x2 * x2"),
+        Feature("x1_x2", lambda x1, x2: x1 * x2, r"x_1 x_2", "x1 * x2"),
+        Feature("sin_x1", lambda x1, x2: np.sin(x1), r"\sin x_1", "sin(x1)"),
+        Feature("sin_x2", lambda x1, x2: np.sin(x2), r"\sin x_2", "sin(x2)"),
     )
 }
 FEATURE_NAMES = tuple(FEATURES)

@@ -43,6 +43,12 @@ class Loss:
     batch_delta_text: str
     """dz2 for the whole batch (N, C) in plain text, in Y and y_hat (N, C)."""
     batch_delta_tex: str
+    delta_why_tex: str = ""
+    """Why dz2 = J.T @ dL/dy_hat is the `delta` line, the product worked out entry by entry."""
+    delta_note: str = ""
+    """What that product means for learning, in words."""
+    has_short_way: bool = False
+    """The product simplifies to a line that no longer needs J (cross-entropy's y_hat - y)."""
 
 
 def _cross_entropy(log_y_hat, y_hat, Y) -> float:  # -(1/N) * sum(Y * log y_hat)
@@ -74,6 +80,14 @@ CROSS_ENTROPY = Loss(
     delta_tex=r"(\hat y - y)\,/\,N",
     batch_delta_text="(y_hat - Y) / N",
     batch_delta_tex=r"(\hat Y - Y)\,/\,N",
+    # J's entries are y_hat_k (delta_kr - y_hat_r): the 1/y_hat of dL/dy_hat cancels them.
+    delta_why_tex=r"""\Big(\tfrac{\partial L}{\partial \hat y} J\Big)_r
+  = \sum_k \frac{-y_k}{N \hat y_k}\, \hat y_k (\delta_{kr} - \hat y_r)
+  = \frac{-y_r + \hat y_r \sum_k y_k}{N} = \frac{\hat y_r - y_r}{N}
+  \quad\text{because}\ \textstyle\sum_k y_k = 1""",
+    delta_note="Cross-entropy's 1/ŷ cancels the ŷ in every entry of J: what is left, (ŷ − y)/N, is largest "
+    "where the network is confidently wrong, so that is where it learns fastest.",
+    has_short_way=True,
 )
 
 
@@ -111,6 +125,14 @@ MSE = Loss(
     batch_delta_text="y_hat * ((y_hat - Y) / N - sum((y_hat - Y) / N * y_hat, axis=1, keepdims=True))",
     batch_delta_tex=r"\hat Y \odot \big(G - (G \odot \hat Y)\,\mathbf{1}\mathbf{1}^\top\big),"
     r"\ G = (\hat Y - Y)/N",
+    delta_why_tex=r"""\Big(\tfrac{\partial L}{\partial \hat y} J\Big)_r
+  = \sum_k g_k\, \hat y_k (\delta_{kr} - \hat y_r)
+  = \hat y_r \Big(g_r - \textstyle\sum_k g_k \hat y_k\Big),
+  \quad g = \frac{\hat y - y}{N}\ \text{: nothing cancels}""",
+    delta_note="Nothing cancels here: every entry of mse's dz keeps J's factor ŷ, so there is no short way "
+    "past J. At a confident wrong answer (ŷ near 0 for the true class, near 1 for one other) that "
+    "factor makes dz small, and mse learns slowly from exactly the points cross-entropy, whose "
+    "(ŷ − y)/N is largest there, learns from fastest.",
 )
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (CROSS_ENTROPY, MSE)}

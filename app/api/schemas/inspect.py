@@ -80,11 +80,20 @@ class Stage(BaseModel):
     phase: Literal["forward", "backward"]
     shape: list[int] = Field(description="the whole value's shape, even when `value` is its first rows")
     value: Nested = Field(
-        description="the value; in the batch form a matrix is its first rows only (see point_rows_sent)"
+        description="the part of the value the page shows: a matrix its first 8 rows (in the batch form one "
+        "with a row per point its first point_rows_sent), a vector or matrix more than 9 wide its first 8 "
+        "columns and its last; `shape` is the whole"
     )
     tex: str = Field("", description="the equation in TeX, as the lecture notes typeset it")
     dims: list[str] = Field(
-        default_factory=list, description='the shape in the notes\' letters: ["N", "C"]; [] for a scalar'
+        default_factory=list,
+        description='the shape in the notes\' letters: ["N", "C"], deeper ["H2", "H3"]; [] for a scalar',
+    )
+    layer: int = Field(
+        0,
+        description="the layer the stage belongs to: 0 for the input (x, X, dx, dX); l for z{l}, a{l}, W{l}, "
+        "dW{l}, db{l}, dz{l}, da{l}; O = L + 1 for the output's (y_hat, y, Y, loss, dL_dy_hat, J, "
+        "dz{O}_long, dz{O}_difference)",
     )
 
 
@@ -103,6 +112,12 @@ class TwoWays(BaseModel):
     )
     max_abs_dz2: float | None = Field(description="largest |dz2| (the short way)")
     agree: bool = Field(description="the difference is rounding (at most 1e-12 of |dz2|, or below 1e-15)")
+    short_way: bool = Field(
+        True,
+        description="the loss's own line skips J (cross-entropy's (y_hat - y) / N); mse's is the product",
+    )
+    why_tex: str = Field("", description="the product J.T @ dL/dy_hat worked out entry by entry, in TeX")
+    note: str = Field("", description="what that means for learning, in words (mse vs cross-entropy)")
 
 
 class WorkedMistake(BaseModel):
@@ -118,9 +133,10 @@ class WorkedMistake(BaseModel):
 
 
 class SumOfSamples(BaseModel):
-    name: str = Field(description="dW2 or dW1")
+    name: str = Field(description="dW{l}, one for each layer, the output layer's first")
     max_abs_difference: float | None = Field(
-        description="largest |sum over n of sample n's dW + lam * W - the batch form's dW|: rounding"
+        description="largest |sum over n of sample n's dW + lam * W + l1 * sign(W) - the batch form's dW|: "
+        "rounding"
     )
     max_abs: float | None = Field(description="largest |dW| of the batch form, for scale")
     agree: bool = Field(description="the difference is rounding: at most 1e-10 of the largest |dW|")
@@ -132,11 +148,12 @@ class BatchForm(BaseModel):
         "`value`, a weight's (H rows) its first 8; `shape` is always the whole"
     )
     stages: list[Stage] = Field(
-        description="X (N, 2) ... dW1 (2, H): network.forward's and network.backward's own arrays, "
+        description="X (N, F) ... dW1 (F, H1), dX: network.forward's and network.backward's own arrays, "
         "one equation a line"
     )
     sums: list[SumOfSamples] = Field(
-        description="summing the per-sample form's dW over all N samples plus lam * W gives the batch dW"
+        description="summing the per-sample form's dW over all N samples plus lam * W + l1 * sign(W) gives "
+        "the batch dW, for every layer"
     )
 
 
@@ -147,11 +164,20 @@ class DerivationOut(BaseModel):
     N: int
     activation: str
     lam: float
-    stages: list[Stage]
+    l1: float = 0.0
+    loss: str = Field("cross_entropy", description="the run's loss: cross_entropy or mse")
+    layers: int = Field(1, description="L, the hidden layers; the output layer is O = L + 1")
+    features: list[str] = Field(default_factory=lambda: ["x1", "x2"], description="the network's inputs")
+    stages: list[Stage] = Field(
+        description="x, then z{l}, a{l} for l = 1 ... L, z{O}, y_hat, y, loss; dL_dy_hat, J, dz{O}_long, "
+        "dz{O}, dz{O}_difference, then dW{l}, db{l}, da{l-1}, dz{l-1} for l = O down to 1, dx"
+    )
     activation_info: ActivationInfo | None = None
     two_ways: TwoWays | None = Field(None, description="whether the long way and the short way agree")
     mistake: WorkedMistake | None = Field(
-        None, description="the usual mistake in dz2 for this point, through the same backward pass"
+        None,
+        description="the usual mistake in the output delta dz{O} for this point, through the same backward "
+        "pass; null for mse (the mistake is cross-entropy's)",
     )
     batch: BatchForm | None = Field(
         None, description="the same backward pass for the whole batch of training points, in matrix form"

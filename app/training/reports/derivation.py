@@ -1,38 +1,35 @@
 """The worked forward and backward pass for one training sample, long way and short way, and the
-same pass for the whole batch in matrix form."""
+same pass for the whole batch in matrix form, at every depth, loss, penalty and feature list."""
 
 from __future__ import annotations
 
-from app.core.derivation import Stage, derive, derive_batch
+import numpy as np
+
+from app.core.derivation import Stage, WorkedMistake, derive, derive_batch
+from app.core.losses import get_loss
 
 from ..history import finite_or_none
 from ..session import Session
-from .common import (
-    activation_info,
-    as_list,
-    cross_entropy_and_l2_only,
-    one_hidden_layer_on_the_plane,
-    params64,
-)
+from .common import activation_info, as_list, params64
 
-# A batch matrix is sent as its first rows, a row per training point (N rows) as its first 5, the
-# weights (H rows) as their first 8: the page shows those and says how many more there are; its
-# shape is sent whole.
+# What is sent of a value is what the page shows of it, its shape always whole: a matrix with a row
+# per training point (N rows) its first 5 rows, any other its first 8; a vector or a matrix more
+# than 9 wide its first 8 columns and its last (the page shows the first 6, "...", the last). So the
+# reply stays some tens of KB at any width and depth: it was 0.8 MB at one layer of 1024.
 POINT_ROWS_SENT = 5
 ROWS_SENT = 8
+COLUMNS_SENT = 9
 
 
 def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
     """Derivation for training sample n (0 <= n < N_train); `index` is its row among all points."""
-    one_hidden_layer_on_the_plane(session, "the derivation")
     snap, params = params64(session, at_step)
-    # Its worked mistake is cross-entropy's (the Jacobian's diagonal only), and its dW has no L1 term.
-    cross_entropy_and_l2_only(session, "the derivation", snap.l1)
-    d = session.run.dataset
-    X, Y = d.X_train, session.run.Y[d.train]
-    worked = derive(params, X, Y, n, session.run.activation)
-    batch = derive_batch(params, X, Y, session.run.activation, snap.lam)
-    mistake = worked.mistake
+    run = session.run
+    d = run.dataset
+    X, Y = d.X_train, run.Y[d.train]
+    worked = derive(params, X, Y, n, run.activation, run.loss_name, run.features)
+    batch = derive_batch(params, X, Y, run.activation, snap.lam, run.loss_name, snap.l1, run.features)
+    loss = get_loss(run.loss_name)
     return {
         "step": snap.step,
         "n": n,
@@ -40,22 +37,21 @@ def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
         "N": worked.N,
         "activation": worked.activation,
         "lam": snap.lam,
-        "stages": [stage_out(s) for s in worked.stages],
+        "l1": snap.l1,
+        "loss": worked.loss,
+        "layers": worked.L,
+        "features": list(run.features),
+        "stages": [stage_out(s, ROWS_SENT) for s in worked.stages],
         "activation_info": activation_info(worked.activation),
         "two_ways": {
             "max_abs_difference": finite_or_none(worked.dz2_max_abs_difference),
             "max_abs_dz2": finite_or_none(worked.dz2_max_abs),
             "agree": worked.two_ways_agree,
+            "short_way": loss.has_short_way,
+            "why_tex": loss.delta_why_tex,
+            "note": loss.delta_note,
         },
-        "mistake": {
-            "name": mistake.name,
-            "title": mistake.title,
-            "explanation": mistake.explanation,
-            "stages": [stage_out(s) for s in mistake.stages],
-            "dz2_max_abs_difference": finite_or_none(mistake.dz2_max_abs_difference),
-            "dW2_max_abs_difference": finite_or_none(mistake.dW2_max_abs_difference),
-            "dW2_max_rel_error": finite_or_none(mistake.dW2_max_rel_error),
-        },
+        "mistake": mistake_out(worked.mistake),
         "batch": {
             "point_rows_sent": POINT_ROWS_SENT,
             "stages": [
@@ -74,17 +70,40 @@ def derivation(session: Session, n: int, at_step: int | None = None) -> dict:
     }
 
 
-def stage_out(stage: Stage, max_rows: int | None = None) -> dict:
-    """A stage as REST sends it; a matrix of more than max_rows rows cut to its first max_rows."""
-    value = stage.value
-    if max_rows is not None and value.ndim == 2 and value.shape[0] > max_rows:
+def mistake_out(mistake: WorkedMistake | None) -> dict | None:
+    """The worked mistake as REST sends it; None where there is none (mse: its mistake is cross-entropy's)."""
+    if mistake is None:
+        return None
+    return {
+        "name": mistake.name,
+        "title": mistake.title,
+        "explanation": mistake.explanation,
+        "stages": [stage_out(s, ROWS_SENT) for s in mistake.stages],
+        "dz2_max_abs_difference": finite_or_none(mistake.dz2_max_abs_difference),
+        "dW2_max_abs_difference": finite_or_none(mistake.dW2_max_abs_difference),
+        "dW2_max_rel_error": finite_or_none(mistake.dW2_max_rel_error),
+    }
+
+
+def shown_part(value: np.ndarray, max_rows: int) -> np.ndarray:
+    """What the page shows of a value: its first max_rows rows, and of more than COLUMNS_SENT
+    columns the first COLUMNS_SENT - 1 and the last."""
+    if value.ndim == 2 and value.shape[0] > max_rows:
         value = value[:max_rows]
+    if value.ndim >= 1 and value.shape[-1] > COLUMNS_SENT:
+        value = np.concatenate([value[..., : COLUMNS_SENT - 1], value[..., -1:]], axis=-1)
+    return value
+
+
+def stage_out(stage: Stage, max_rows: int) -> dict:
+    """A stage as REST sends it: the part of its value the page shows, its whole shape."""
     return {
         "name": stage.name,
         "equation": stage.equation,
         "phase": stage.phase,
         "shape": list(stage.shape),
-        "value": as_list(value),
+        "value": as_list(shown_part(stage.value, max_rows)),
         "tex": stage.tex,
         "dims": list(stage.dims),
+        "layer": stage.layer,
     }
