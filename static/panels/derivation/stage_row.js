@@ -8,9 +8,12 @@ import { moreRows, texValue, typeset } from "../../lib/tex.js";
 // keep eight classes' columns side by side on a laptop; rounding noise needs two.
 export const ARRAY_DIGITS = 3;
 
-export function stageRow(name, { shapeBelow = false } = {}) {
+// form: "sample" or "batch", the data-form the highlight event names rows by (none for the
+// mistake's lines, which are no stage of the pass).
+export function stageRow(name, { shapeBelow = false, form = null } = {}) {
   const row = el("div", shapeBelow ? "stage stage-below" : "stage");
   row.dataset.stage = name;
+  if (form) row.dataset.form = form;
   const eq = el("span", "stage-eq");
   const value = el("span", { className: "stage-value", tabIndex: 0 }); // it scrolls: a keyboard can too
   const more = el("span", { className: "stage-more", hidden: true });

@@ -1,23 +1,36 @@
-// The derivation's lines for one point, in the order the page lays them out. Each line's TeX and
-// its shape in the notes' letters come with the server's stage (`tex`, `dims`), written from the
-// activation's and the loss's own entries. "d" is ∂ℓ/∂ of this one sample's share of the mean loss.
+// The derivation's lines for one point, in the order the page lays them out, from the names the
+// server sent (x, z1, a1, ..., z{O}, y_hat, y, loss; the output layer's delta two ways; then BP4,
+// BP3 and BP2 layer by layer down to dx). Each line's TeX and its shape in the notes' letters come
+// with the server's stage (`tex`, `dims`), written from the activation's and the loss's own entries.
+// "d" is ∂ℓ/∂ of this one sample's share of the mean loss.
 
-export const FORWARD = ["x", "z1", "a1", "z2", "y_hat", "y", "loss"];
-export const LONG_WAY = ["dL_dy_hat", "J", "dz2_long"];
-export const REST_OF_BACKWARD = ["dW2", "db2", "da1", "dz1", "dW1", "db1", "dx"];
+import { sub } from "./layer_groups.js";
 
-// Why the long way and the short way agree, in one line: J's entries are ŷ_k(δ_kr − ŷ_r).
-export const WHY = String.raw`\Big(\tfrac{\partial L}{\partial \hat y} J\Big)_r
-  = \sum_k \frac{-y_k}{N \hat y_k}\, \hat y_k (\delta_{kr} - \hat y_r)
-  = \frac{-y_r + \hat y_r \sum_k y_k}{N} = \frac{\hat y_r - y_r}{N}
-  \quad\text{because}\ \textstyle\sum_k y_k = 1`;
+// The reply's stages in the page's places: the forward pass, the output layer's long way, the
+// loss's own line and the two's difference, and the rest of the backward pass.
+export function sampleLayout(stages, O) {
+  const longWay = ["dL_dy_hat", "J", `dz${O}_long`];
+  const own = `dz${O}`;
+  const difference = `dz${O}_difference`;
+  const twoWays = new Set([...longWay, own, difference]);
+  return {
+    forward: stages.filter((s) => s.phase === "forward"),
+    longWay,
+    own,
+    difference,
+    rest: stages.filter((s) => s.phase === "backward" && !twoWays.has(s.name)),
+  };
+}
 
-export const NAMES = [...FORWARD, ...LONG_WAY, "dz2", "dz2_difference", ...REST_OF_BACKWARD];
+// A layer's width letter as the page writes it: "H3" -> "H₃"; "H", "C", "N", "2" as they are.
+export function dimText(dim) {
+  return dim.replace(/^([A-Z])(\d+)$/, (_, letter, k) => letter + sub(k));
+}
 
 // The dims ["H", "C"] beside the actual shape [5, 2]: "H×C = 5×2"; a scalar's shape [] is "scalar".
 export function shapeText(dims, shape) {
   if (!shape.length) return "scalar";
-  const symbolic = dims.join("×");
+  const symbolic = dims.map(dimText).join("×");
   const actual = shape.join("×");
   return symbolic && symbolic !== actual ? `${symbolic} = ${actual}` : actual;
 }
