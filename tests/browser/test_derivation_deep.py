@@ -137,5 +137,30 @@ def test_a_six_layer_derivation_at_a_projector_and_on_a_phone(deep, width, heigh
         folded
     )
     screenshot(page, f"{width}x{height}")
+    if width > 1000:  # what a teacher shows: the views' panel enlarged, the marked rows in view
+        page.click("#inspector-enlarge")
+        page.wait_for_function("() => document.querySelector('.panel-tabs').classList.contains('enlarged')")
+        page.evaluate(HIGHLIGHT, {"form": "sample", "n": None, "stages": ["dW4", "db4"]})
+        screenshot(page, f"{width}x{height}-enlarged")
     values = np.array([s["layer"] for s in derivation(dash, 0)["stages"]])
     assert values.max() == 7
+
+
+def test_an_mse_run_with_features_and_l1_shows_its_own_line_and_why_no_short_way(deep):
+    dash = deep(1280, 720, "hidden=4,3&loss=mse&l1=0.001&features=x1,x2,x1_sq&present=1")
+    page = dash.page
+    d = derivation(dash, int(page.get_attribute(".derivation", "data-n")))
+    assert d["loss"] == "mse" and d["mistake"] is None and d["features"] == ["x1", "x2", "x1_sq"]
+    assert page.is_hidden("#derivation-mistake"), "the worked mistake is cross-entropy's"
+    assert "Nothing cancels" in page.text_content(".two-ways-note")
+    assert page.text_content(".two-ways h4") == "dL/dz₃: the long way and mse's own line must agree"
+    x = next(s for s in d["stages"] if s["name"] == "x")
+    assert_array_shown(shown(page, "sample", "x"), x["value"])
+    assert page.text_content('.form-sample .stage[data-stage="x"] .stage-shape') == "F = 3"
+    eq = page.text_content('.form-batch .stage[data-stage="dW2"] .stage-eq annotation')
+    assert eq.endswith(r"+ \lambda_1 \operatorname{sign}(W_2)")
+    assert "λW₂ + λ₁ sign(W₂)" in page.text_content('.batch-sum[data-sum="dW2"]')
+    page.click("#inspector-enlarge")
+    page.wait_for_function("() => document.querySelector('.panel-tabs').classList.contains('enlarged')")
+    page.locator(".two-ways").scroll_into_view_if_needed()
+    screenshot(page, "mse-1280x720-enlarged")
