@@ -372,6 +372,10 @@ def _weight_gradient_stage(params, fwd, back, l, sample, lam, l1, out):
         np.linalg.norm(back.dW[-1] if batch else np.outer(fwd.a_in(out)[sample], back.dz[-1][sample]))
     )
     against = "" if l == out else f", {_times(at_output, norm)} than ‖dW{out}‖"
+    if l != out and norm * VANISHING < at_output:
+        against += ": this layer barely learns, the gradient vanished on its way back"
+    elif l != out and norm > VANISHING * at_output:
+        against += ": this layer takes huge steps, the gradient exploded on its way back"
     caption = (
         f"The links of W{l} light with {quantity}: the largest |dW{l}| {_number(v)} "
         f"(W{l}[{i}, {j}]), ‖dW{l}‖ = {_number(norm)}{against}"

@@ -11,7 +11,7 @@ import {
   shownUnits,
   weightLayers,
 } from "../../static/panels/network/model.js";
-import { linkText, nodeText } from "../../static/panels/network/words.js";
+import { linkText, nodeText, updateText } from "../../static/panels/network/words.js";
 
 function array(rows, cols, f) {
   const data = new Float32Array(rows * cols);
@@ -100,17 +100,18 @@ test("a narrow screen asks for fewer units a layer: the strongest 8 of 16, the r
   assert.equal(diagramModel(arrays, { features: ["x1", "x2"], classes: 3 }).columns[1].length, 16);
 });
 
-test("hovering says the weight, its gradient and sgd's update, or why not the update", () => {
+test("hovering says the weight and its gradient, and the server's update in the optimizer's words", () => {
   const model = diagramModel(net([2, 3, 2]), { features: ["x1", "x2"], classes: 2 });
   const link = model.links[0];
   const [from, to] = [model.columns[0][0], model.columns[1][0]];
-  const sgd = linkText(link, from, to, { learning_rate: 0.5, optimizer: "sgd" });
+  assert.equal(linkText(link, from, to), "W1[0, 0] (x1 → unit 0 of layer 1): w = 0.1, dL/dw = −0.01");
+  const adam = { update: -0.0123, optimizer: "adam", learning_rate: 0.5, exact: true };
+  assert.equal(updateText(adam), "; adam's next update −η·m̂/(√v̂ + ε) = −0.0123 (η = 0.5)");
+  const sgd = { update: 0.005, optimizer: "sgd", learning_rate: 0.5, exact: false };
   assert.match(
-    sgd,
-    /^W1\[0, 0\] \(x1 → unit 0 of layer 1\): w = 0\.1, dL\/dw = −0\.01; SGD's next update −η·dL\/dw = 0\.005/,
+    updateText(sgd),
+    /^; sgd's next update −η·dL\/dw = 0\.005 \(η = 0\.5\) \(from the whole training set/,
   );
-  const adam = linkText(link, from, to, { learning_rate: 0.5, optimizer: "adam" });
-  assert.match(adam, /adam's update is not −η·dL\/dw/);
   assert.match(
     nodeText(model.columns[1][2], { bias: 0.2, gradient: -0.02 }),
     /^unit 2 of layer 1: bias b1\[2\] = 0\.2, dL\/db1\[2\] = −0\.02/,
