@@ -236,6 +236,8 @@ export function mountAnimation(store, { units, onStage, atStep }) {
       closeAll();
       sample.value = "";
     },
+    // The view is hidden: play stops (the derivation would be told of stages nobody sees).
+    pause: () => stop(),
     // The timeline moved (or followed the run again): the pass at that step.
     reload() {
       if (direction) load();

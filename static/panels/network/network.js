@@ -377,6 +377,7 @@ export function mount(root, store, { onUnit, session }) {
     },
     hidden() {
       visible = false;
+      animation.pause();
       mapView.hidden();
     },
     // A watcher sees the numbers but cannot set a weight.
