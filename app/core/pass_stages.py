@@ -79,19 +79,27 @@ def _number(v: float) -> str:
     return f"{v:.3g}"
 
 
-def _times(big: float, small: float) -> str:
-    """How many times `small` is below (or above) `big`, in words."""
-    if big == 0 or small == 0:
-        return "zero beside it" if small == 0 else "infinitely larger"
+def _against(big: float, small: float, what: str) -> str:
+    """How `small` compares with `big`, the value of `what`, in words: "221× smaller than ‖dW7‖"."""
+    if not (np.isfinite(big) and np.isfinite(small)):
+        return f"beside {what}: not a finite number"
+    if small == 0:
+        return f"zero, as {what} is" if big == 0 else f"zero beside {what}"
+    if big == 0:
+        return f"while {what} is zero"
     ratio = big / small
-    return f"{_number(ratio)}× smaller" if ratio >= 1 else f"{_number(1 / ratio)}× larger"
+    return (
+        f"{_number(ratio)}× smaller than {what}"
+        if ratio >= 1
+        else f"{_number(1 / ratio)}× larger than {what}"
+    )
 
 
 def _flow_words(l: int, out: int, here: float, at_output: float) -> str:
     """What delta(l)'s size says against the output's: vanishing, exploding, or kept."""
     if l == out:
         return ""
-    words = f"; {_times(at_output, here)} than at the output (δ{out})"
+    words = f"; {_against(at_output, here, f'at the output (δ{out})')}"
     if here * VANISHING < at_output:
         return words + ": the gradient is vanishing on its way back"
     if here > VANISHING * at_output:
@@ -371,7 +379,7 @@ def _weight_gradient_stage(params, fwd, back, l, sample, lam, l1, out):
     at_output = float(
         np.linalg.norm(back.dW[-1] if batch else np.outer(fwd.a_in(out)[sample], back.dz[-1][sample]))
     )
-    against = "" if l == out else f", {_times(at_output, norm)} than ‖dW{out}‖"
+    against = "" if l == out else f", {_against(at_output, norm, f'‖dW{out}‖')}"
     if l != out and norm * VANISHING < at_output:
         against += ": this layer barely learns, the gradient vanished on its way back"
     elif l != out and norm > VANISHING * at_output:
