@@ -111,6 +111,9 @@ def test_the_pass_of_the_largest_network_is_bounded(client):
         reply = client.get(f"/api/sessions/{s['id']}/pass", params={"direction": direction})
         assert reply.status_code == 200
         assert len(reply.content) < 200_000, len(reply.content)
+        assert reply.json()["cut"] == [
+            "W2: the 16 × 16 links among the units the diagram shows, of 1024 × 128"
+        ]
         for stage in reply.json()["stages"]:
             links = stage["links"]
             if links and links["name"] == "W2":

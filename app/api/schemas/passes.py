@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.training.reports.passes import MAX_WHOLE_LINKS
+
 Nested = Any  # a float, or nested lists of floats; null where a value is not finite
 
 
@@ -44,6 +46,10 @@ class PassOut(BaseModel):
     N: int = Field(description="the number of training points")
     loss: float | None
     sizes: list[int] = Field(description="the layers' widths: features, hidden layers, classes")
+    cut: list[str] = Field(
+        description="the weight matrices whose links are sent only among the units the diagram shows "
+        f"(those over {MAX_WHOLE_LINKS} links), in words"
+    )
     stages: list[PassStageOut]
 
 

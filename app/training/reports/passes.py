@@ -92,7 +92,7 @@ def passes(
         direction=direction,
         sample=sample,
     )
-    stages = []
+    stages, cut = [], []
     for stage in result.stages:
         units = links = None
         if stage.units is not None:
@@ -105,6 +105,12 @@ def passes(
             l = stage.link_layer
             links = {"layer": l, "name": f"W{l}", "quantity": stage.link_quantity}
             links |= _links(stage.links, shown[l - 1], shown[l])
+            if not links["whole"] and stage.phase == result.direction and f"W{l}" not in " ".join(cut):
+                rows, cols = stage.links.shape
+                cut.append(
+                    f"W{l}: the {len(links['rows'])} × {len(links['cols'])} links among the units the "
+                    f"diagram shows, of {rows} × {cols}"
+                )
         stages.append(
             {
                 "phase": stage.phase,
@@ -125,5 +131,6 @@ def passes(
         "N": result.N,
         "loss": as_list(result.loss),
         "sizes": list(sizes),
+        "cut": cut,
         "stages": stages,
     }

@@ -68,11 +68,13 @@ export function mountAnimation(store, { units, onStage, atStep }) {
     "Over each column: its largest |value| in the stages so far. The links walked stay drawn, " +
       "as wide as their value against the pass's largest.",
   );
+  const cutNote = el("p", { className: "muted pass-note", id: "pass-cut" });
   const words = el("div", { className: "pass-words", id: "pass-words", hidden: true }, [
     title,
     equation,
     caption,
     trailNote,
+    cutNote,
   ]);
   const error = el("p", { className: "error", id: "pass-error", hidden: true });
 
@@ -99,6 +101,7 @@ export function mountAnimation(store, { units, onStage, atStep }) {
     step.textContent = `at step ${pass.step}`;
     title.textContent = `${stage.phase === "backward" ? "Backward" : "Forward"}: ${stage.title}`;
     caption.textContent = stage.caption;
+    cutNote.textContent = pass.cut.length ? `Sent for a wide layer: ${pass.cut.join("; ")}.` : "";
     equation.textContent = stage.text;
     equation.dataset.text = stage.text;
     katexReady().then(() => {
