@@ -4,11 +4,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  DENSE_LINKS,
   diagramModel,
   linkWidth,
   NARROW_SHOWN_UNITS,
   SHOWN_UNITS,
   shownUnits,
+  WEAK_SHARE,
   weightLayers,
 } from "../../static/panels/network/model.js";
 import { linkText, nodeText, updateText } from "../../static/panels/network/words.js";
@@ -116,4 +118,17 @@ test("hovering says the weight and its gradient, and the server's update in the 
     nodeText(model.columns[1][2], { bias: 0.2, gradient: -0.02 }),
     /^unit 2 of layer 1: bias b1\[2\] = 0\.2, dL\/db1\[2\] = −0\.02/,
   );
+});
+
+test("a dense diagram (6 × 16) marks the links under a fifth of their layer's largest weak", () => {
+  const arrays = net([2, 16, 16, 16, 16, 16, 16, 3], (_l, i, j) => (j === 0 ? 1 : 0.1) * (i + 1) * 0.01);
+  const model = diagramModel(arrays, { features: ["x1", "x2"], classes: 3 });
+  assert.ok(model.links.length > DENSE_LINKS && model.dense);
+  for (const link of model.links) {
+    const top = Math.max(...model.links.filter((k) => k.name === link.name).map((k) => Math.abs(k.weight)));
+    assert.equal(link.weak, Math.abs(link.weight) < WEAK_SHARE * top, `${link.name}[${link.index}]`);
+  }
+  assert.ok(model.links.some((k) => k.weak) && model.links.some((k) => !k.weak));
+  const small = diagramModel(net([2, 5, 3]), { features: ["x1", "x2"], classes: 3 });
+  assert.ok(!small.dense && small.links.every((k) => k.weak === undefined));
 });
