@@ -136,7 +136,7 @@ def test_forward_plays_about_a_stage_a_second_and_refresh_takes_the_newest_step(
     t0 = page.evaluate("performance.now()")
     stage_shown(page, 2)
     elapsed = page.evaluate("performance.now()") - t0
-    assert 1500 < elapsed < 3500, elapsed
+    assert 1500 < elapsed < 5000, elapsed  # two stages at about a second each (a busy machine is slower)
     page.click("#pass-play")  # pause
     old = int(page.get_attribute("#pass-bar", "data-step"))
     page.click("#step10")
@@ -160,7 +160,14 @@ def test_reduced_motion_never_advances_by_itself(browser, live_server, recorder)
         assert duration == "0s"
         page.click("#pass-next")
         stage_shown(page, 1)
-        page.wait_for_timeout(1500)  # a second and a half, and still on stage 2: nothing advanced it
+        # Even a play forced past its disabled button starts no timer: nothing advances by itself.
+        page.evaluate(
+            """() => { window.__timers = 0; const set = window.setInterval;
+              window.setInterval = (...a) => { window.__timers++; return set(...a); };
+              const play = document.querySelector('#pass-play'); play.disabled = false; play.click(); }"""
+        )
+        assert page.evaluate("() => window.__timers") == 0
+        assert page.text_content("#pass-play") == "▶ play"
         assert page.get_attribute("#pass-bar", "data-stage") == "1"
     finally:
         context.close()
