@@ -58,7 +58,7 @@ def test_backprop_steps_through_a_deep_runs_backward_pass_as_the_server_sends_it
     stages = want["stages"]
     assert page.text_content("#pass-counter") == f"stage 1 of {len(stages)}"  # 2 hidden layers: 8
     assert len(stages) == 2 * 2 + 4
-    assert f"at step {step}" in page.text_content("#pass-step")
+    assert page.text_content("#pass-step") == f"at step {step}, all {want['N']} training points"
     for i, stage in enumerate(stages):
         if i:
             page.focus("#pass-next")

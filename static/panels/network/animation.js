@@ -98,7 +98,8 @@ export function mountAnimation(store, { units, onStage, atStep }) {
     if (!pass) return;
     const stage = pass.stages[index];
     counter.textContent = `stage ${index + 1} of ${pass.stages.length}`;
-    step.textContent = `at step ${pass.step}`;
+    const over = pass.sample === null ? `all ${pass.N} training points` : `training point ${pass.sample}`;
+    step.textContent = `at step ${pass.step}, ${over}`;
     title.textContent = `${stage.phase === "backward" ? "Backward" : "Forward"}: ${stage.title}`;
     caption.textContent = stage.caption;
     cutNote.textContent = pass.cut.length ? `Sent for a wide layer: ${pass.cut.join("; ")}.` : "";
