@@ -27,7 +27,7 @@ export function geometry(model, width, roomWithHeadroom, font, headroom = 0) {
   const gapX = span / Math.max(1, columns.length - 1);
   const byHeight = (room - 2 * font) / (most * 1.2);
   const side = Math.max(1.3 * font, Math.min(2.4 * font, byHeight, gapX / 2.4));
-  const height = Math.max(Math.min(room, 2.4 * font * 1.2 * most + 2 * font), most * side * 1.2 + 2 * font);
+  const height = most * side * 1.2 + 2 * font; // what the nodes take: narrow columns leave no empty band
   const centres = columns.map((column, c) => {
     const x = left + c * gapX;
     const top = headroom + (height - column.length * side * 1.2) / 2 + 0.6 * side;
