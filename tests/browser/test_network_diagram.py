@@ -125,9 +125,13 @@ def test_hovering_a_link_and_focusing_a_node_say_their_numbers(dash):
     page = dash.page
     p = params(dash)
     on_link(page, 0)
+    # the update is the server's (GET .../updates/W1/0/0), asked once the pointer rests
+    page.wait_for_function("() => document.querySelector('#network-readout').dataset.update !== undefined")
     text = page.text_content("#network-readout")
     assert text.startswith("W1[0, 0] (x1 → unit 0 of layer 1): w = ")
-    assert "dL/dw = " in text and "SGD's next update −η·dL/dw = " in text
+    assert "dL/dw = " in text and "sgd's next update −η·dL/dw = " in text
+    update = httpx.get(f"{dash.server.url}/api/sessions/{dash.session_id()}/updates/W1/0/0").json()
+    assert float(page.get_attribute("#network-readout", "data-update")) == update["update"]
     assert float(re.search(r"w = (−?[\d.e−]+)", text)[1].replace("−", "-")) == pytest.approx(
         p["W1"][0, 0], rel=1e-3
     )

@@ -4,14 +4,16 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  DENSE_LINKS,
   diagramModel,
   linkWidth,
   NARROW_SHOWN_UNITS,
   SHOWN_UNITS,
   shownUnits,
+  WEAK_SHARE,
   weightLayers,
 } from "../../static/panels/network/model.js";
-import { linkText, nodeText } from "../../static/panels/network/words.js";
+import { linkText, nodeText, updateText } from "../../static/panels/network/words.js";
 
 function array(rows, cols, f) {
   const data = new Float32Array(rows * cols);
@@ -100,19 +102,33 @@ test("a narrow screen asks for fewer units a layer: the strongest 8 of 16, the r
   assert.equal(diagramModel(arrays, { features: ["x1", "x2"], classes: 3 }).columns[1].length, 16);
 });
 
-test("hovering says the weight, its gradient and sgd's update, or why not the update", () => {
+test("hovering says the weight and its gradient, and the server's update in the optimizer's words", () => {
   const model = diagramModel(net([2, 3, 2]), { features: ["x1", "x2"], classes: 2 });
   const link = model.links[0];
   const [from, to] = [model.columns[0][0], model.columns[1][0]];
-  const sgd = linkText(link, from, to, { learning_rate: 0.5, optimizer: "sgd" });
+  assert.equal(linkText(link, from, to), "W1[0, 0] (x1 → unit 0 of layer 1): w = 0.1, dL/dw = −0.01");
+  const adam = { update: -0.0123, optimizer: "adam", learning_rate: 0.5, exact: true };
+  assert.equal(updateText(adam), "; adam's next update −η·m̂/(√v̂ + ε) = −0.0123 (η = 0.5)");
+  const sgd = { update: 0.005, optimizer: "sgd", learning_rate: 0.5, exact: false };
   assert.match(
-    sgd,
-    /^W1\[0, 0\] \(x1 → unit 0 of layer 1\): w = 0\.1, dL\/dw = −0\.01; SGD's next update −η·dL\/dw = 0\.005/,
+    updateText(sgd),
+    /^; sgd's next update −η·dL\/dw = 0\.005 \(η = 0\.5\) \(from the whole training set/,
   );
-  const adam = linkText(link, from, to, { learning_rate: 0.5, optimizer: "adam" });
-  assert.match(adam, /adam's update is not −η·dL\/dw/);
   assert.match(
     nodeText(model.columns[1][2], { bias: 0.2, gradient: -0.02 }),
     /^unit 2 of layer 1: bias b1\[2\] = 0\.2, dL\/db1\[2\] = −0\.02/,
   );
+});
+
+test("a dense diagram (6 × 16) marks the links under a fifth of their layer's largest weak", () => {
+  const arrays = net([2, 16, 16, 16, 16, 16, 16, 3], (_l, i, j) => (j === 0 ? 1 : 0.1) * (i + 1) * 0.01);
+  const model = diagramModel(arrays, { features: ["x1", "x2"], classes: 3 });
+  assert.ok(model.links.length > DENSE_LINKS && model.dense);
+  for (const link of model.links) {
+    const top = Math.max(...model.links.filter((k) => k.name === link.name).map((k) => Math.abs(k.weight)));
+    assert.equal(link.weak, Math.abs(link.weight) < WEAK_SHARE * top, `${link.name}[${link.index}]`);
+  }
+  assert.ok(model.links.some((k) => k.weak) && model.links.some((k) => !k.weak));
+  const small = diagramModel(net([2, 5, 3]), { features: ["x1", "x2"], classes: 3 });
+  assert.ok(!small.dense && small.links.every((k) => k.weak === undefined));
 });

@@ -3,7 +3,7 @@
 
 import { classColor, NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
 import { linkWidth } from "./model.js";
-import { nodeName } from "./words.js";
+import { linkName, nodeName } from "./words.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -16,7 +16,9 @@ function svg(tag, attributes = {}) {
 // Node centres and size for the model's columns in a box `width` wide, the type `font` px:
 // the columns spread over the width between the inputs' and the outputs' labels, each column's
 // nodes centred, as large as the height `room` allows (a tall network may scroll).
-export function geometry(model, width, room, font) {
+// headroom: px kept free over the columns (the passes' trail of numbers).
+export function geometry(model, width, roomWithHeadroom, font, headroom = 0) {
+  const room = roomWithHeadroom - headroom;
   const columns = model.columns;
   const most = Math.max(...columns.map((c) => c.length));
   const left = 3.6 * font; // the inputs' names, then half a node
@@ -25,13 +27,13 @@ export function geometry(model, width, room, font) {
   const gapX = span / Math.max(1, columns.length - 1);
   const byHeight = (room - 2 * font) / (most * 1.2);
   const side = Math.max(1.3 * font, Math.min(2.4 * font, byHeight, gapX / 2.4));
-  const height = Math.max(Math.min(room, 2.4 * font * 1.2 * most + 2 * font), most * side * 1.2 + 2 * font);
+  const height = most * side * 1.2 + 2 * font; // what the nodes take: narrow columns leave no empty band
   const centres = columns.map((column, c) => {
     const x = left + c * gapX;
-    const top = (height - column.length * side * 1.2) / 2 + 0.6 * side;
+    const top = headroom + (height - column.length * side * 1.2) / 2 + 0.6 * side;
     return column.map((_, i) => [x, top + i * side * 1.2]);
   });
-  return { width, height, side, centres, widest: Math.max(3, Math.min(0.5 * side, 10)) };
+  return { width, height: height + headroom, side, centres, widest: Math.max(3, Math.min(0.5 * side, 10)) };
 }
 
 // The whole SVG for the model at geometry g: { root, nodes: [[g element]], links: [path],
@@ -59,7 +61,11 @@ export function build(model, g, font) {
     const path = svg("path", { d, class: "network-link", "data-link": n, "data-name": link.name });
     if (link.index) path.dataset.index = link.index.join(",");
     linkLayer.append(path);
-    hitLayer.append(svg("path", { d, class: "network-hit", "data-link": n }));
+    // One tab stop for all the links (the first, then the last one focused); ↑/↓ move along them.
+    const hit = svg("path", { d, class: "network-hit", "data-link": n, tabindex: n === 0 ? 0 : -1 });
+    hit.setAttribute("role", "button");
+    hit.setAttribute("aria-label", linkName(model, link));
+    hitLayer.append(hit);
     return path;
   });
   const images = new Map();
@@ -130,5 +136,6 @@ export function restyle(drawn, model, g) {
     const width = linkWidth(link, model.scale, g.widest);
     path.setAttribute("stroke-width", width.toFixed(3));
     path.setAttribute("stroke", link.shown < 0 ? NEGATIVE_COLOR : POSITIVE_COLOR);
+    path.classList.toggle("is-weak", Boolean(link.weak));
   });
 }

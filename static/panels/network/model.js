@@ -120,7 +120,25 @@ export function diagramModel(arrays, { features, classes, which = "weights", mos
       });
     });
   }
-  return { columns, links, scale, classes };
+  const dense = links.length > DENSE_LINKS;
+  if (dense) markWeak(links);
+  return { columns, links, scale, classes, dense };
+}
+
+// A diagram with more links than this draws the weak ones faint (a 6 × 16 net has some 1,400).
+export const DENSE_LINKS = 200;
+// Weak: |shown| under this share of the largest single link of its own layer.
+export const WEAK_SHARE = 0.2;
+
+// link.weak for each link: its |shown| is under WEAK_SHARE of its layer's largest (a fold's summed
+// link is compared as the sum it draws).
+function markWeak(links) {
+  const top = new Map();
+  for (const link of links)
+    if (link.shown !== null && link.count === 1)
+      top.set(link.name, Math.max(top.get(link.name) ?? 0, Math.abs(link.shown)));
+  for (const link of links)
+    link.weak = link.shown === null || Math.abs(link.shown) < WEAK_SHARE * (top.get(link.name) ?? 0);
 }
 
 // A link's drawn width in px: proportional to |shown|, the thickest `widest` px.

@@ -9,10 +9,21 @@ import { el } from "../../lib/dom.js";
 import { formatNumber } from "../../lib/format.js";
 import { NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
 import { getView, setWeight } from "../../lib/rest.js";
+import { mountAnimation } from "./animation.js";
 import { build, geometry, restyle } from "./drawing.js";
+import { light, stageWords } from "./lighting.js";
 import { followMaps } from "./maps.js";
-import { diagramModel, NARROW_SHOWN_UNITS, nodeBias, SHOWN_UNITS, structureKey } from "./model.js";
-import { linkText, nodeText } from "./words.js";
+import {
+  diagramModel,
+  NARROW_SHOWN_UNITS,
+  nodeBias,
+  SHOWN_UNITS,
+  structureKey,
+  WEAK_SHARE,
+} from "./model.js";
+import { linkText, nodeText, updateText } from "./words.js";
+
+const UPDATE_DELAY_MS = 120; // a pointer passing over links asks for none of them
 
 const WHICH = {
   weights: { name: "the weights w", value: "|w|" },
@@ -52,7 +63,12 @@ export function mount(root, store, { onUnit, session }) {
   );
   const legend = el("span", { className: "network-legend", id: "network-legend" });
   const step = el("span", "muted network-step");
-  const bar = el("div", "inspect-bar network-bar", [toggle, legend, step]);
+  const animation = mountAnimation(store, {
+    units: () => foldedUnits(),
+    onStage: () => draw(),
+    atStep: () => pastStep,
+  });
+  const bar = el("div", "inspect-bar network-bar", [toggle, ...animation.buttons, legend, step]);
   const readout = el("p", { className: "network-readout", id: "network-readout", "aria-live": "polite" });
   const bigMap = el("img", { className: "network-bigmap", id: "network-bigmap", alt: "", hidden: true });
   const editValue = el("input", { type: "text", id: "network-edit-value", inputMode: "decimal", size: 10 });
@@ -64,10 +80,10 @@ export function mount(root, store, { onUnit, session }) {
     el("button", { type: "submit" }, "Set"),
     editError,
   ]);
-  const side = el("div", "network-side", [readout, bigMap, edit]);
+  const side = el("div", "network-side", [animation.words, animation.error, readout, bigMap, edit]);
   const holder = el("div", { className: "network-holder", id: "network-diagram" });
   const error = el("p", { className: "error", hidden: true });
-  root.append(bar, error, el("div", "network-body", [holder, side]));
+  root.append(bar, animation.bar, error, el("div", "network-body", [holder, side]));
 
   let which = "weights";
   let arrays = null; // what is drawn: the live frame's, or a past step's
@@ -81,6 +97,19 @@ export function mount(root, store, { onUnit, session }) {
   let editing = null; // the link being edited: { name, index }
   let canEdit = true;
   let visible = false;
+  let font = 16;
+  let describing = 0; // the link described last: a late update for another is dropped
+
+  // The hidden units a folded diagram shows, as "l:j,..." (the pass then sends their links); null
+  // when no layer is folded (it sends them all).
+  function foldedUnits() {
+    if (!model || !model.columns.flat().some((n) => n.unit === null)) return null;
+    const keys = model.columns
+      .flat()
+      .filter((n) => n.kind === "hidden" && n.unit !== null)
+      .map((n) => n.key);
+    return keys.join(",") || null;
+  }
 
   const mapView = followMaps(store, {
     // The hidden units the diagram shows (a fold has no map).
@@ -119,7 +148,7 @@ export function mount(root, store, { onUnit, session }) {
     if (!arrays || !visible) return;
     const width = holder.clientWidth;
     if (!width) return;
-    const font = cssPixels(root);
+    font = cssPixels(root);
     const most = width < 40 * font ? NARROW_SHOWN_UNITS : SHOWN_UNITS;
     model = diagramModel(arrays, { features: features(), classes: store.classes, which, most });
     if (!model) return;
@@ -129,15 +158,18 @@ export function mount(root, store, { onUnit, session }) {
       10 * font,
       Math.min(root.clientHeight - bar.offsetHeight - font, 0.75 * innerHeight),
     );
-    const newKey = `${structureKey(model)}@${width}x${room}`;
+    const lit = animation.current();
+    const headroom = lit ? 2.3 * font : 0; // the pass's trail of numbers over the columns
+    const newKey = `${structureKey(model)}@${width}x${room}+${headroom}`;
     if (rebuild || newKey !== key || !drawn) {
       key = newKey;
-      g = geometry(model, width, room, font);
+      g = geometry(model, width, room, font, headroom);
       drawn = build(model, g, font);
       holder.replaceChildren(drawn.root);
       paintMaps();
     }
     restyle(drawn, model, g);
+    light(drawn, model, g, font, lit?.pass ?? null, lit?.index ?? 0);
     root.dataset.step = String(shownStep);
     root.dataset.which = which;
     root.dataset.scale = String(model.scale);
@@ -146,6 +178,7 @@ export function mount(root, store, { onUnit, session }) {
       swatchOf(NEGATIVE_COLOR),
       " < 0 < ",
       swatchOf(POSITIVE_COLOR),
+      model.dense ? `; links under ${WEAK_SHARE * 100}% of their layer's largest drawn faint` : "",
     );
     step.textContent = pastStep === null ? "" : `at step ${shownStep}`;
   }
@@ -172,7 +205,10 @@ export function mount(root, store, { onUnit, session }) {
   }
 
   function describeNode(node) {
-    readout.textContent = nodeText(node, nodeBias(arrays, node));
+    const lit = animation.current();
+    readout.textContent =
+      nodeText(node, nodeBias(arrays, node)) +
+      stageWords(model, lit?.pass, lit?.index, { nodeKey: node.key });
     const url = node.kind === "hidden" && node.unit !== null ? maps?.image(node.key) : null;
     bigMap.hidden = !url;
     if (url) {
@@ -185,8 +221,24 @@ export function mount(root, store, { onUnit, session }) {
   function describeLink(link) {
     const from = model.columns[link.from[0]][link.from[1]];
     const to = model.columns[link.to[0]][link.to[1]];
-    readout.textContent = linkText(link, from, to, store.live);
+    const n = model.links.indexOf(link);
+    const lit = animation.current();
+    const words = linkText(link, from, to) + stageWords(model, lit?.pass, lit?.index, { link: n });
+    readout.textContent = words;
+    delete readout.dataset.update;
     bigMap.hidden = true;
+    // The update the run's optimizer makes next is the server's (momentum and Adam keep state):
+    // asked for once the pointer or the focus rests on a single weight, now or at the step shown.
+    const ticket = ++describing;
+    if (!link.index || pastStep !== null || link.gradient === null) return;
+    setTimeout(async () => {
+      if (ticket !== describing) return;
+      const [i, j] = link.index;
+      const result = await getView(store.sessionId, `updates/${link.name}/${i}/${j}`);
+      if (ticket !== describing || !result.ok) return;
+      readout.textContent = words.replace(/\.$/, "") + updateText(result.data);
+      readout.dataset.update = String(result.data.update);
+    }, UPDATE_DELAY_MS);
   }
 
   holder.addEventListener("mouseover", (event) => {
@@ -198,6 +250,8 @@ export function mount(root, store, { onUnit, session }) {
   holder.addEventListener("focusin", (event) => {
     const node = nodeAt(event.target);
     if (node) describeNode(node);
+    const link = linkAt(event.target);
+    if (link) describeLink(link);
   });
 
   function openUnit(node) {
@@ -216,12 +270,32 @@ export function mount(root, store, { onUnit, session }) {
     startEdit(link);
   });
   holder.addEventListener("keydown", (event) => {
+    const link = linkAt(event.target);
+    if (link && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      moveLinkFocus(event.target, event.key === "ArrowDown" ? 1 : -1);
+      return;
+    }
     if (event.key !== "Enter" && event.key !== " ") return;
+    if (link) {
+      event.preventDefault();
+      startEdit(link);
+      return;
+    }
     const node = nodeAt(event.target);
     if (!node) return;
     event.preventDefault();
     openUnit(node);
   });
+
+  // The links are one tab stop: ↑/↓ move the focus (and the stop) to the previous or next link.
+  function moveLinkFocus(from, by) {
+    const hits = [...holder.querySelectorAll(".network-hit")];
+    const to = hits[(hits.indexOf(from) + by + hits.length) % hits.length];
+    from.setAttribute("tabindex", "-1");
+    to.setAttribute("tabindex", "0");
+    to.focus();
+  }
 
   function startEdit(link) {
     if (!canEdit || !link.index || pastStep !== null) {
@@ -273,6 +347,7 @@ export function mount(root, store, { onUnit, session }) {
       key = null;
       edit.hidden = true;
       holder.replaceChildren();
+      animation.reset();
       mapView.begin();
     },
     update(frame) {
@@ -284,6 +359,7 @@ export function mount(root, store, { onUnit, session }) {
     async showStep(atStep) {
       pastStep = atStep;
       mapView.showStep(atStep);
+      animation.reload();
       if (atStep === null) {
         if (store.frame?.arrays.W1) show(store.frame.arrays, store.frame.header.step);
         return null;
@@ -301,6 +377,7 @@ export function mount(root, store, { onUnit, session }) {
     },
     hidden() {
       visible = false;
+      animation.pause();
       mapView.hidden();
     },
     // A watcher sees the numbers but cannot set a weight.

@@ -11,8 +11,8 @@ export function nodeName(node) {
   return `unit ${node.unit} of layer ${node.layer}`;
 }
 
-// live: { learning_rate, optimizer } as the frame's header has them.
-export function linkText(link, from, to, live) {
+// A link's weight and gradient as the frame has them (the update is the server's: updateText).
+export function linkText(link, from, to) {
   const where = `${nodeName(from)} → ${nodeName(to)}`;
   if (!link.index) {
     return (
@@ -24,11 +24,6 @@ export function linkText(link, from, to, live) {
   let text = `${name} (${where}): w = ${formatNumber(link.weight)}`;
   if (link.gradient === null) return text;
   text += `, dL/dw = ${formatNumber(link.gradient)}`;
-  const rate = live?.learning_rate;
-  if (live?.optimizer === "sgd" && Number.isFinite(rate))
-    text += `; SGD's next update −η·dL/dw = ${formatNumber(-rate * link.gradient)} (η = ${formatNumber(rate)})`;
-  else if (live?.optimizer)
-    text += `; ${live.optimizer}'s update is not −η·dL/dw (it keeps a running average), so only the gradient is shown`;
   return text;
 }
 
@@ -44,4 +39,27 @@ export function nodeText(node, bias) {
   if (bias.gradient !== null) text += `, dL/d${b} = ${formatNumber(bias.gradient)}`;
   if (node.kind === "hidden" && node.unit !== null) text += ". Click (or Enter) to open it in Hidden unit";
   return text;
+}
+
+// A link's name, as a screen reader says it when it has the focus.
+export function linkName(model, link) {
+  const from = nodeName(model.columns[link.from[0]][link.from[1]]);
+  const to = nodeName(model.columns[link.to[0]][link.to[1]]);
+  const what = link.index
+    ? `${link.name}[${link.index[0]}, ${link.index[1]}]`
+    : `the sum of ${link.count} weights of ${link.name}`;
+  return `${what}: ${from} → ${to}; ↑ ↓ the other links${link.index ? ", Enter to edit" : ""}`;
+}
+
+// The server's answer to GET .../updates/{name}/{i}/{j}: what the run's optimizer adds next.
+export function updateText(update) {
+  const rule = {
+    sgd: "−η·dL/dw",
+    momentum: "β·v − η·dL/dw",
+    adam: "−η·m̂/(√v̂ + ε)",
+  }[update.optimizer];
+  const exact = update.exact
+    ? ""
+    : " (from the whole training set's gradient; a mini-batch step uses its batch's)";
+  return `; ${update.optimizer}'s next update ${rule ? `${rule} ` : ""}= ${formatNumber(update.update)} (η = ${formatNumber(update.learning_rate)})${exact}`;
 }
