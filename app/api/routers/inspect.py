@@ -147,10 +147,13 @@ def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep =
         ) from None
 
 
-@router.get("/{session_id}/compare/inputs", response_model=CompareInputsOut)
+@router.get(
+    "/{session_id}/compare/inputs", response_model=CompareInputsOut, response_model_exclude_unset=True
+)
 def get_compare_inputs(session: Viewed, at_step: AtStep = None):
-    """What your own code needs to compute this run's gradients: the training points, their targets
-    Y (label smoothing applied), the parameters, lam and the activation, with the step they are at
+    """What your own code needs to compute this run's gradients: the network's input for the training
+    points, their targets Y (label smoothing applied), the parameters of every layer, lam, l1, the
+    activation and the loss, with the step they are at
     and the `pin` to send back with your gradients (the run keeps its last 16 downloads for it)."""
     return reports.compare_inputs(session, at_step)
 
@@ -169,7 +172,10 @@ def get_gradient_example(
     form: Annotated[
         str | None, Query(max_length=40, description="the mistake's form, where it has several")
     ] = None,
-    with_intermediates: Annotated[bool, Query(description="add dz2, da1, dz1 for the whole batch")] = False,
+    with_intermediates: Annotated[
+        bool,
+        Query(description="add the intermediates (dz2, da1, dz1; at depth dz(L+1) ... dz1) for the batch"),
+    ] = False,
 ):
     """Gradients to try the comparison with: POST its `gradients` to .../compare as they are."""
     return reports.gradient_example(session, kind, at_step, form, with_intermediates)
