@@ -186,6 +186,21 @@ def _intermediate(
     raise ValueError(shape_sentence(name, (K,), g.shape, row=True, L=L, F=F))
 
 
+def _remembered(judge):
+    """judge(candidate, given), asked once per pair of arrays: many records share an array (the
+    intermediates of one output delta and f', a gradient no line of theirs changes). Each verdict
+    keeps its arrays, so an id is never another array's while the search runs."""
+    verdicts: dict[tuple[int, int], tuple[np.ndarray, bool]] = {}
+
+    def remembered(candidate: np.ndarray, given: np.ndarray) -> bool:
+        key = (id(candidate), id(given))
+        if key not in verdicts:
+            verdicts[key] = (candidate, judge(candidate, given))
+        return verdicts[key][1]
+
+    return remembered
+
+
 def _compared(name: str, ours: np.ndarray, g: np.ndarray, L: int, F: int) -> ParamComparison:
     comparison = ParamComparison(
         name, ours.shape, g.shape, None, None, ours=ours, given=in_our_layout(g, ours.shape), L=L, F=F
@@ -276,7 +291,9 @@ def compare_gradients(
     report = {name: _compared(name, ours[name], theirs[name], L, F) for name in theirs}
     differing = [name for name, c in report.items() if not c.agrees]
     found = (
-        smallest_sets(variants(activation, loss_name, L), arrays_of, _matches, _agrees, theirs, differing)
+        smallest_sets(
+            variants(activation, loss_name, L), arrays_of, _remembered(_matches), _agrees, theirs, differing
+        )
         if differing
         else Found([], {})
     )
