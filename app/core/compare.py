@@ -214,7 +214,7 @@ def _compared(name: str, ours: np.ndarray, g: np.ndarray, L: int, F: int) -> Par
 
 
 @dataclass(frozen=True)
-class Run:
+class Setting:
     """What the words of an answer depend on: the activation, the loss, l1, the depth."""
 
     activation: str
@@ -286,7 +286,7 @@ def compare_gradients(
                 arrays[name] = done.grads[name].T if name in transposed else done.grads[name]
         return arrays
 
-    run = Run(activation, loss_name, l1, L)
+    run = Setting(activation, loss_name, l1, L)
     ours = arrays_of(RIGHT)
     report = {name: _compared(name, ours[name], theirs[name], L, F) for name in theirs}
     differing = [name for name, c in report.items() if not c.agrees]
@@ -312,7 +312,7 @@ def compare_gradients(
     return comparison
 
 
-def _entry(variant: Variant, form: str | None, names: list[str], run: Run) -> dict:
+def _entry(variant: Variant, form: str | None, names: list[str], run: Setting) -> dict:
     m = variant.mistake
     f = get_activation(run.activation)
     words = m.words(run.L, run.loss)
@@ -336,7 +336,7 @@ def _entry(variant: Variant, form: str | None, names: list[str], run: Run) -> di
 
 
 def _explanations(
-    found: Found, differing: list[str], arrays_of, ours, run: Run
+    found: Found, differing: list[str], arrays_of, ours, run: Setting
 ) -> tuple[list[dict], list[str]]:
     """explained_by's entries and the names no known mistake explains."""
     if found.whole:
@@ -422,7 +422,7 @@ def _summary(comparison: Comparison, found: Found) -> str:
     return f"Part of it is a mistake we know: {'; '.join(named)}. The rest is not one we know: {unknown}."
 
 
-def _hint(name: str, run: Run) -> str:
+def _hint(name: str, run: Setting) -> str:
     """Where to look when the intermediate `name` is the first wrong one: the line that computes it."""
     l = int(name[2:])
     if name.startswith("da"):
@@ -432,7 +432,7 @@ def _hint(name: str, run: Run) -> str:
     return f"f'(z{l}) — dz{l} = da{l} * {get_activation(run.activation).df_factor_text(f'z{l}', f'a{l}')}"
 
 
-def _where(comparison: Comparison, run: Run) -> dict:
+def _where(comparison: Comparison, run: Setting) -> dict:
     """Which sent intermediate is the first wrong one, from the output down, in words, and where to look."""
     right = []
     for name, c in comparison.intermediates.items():

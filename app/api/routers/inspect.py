@@ -123,9 +123,10 @@ def export_session(session: Viewed):
 
 @router.post("/{session_id}/compare", response_model=ComparisonOut, responses=error_responses(409))
 def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep = None):
-    """Check your own gradient: send the dW1, db1, dW2, db2 your code computes for this session's
-    current parameters and training set (GET .../parameters, hello.points) and see where they differ
-    from ours, and which usual mistake explains the difference. No token needed: it changes nothing.
+    """Check your own gradient: send the dW1, db1, dW2, db2 (at depth dW1 ... db(L+1)) your code
+    computes for this session's current parameters and training set (GET .../compare/inputs) and
+    see where they differ from ours, and which usual mistake explains the difference. No token
+    needed: it changes nothing.
     With `inputs`, the pin of a download (GET .../compare/inputs), compare at exactly the inputs
     downloaded, even after the run trained on or was reset (409 when this run does not hold them);
     else with at_step, against the parameters of that earlier step; else now."""

@@ -25,7 +25,7 @@ const EXAMPLES = [
   { value: "ours", text: "our own gradient (agrees)" },
   { value: "summed_not_mean", text: "summed, not the mean (× N)" },
   { value: "transposed", text: "a gradient transposed" },
-  { value: "missing_activation_derivative", text: "f′(z1) left out (dz1 = da1)" },
+  { value: "missing_activation_derivative", text: "f′ left out (dz = da)" },
   { value: "no_regularisation", text: "λW left out" },
 ];
 
