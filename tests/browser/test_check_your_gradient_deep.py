@@ -86,7 +86,8 @@ def right_and_wrong(page, folder, size: str | None = None) -> None:
     if size:
         page.locator("#compare-verdict").scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"compare-deep-wrong-{size}.png"))
-        page.locator('#compare-params [data-param="dz2"]').scroll_into_view_if_needed()
+        dz2 = '#compare-params [data-param="dz2"]'
+        page.eval_on_selector(dz2, "e => e.scrollIntoView({block: 'center'})")
         page.screenshot(path=str(SCREENSHOTS / f"compare-deep-intermediates-{size}.png"))
 
 

@@ -3,6 +3,7 @@
 // with its layers in dicts W[l], b[l] and the backward pass as a loop, the lines of the notes),
 // the names of the arrays to paste, and the placeholder of the box. Text only: no DOM, no math.
 
+import { FEATURE_LABELS } from "../../lib/config.js";
 import { hiddenLayers, paramNames } from "../../lib/layers.js";
 
 // The marker a student replaces with their own code (the browser tests do too).
@@ -84,7 +85,7 @@ export function inputsWords(net) {
   }
   const O = net.L + 1;
   return (
-    `The network's input and the current parameters: X (N×F, its columns the features ${net.features.join(", ")}), ` +
+    `The network's input and the current parameters: X (N×F, its columns the features ${net.features.map((f) => FEATURE_LABELS[f] ?? f).join(", ")}), ` +
     `Y (N×C), one W and one b per layer, W1 … W${O} (W(l) is H(l−1)×H(l)) and b1 … b${O}, λ, l1, ` +
     "the activation and the loss. "
   );
