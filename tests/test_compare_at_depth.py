@@ -95,7 +95,7 @@ def test_where_walks_from_the_output_down_and_names_the_layer():
     params, X, Y = deep_problem(6, [4, 5, 3], 3, 30)
     case = Case("tanh", 0.01, 3, (4, 5, 3))
     sent = sent_by(case, params, X, Y)
-    sent["dz3"] = sent["dz3"] * 1.5  # f'(z3) wrong in that layer alone: not a loop mistake
+    sent["dz3"] = sent["dz3"] * 1.5  # dz3 wrong, and only the first three sent
     given = {n: sent[n] for n in ("dz4", "da3", "dz3")}
     result = check(case, params, X, Y, given)
     assert result.where == {
@@ -103,6 +103,33 @@ def test_where_walks_from_the_output_down_and_names_the_layer():
         "message": "dz4 is right, da3 is right, dz3 is wrong: look at f'(z3) — dz3 = da3 * (1 - a3**2)",
     }
     assert result.unexplained == ["dz3"] and result.explained_by == []
+
+
+def test_f_prime_skipped_in_one_layer_only_is_not_a_loop_mistake():
+    """dz3 = da3 in the top hidden layer, f' right in the layers below: no set of the catalogue's
+    mistakes explains it all (a loop makes one in every layer); the missing f' is named for the
+    arrays of layer 3 alone, and the layers below are not one we know."""
+    params, X, Y = deep_problem(6, [4, 5, 3], 3, 30)
+    case = Case("tanh", 0.01, 3, (4, 5, 3))
+    right = sent_by(case, params, X, Y)
+    a = {0: X}
+    for l in (1, 2, 3):
+        a[l] = np.tanh(a[l - 1] @ params[f"W{l}"] + params[f"b{l}"])
+    dz = {4: right["dz4"], 3: right["da3"]}  # f'(z3) skipped here only
+    da = {3: right["da3"]}
+    for l in (3, 2):
+        da[l - 1] = dz[l] @ params[f"W{l}"].T
+        dz[l - 1] = da[l - 1] * (1 - a[l - 1] ** 2)
+    sent = {f"dz{l}": dz[l] for l in dz} | {f"da{l}": da[l] for l in da}
+    for l in (1, 2, 3, 4):
+        sent[f"W{l}"] = a[l - 1].T @ dz[l] + 0.01 * params[f"W{l}"]
+        sent[f"b{l}"] = dz[l].sum(axis=0)
+    result = check(case, params, X, Y, sent)
+    [part] = result.explained_by
+    assert part["name"] == "missing_activation_derivative" and part["params"] == ["W3", "b3", "dz3", "da2"]
+    assert result.unexplained == ["W1", "b1", "W2", "b2", "dz2", "da1", "dz1"]
+    assert result.where["first_wrong"] == "dz3"
+    assert result.summary.startswith("Part of it is a mistake we know: missing activation derivative in dW3")
 
 
 def test_the_first_wrong_one_is_the_output_delta_for_an_mse_student_without_the_jacobian():
