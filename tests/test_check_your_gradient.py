@@ -24,7 +24,7 @@ def student_backward(params, X, Y, lam, activation="tanh", **switches):
     "mistake, kwargs",
     [
         ("summed_not_mean", {"scale": "all"}),
-        ("single_term_softmax", {"dz2": "diagonal"}),
+        ("single_term_softmax", {"dz_out": "diagonal"}),
         ("transposed", {"transpose": ("W1", "W2")}),
         ("no_regularisation", {"reg": 0.0}),
         ("tanh_derivative_from_z", {"df": "from_z"}),
@@ -98,7 +98,7 @@ def rest_problem(client, body=None):
     "kwargs, name",
     [
         ({"scale": "data_term"}, "summed_not_mean"),
-        ({"dz2": "diagonal"}, "single_term_softmax"),
+        ({"dz_out": "diagonal"}, "single_term_softmax"),
         ({"transpose": ("W2",)}, "transposed"),
         ({"reg": 0.0}, "no_regularisation"),
         ({"df": "from_z"}, "tanh_derivative_from_z"),
@@ -191,22 +191,37 @@ def test_compare_at_an_earlier_step_uses_that_steps_parameters(client):
     assert then["all_agree"] and then["step"] == 3
 
 
-@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])
-def test_each_mistake_is_a_wrong_dz2_or_a_wrong_step_after_it_through_the_true_backward_pass(activation):
+@pytest.mark.parametrize(
+    "activation, widths, loss, l1",
+    [
+        *((a, 5, "cross_entropy", 0.0) for a in ("tanh", "relu", "sigmoid", "linear")),
+        ("tanh", [5, 4], "mse", 0.01),
+        ("sigmoid", [4, 3, 5], "cross_entropy", 0.02),
+        ("relu", [4, 6, 3], "mse", 0.0),
+    ],
+)
+def test_each_mistake_is_a_wrong_dz2_or_a_wrong_step_after_it_through_the_true_backward_pass(
+    activation, widths, loss, l1
+):
     """Every catalogue mistake's gradients and intermediates, in every form, against the
-    independent student backward pass, switch by switch."""
+    independent student backward pass, switch by switch, at depth 1 to 3, for both losses."""
     from app.core.mistakes import MISTAKES_BY_NAME, derive
 
-    params, X, Y = random_problem(9, 5, 3, 30, soft=False)
+    from .mistake_matrix import deep_problem
+    from .student_backward import exists_at
+
+    params, X, Y = deep_problem(9, widths, 3, 30)
+    L = len(params) // 2 - 1
     fwd = forward(params, X, activation)
     assert {name for name, _ in SWITCHES} == set(MISTAKES_BY_NAME)
     for (name, form), switches in SWITCHES.items():
         mistake = MISTAKES_BY_NAME[name]
         assert form in [f.name for f in mistake.forms]
-        if not mistake.applies(activation):
+        if not mistake.applies(activation, loss) or not exists_at((name, form), L):
             continue
-        ours = derive(mistake.form(form).change(RIGHT), params, fwd, Y, 0.02).arrays()
-        theirs = independent_backward(params, X, Y, 0.02, activation, **switches)
+        ours = derive(mistake.form(form, L).change(RIGHT), params, fwd, Y, 0.02, loss, l1).arrays()
+        theirs = independent_backward(params, X, Y, 0.02, activation, loss=loss, l1=l1, **switches)
+        assert set(ours) == set(theirs)
         for key in ours:
             np.testing.assert_allclose(
                 ours[key], theirs[key], rtol=1e-12, atol=1e-15, err_msg=f"{name} {key}"
@@ -232,10 +247,13 @@ def test_the_examples_a_student_can_try_are_named_by_compare(client):
         if kind == "sigmoid_derivative_from_z":  # a tanh run: made with sigmoid only
             assert r.status_code == 422 and "sigmoid only" in r.text
             continue
+        if kind.startswith("mse_") and kind != "mse_output_derivative":  # a cross-entropy run
+            assert r.status_code == 422 and "the mse loss only" in r.text
+            continue
         example = r.json()
         assert example["kind"] == kind and example["step"] == 5
         result = client.post(f"{base}/compare", json={"gradients": example["gradients"]}).json()
-        if kind == "ours":
+        if kind in ("ours", "l1_sign_forgotten", "no_l1_term"):  # l1 = 0: the l1 ones change nothing
             assert result["all_agree"] and result["explained_by"] == []
         else:
             assert [e["name"] for e in result["explained_by"]] == [kind], kind

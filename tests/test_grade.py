@@ -253,3 +253,27 @@ def test_a_file_that_exits_mid_battery_keeps_the_cases_before_it(student_file):
     assert result.returncode == 1
     assert result.stdout.count("entries that differ: dW1") == 2
     assert result.stdout.count("no answer: the process ended with status 5 before this case") == CASES - 2
+
+
+DEEP_CASES = 3
+
+
+def test_a_loop_written_for_any_depth_is_graded_on_the_deeper_cases_too():
+    result = grade(EXAMPLES / "backward_deep.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "one to three hidden layers (DEEP)" in result.stdout
+    total = CASES + DEEP_CASES
+    assert result.stdout.count("✓") == total and f"{total} of {total} cases pass" in result.stdout
+    assert "H=5-4" in result.stdout and "H=4-5-3" in result.stdout
+
+
+def test_a_loop_mistake_is_named_in_every_layer_of_a_deeper_case(student_file):
+    source = (EXAMPLES / "backward_deep.py").read_text()
+    path = student_file(source.replace(" * (1 - a[l - 1] ** 2)  # BP2", "  # f' left out"))
+    result = grade(path)
+    assert result.returncode == 1
+    deep = next(line for line in result.stdout.splitlines() if "H=4-5-3" in line)
+    assert "✗ missing_activation_derivative in dW1, db1, dW2, db2, dW3, db3" in deep
+    assert (
+        "dz4 is right, da3 is right, dz3 is wrong: look at f'(z3) — dz3 = da3 * (1 - a3**2)" in result.stdout
+    )

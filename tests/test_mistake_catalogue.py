@@ -26,9 +26,12 @@ def test_every_mistake_alone_is_named_and_only_it_in_every_case():
     assert wrong == []
     named = sum(outcome == "named" for row in matrix.values() for outcome in row.values())
     assert named >= 200
-    # invisible only where it must be: the lam terms at lam = 0, f' and z1 = a1 with a linear f
+    # invisible only where it must be: the lam terms at lam = 0, the l1 terms at l1 = 0, f' and
+    # z1 = a1 with a linear f
     invisible = {key[0] for key, row in matrix.items() if "invisible" in row.values()}
     assert invisible == {
+        "l1_sign_forgotten",
+        "no_l1_term",
         "no_regularisation",
         "double_regularisation",
         "half_regularisation",
@@ -108,7 +111,7 @@ def test_a_right_gradient_of_a_session_trained_long_names_nothing_and_a_real_mis
     assert max(c.max_rel_error for c in result.params.values()) < 1e-8
     for switches, name in (
         ({"scale": "data_term"}, "summed_not_mean"),
-        ({"dz2": "diagonal"}, "single_term_softmax"),
+        ({"dz_out": "diagonal"}, "single_term_softmax"),
     ):
         wrong = student_backward(params, X, Y, lam, "tanh", **switches)
         result = compare_gradients(params, X, Y, {n: wrong[n] for n in PARAM_NAMES}, "tanh", lam)
@@ -140,7 +143,12 @@ def sent_with_intermediates(switches=None, lam=0.01, activation="tanh", spoil=No
 @pytest.mark.parametrize(
     "switches, spoil, first, message",
     [
-        ({"dz2": "diagonal"}, None, "dz2", "dz2 is wrong: look at the output delta — dz2 = (y_hat - y) / N"),
+        (
+            {"dz_out": "diagonal"},
+            None,
+            "dz2",
+            "dz2 is wrong: look at the output delta — dz2 = (y_hat - y) / N",
+        ),
         (
             None,
             "da1",

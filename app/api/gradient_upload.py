@@ -1,17 +1,19 @@
 """A gradient a user computed, as sent to POST .../compare: JSON arrays or CSV text, read into
-float64 arrays under the parameters' names (W1, b1, W2, b2) and the intermediates' (dz2, da1, dz1)."""
+float64 arrays under the parameters' names (W1, b1, ..., W(L+1), b(L+1)) and the intermediates' (dz2,
+da1, dz1 with one hidden layer; dz(l), da(l) at any depth)."""
 
 from __future__ import annotations
 
 import numpy as np
 from fastapi import HTTPException
 
+from app.core.bounds import MAX_LAYERS
 from app.training.number_arrays import float_array
 from app.training.uploads import parse_gradients_csv
 
 from .schemas.compare import GradientUpload
 
-GRADIENT_NAMES = ("dW1", "db1", "dW2", "db2")
+GRADIENT_NAMES = tuple(f"d{kind}{l}" for l in range(1, MAX_LAYERS + 2) for kind in "Wb")  # dW1 ... db7
 
 
 def uploaded_gradients(upload: GradientUpload) -> dict[str, np.ndarray]:

@@ -24,6 +24,11 @@ four; without one, f is the file's module-level ACTIVATION ("tanh", "relu", "sig
 "linear"; "tanh" when it sets none) and the battery runs with that one alone. The header line says
 which.
 
+Any depth: a file that sets DEEP = True says its backward() takes params of any depth,
+{"W1", "b1", ..., "W(L+1)", "b(L+1)"} for L hidden layers, and returns a gradient for each; it is
+also graded on cases with two and three hidden layers (and may return the intermediates dz(L+1),
+da(L), dz(L), ..., dz1). docs/examples/backward_deep.py is one, written as a loop.
+
 Where it starts: a backward() that also returns "dz2" (N, C), "da1" (N, H) and "dz1" (N, H), the
 intermediates of the same batch, gets told which is the first wrong one ("dz2 is right, da1 is
 right, dz1 is wrong: look at f'(z1)"), and a mistake must reproduce them too to be named.

@@ -13,10 +13,9 @@ from pathlib import Path
 import numpy as np
 
 import app
-from app.core.network import PARAM_NAMES
 
 from . import __doc__ as GRADER_DOC
-from .battery import Case, battery
+from .battery import Case, battery, deep_battery
 from .verdict import verdict
 
 PROJECT_ROOT = Path(app.__file__).resolve().parent.parent
@@ -26,8 +25,13 @@ EXIT_FAILED, EXIT_CANNOT_LOAD = 1, 2
 def save_cases(cases: list[Case], path: Path) -> None:
     arrays = {"count": np.array(len(cases))}
     for i, case in enumerate(cases):
-        arrays |= {f"{i}/X": case.X, f"{i}/Y": case.Y, f"{i}/lam": np.array(case.lam)}
-        arrays |= {f"{i}/{name}": case.params[name] for name in PARAM_NAMES}
+        arrays |= {
+            f"{i}/X": case.X,
+            f"{i}/Y": case.Y,
+            f"{i}/lam": np.array(case.lam),
+            f"{i}/L": np.array(case.L),
+        }
+        arrays |= {f"{i}/{name}": value for name, value in case.params.items()}
     np.savez(path, **arrays)
 
 
@@ -65,21 +69,22 @@ def case_lines(
     return verdict(case, grads, activation)
 
 
-def header(student: Path, activations: list[str]) -> str:
+def header(student: Path, activations: list[str], deep: bool = False) -> str:
+    depth = ", one to three hidden layers (DEEP)" if deep else ""
     if len(activations) > 1:
         return (
             f"Grading {student.name}: backward(X, Y, params, lam, activation), "
-            f"with every activation ({', '.join(activations)})"
+            f"with every activation ({', '.join(activations)}){depth}"
         )
     only = f"activation {activations[0]} only (its ACTIVATION)"
-    return f"Grading {student.name}: backward(X, Y, params, lam), {only}"
+    return f"Grading {student.name}: backward(X, Y, params, lam), {only}{depth}"
 
 
 def grade(student: Path, timeout: float) -> int:
     if not student.is_file():
         print(f"Cannot load {student}: no such file", file=sys.stderr)
         return EXIT_CANNOT_LOAD
-    cases = battery()
+    cases = battery() + deep_battery()
     with tempfile.TemporaryDirectory(prefix="bpv-grade-") as workdir:
         work = Path(workdir)
         save_cases(cases, work / "cases.npz")
@@ -94,16 +99,18 @@ def grade(student: Path, timeout: float) -> int:
             print(f"Cannot load {student.name}: {reason}", file=sys.stderr)
             return EXIT_CANNOT_LOAD
         activations = (work / "activations.txt").read_text().split()
+        deep = (work / "deep.txt").read_text() == "1"
+        graded = [(i, case) for i, case in enumerate(cases) if deep or case.L == 1]
         if timed_out:
             missing = f"stopped after {timeout:g} s: backward() did not return (an endless loop?)"
         else:
             missing = f"no answer: the process ended with status {status} before this case\n{stderr.strip()}"
-        print(header(student, activations) + "\n")
+        print(header(student, activations, deep) + "\n")
         passed, explanations, row = 0, {}, 0
         for activation in activations:
             if len(activations) > 1:
                 print(f"{activation}:")
-            for i, case in enumerate(cases):
+            for i, case in graded:
                 stem = f"{activation}-case{i}"
                 ok, lines, named = case_lines(case, stem, work, activation, missing)
                 explanations |= named
@@ -115,7 +122,7 @@ def grade(student: Path, timeout: float) -> int:
                 print(f"{row:>2}  {case.name:<40} {'✓' if ok else '✗'} {lines[0] if lines else ''}".rstrip())
                 for line in lines[1:]:
                     print(f"{'':<45}{line}")
-    total = len(cases) * len(activations)
+    total = len(graded) * len(activations)
     print(f"\n{passed} of {total} cases pass")
     for name, explanation in explanations.items():
         print(f"\n{name}: {explanation}")

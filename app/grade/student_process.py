@@ -3,10 +3,11 @@ costs the grader nothing: `python -m app.grade.student_process STUDENT.py WORKDI
 
 Reads WORKDIR/cases.npz; writes WORKDIR/activations.txt once the file is loaded (the activations
 it is graded with, one a line: every one when its backward() takes `activation`, else its
-ACTIVATION; or WORKDIR/load_error.txt and exits 2), then for each activation a and case i, as soon
-as it is done, WORKDIR/{a}-case{i}.npz (the gradients, and the intermediates if it returned them)
-or WORKDIR/{a}-case{i}.error.txt (what went wrong), so a case that never returns still leaves the
-ones before it graded.
+ACTIVATION; or WORKDIR/load_error.txt and exits 2) and WORKDIR/deep.txt (1 when the file sets
+DEEP = True: its backward() takes a network of any depth, and the deeper cases are run), then
+for each activation a and case i, as soon as it is done, WORKDIR/{a}-case{i}.npz (the gradients,
+and the intermediates if it returned them) or WORKDIR/{a}-case{i}.error.txt (what went wrong), so
+a case that never returns still leaves the ones before it graded.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from app.core.activations import ACTIVATION_NAMES
-from app.core.compare import INTERMEDIATE_NAMES
-from app.core.network import PARAM_NAMES
+from app.core.mistakes.derivations import intermediate_names
+from app.core.network import param_names
 
 ACTIVATIONS = ACTIVATION_NAMES  # tanh, relu, sigmoid, linear
 
@@ -55,7 +56,7 @@ def load_student(path: Path):
     return module, [activation]
 
 
-def as_gradients(result) -> dict[str, np.ndarray]:
+def as_gradients(result, L: int = 1) -> dict[str, np.ndarray]:
     """The four gradients out of what backward() returned, and the intermediates dz2, da1, dz1 it
     returned too; ValueError saying what is wrong."""
     if not isinstance(result, Mapping):
@@ -64,15 +65,16 @@ def as_gradients(result) -> dict[str, np.ndarray]:
             '"W2": dW2, "b2": db2}'
         )
     grads = {}
-    for name in PARAM_NAMES:
+    names = param_names(L)
+    for name in names:
         value = result.get(name, result.get("d" + name))
         if value is None:
-            raise ValueError(f"backward() returned no {name} (the keys are W1, b1, W2, b2)")
+            raise ValueError(f"backward() returned no {name} (the keys are {', '.join(names)})")
         try:
             grads[name] = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             raise ValueError(f"backward() returned a {name} that is not an array of numbers") from None
-    for name in INTERMEDIATE_NAMES:
+    for name in intermediate_names(L):
         if result.get(name) is not None:
             try:
                 grads[name] = np.asarray(result[name], dtype=np.float64)
@@ -89,14 +91,19 @@ def main(student: str, workdir: str) -> int:
         message = "".join(traceback.format_exception_only(type(error), error)).strip()
         (work / "load_error.txt").write_text(message)
         return 2
+    deep = getattr(module, "DEEP", False) is True
+    (work / "deep.txt").write_text("1" if deep else "0")
     (work / "activations.txt").write_text("\n".join(activations))
     with np.load(work / "cases.npz", allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
     every = takes_activation(module.backward)
     for activation in activations:
         for i in range(int(arrays["count"])):
+            L = int(arrays[f"{i}/L"])
+            if L > 1 and not deep:
+                continue
             inputs = [arrays[f"{i}/{key}"].copy() for key in ("X", "Y")]
-            params = {name: arrays[f"{i}/{name}"].copy() for name in PARAM_NAMES}
+            params = {name: arrays[f"{i}/{name}"].copy() for name in param_names(L)}
             lam = float(arrays[f"{i}/lam"])
             try:
                 result = (
@@ -104,7 +111,7 @@ def main(student: str, workdir: str) -> int:
                     if every
                     else module.backward(*inputs, params, lam)
                 )
-                grads = as_gradients(result)
+                grads = as_gradients(result, L)
             except Exception as error:
                 where = traceback.extract_tb(error.__traceback__)[-1]
                 (work / f"{activation}-case{i}.error.txt").write_text(

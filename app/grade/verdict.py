@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.core.compare import INTERMEDIATE_NAMES, Comparison, compare_gradients, written
-from app.core.network import PARAM_NAMES
+from app.core.compare import Comparison, compare_gradients, written
+from app.core.mistakes.derivations import intermediate_names
+from app.core.network import param_names
 
 from .battery import Case
 
@@ -37,8 +38,9 @@ def verdict(
     case: Case, grads: dict[str, np.ndarray], activation: str
 ) -> tuple[bool, list[str], dict[str, str]]:
     """(passed, the lines that say why not, {mistake name: its explanation and fix} for those named).
-    `grads` holds the four gradients, and the intermediates dz2, da1, dz1 if backward() returned them."""
-    for name in (*PARAM_NAMES, *INTERMEDIATE_NAMES):
+    `grads` holds every parameter's gradient, and the intermediates (dz2, da1, dz1; at depth dz(L+1)
+    ... dz1) if backward() returned them."""
+    for name in (*param_names(case.L), *intermediate_names(case.L)):
         if name in grads and not np.all(np.isfinite(grads[name])):
             return False, [f"{written(name)} has entries that are NaN or infinite"], {}
     try:

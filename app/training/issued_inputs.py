@@ -3,8 +3,10 @@ from them is compared at exactly those inputs, whatever the run did since (train
 had its points edited) and however often the page was reloaded.
 
 A download is pinned by (session, step, params_hash): the hash covers everything the gradient
-depends on (the parameters, the training points, their targets, lam and the activation), so an
-edited file does not match. Each session keeps its own last ISSUED_KEPT downloads: they go when
+depends on (the parameters of every layer, the network's input for the training points, their
+targets, lam, the activation, and the loss, l1 and the input features where they are not the
+default), so an edited file, or one from before any of them changed, does not match.
+Each session keeps its own last ISSUED_KEPT downloads: they go when
 the session goes, and a pin is only ever looked up in the session it is sent to."""
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.network import PARAM_NAMES, Params
+from app.core.features import DEFAULT_FEATURES
+from app.core.network import Params, depth, param_names
 
 ISSUED_KEPT = 16  # downloads a session remembers; the oldest is forgotten first
 HASH_HEX = 16  # hex digits of params_hash: 64 bits, enough to tell one download from another
@@ -35,13 +38,30 @@ def _array_bytes(name: str, array: np.ndarray) -> list[bytes]:
     return [name.encode(), repr(array.shape).encode(), array.tobytes()]
 
 
-def inputs_hash(params: Params, X: np.ndarray, Y: np.ndarray, lam: float, activation: str) -> str:
-    """A short hex digest of everything the gradient depends on, in float64, shapes included."""
+def inputs_hash(
+    params: Params,
+    X: np.ndarray,
+    Y: np.ndarray,
+    lam: float,
+    activation: str,
+    loss: str = "cross_entropy",
+    l1: float = 0.0,
+    features: tuple[str, ...] = DEFAULT_FEATURES,
+) -> str:
+    """A short hex digest of everything the gradient depends on, in float64, shapes included. The
+    loss, l1 and the features join it, each under its name, where they are not the default: a
+    one-hidden-layer cross-entropy download keeps the hash it always had."""
     parts: list[bytes] = []
-    for name in PARAM_NAMES:
+    for name in param_names(depth(params)):
         parts += _array_bytes(name, params[name])
     parts += _array_bytes("X", X) + _array_bytes("Y", Y)
     parts += [np.float64(lam).tobytes(), activation.encode()]
+    if loss != "cross_entropy":
+        parts += [b"loss", loss.encode()]
+    if l1:
+        parts += [b"l1", np.float64(l1).tobytes()]
+    if tuple(features) != DEFAULT_FEATURES:
+        parts += [b"features", ",".join(features).encode()]
     return _digest(parts)[:HASH_HEX]
 
 
@@ -52,11 +72,14 @@ class IssuedInputs:
     session: str
     step: int
     params_hash: str
-    params: Params  # float64
-    X: np.ndarray  # (N, 2) the training points
+    params: Params  # float64, W1, b1, ..., W(L+1), b(L+1)
+    X: np.ndarray  # (N, F) the network's input for the training points: their features
     Y: np.ndarray  # (N, C) their targets
     lam: float
     activation: str
+    loss: str = "cross_entropy"
+    l1: float = 0.0
+    features: tuple[str, ...] = DEFAULT_FEATURES
 
     @property
     def pin(self) -> dict:
@@ -64,14 +87,28 @@ class IssuedInputs:
         return {"session": self.session, "step": self.step, "params_hash": self.params_hash}
 
 
-def make_inputs(session: str, step: int, params: Params, X, Y, lam: float, activation: str) -> IssuedInputs:
+def make_inputs(
+    session: str,
+    step: int,
+    params: Params,
+    X,
+    Y,
+    lam: float,
+    activation: str,
+    loss: str = "cross_entropy",
+    l1: float = 0.0,
+    features: tuple[str, ...] = DEFAULT_FEATURES,
+) -> IssuedInputs:
     """These inputs as float64 copies nothing can change afterwards, with their hash."""
-    params = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    params = {name: np.array(params[name], dtype=np.float64) for name in param_names(depth(params))}
     X, Y = np.array(X, dtype=np.float64), np.array(Y, dtype=np.float64)
     for array in (*params.values(), X, Y):
         array.flags.writeable = False
-    params_hash = inputs_hash(params, X, Y, lam, activation)
-    return IssuedInputs(session, int(step), params_hash, params, X, Y, float(lam), activation)
+    features = tuple(features)
+    params_hash = inputs_hash(params, X, Y, lam, activation, loss, float(l1), features)
+    return IssuedInputs(
+        session, int(step), params_hash, params, X, Y, float(lam), activation, loss, float(l1), features
+    )
 
 
 class OtherRun(ValueError):

@@ -1,5 +1,5 @@
 """A student's gradients as they paste them: CSV blocks, each headed by the parameter's name (or an
-intermediate's: dz2, da1, dz1).
+intermediate's: dz2, da1, dz1; at any depth W1 ... W7, b1 ... b7, dz1 ... dz7, da1 ... da6).
 
     W1
     0.12, -0.03, 0.5
@@ -21,7 +21,7 @@ from app.core.network import PARAM_NAMES
 
 MAX_CSV_CHARS = 2_000_000
 INTERMEDIATE_NAMES = ("dz2", "da1", "dz1")
-_HEADER = re.compile(r"^\s*#?\s*(W1|b1|W2|b2|dW1|db1|dW2|db2|dz2|da1|dz1)\s*:?\s*$")
+_HEADER = re.compile(r"^\s*#?\s*(d?[Wb][1-7]|dz[1-7]|da[1-6])\s*:?\s*$")
 
 
 def parse_gradients_csv(text: str) -> dict[str, np.ndarray]:
@@ -36,7 +36,7 @@ def parse_gradients_csv(text: str) -> dict[str, np.ndarray]:
         header = _HEADER.match(line)
         if header:
             name = header.group(1)
-            current = name if name in INTERMEDIATE_NAMES else name.removeprefix("d")
+            current = name if name[:2] in ("dz", "da") else name.removeprefix("d")
             if current in blocks:
                 raise ValueError(f"csv line {number}: {current} is given twice")
             blocks[current] = []

@@ -164,3 +164,37 @@ test("a wrong shape says so on its badge and in the sentence, not '0 differ'", (
   assert.doesNotMatch(text, /0 differ/);
   assert.match(text, /transposed\?/);
 });
+
+test("a deep run's answer: a heading per layer, the intermediates from the output down", () => {
+  const deep = {
+    ...REPLY,
+    params: {
+      W1: block(true),
+      b1: block(true),
+      W2: block(false),
+      b2: block(true),
+      W3: block(false),
+      b3: block(true),
+    },
+    intermediates: {
+      dz3: block(true),
+      da2: block(true),
+      dz2: block(false),
+      da1: block(true),
+      dz1: block(true),
+    },
+  };
+  const shown = holder(arrayBlocks(deep));
+  const heads = shown.findAll((n) => n.tagName === "H4").map((n) => n.textContent);
+  assert.deepEqual(heads, [
+    "Layer 1",
+    "Layer 2",
+    "Layer 3",
+    "The intermediates you sent, from the output down",
+  ]);
+  const names = shown.findAll((n) => n.hasClass("compare-param")).map((n) => n.dataset.param);
+  assert.deepEqual(names, ["W1", "b1", "W2", "b2", "W3", "b3", "dz3", "da2", "dz2", "da1", "dz1"]);
+  const labels = shown.findAll((n) => n.tagName === "STRONG").map((n) => n.textContent);
+  assert.deepEqual(labels.slice(0, 6), ["dW1", "db1", "dW2", "db2", "dW3", "db3"]);
+  assert.equal(labels[6], "dz3");
+});

@@ -123,9 +123,10 @@ def export_session(session: Viewed):
 
 @router.post("/{session_id}/compare", response_model=ComparisonOut, responses=error_responses(409))
 def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep = None):
-    """Check your own gradient: send the dW1, db1, dW2, db2 your code computes for this session's
-    current parameters and training set (GET .../parameters, hello.points) and see where they differ
-    from ours, and which usual mistake explains the difference. No token needed: it changes nothing.
+    """Check your own gradient: send the dW1, db1, dW2, db2 (at depth dW1 ... db(L+1)) your code
+    computes for this session's current parameters and training set (GET .../compare/inputs) and
+    see where they differ from ours, and which usual mistake explains the difference. No token
+    needed: it changes nothing.
     With `inputs`, the pin of a download (GET .../compare/inputs), compare at exactly the inputs
     downloaded, even after the run trained on or was reset (409 when this run does not hold them);
     else with at_step, against the parameters of that earlier step; else now."""
@@ -147,10 +148,13 @@ def compare_gradients(session: Viewed, upload: GradientUpload, at_step: AtStep =
         ) from None
 
 
-@router.get("/{session_id}/compare/inputs", response_model=CompareInputsOut)
+@router.get(
+    "/{session_id}/compare/inputs", response_model=CompareInputsOut, response_model_exclude_unset=True
+)
 def get_compare_inputs(session: Viewed, at_step: AtStep = None):
-    """What your own code needs to compute this run's gradients: the training points, their targets
-    Y (label smoothing applied), the parameters, lam and the activation, with the step they are at
+    """What your own code needs to compute this run's gradients: the network's input for the training
+    points, their targets Y (label smoothing applied), the parameters of every layer, lam, l1, the
+    activation and the loss, with the step they are at
     and the `pin` to send back with your gradients (the run keeps its last 16 downloads for it)."""
     return reports.compare_inputs(session, at_step)
 
@@ -169,7 +173,10 @@ def get_gradient_example(
     form: Annotated[
         str | None, Query(max_length=40, description="the mistake's form, where it has several")
     ] = None,
-    with_intermediates: Annotated[bool, Query(description="add dz2, da1, dz1 for the whole batch")] = False,
+    with_intermediates: Annotated[
+        bool,
+        Query(description="add the intermediates (dz2, da1, dz1; at depth dz(L+1) ... dz1) for the batch"),
+    ] = False,
 ):
     """Gradients to try the comparison with: POST its `gradients` to .../compare as they are."""
     return reports.gradient_example(session, kind, at_step, form, with_intermediates)

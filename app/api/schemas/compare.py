@@ -18,19 +18,20 @@ class GradientUpload(Strict):
 
     gradients: dict[str, Nested] | None = Field(
         None,
-        description='{"W1": [[...], [...]], "b1": [...], ...}: any of W1, b1, W2, b2 '
-        "(dW1 etc. also accepted), and of the intermediates dz2 (N, C), da1 (N, H), dz1 (N, H): "
-        "the whole batch, or with `sample` that training point's row",
+        description='{"W1": [[...], [...]], "b1": [...], ...}: any of W1, b1, ..., W(L+1), b(L+1) '
+        "(dW1 etc. also accepted), and of the intermediates dz(L+1) (N, C), da(l) and dz(l) (N, H(l)) "
+        "(dz2, da1, dz1 with one hidden layer): the whole batch, or with `sample` that training point's row",
     )
     csv: str | None = Field(
         None,
         max_length=2_000_000,
-        description="blocks headed by a name line (W1, b1, W2, b2, dz2, da1, dz1), then rows of numbers",
+        description="blocks headed by a name line (W1, b1, W2, b2, dz2, da1, dz1; at depth W3, dz3, "
+        "da2, ...), then rows of numbers",
     )
     sample: int | None = Field(
         None,
         ge=0,
-        description="the training point (0 <= sample < N) whose rows of dz2, da1, dz1 you sent; "
+        description="the training point (0 <= sample < N) whose rows of the intermediates you sent; "
         "leave it out when you send them for the whole batch",
     )
 
@@ -76,7 +77,8 @@ class Explanation(BaseModel):
     form: str | None = Field(
         None,
         description="which form of it, where it has several (summed_not_mean: all or data_term; "
-        "transposed: W1, W2 or both) and only one fits; else null",
+        "transposed: W1, W2 or both, at depth all or any W(l); l1_sign_forgotten: one or as_W) and only "
+        "one fits; else null",
     )
     title: str
     explanation: str
@@ -87,8 +89,9 @@ class Explanation(BaseModel):
 
 class Where(BaseModel):
     first_wrong: str | None = Field(
-        description="the first wrong intermediate (dz2, da1, dz1) or, when they are all right, the first "
-        "wrong parameter gradient (W1, ...); null when everything sent is right"
+        description="the first wrong intermediate from the output down (dz2, da1, dz1; at depth "
+        "dz(L+1), da(L), dz(L), ...) or, when they are all right, the first wrong parameter gradient "
+        "(W1, ...); null when everything sent is right"
     )
     message: str = Field(description="in words: which are right, which is the first wrong one, where to look")
 
@@ -102,7 +105,8 @@ class ComparisonOut(BaseModel):
     all_agree: bool
     params: dict[str, ComparedParam]
     intermediates: dict[str, ComparedParam] = Field(
-        default_factory=dict, description="dz2, da1, dz1 as sent (one row each with sample)"
+        default_factory=dict,
+        description="the intermediates as sent (one row each with sample), from the output down",
     )
     sample: int | None = None
     explained_by: list[Explanation] = Field(
@@ -116,7 +120,7 @@ class ComparisonOut(BaseModel):
     where: Where | None = Field(
         None, description="where the first mistake starts; null when no intermediate was sent"
     )
-    all_given: bool = Field(False, description="all four of dW1, db1, dW2, db2 were sent")
+    all_given: bool = Field(False, description="every parameter's gradient was sent (dW1, db1, ..., db(L+1))")
 
 
 class CompareInputsOut(BaseModel):
@@ -133,14 +137,31 @@ class CompareInputsOut(BaseModel):
     label_smoothing: float
     N: int
     C: int
-    H: int
-    X: Nested = Field(description="(N, 2) the training points")
+    H: int = Field(description="the width of the first hidden layer (of every one: hidden)")
+    X: Nested = Field(
+        description="(N, F) the network's input for the training points: their features (x1, x2 unless "
+        "features says otherwise)"
+    )
     labels: list[int]
     Y: Nested = Field(description="(N, C) the targets, label smoothing applied")
-    W1: Nested
-    b1: Nested
-    W2: Nested
-    b2: Nested
+    W1: Nested = Field(description="(F, H1)")
+    b1: Nested = Field(description="(H1,)")
+    W2: Nested = Field(description="(H1, H2), or (H, C) with one hidden layer")
+    b2: Nested = Field(description="(H2,), or (C,) with one hidden layer")
+    W3: Nested = Field(None, description="(H2, H3) or (H2, C): only when the run has it")
+    b3: Nested = None
+    W4: Nested = None
+    b4: Nested = None
+    W5: Nested = None
+    b5: Nested = None
+    W6: Nested = None
+    b6: Nested = None
+    W7: Nested = Field(None, description="(H6, C) with six hidden layers")
+    b7: Nested = None
+    hidden: list[int] = Field(description="the hidden layers' widths H1 ... HL")
+    features: list[str] = Field(description="the input features, the columns of X")
+    loss_name: str = Field(description="cross_entropy or mse")
+    l1: float = Field(description="the L1 penalty's weight: l1 * sum |W(l)| joins L")
 
 
 class GradientExampleOut(BaseModel):
@@ -148,6 +169,6 @@ class GradientExampleOut(BaseModel):
     kind: str = Field(description="'ours', or the id of the catalogue mistake that made these")
     form: str | None = Field(None, description="the mistake's form, where it has several")
     gradients: dict[str, Nested] = Field(
-        description="dW1, db1, dW2, db2 (and dz2, da1, dz1 with with_intermediates): "
+        description="dW1, db1, ..., db(L+1) (and the intermediates with with_intermediates): "
         "a body for POST .../compare"
     )

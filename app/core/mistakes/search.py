@@ -35,9 +35,10 @@ class Variant:
         return None if record is None else self.form.change(record)
 
 
-def variants(activation: str) -> list[Variant]:
-    """Every mistake that can be made with this activation, in every form, in catalogue order."""
-    return [Variant(m, form) for m in MISTAKES if m.applies(activation) for form in m.forms]
+def variants(activation: str, loss: str = "cross_entropy", L: int = 1) -> list[Variant]:
+    """Every mistake that can be made with this activation and loss in a network of L hidden
+    layers, in every form it can have there, in catalogue order."""
+    return [Variant(m, form) for m in MISTAKES if m.applies(activation, loss) for form in m.forms_at(L)]
 
 
 def record_of(chosen: tuple[Variant, ...]) -> Derivation | None:
@@ -83,29 +84,34 @@ def smallest_sets(
         return all(arrays[n].shape == ours[n].shape and agrees(arrays[n], ours[n]) for n in given)
 
     visible = [v for v in candidates if not same_as_ours(arrays_of(v.change(RIGHT)))]
-    right_ones = [name for name in given if name not in differing]
-    per_array: dict[str, list[tuple[Variant, ...]]] = {name: [] for name in differing}
-    best: tuple[tuple[Variant, ...], list[str]] | None = None  # the set fitting the most differing arrays
-    for size in range(1, MAX_SET + 1):
-        whole = []
-        open_arrays = [name for name in differing if not per_array[name]]
+
+    def sets(size: int):
+        """The sets of `size` visible mistakes that can be made together, each with its record."""
         for chosen in combinations(visible, size):
             if len({v.mistake.name for v in chosen}) < size:
                 continue  # one mistake in two forms: a form of its own where it makes sense
             record = record_of(chosen)
-            if record is None:
-                continue
-            arrays = arrays_of(record)
-            if fits(arrays, smallest_first):
-                whole.append(chosen)
-            elif not whole:
-                fitted = [name for name in differing if fits(arrays, (name,))]
-                for name in set(fitted) & set(open_arrays):
-                    per_array[name].append(chosen)
-                if (best is None or len(fitted) > len(best[1])) and fits(arrays, right_ones):
-                    best = (chosen, fitted)
+            if record is not None:
+                yield chosen, record
+
+    # first the sets that fit everything, smallest size first: a misfit shows in the first array tried
+    for size in range(1, MAX_SET + 1):
+        whole = [chosen for chosen, record in sets(size) if fits(arrays_of(record), smallest_first)]
         if whole:
             return Found(whole, {})
+    # none does: which set fits each differing array, and the one fitting the most of them
+    right_ones = [name for name in given if name not in differing]
+    per_array: dict[str, list[tuple[Variant, ...]]] = {name: [] for name in differing}
+    best: tuple[tuple[Variant, ...], list[str]] | None = None  # the set fitting the most differing arrays
+    for size in range(1, MAX_SET + 1):
+        open_arrays = [name for name in differing if not per_array[name]]
+        for chosen, record in sets(size):
+            arrays = arrays_of(record)
+            fitted = [name for name in differing if fits(arrays, (name,))]
+            for name in set(fitted) & set(open_arrays):
+                per_array[name].append(chosen)
+            if (best is None or len(fitted) > len(best[1])) and fits(arrays, right_ones):
+                best = (chosen, fitted)
     return Found([], _with_best(per_array, best))
 
 

@@ -80,14 +80,3 @@ def one_hidden_layer_on_the_plane(session: Session, what: str) -> None:
         raise ValueError(
             f"{what} shows a network whose inputs are x1, x2; this run's are {', '.join(features)}"
         )
-
-
-def cross_entropy_and_l2_only(session: Session, what: str, l1: float) -> None:
-    """A ValueError when `what`, written for the cross-entropy loss with an L2 penalty, is asked of
-    a run with the mse loss or an L1 penalty."""
-    if session.run.loss_name != "cross_entropy":
-        raise ValueError(
-            f"{what} is written for the cross-entropy loss; this run's loss is {session.run.loss_name}"
-        )
-    if l1:
-        raise ValueError(f"{what} is written without the L1 term; this run has l1 = {l1:g}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from app.core.compare import AGREES_BELOW, compare_gradients
 from app.core.losses import get_loss
 from app.core.mistakes import MISTAKES_BY_NAME, RIGHT, derive
-from app.core.network import PARAM_NAMES, forward
+from app.core.network import depth, forward, param_names
 
 from ..history import finite_or_none
 from ..issued_inputs import IssuedInputs, make_inputs
 from ..session import Session
-from .common import as_list, cross_entropy_and_l2_only, one_hidden_layer_on_the_plane, params64
+from .common import as_list, params64, train_inputs
 
 MAX_DIFFERING_LISTED = 200
 
@@ -44,7 +44,9 @@ def compare(
     that explains them, and where the first wrong one starts: at the inputs the pin names
     ({session, step, params_hash}, from a download), else at at_step, else now."""
     at = pinned_inputs(session, pin) if pin is not None else inputs_now(session, at_step)
-    result = compare_gradients(at.params, at.X, at.Y, given, at.activation, at.lam, sample)
+    result = compare_gradients(
+        at.params, at.X, at.Y, given, at.activation, at.lam, sample, loss_name=at.loss, l1=at.l1
+    )
     return {
         "step": at.step,
         "pinned": None if pin is None else pinned_reply(at),
@@ -62,14 +64,25 @@ def compare(
 
 
 def inputs_now(session: Session, at_step: int | None = None) -> IssuedInputs:
-    """What the gradient depends on now (or at at_step): parameters, training points, targets
-    (label smoothing applied), lam, f; not kept."""
-    one_hidden_layer_on_the_plane(session, "compare")
+    """What the gradient depends on now (or at at_step): parameters of every layer, the network's
+    input for the training points (their features), targets (label smoothing applied), lam, l1, f
+    and the loss; not kept."""
     with session.player.lock:  # parameters, points and targets of one moment: a step or an edit waits
         snap, params = params64(session, at_step)
-        cross_entropy_and_l2_only(session, "compare", snap.l1)
-        d, Y = session.run.dataset, session.run.Y[session.run.dataset.train]
-        return make_inputs(session.id, snap.step, params, d.X_train, Y, snap.lam, session.run.activation)
+        run = session.run
+        Y = run.Y[run.dataset.train]
+        return make_inputs(
+            session.id,
+            snap.step,
+            params,
+            train_inputs(session),
+            Y,
+            snap.lam,
+            run.activation,
+            run.loss_name,
+            snap.l1,
+            tuple(run.features),
+        )
 
 
 def pinned_inputs(session: Session, pin: dict) -> IssuedInputs:
@@ -84,18 +97,24 @@ def pinned_reply(at: IssuedInputs) -> dict:
 
 def compare_inputs(session: Session, at_step: int | None = None) -> dict:
     """Everything a student needs to compute this run's gradients with their own code: the
-    training points, their targets Y (label smoothing applied), the parameters, lam, f, and the
-    pin (session, step, params_hash) that has a check sent with it compared at exactly these,
-    which the session keeps (its last few downloads) for that."""
+    network's input for the training points, their targets Y (label smoothing applied), the
+    parameters of every layer, lam, l1, f, the loss, and the pin (session, step, params_hash) that
+    has a check sent with it compared at exactly these, which the session keeps (its last few
+    downloads) for that. A one-hidden-layer cross-entropy run's download is what it always was,
+    with hidden, features, loss_name and l1 added."""
     with session.player.lock:
         at = inputs_now(session, at_step)
         labels = session.run.dataset.labels_train.tolist()
     at = session.issued.keep(at)
-    H, C = at.params["W2"].shape
+    L = depth(at.params)
+    O = L + 1
+    C = at.params[f"W{O}"].shape[1]
+    widths = [int(at.params[f"W{l}"].shape[1]) for l in range(1, O)]
     return {
-        "about": "backprop-visualizer inputs: compute dW1, db1, dW2, db2 of L at these parameters",
-        "loss": f"L = {get_loss('cross_entropy').text} + lam/2 (|W1|^2 + |W2|^2); "
-        "z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2 + b2",
+        "about": "backprop-visualizer inputs: compute "
+        + ", ".join(f"d{name}" for name in param_names(L))
+        + " of L at these parameters",
+        "loss": _loss_text(at, L),
         "session": session.id,
         "step": at.step,
         "params_hash": at.params_hash,
@@ -105,12 +124,30 @@ def compare_inputs(session: Session, at_step: int | None = None) -> dict:
         "label_smoothing": session.run.config.label_smoothing,
         "N": int(len(at.X)),
         "C": int(C),
-        "H": int(H),
+        "H": widths[0],
         "X": as_list(at.X),
         "labels": labels,
         "Y": as_list(at.Y),
-        **{name: as_list(at.params[name]) for name in PARAM_NAMES},
+        **{name: as_list(at.params[name]) for name in param_names(L)},
+        "hidden": widths,
+        "features": list(at.features),
+        "loss_name": at.loss,
+        "l1": at.l1,
     }
+
+
+def _loss_text(at: IssuedInputs, L: int) -> str:
+    """L and the forward pass in plain text, in the download's own names."""
+    O = L + 1
+    data = get_loss(at.loss).text.replace("z2", f"z{O}")
+    if L == 1 and at.loss == "cross_entropy" and not at.l1:
+        return f"L = {data} + lam/2 (|W1|^2 + |W2|^2); z1 = X W1 + b1, a1 = f(z1), z2 = a1 W2 + b2"
+    weights = " + ".join(f"|W{l}|^2" for l in range(1, O + 1))
+    l1 = f" + l1 (|W1|_1 + ... + |W{O}|_1)" if at.l1 else ""
+    return (
+        f"L = {data} + lam/2 ({weights}){l1}; a0 = X, for l = 1 ... {L}: z(l) = a(l-1) W(l) + b(l), "
+        f"a(l) = f(z(l)); z{O} = a{L} W{O} + b{O}"
+    )
 
 
 EXAMPLE_KINDS = ("ours", *MISTAKES_BY_NAME)
@@ -125,31 +162,35 @@ def gradient_example(
 ) -> dict:
     """Gradients to try the comparison with: ours ("ours"), or what one of the catalogue's mistakes
     gives (its id, in its first form unless `form` names another), as {"gradients": {"dW1": ...}},
-    ready to send to compare as they are; with_intermediates adds dz2, da1, dz1 for the batch."""
+    ready to send to compare as they are; with_intermediates adds dz(L+1), da(L), dz(L), ..., dz1
+    for the batch (dz2, da1, dz1 with one hidden layer)."""
     if kind not in EXAMPLE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(EXAMPLE_KINDS)}; got {kind!r}")
-    one_hidden_layer_on_the_plane(session, "compare")
     snap, params = params64(session, at_step)
-    cross_entropy_and_l2_only(session, "compare", snap.l1)
-    d = session.run.dataset
-    Y = session.run.Y[d.train]
-    activation = session.run.activation
-    fwd = forward(params, d.X_train, activation)
+    run = session.run
+    Y = run.Y[run.dataset.train]
+    activation, loss_name, L = run.activation, run.loss_name, depth(params)
+    fwd = forward(params, train_inputs(session), activation)
     if kind == "ours":
         if form is not None:
             raise ValueError(f"form is for a mistake's example; 'ours' has none, got {form!r}")
         record = RIGHT
     else:
         mistake = MISTAKES_BY_NAME[kind]
-        if not mistake.applies(activation):
+        if mistake.applies_to is not None and activation not in mistake.applies_to:
             raise ValueError(
                 f"kind {kind} is a mistake made with {', '.join(mistake.applies_to)} only; this run's "
                 f"activation is {activation}"
             )
-        chosen = mistake.form(form)
+        if not mistake.applies(activation, loss_name):
+            raise ValueError(
+                f"kind {kind} is a mistake made with the {', '.join(mistake.losses)} loss only; this "
+                f"run's loss is {loss_name}"
+            )
+        chosen = mistake.form(form, L)
         record, form = chosen.change(RIGHT), chosen.name
-    derived = derive(record, params, fwd, Y, snap.lam)
-    gradients = {f"d{name}": as_list(derived.grads[name]) for name in PARAM_NAMES}
+    derived = derive(record, params, fwd, Y, snap.lam, loss_name, snap.l1)
+    gradients = {f"d{name}": as_list(derived.grads[name]) for name in param_names(L)}
     if with_intermediates:
         gradients |= {name: as_list(value) for name, value in derived.intermediates.items()}
     return {"step": snap.step, "kind": kind, "form": form, "gradients": gradients}

@@ -6,14 +6,13 @@
 
 import { el } from "../../lib/dom.js";
 import { formatNumber } from "../../lib/format.js";
-import { asRows, PARAMS } from "./submission.js";
+import { asRows, isParam } from "./submission.js";
 
 const MAX_ROWS = 8; // cells shown per array; the counts say how many differ in all
 const MAX_COLS = 10;
-export const INTERMEDIATES = ["dz2", "da1", "dz1"];
 
 // "W1" -> "dW1"; an intermediate ("dz2") is already named as the student wrote it.
-export const label = (name) => (PARAMS.includes(name) ? `d${name}` : name);
+export const label = (name) => (isParam(name) ? `d${name}` : name);
 
 const present = (list) => Array.isArray(list) && list.length > 0;
 
@@ -107,12 +106,24 @@ export function verdictParts(d) {
   return parts;
 }
 
-// The per-array blocks: the gradients sent, then the intermediates sent, under a heading.
+// The per-array blocks in the server's order: the gradients sent, layer by layer, then the
+// intermediates sent under a heading, from the output down; deeper than one hidden layer, each
+// layer's under its own heading.
 export function arrayBlocks(d) {
-  const blocks = PARAMS.filter((n) => d.params?.[n]).map((n) => paramBlock(n, d.params[n]));
-  const sent = INTERMEDIATES.filter((n) => d.intermediates?.[n]);
+  const params = Object.keys(d.params ?? {});
+  const sent = Object.keys(d.intermediates ?? {});
+  const deep = [...params, ...sent].some((n) => Number(n.match(/\d+$/)?.[0]) > 2);
+  const blocks = [];
+  let layer = null;
+  for (const name of params) {
+    const l = name.match(/\d+$/)[0];
+    if (deep && l !== layer) blocks.push(el("h4", "compare-layer-head", `Layer ${l}`));
+    layer = l;
+    blocks.push(paramBlock(name, d.params[name]));
+  }
   if (sent.length) {
-    blocks.push(el("h4", "compare-intermediates-head", "The intermediates you sent"));
+    const head = deep ? "The intermediates you sent, from the output down" : "The intermediates you sent";
+    blocks.push(el("h4", "compare-intermediates-head", head));
     blocks.push(...sent.map((n) => paramBlock(n, d.intermediates[n])));
   }
   return blocks;

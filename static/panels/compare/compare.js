@@ -1,6 +1,7 @@
 // Check your own gradient (POST .../compare): a student downloads the session's training points
-// and parameters, computes dW1, db1, dW2, db2 with their own code, pastes or uploads them (JSON
-// or CSV), and sees per parameter the relative error against ours, the entries that differ
+// and parameters, computes dW1, db1, dW2, db2 (at depth dW1 ... db(L+1), the snippet a loop over
+// the layers: snippet.js) with their own code, pastes or uploads them (JSON or CSV), and sees per
+// parameter the relative error against ours, the entries that differ
 // highlighted, and the usual mistakes named when they explain the difference. A download is
 // pinned (session, step, params_hash): a check sent with the pin is compared at exactly those
 // inputs, however the run moved on. The last check is kept per session (last_check.js) and sent
@@ -11,34 +12,20 @@ import { el } from "../../lib/dom.js";
 import { getView, postView } from "../../lib/rest.js";
 import { arrayBlocks, verdictParts } from "./answer.js";
 import { pageChecks } from "./last_check.js";
+import { gradientNames, inputsWords, networkOf, placeholderText, snippetText } from "./snippet.js";
 import { readSubmission } from "./submission.js";
+
+export { snippetText, YOUR_CODE } from "./snippet.js";
 
 // The file "Download inputs" saves, named for its step (the snippet opens that same name).
 export const inputsFile = (step) => `bpv-inputs-step${step}.json`;
-
-// The marker a student replaces with their own code (the browser test does too).
-export const YOUR_CODE = "# ... your forward pass and backward pass for";
-
-export const snippetText = (file) => `import json, numpy as np
-d = json.load(open("${file}"))
-X, Y = np.array(d["X"]), np.array(d["Y"])          # (N, 2), (N, C)
-W1, b1 = np.array(d["W1"]), np.array(d["b1"])      # (2, H), (H,)
-W2, b2 = np.array(d["W2"]), np.array(d["b2"])      # (H, C), (C,)
-lam, N = d["lam"], len(X)
-${YOUR_CODE}
-#     L = mean cross-entropy + lam/2 (|W1|^2 + |W2|^2) ...
-mine = {"dW1": dW1.tolist(), "db1": db1.tolist(), "dW2": dW2.tolist(), "db2": db2.tolist()}
-# optional, to be told where an error starts: the batch's dz2 (N, C), da1 (N, H), dz1 (N, H)
-# mine.update(dz2=dz2.tolist(), da1=da1.tolist(), dz1=dz1.tolist())
-# "inputs": the download's pin, so it is compared at these inputs even after the run moved on
-json.dump({"inputs": d["pin"], "gradients": mine}, open("mine.json", "w"))`;
 
 const EXAMPLES = [
   { value: "", text: "or try an example…" },
   { value: "ours", text: "our own gradient (agrees)" },
   { value: "summed_not_mean", text: "summed, not the mean (× N)" },
   { value: "transposed", text: "a gradient transposed" },
-  { value: "missing_activation_derivative", text: "f′(z1) left out (dz1 = da1)" },
+  { value: "missing_activation_derivative", text: "f′ left out (dz = da)" },
   { value: "no_regularisation", text: "λW left out" },
 ];
 
@@ -50,6 +37,14 @@ export function mount(root, store) {
   const download = el("button", { type: "button", id: "compare-download" }, "Download the inputs (JSON)");
   const downloadStatus = el("span", { className: "muted compare-download-status", id: "compare-pin" });
   const snippetCode = el("pre", "", snippetText(inputsFile("N")));
+
+  // What to download, compute and paste, in the words of this run's network (its layers, loss, features).
+  function describeNetwork() {
+    const net = networkOf(store.config);
+    inputsSaid.textContent = inputsWords(net);
+    pasteHead.textContent = `2. Paste or upload the ${gradientNames(net)} your code computes`;
+    input.placeholder = placeholderText(net);
+  }
   const snippet = el("details", "compare-snippet", [
     el("summary", "", "How to load them in numpy"),
     snippetCode,
@@ -57,8 +52,7 @@ export function mount(root, store) {
   const input = el("textarea", "compare-input");
   input.id = "compare-input";
   input.spellcheck = false;
-  input.placeholder =
-    '{"dW1": [[…], […]], "db1": […], "dW2": [[…], …], "db2": […]}\n\nor CSV, each block under its name:\ndW1\n0.01, -0.02, …\n0.03, 0.00, …\ndb1\n…';
+  input.placeholder = placeholderText(networkOf(null));
   input.setAttribute("aria-label", "your gradients, as JSON or CSV");
   const file = el("input", {
     type: "file",
@@ -77,13 +71,12 @@ export function mount(root, store) {
   );
   const clear = el("button", { type: "button", id: "compare-clear" }, "Forget this check");
   const rest = el("p", "muted compare-rest");
+  const inputsSaid = el("span", "", inputsWords(networkOf(null)));
+  const pasteHead = el("h3", "", "2. Paste or upload the dW1, db1, dW2, db2 your code computes");
   const left = el("div", "compare-left", [
     el("h3", "", ["1. Get this run's inputs", download, downloadStatus]),
-    el("div", "muted", [
-      "The training points and the current parameters: X (N×2), Y (N×C), W1, b1, W2, b2, λ, the activation. ",
-      snippet,
-    ]),
-    el("h3", "", "2. Paste or upload the dW1, db1, dW2, db2 your code computes"),
+    el("div", "muted", [inputsSaid, snippet]),
+    pasteHead,
     // The buttons above the box, so they stay in view on a laptop.
     el("div", "compare-actions", [
       check,
@@ -126,7 +119,7 @@ export function mount(root, store) {
     downloadStatus.textContent = pin
       ? `the inputs at step ${pin.step}: a check is compared with ours at exactly those`
       : "";
-    snippetCode.textContent = snippetText(inputsFile(pin ? pin.step : "N"));
+    snippetCode.textContent = snippetText(inputsFile(pin ? pin.step : "N"), networkOf(store.config));
   }
 
   function showMessage(text, ...before) {
@@ -272,6 +265,8 @@ export function mount(root, store) {
         verdict.replaceChildren(placeholder());
         params.replaceChildren();
       }
+      describeNetwork();
+      showPin();
       rest.textContent =
         `Over REST: POST ${location.origin}/api/sessions/${hello.session.id}/compare with ` +
         `{"gradients": {"dW1": …}, "inputs": <the download's pin>} or {"csv": "…"} (the file the snippet writes).`;
