@@ -83,7 +83,7 @@ def test_a_deep_run_trains_and_every_view_of_its_layers_answers(client):
         assert client.get(f"/api/sessions/{sid}/{path}").status_code == 200, path
 
 
-@pytest.mark.parametrize("path", ["hidden-space", "compare/inputs", "compare/examples/ours"])
+@pytest.mark.parametrize("path", ["compare/inputs", "compare/examples/ours"])
 def test_a_one_hidden_layer_view_of_a_deep_run_says_so_plainly(client, path):
     sid, _ = create(client, {"hidden": [5, 5, 5]})
     r = client.get(f"/api/sessions/{sid}/{path}")
