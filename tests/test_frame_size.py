@@ -79,3 +79,19 @@ def test_a_one_layer_frame_is_float32_and_its_size_unchanged(live_server):
     assert size == first + 64 * 64 * 2 + 4 * numbers
     for name, exact in params.items():
         np.testing.assert_allclose(arrays[name], np.array(exact["values"]), rtol=1e-6)
+
+
+def test_scaled16_keeps_three_digits_from_exploding_to_vanishing_and_nan_and_inf_as_they_are():
+    from app.frames.encoding import encode_frame, scaled16
+
+    rng = np.random.default_rng(0)
+    for top in (1e5, 1.0, 1e-7, 1e-30):
+        x = (top * rng.standard_normal(500)).astype(np.float32)
+        _, arrays = decode_frame(encode_frame({}, [("x", scaled16(x))]))
+        big = np.abs(x) >= np.max(np.abs(x)) * 2.0**-29
+        assert np.all(np.abs(arrays["x"] - x)[big] <= RELATIVE * np.abs(x[big])), top
+    x = np.array([2e-7, np.nan, -np.inf, -0.0, 0.0, 5e-8], np.float32)
+    _, arrays = decode_frame(encode_frame({}, [("x", scaled16(x))]))
+    got = arrays["x"]
+    assert np.isnan(got[1]) and got[2] == -np.inf and np.signbit(got[3]) and got[4] == 0
+    np.testing.assert_allclose(got[[0, 5]], x[[0, 5]], rtol=RELATIVE)

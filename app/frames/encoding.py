@@ -43,8 +43,10 @@ class Scaled16:
 def scaled16(array: np.ndarray) -> Scaled16:
     """`array` as float16 with its own power-of-two scale (a non-finite entry stays nan or inf)."""
     values = np.asarray(array, dtype=np.float32)
-    finite = np.abs(values[np.isfinite(values)])
-    largest = float(finite.max()) if finite.size else 0.0
+    largest = float(np.max(np.abs(values))) if values.size else 0.0
+    if not np.isfinite(largest):  # a diverged run's nan or inf: scale by the finite entries
+        finite = np.abs(values[np.isfinite(values)])
+        largest = float(finite.max()) if finite.size else 0.0
     # largest / 2**exponent in [2**14, 2**15)
     exponent = int(np.frexp(largest)[1]) - SCALED16_TOP if largest > 0 else 0
     stored = np.ldexp(values, -exponent).astype("<f2")  # a power of two: exact until float16's rounding
