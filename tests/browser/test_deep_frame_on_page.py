@@ -19,6 +19,7 @@ def number(text: str) -> float:
 
 
 @pytest.mark.browser
+@pytest.mark.slow  # ten steps, the diagram, six hovers: about 5 s
 def test_a_w2_links_weight_and_gradient_on_the_page_are_the_servers(dash):
     dash.open("?hidden=6,6,6")
     page = dash.page
