@@ -32,7 +32,13 @@ export function mount(root, store) {
   const explain = el("p", { className: "hidden-explain", id: "hidden-explain" });
   const stepNote = el("p", "hidden-step");
   const error = el("p", { className: "error", hidden: true });
-  root.append(plotBox, el("div", "hidden-notes", [layerLabel, projection, explain, error, stepNote]));
+  // the words can be longer than the tab is tall: it scrolls, so a keyboard can reach it too
+  const notes = el(
+    "div",
+    { className: "hidden-notes", tabIndex: 0, role: "region", "aria-label": "what it shows" },
+    [layerLabel, projection, explain, error, stepNote],
+  );
+  root.append(plotBox, notes);
 
   const background = new CellImage();
   let data = null; // the last GET .../hidden-space
