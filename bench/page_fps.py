@@ -151,6 +151,7 @@ def main() -> None:
     parser.add_argument("--tab", default=None, help="open this tab of the bottom panel first: network, ...")
     parser.add_argument("--network", action="store_true", help="the diagram open, 6 x 16 and 6 x 64")
     parser.add_argument("--rounds", type=int, default=3, help="with --network: windows of each view")
+    parser.add_argument("--out", type=Path, default=None, help="with --network: results file")
     args = parser.parse_args()
     if args.grid is None:
         args.grid = 64 if args.network else 100
@@ -177,7 +178,7 @@ def main() -> None:
             "viewport": [args.width, args.height],
             "rows": rows,
         }
-        path = _common.write_results("page_fps_network", None, started, payload)
+        path = _common.write_results("page_fps_network", args.out, started, payload)
         print(f"wrote {path}")
     errors = [e for row in rows for e in row["errors"]]
     if errors:
