@@ -1,5 +1,6 @@
 """Every benchmark, one after another, each in a process of its own (so none inherits another's
-threads, caches or memory): step, grid, stream, classroom, page_load, and page_fps when it is there.
+threads, caches or memory): step, grid, stream, classroom, page_load, and page_fps (the full
+dashboard, then the Network view open on deep runs) when it is there.
 
     .venv/bin/python -m bench.run_all            # about 9 minutes; bench/results/*.json
     .venv/bin/python -m bench.run_all --quick    # under a minute: they all run
@@ -44,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     if PAGE.exists():
         if not run("page_fps", [sys.executable, str(PAGE), *(["--seconds", "3"] if quick else [])]):
             failed.append("page_fps")
+        network = ["--network", *(["--seconds", "2", "--rounds", "1"] if quick else [])]
+        if quick:  # not over the kept figures
+            network += ["--out", str(HERE / "results" / "quick" / "page_fps_network.json")]
+        if not run("page_fps --network", [sys.executable, str(PAGE), *network]):
+            failed.append("page_fps --network")
     else:
         print("== page_fps: bench/page_fps.py is not here, skipped", flush=True)
     if failed:

@@ -28,8 +28,8 @@ import numpy as np  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
 from app.core.grid import decision_grid  # noqa: E402
-from app.frames.build import build_now  # noqa: E402
-from app.frames.encoding import decode_frame, encode_frame, quantize_probabilities  # noqa: E402
+from app.frames.build import build_now, hidden_to_hidden  # noqa: E402
+from app.frames.encoding import decode_frame, encode_frame, quantize_probabilities, scaled16  # noqa: E402
 from app.frames.request import FrameRequest  # noqa: E402
 from app.training.config import RunConfig  # noqa: E402
 from app.training.evaluation import evaluate  # noqa: E402
@@ -44,6 +44,7 @@ TARGETS = {
     "fps_one_viewer_H500": 60.0,  # at least, uncapped (the capacity case)
     "frame_bytes": 64 * 1024,  # at most, G=100, H=500, C=3, with weights and gradients
     "encode_ms": 0.1,
+    "frame_bytes_6x64": 128 * 1024,  # at most, G=64, 6 x 64 hidden, C=3, every layer's weights and gradients
     "slow_client_age_p95_ms": 150.0,
     "slow_client_age_growth_ms": 25.0,  # last third's median age minus the first third's, at most
 }
@@ -180,11 +181,48 @@ def frame_figures(H: int, rounds: int) -> dict:
     return out
 
 
+DEEP_G = 64
+
+
+def deep_frame_figures(L: int, H: int, rounds: int) -> dict:
+    """A deep run's frame (G=64, every layer's weights and gradients): its bytes as sent (the
+    hidden-to-hidden matrices as scaled float16) and as every array in float32 would be, and the
+    time to encode each (app/frames/build.py's arrays, encoding.py's encoder)."""
+    config = {**run_config([H] * L), "learning_rate": 0.1}
+    session = Session(Run(RunConfig.model_validate(config)))
+    session.player.step(5)
+    _, data = build_now(session, FrameRequest(DEEP_G, True))
+    header, arrays = decode_frame(data)
+    header.pop("arrays")
+    params = session.player.state().params
+    compact = hidden_to_hidden(params)
+    # as build.py sends them: W(l) and dW(l) of the hidden-to-hidden layers scaled, the rest as they are
+    sent = [(n, scaled16(a) if n.removeprefix("d") in compact else a) for n, a in arrays.items()]
+    as_float32 = list(arrays.items())
+    compacted = [a for n, a in arrays.items() if n.removeprefix("d") in compact]
+    timers = {
+        # build.py scales them for every frame
+        "scale16": _common.per_call(lambda: [scaled16(a) for a in compacted], 50),
+        "encode_sent": _common.per_call(lambda: encode_frame(header, sent), 50),
+        "encode_float32": _common.per_call(lambda: encode_frame(header, as_float32), 50),
+    }
+    samples = _common.alternate(timers, rounds, budget_s=5)
+    out = {
+        "hidden": f"{L}x{H}",
+        "G": DEEP_G,
+        "frame_bytes": len(data),
+        "frame_bytes_all_float32": len(encode_frame(header, as_float32)),
+    }
+    out.update({f"{name}_ms": _common.median(xs) * 1e3 for name, xs in samples.items()})
+    return out
+
+
 def main(argv=None) -> dict:
     args = _common.parser(__doc__.splitlines()[0]).parse_args(argv)
     started = _common.machine()
     fast_s, slow_s, rounds = (1.0, 1.5, 2) if args.quick else (10.0, 20.0, 15)
     frames = [frame_figures(H, rounds) for H in (8, 500)]
+    deep = [deep_frame_figures(6, H, rounds) for H in (16, 64)]
     with InProcessServer() as server:
         cases = {
             "fast_H8": watch(server, 8, fast_s),
@@ -200,6 +238,7 @@ def main(argv=None) -> dict:
         "fps_one_viewer_H500": cases["capacity_H500"]["frames_per_s"],
         "frame_bytes": frame500["frame_bytes"],
         "encode_ms": frame500["encode_ms"],
+        "frame_bytes_6x64": deep[1]["frame_bytes"],
         "slow_client_age_p95_ms": slow["age_p95_ms"],
         "slow_client_age_growth_ms": growth,
     }
@@ -220,6 +259,21 @@ def main(argv=None) -> dict:
                 ("evaluate_ms", "evaluate ms", ".2f"),
                 ("grid_ms", "grid ms", ".2f"),
                 ("quantize_ms", "quantize ms", ".3f"),
+            ],
+        )
+    )
+    print()
+    print(
+        _common.table(
+            deep,
+            [
+                ("hidden", "hidden", ""),
+                ("G", "G", ""),
+                ("frame_bytes", "frame bytes", ""),
+                ("frame_bytes_all_float32", "all float32", ""),
+                ("scale16_ms", "scale16 ms", ".3f"),
+                ("encode_sent_ms", "encode ms", ".3f"),
+                ("encode_float32_ms", "float32 ms", ".3f"),
             ],
         )
     )
@@ -249,6 +303,7 @@ def main(argv=None) -> dict:
     payload = {
         "steps_per_second": STEPS_PER_SECOND,
         "frames": [clean(f) for f in frames],
+        "deep_frames": [clean(f) for f in deep],
         "cases": {name: clean(case) for name, case in cases.items()},
         "figures": clean(figures),
         "targets": TARGETS,

@@ -83,14 +83,6 @@ def test_a_deep_run_trains_and_every_view_of_its_layers_answers(client):
         assert client.get(f"/api/sessions/{sid}/{path}").status_code == 200, path
 
 
-@pytest.mark.parametrize("path", ["hidden-space"])
-def test_a_one_hidden_layer_view_of_a_deep_run_says_so_plainly(client, path):
-    sid, _ = create(client, {"hidden": [5, 5, 5]})
-    r = client.get(f"/api/sessions/{sid}/{path}")
-    assert r.status_code == 422
-    assert "shows a network with one hidden layer; this run has 3" in r.json()["detail"]
-
-
 def test_the_frame_carries_every_layer_and_the_deltas(client):
     sid, token = create(client, DEEP)
     client.post(f"/api/sessions/{sid}/step", json={"n": 3}, headers=token)

@@ -17,6 +17,8 @@ Same equations and names as network.py, arranged for the machine (measured on tw
 - The softmax's max and sum over the C classes of each sample taken class by class, C-1
   elementwise operations over B samples: numpy's reduction along a short last axis costs ~70 ns
   a row (0.2 ms for 2000 rows, 1 ms for a 100 x 100 grid), 5-10 times more.
+- W(L+1).T kept contiguous (C rows: BLAS is slower on the view of so narrow a matrix); the
+  square hidden-to-hidden W(l) are multiplied through their views (as fast, and no copy).
 - Every array preallocated and written with out=, the activation, its derivative and the loss's
   output delta in their in-place forms (activations.py, losses.py), the softmax in its
   class-by-class form (softmax.py).
@@ -78,8 +80,9 @@ class FastStep:
         self.shapes = {f"W{l}": (sizes[l - 1], sizes[l]) for l in range(1, L + 2)}
         self.W1b = np.empty((F + 1, widths[0]), self.dtype)  # [W1; b1]
         self.dW1b = np.empty((F + 1, widths[0]), self.dtype)  # [dW1; db1]
-        # W(l).T for l >= 2, contiguous: BLAS is slower with the view
-        self.W_T = {l: np.empty(self.shapes[f"W{l}"][::-1], self.dtype) for l in range(2, L + 2)}
+        # W(L+1).T (C, HL), contiguous: BLAS is slower with the view of a matrix this narrow. A
+        # square hidden-to-hidden W(l) is used through its view: as fast, and no copy a step.
+        self.W_out_T = np.empty((C, widths[-1]), self.dtype)
         self.dW = {l: np.empty(self.shapes[f"W{l}"], self.dtype) for l in range(2, L + 2)}
         self.db = {l: np.empty(sizes[l], self.dtype) for l in range(2, L + 2)}
         self._sums = (*self.dW.values(), *self.db.values(), self.dW1b)
@@ -93,10 +96,6 @@ class FastStep:
         self._delta = [np.empty((B, H), self.dtype) for H in widths]  # da(l), then dz(l) in place
         self.N = 0
         self._fit_rows(1)
-
-    @property
-    def W2_T(self) -> np.ndarray:
-        return self.W_T[2]
 
     @property
     def dW2(self) -> np.ndarray:
@@ -143,17 +142,17 @@ class FastStep:
         self._fit_rows(N)
         W1 = params["W1"]
         self.W1b[:F], self.W1b[F] = W1, params["b1"]
-        for l, W_T in self.W_T.items():
-            W_T[...] = params[f"W{l}"].T
+        self.W_out_T[...] = params[f"W{L + 1}"].T
         self._X1[:, :F] = X
         for start in range(0, N, self.block_rows):
             rows = slice(start, min(start + self.block_rows, N))
             self._block(rows, Y[rows], params, first=start == 0)
         data_loss = self.loss.value(self._log_y_hat, self._y_hat, Y)  # -(1/N) * sum(Y * log y_hat)
         dW1 = self.dW1b[:F]
-        dW1 += lam * W1  # dW1 = X.T @ dz1 + lam * W1
-        for l, dW in self.dW.items():
-            dW += lam * params[f"W{l}"]  # dW(l) = a(l-1).T @ dz(l) + lam * W(l)
+        if lam:
+            dW1 += lam * W1  # dW1 = X.T @ dz1 + lam * W1
+            for l, dW in self.dW.items():
+                dW += lam * params[f"W{l}"]  # dW(l) = a(l-1).T @ dz(l) + lam * W(l)
         weights = [params[f"W{l}"] for l in range(1, L + 2)]
         squares = 0.0
         for W in weights:
@@ -191,8 +190,9 @@ class FastStep:
         delta = self.loss.delta_in_place(y_hat, Y, self.N, out=dz2)  # BP1  (y_hat - Y) / N for CE  (B, C)
         for l in range(out, 1, -1):
             np.matmul(a[l - 2].T, delta, out=dW_out[l])  # BP4  a(l-1).T @ delta(l)
-            np.sum(delta, axis=0, out=db_out[l])  # BP3  delta(l).sum(0)
-            da = np.matmul(delta, self.W_T[l], out=self._delta[l - 2][:B])  # da(l-1) = delta(l) @ W(l).T
+            np.add.reduce(delta, axis=0, out=db_out[l])  # BP3  delta(l).sum(0)
+            W_T = self.W_out_T if l == out else params[f"W{l}"].T
+            da = np.matmul(delta, W_T, out=self._delta[l - 2][:B])  # da(l-1) = delta(l) @ W(l).T
             delta = self.act.times_df_in_place(da, a[l - 2])  # BP2  delta(l-1) = da * f'(z(l-1)); a spent
         np.matmul(X1.T, delta, out=dW1b_out)  # [X.T @ dz1; dz1.sum(0)]  (F+1, H1)
         if not first:

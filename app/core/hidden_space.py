@@ -1,9 +1,11 @@
-"""Where the hidden layer puts the points: a1 (N, H) seen in 2-D, with the input plane's grid
-lines carried through the same map so the warping shows.
+"""Where a hidden layer puts the points: a(l) (N, H(l)) seen in 2-D, with the input plane's grid
+lines carried through the same map (the run's features, then layers 1 to l) so the warping shows.
 
-For H = 2 the hidden space is the plane itself (no projection); for H = 1 the second axis is 0;
-otherwise the two principal components of the training points' a1. The output layer separates
-classes with straight lines (hyperplanes) in this space: that is what the hidden layer is for.
+For H(l) = 2 the hidden space is the plane itself (no projection); for H(l) = 1 the second axis
+is 0; otherwise the two principal components of the training points' a(l). After the last hidden
+layer, L, the output layer is linear and a softmax: it separates classes with straight lines
+(hyperplanes) in a(L)'s space, which is what the hidden layers are for. After an inner layer l < L
+come more nonlinear layers, so no straight boundary is true in a(l)'s space, and none is drawn.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .checks import check_int
-from .network import Params, forward, output_layer
+from .features import DEFAULT_FEATURES, expand
+from .network import Params, depth, forward, output_layer
 
 
 @dataclass
@@ -51,9 +54,12 @@ def fit_projection(a1: np.ndarray) -> Projection:
     return Projection(mean, components, False, explained)
 
 
-def hidden_activations(params: Params, X: np.ndarray, activation: str) -> np.ndarray:
-    """a1 = f(X @ W1 + b1), (M, H), for points X (M, 2)."""
-    return forward(params, X, activation).a1
+def hidden_activations(
+    params: Params, X: np.ndarray, activation: str, layer: int = 1, features=DEFAULT_FEATURES
+) -> np.ndarray:
+    """a(l) (M, H(l)) for points X (M, 2) of the plane: their features, then layers 1 to l of
+    network.py's forward pass (a1 = f(X @ W1 + b1) for the first layer fed x1, x2)."""
+    return forward(params, expand(X, features), activation).a[layer - 1]
 
 
 def grid_lines(box, lines: int = 11, samples: int = 40) -> np.ndarray:
@@ -88,17 +94,17 @@ def view_extent(points: np.ndarray, grid: np.ndarray) -> tuple[float, float, flo
 def decision_in_hidden_space(
     params: Params, projection: Projection, extent, cells: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The output layer's decision over the hidden plane: (label (cells, cells) int, confidence
-    (cells, cells)), the winning class and its y_hat = softmax(a1 @ W2 + b2) at the centre of each
-    cell of a cells x cells grid over extent, rows are y from the bottom up (as decision_grid).
-    Only an exact projection (H <= 2) has one a1 per point of the plane."""
+    """The output layer's decision over the last hidden layer's plane: (label (cells, cells) int,
+    confidence (cells, cells)), the winning class and its y_hat = softmax(a(L) @ W(L+1) + b(L+1))
+    at the centre of each cell of a cells x cells grid over extent, rows are y from the bottom up
+    (as decision_grid). Only an exact projection (H(L) <= 2) has one a(L) per point of the plane."""
     cells = check_int("cells", cells, 2, 400)
     x_min, x_max, y_min, y_max = extent
     xs = x_min + (np.arange(cells) + 0.5) / cells * (x_max - x_min)
     ys = y_min + (np.arange(cells) + 0.5) / cells * (y_max - y_min)
     gx, gy = np.meshgrid(xs, ys)
-    a1 = projection.back(np.column_stack([gx.ravel(), gy.ravel()]).astype(params["W2"].dtype))
-    _, _, y_hat = output_layer(params, a1)  # (cells * cells, C)
+    a_L = projection.back(np.column_stack([gx.ravel(), gy.ravel()]).astype(params["W1"].dtype))
+    _, _, y_hat = output_layer(params, a_L)  # (cells * cells, C)
     label = np.argmax(y_hat, axis=1)
     confidence = y_hat[np.arange(len(y_hat)), label]
     return label.reshape(cells, cells), confidence.reshape(cells, cells)
@@ -106,12 +112,14 @@ def decision_in_hidden_space(
 
 @dataclass
 class HiddenSpace:
-    points: np.ndarray  # (N, 2)  the training points' a1, projected
+    points: np.ndarray  # (N, 2)  the training points' a(l), projected
     grid: np.ndarray  # (2 * lines, samples, 2)  the input grid lines, mapped and projected
     projection: Projection
     input_grid: np.ndarray | None = None  # (2 * lines, samples, 2)  the same lines before the map
     extent: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)  # what shows points and grid
-    decision: tuple[np.ndarray, np.ndarray] | None = None  # (label, confidence); exact projections only
+    decision: tuple[np.ndarray, np.ndarray] | None = None  # (label, confidence); exact, last layer only
+    layer: int = 1  # l: the hidden layer shown
+    last: bool = True  # l = L: only the output layer, linear and a softmax, comes after it
 
 
 def hidden_space(
@@ -122,16 +130,22 @@ def hidden_space(
     lines: int = 11,
     samples: int = 40,
     decision_cells: int | None = None,
+    layer: int = 1,
+    features=DEFAULT_FEATURES,
 ) -> HiddenSpace:
-    """The training points X (N, 2) and the grid over box, as the hidden layer sees them; with
-    decision_cells, the output layer's decision over the hidden plane when it is exact."""
-    a1 = hidden_activations(params, X, activation)
-    projection = fit_projection(a1)
+    """The training points X (N, 2) and the grid over box, as hidden layer `layer` (1..L) sees
+    them through the run's features; with decision_cells, the output layer's decision over the
+    plane when it is true there: the last hidden layer, an exact projection."""
+    L = depth(params)
+    layer = check_int("layer", layer, 1, L)
+    a = hidden_activations(params, X, activation, layer, features)
+    projection = fit_projection(a)
     grid = grid_lines(box, lines, samples)
-    mapped = projection(hidden_activations(params, grid.reshape(-1, 2), activation)).reshape(grid.shape)
-    points = projection(a1)
+    on_grid = hidden_activations(params, grid.reshape(-1, 2), activation, layer, features)
+    mapped = projection(on_grid).reshape(grid.shape)
+    points = projection(a)
     extent = view_extent(points, mapped)
     decision = None
-    if decision_cells is not None and projection.exact:
+    if decision_cells is not None and projection.exact and layer == L:
         decision = decision_in_hidden_space(params, projection, extent, decision_cells)
-    return HiddenSpace(points, mapped, projection, grid, extent, decision)
+    return HiddenSpace(points, mapped, projection, grid, extent, decision, layer, layer == L)

@@ -5,16 +5,55 @@
 const ARRAY_TYPES = { float32: Float32Array, uint8: Uint8Array };
 const UTF8 = new TextDecoder();
 
-// A frame as { header, arrays: { name: { data, shape } } }. The arrays are views into the message
-// buffer, not copies: decoding costs microseconds whatever H and G are.
+// Every float16 bit pattern's value (65,536 float32s, made on first use): a scaled float16
+// array is read by looking its entries up here, then multiplying by its power of two.
+let float16Values = null;
+
+function float16Table() {
+  if (float16Values) return float16Values;
+  float16Values = new Float32Array(1 << 16);
+  for (let bits = 0; bits < 1 << 16; bits++) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >> 10) & 0x1f;
+    const fraction = bits & 0x3ff;
+    if (exponent === 0)
+      float16Values[bits] = sign * fraction * 2 ** -24; // zero and subnormals
+    else if (exponent === 31) float16Values[bits] = fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+    else float16Values[bits] = sign * (1024 + fraction) * 2 ** (exponent - 25); // (1 + f/1024) 2^(e-15)
+  }
+  return float16Values;
+}
+
+// A "float16" array with its `exponent` (docs/protocol.md): stored * 2^exponent, as a new
+// Float32Array (the only arrays that are copies; a deep run's hidden-to-hidden matrices).
+export function readScaled16(buffer, spec) {
+  const stored = new Uint16Array(buffer, spec.offset, spec.length);
+  const values = float16Table();
+  const scale = 2 ** spec.exponent;
+  const out = new Float32Array(spec.length);
+  for (let i = 0; i < stored.length; i++) out[i] = values[stored[i]] * scale;
+  return out;
+}
+
+function readArray(buffer, spec) {
+  if (spec.dtype === "float16") {
+    if (!Number.isInteger(spec.exponent)) throw new Error(`frame array ${spec.name} has no exponent`);
+    return readScaled16(buffer, spec);
+  }
+  const Type = ARRAY_TYPES[spec.dtype];
+  if (!Type) throw new Error(`frame array ${spec.name} has unknown dtype ${spec.dtype}`);
+  return new Type(buffer, spec.offset, spec.length);
+}
+
+// A frame as { header, arrays: { name: { data, shape } } }. float32 and uint8 arrays are views
+// into the message buffer, not copies: decoding them costs microseconds whatever H and G are;
+// a scaled float16 array is read into a Float32Array (about a millisecond for 100,000 numbers).
 export function decodeFrame(buffer) {
   const headerLength = new DataView(buffer).getUint32(0, true);
   const header = JSON.parse(UTF8.decode(new Uint8Array(buffer, 4, headerLength)));
   const arrays = {};
   for (const spec of header.arrays) {
-    const Type = ARRAY_TYPES[spec.dtype];
-    if (!Type) throw new Error(`frame array ${spec.name} has unknown dtype ${spec.dtype}`);
-    arrays[spec.name] = { data: new Type(buffer, spec.offset, spec.length), shape: spec.shape };
+    arrays[spec.name] = { data: readArray(buffer, spec), shape: spec.shape };
   }
   return { header, arrays };
 }

@@ -57,3 +57,73 @@ test("an unknown dtype is an error, not garbage", () => {
   new Uint8Array(buffer, 4).set(bytes);
   assert.throws(() => decodeFrame(buffer), /unknown dtype float99/);
 });
+
+// A float16 array's bits as the server writes them (little-endian uint16), padded to 4 bytes.
+function float16Bits(bits) {
+  return new Uint16Array(bits.length % 2 ? [...bits, 0] : bits);
+}
+
+test("a scaled float16 array is read as stored value times 2^exponent, every kind of bit pattern", () => {
+  // 1, -2, 0.333251953125 (the float16 nearest 1/3), 65504 (the largest), 2^-24 (the smallest
+  // subnormal), 2^-14 (the smallest normal), -0, +inf, nan
+  const bits = [0x3c00, 0xc000, 0x3555, 0x7bff, 0x0001, 0x0400, 0x8000, 0x7c00, 0x7e00];
+  const exponent = -34;
+  const stored = float16Bits(bits);
+  const buffer = encode({ type: "frame" }, { dW3: { dtype: "float16", data: stored, shape: [bits.length] } });
+  // the exponent goes in the spec the way the server writes it
+  const frame = decodeFrame(withSpec(buffer, "dW3", { exponent, length: bits.length }));
+  const got = [...frame.arrays.dW3.data];
+  const scale = 2 ** exponent;
+  const expected = [
+    1,
+    -2,
+    0.333251953125,
+    65504,
+    2 ** -24,
+    2 ** -14,
+    -0,
+    Number.POSITIVE_INFINITY,
+    Number.NaN,
+  ];
+  assert.equal(got.length, bits.length);
+  expected.forEach((v, i) => {
+    if (Number.isNaN(v)) assert.ok(Number.isNaN(got[i]));
+    else assert.equal(got[i], Math.fround(v * scale), `entry ${i}`);
+  });
+  assert.ok(frame.arrays.dW3.data instanceof Float32Array);
+  assert.equal(Object.is(got[6], -0), true, "the sign of zero is kept");
+});
+
+test("a vanishing gradient of 1e-7 comes back non-zero and right to 3 significant digits", () => {
+  // 1.234e-7 stored as float16 with exponent -37: 1.234e-7 * 2^37 = 16960.1, float16 16960 (0x7424)
+  const frame = decodeFrame(
+    withSpec(
+      encode({ type: "frame" }, { dW1: { dtype: "float16", data: float16Bits([0x7424]), shape: [1] } }),
+      "dW1",
+      { exponent: -37, length: 1 },
+    ),
+  );
+  const value = frame.arrays.dW1.data[0];
+  assert.ok(Math.abs(value - 1.234e-7) / 1.234e-7 < 2 ** -11, `${value}`);
+});
+
+test("a float16 array without its exponent is an error, not a guess", () => {
+  const buffer = encode(
+    { type: "frame" },
+    { W2: { dtype: "float16", data: float16Bits([0x3c00]), shape: [1] } },
+  );
+  assert.throws(() => decodeFrame(withSpec(buffer, "W2", { length: 1 })), /W2 has no exponent/);
+});
+
+// The frame with one array's spec given these fields (the header rewritten in place, padded with
+// spaces to its old length, as the server pads it).
+function withSpec(buffer, name, fields) {
+  const length = new DataView(buffer).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
+  const spec = header.arrays.find((a) => a.name === name);
+  Object.assign(spec, fields);
+  const text = JSON.stringify(header);
+  assert.ok(text.length <= length, "the test's encoder left room in the header");
+  new Uint8Array(buffer, 4, length).set(new TextEncoder().encode(text.padEnd(length, " ")));
+  return buffer;
+}

@@ -273,7 +273,11 @@ def get_hidden_space(
     lines: Annotated[int, Query(ge=2, le=50)] = 11,
     samples: Annotated[int, Query(ge=2, le=200)] = 40,
     at_step: AtStep = None,
+    layer: Annotated[int, Query(ge=1, le=MAX_LAYERS, description="the hidden layer, 1 (the first) to L")] = 1,
 ):
-    """The training points' hidden activations a1 in 2-D (PCA; exact for H <= 2) and the input
-    plane's grid lines carried through the hidden layer."""
-    return reports.hidden(session, lines, samples, at_step)
+    """The training points' hidden activations a(l) of layer l in 2-D (PCA; exact for H(l) <= 2)
+    and the input plane's grid lines carried through the layers up to l."""
+    layers = len(session.run.config.widths)
+    if layer > layers:
+        raise HTTPException(422, f"layer must be at most the run's hidden layers, {layers}; got {layer}")
+    return reports.hidden(session, lines, samples, at_step, layer)

@@ -287,17 +287,30 @@ class HiddenDecision(BaseModel):
 
 class HiddenSpaceOut(BaseModel):
     step: int
+    layer: int = Field(1, description="l, the hidden layer shown (1 to L)")
+    layers: int = Field(1, description="L, the run's hidden layers")
+    last: bool = Field(
+        True,
+        description="l = L: only the output layer, linear and a softmax, follows, so its class "
+        "boundaries are straight in this space; after an inner layer more nonlinear layers follow "
+        "and no decision is sent",
+    )
     train: list[int]
-    points: Nested = Field(description="(N_train, 2): a1 projected")
-    grid: Nested = Field(description="(2 * lines, samples, 2): the input grid's lines, mapped and projected")
-    exact: bool = Field(description="true for H <= 2: the projection loses nothing")
-    explained: float | None = Field(description="share of a1's variance the two axes keep")
+    points: Nested = Field(description="(N_train, 2): a(l) projected")
+    grid: Nested = Field(
+        description="(2 * lines, samples, 2): the input grid's lines, through the features and "
+        "layers 1 to l, projected"
+    )
+    exact: bool = Field(description="true for H(l) <= 2: the projection loses nothing")
+    explained: float | None = Field(description="share of a(l)'s variance the two axes keep")
     input_grid: Nested = Field(None, description="(2 * lines, samples, 2): the same lines before the map")
     extent: list[float | None] | None = Field(
         None, description="[x_min, x_max, y_min, y_max] that shows the points and the grid in hidden space"
     )
     decision: HiddenDecision | None = Field(
-        None, description="exact projections (H <= 2): the output layer's decision over extent"
+        None,
+        description="the last hidden layer with an exact projection (H(L) <= 2): the output layer's "
+        "decision over extent",
     )
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.activations import get_activation
-from app.core.features import DEFAULT_FEATURES
 
 from ..history import finite_or_none
 from ..session import Session
@@ -67,16 +66,3 @@ def params64(session: Session, at_step: int | None = None) -> tuple[At, dict]:
 def train_inputs(session: Session) -> np.ndarray:
     """The network's input for the training points (N, F): the run's features of them, float64."""
     return session.run.inputs(session.run.dataset.X_train)
-
-
-def one_hidden_layer_on_the_plane(session: Session, what: str) -> None:
-    """A ValueError (the API's 422) when `what`, a view worked out for one hidden layer fed (x1,
-    x2), is asked of a deeper run or one with other input features."""
-    L = session.run.config.layers
-    if L != 1:
-        raise ValueError(f"{what} shows a network with one hidden layer; this run has {L}")
-    features = tuple(session.run.features)
-    if features != DEFAULT_FEATURES:
-        raise ValueError(
-            f"{what} shows a network whose inputs are x1, x2; this run's are {', '.join(features)}"
-        )

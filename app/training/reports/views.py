@@ -11,7 +11,7 @@ from app.core.units import unit_view
 
 from ..history import finite_or_none
 from ..session import Session
-from .common import activation_info, as_list, one_hidden_layer_on_the_plane, params64, train_inputs
+from .common import activation_info, as_list, params64, train_inputs
 
 
 def unit(session: Session, j: int, G: int, at_step: int | None = None, layer: int = 1) -> dict:
@@ -112,13 +112,23 @@ def loss_along_gradient(
 HIDDEN_DECISION_CELLS = 64  # cells a side of the output layer's decision over the hidden plane
 
 
-def hidden(session: Session, lines: int, samples: int, at_step: int | None = None) -> dict:
-    """The training points and the input grid's lines as the hidden layer maps them, in 2-D."""
-    one_hidden_layer_on_the_plane(session, "the hidden space")
+def hidden(session: Session, lines: int, samples: int, at_step: int | None = None, layer: int = 1) -> dict:
+    """The training points and the input grid's lines as hidden layer `layer` maps them (through
+    the run's features and the layers below), in 2-D; the output layer's decision over that
+    plane only after the last hidden layer, where the output layer alone follows."""
     snap, params = params64(session, at_step)
-    d = session.run.dataset
+    run = session.run
+    d = run.dataset
     view = hidden_space(
-        params, d.X_train, d.box, session.run.activation, lines, samples, decision_cells=HIDDEN_DECISION_CELLS
+        params,
+        d.X_train,
+        d.box,
+        run.activation,
+        lines,
+        samples,
+        decision_cells=HIDDEN_DECISION_CELLS,
+        layer=layer,
+        features=run.features,
     )
     decision = None
     if view.decision is not None:
@@ -130,6 +140,9 @@ def hidden(session: Session, lines: int, samples: int, at_step: int | None = Non
         }
     return {
         "step": snap.step,
+        "layer": view.layer,
+        "layers": len(run.config.widths),
+        "last": view.last,
         "train": d.train.tolist(),
         "points": as_list(view.points),
         "grid": as_list(view.grid),

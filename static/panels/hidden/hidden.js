@@ -1,9 +1,11 @@
-// Hidden space: where the hidden layer puts the points. Left, the input plane with a grid over
-// the data's box; right, the same points and the same grid lines carried through the hidden layer,
-// a1 = f(x W1 + b1), seen in 2-D (exactly when H <= 2, else along a1's two principal components).
-// The bending of the grid is what makes the classes separable: the output layer only draws
-// straight lines in this space. For H <= 2 the right picture is the whole story, and its
-// background shows the output layer's decision (z2 = a1 W2 + b2), straight edges and all.
+// Hidden space: where a hidden layer puts the points. Left, the input plane with a grid over
+// the data's box; right, the same points and the same grid lines carried through the layers up to
+// hidden layer l (a layer select, shown with two or more hidden layers), a(l) seen in 2-D (exactly
+// when H(l) <= 2, else along a(l)'s two principal components). The bending of the grid is what
+// makes the classes separable: after the last hidden layer the output layer only draws straight
+// lines. For H(L) <= 2 the right picture is the whole story, and its background shows the output
+// layer's decision, straight edges and all; after an inner layer the server sends none, and the
+// words say why.
 //
 // A tab of the bottom panel; it fetches GET .../hidden-space only while it is visible, a few
 // times a second at most.
@@ -11,10 +13,11 @@
 import { CellImage, cssPixels, SizedCanvas } from "../../lib/canvas.js";
 import { el } from "../../lib/dom.js";
 import { FollowedView } from "../../lib/followed_view.js";
-import { formatPercent } from "../../lib/format.js";
+import { hiddenWidths } from "../../lib/layers.js";
 import { confidenceTables } from "../../lib/palette.js";
 import { getView } from "../../lib/rest.js";
 import { drawPicture, LINES } from "./picture.js";
+import { axisNames, explainText, mapLabel, projectionText } from "./words.js";
 
 const SAMPLES = 48;
 
@@ -23,35 +26,54 @@ export function mount(root, store) {
   const canvas = new SizedCanvas(document.createElement("canvas"));
   canvas.canvas.id = "hidden-canvas";
   const plotBox = el("div", "hidden-plot", canvas.canvas);
+  const layerSelect = el("select", { id: "hidden-layer", "aria-label": "hidden layer" });
+  const layerLabel = el("label", { className: "hidden-layer", hidden: true }, ["Layer l = ", layerSelect]);
   const projection = el("p", { className: "hidden-projection", id: "hidden-projection" });
-  const explain = el(
-    "p",
-    "hidden-explain",
-    "Left: the input plane and a grid over it. Right: every training point at its a1 = f(x W1 + b1), and " +
-      "the same grid lines bent by the same map. The output layer can only cut the right-hand space " +
-      "with straight lines: the hidden layer's job is to bend the data until straight lines separate the classes.",
-  );
+  const explain = el("p", { className: "hidden-explain", id: "hidden-explain" });
   const stepNote = el("p", "hidden-step");
-  root.append(plotBox, el("div", "hidden-notes", [projection, explain, stepNote]));
+  const error = el("p", { className: "error", hidden: true });
+  // the words can be longer than the tab is tall: it scrolls, so a keyboard can reach it too
+  const notes = el(
+    "div",
+    { className: "hidden-notes", tabIndex: 0, role: "region", "aria-label": "what it shows" },
+    [layerLabel, projection, explain, error, stepNote],
+  );
+  root.append(plotBox, notes);
 
   const background = new CellImage();
   let data = null; // the last GET .../hidden-space
   let tables = [];
+  let layer = 1; // the hidden layer shown, from 1
+  let widths = [1]; // every hidden layer's width
 
   const view = new FollowedView(store, {
     // Drawn or removed points move the picture without a step.
-    what: () => ({ dataVersion: store.frame?.header.data_version ?? 0 }),
-    load: async ({ sessionId, atStep }) => {
-      const query = { lines: LINES, samples: SAMPLES, ...(atStep === null ? {} : { at_step: atStep }) };
-      const result = await getView(sessionId, "hidden-space", query);
-      return result.ok ? result.data : null;
+    what: () => ({ dataVersion: store.frame?.header.data_version ?? 0, layer }),
+    load: ({ sessionId, atStep, layer: l }) => {
+      const query = {
+        lines: LINES,
+        samples: SAMPLES,
+        layer: l,
+        ...(atStep === null ? {} : { at_step: atStep }),
+      };
+      return getView(sessionId, "hidden-space", query);
     },
-    show: (result) => {
-      if (!result) return;
-      data = result;
+    show: (result, asked) => {
+      if (asked.layer !== layer) return; // another layer was chosen meanwhile
+      error.hidden = result.ok;
+      if (!result.ok) {
+        error.textContent = result.message;
+        return;
+      }
+      data = result.data;
       redraw();
     },
     gap: 200,
+  });
+
+  layerSelect.addEventListener("change", () => {
+    layer = Math.min(Math.max(1, Number(layerSelect.value) || 1), widths.length);
+    view.follow(true);
   });
 
   // The server's decision of the output layer over the hidden plane (H <= 2): its rows go
@@ -84,18 +106,20 @@ export function mount(root, store) {
     if (!data || !store.points || !canvas.width) return;
     const size = { width: canvas.width, height: canvas.height, font: cssPixels(plotBox) };
     const { points, box } = store;
-    drawPicture(ctx, size, { data, points, box, H: store.config.hidden }, paintBackground);
+    const l = data.layer ?? 1;
+    const names = { ...axisNames(l, widths[l - 1] ?? 1), map: mapLabel(l, store.config?.features) };
+    drawPicture(ctx, size, { data, points, box, names }, paintBackground);
   }
 
   function describe() {
     if (!data || !store.config) return;
-    const H = store.config.hidden;
-    projection.textContent = data.exact
-      ? `H = ${H}: exact, nothing is projected away. Background: the output layer's decision.`
-      : `H = ${H}, seen along a1's two principal components, which keep ` +
-        `${formatPercent(data.explained ?? 0, 0)} of its variance.`;
+    const l = data.layer ?? 1;
+    projection.textContent = projectionText(data, widths[l - 1] ?? 1);
+    explain.textContent = explainText(data, store.config.features);
     root.dataset.exact = String(data.exact);
     root.dataset.step = String(data.step);
+    root.dataset.layer = String(l);
+    root.dataset.decision = String(Boolean(data.decision));
     stepNote.textContent = `at step ${data.step}`;
   }
 
@@ -111,6 +135,13 @@ export function mount(root, store) {
   return {
     begin(hello) {
       tables = confidenceTables(hello.classes);
+      widths = hiddenWidths(hello.session.config.hidden);
+      layerSelect.replaceChildren(
+        ...widths.map((width, i) => el("option", { value: String(i + 1) }, `${i + 1} (${width} units)`)),
+      );
+      layerLabel.hidden = widths.length < 2; // one hidden layer: nothing to choose
+      layer = Math.min(layer, widths.length);
+      layerSelect.value = String(layer);
       data = null;
       view.begin();
       redraw();

@@ -1,6 +1,7 @@
 // What the hidden space draws, on one canvas: the input plane with a grid over the data's box
-// on the left; on the right the points and the grid lines carried through the hidden layer;
-// an arrow between them. hidden.js fetches the numbers; this module only draws them.
+// on the left; on the right the points and the grid lines carried through the layers up to the
+// hidden layer shown; an arrow between them. hidden.js fetches the numbers and words.js names
+// them; this module only draws them.
 
 import { niceTicks } from "../../lib/canvas.js";
 import { classColor } from "../../lib/palette.js";
@@ -106,8 +107,8 @@ function drawAxes(ctx, p, font, [xName, yName], title) {
   ctx.fillText(title, p.left, 0.15 * font);
 }
 
-// The arrow from one pane to the other: the map the hidden layer is.
-function drawMap(ctx, ax, bx, ay, font) {
+// The arrow from one pane to the other: the map the hidden layers are, named `label`.
+function drawMap(ctx, ax, bx, ay, font, label) {
   ctx.strokeStyle = "#333";
   ctx.fillStyle = "#333";
   ctx.lineWidth = 2;
@@ -124,14 +125,14 @@ function drawMap(ctx, ax, bx, ay, font) {
   ctx.font = `${0.8 * font}px system-ui, sans-serif`;
   ctx.textAlign = "center";
   ctx.textBaseline = "bottom";
-  const label = "f(xW1+b1)";
   if (ctx.measureText(label).width < bx - ax) ctx.fillText(label, (ax + bx) / 2, ay - 0.3 * font);
 }
 
 // Draws the whole picture on ctx (width x height, type size `font`). data: GET .../hidden-space;
-// points and box: the store's; H: hidden units; paintBackground(ctx, pane) paints the hidden
-// pane's background and returns true, or returns false for a plain one.
-export function drawPicture(ctx, { width, height, font }, { data, points, box, H }, paintBackground) {
+// points and box: the store's; names: { axes, title, map } for the hidden pane (words.js);
+// paintBackground(ctx, pane) paints the hidden pane's background and returns true, or returns
+// false for a plain one.
+export function drawPicture(ctx, { width, height, font }, { data, points, box, names }, paintBackground) {
   const margin = { left: 3.3 * font, right: 0.8 * font, top: 1.5 * font, bottom: 2.6 * font };
   const h = height - margin.top - margin.bottom;
   const w = width - 2 * (margin.left + margin.right) - font;
@@ -180,9 +181,8 @@ export function drawPicture(ctx, { width, height, font }, { data, points, box, H
     ctx.restore();
   }
   drawAxes(ctx, input, font, ["x₁", "x₂"], "input x");
-  const names = H <= 2 ? ["a1[0]", H === 2 ? "a1[1]" : "0"] : ["PC 1", "PC 2"];
-  drawAxes(ctx, hidden, font, names, "hidden a1");
+  drawAxes(ctx, hidden, font, names.axes, names.title);
   const ax = input.left + input.width + 0.35 * font;
   const bx = hidden.left - 3.0 * font;
-  if (bx - ax > font) drawMap(ctx, ax, bx, margin.top + h / 2, font);
+  if (bx - ax > font) drawMap(ctx, ax, bx, margin.top + h / 2, font, names.map);
 }
