@@ -147,25 +147,6 @@ def layer_sizes(params: Params) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-def one_hidden_layer(what: str, L: int) -> None:
-    """ValueError for a view that is worked out for one hidden layer only, on a deeper network."""
-    if L != 1:
-        raise ValueError(f"{what} shows a network with one hidden layer; this run has {L}")
-
-
-def check_params(params: Params) -> tuple[int, int]:
-    """(H, C) of a one-hidden-layer parameter dict whose shapes fit together, its W1 (2, H);
-    ValueError naming the parameter otherwise."""
-    missing = [name for name in PARAM_NAMES if name not in params]
-    if missing:
-        raise ValueError(f"params is missing {', '.join(missing)}")
-    one_hidden_layer("this view", depth(params))
-    F, H, C = layer_sizes(params)
-    if F != 2:
-        raise ValueError(f"W1 must have shape (2, H), got {np.shape(params['W1'])}")
-    return H, C
-
-
 @dataclass
 class Forward:
     """Every intermediate of the forward pass, kept for the backward pass and for display.
