@@ -22,6 +22,25 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+# The quick loop (-m "not browser and not slow") runs the first QUICK_CASES cases of a
+# parametrised family longer than LONG_FAMILY; the others are marked slow, so the full suite still
+# runs every case while the loop stays under a minute with a thousand tests.
+LONG_FAMILY = 6
+QUICK_CASES = 3
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    families: dict[tuple[str, str], list[pytest.Item]] = {}
+    for item in items:
+        if getattr(item, "callspec", None) is not None:
+            families.setdefault((item.nodeid.split("::")[0], item.originalname), []).append(item)
+    for cases in families.values():
+        if len(cases) > LONG_FAMILY:
+            for item in cases[QUICK_CASES:]:
+                item.add_marker(pytest.mark.slow)
+
+
 LOCAL = "http://localhost"  # TestClient's base URL: a Host name the server answers to
 
 
