@@ -110,30 +110,30 @@ def test_the_driver_drives_with_the_token_in_a_subprotocol_and_no_log_line_holds
 
 def test_a_token_in_the_url_is_refused_with_how_to_send_it_and_kept_out_of_the_log(logged_server, server_log):
     c = new_session(logged_server)
-    ws = connect(f"{logged_server.ws_url}/ws/sessions/{c['id']}?token={c['token']}")
-    refusal = json.loads(ws.recv(timeout=5))
-    assert refusal["type"] == "error" and "not go in the URL" in refusal["message"]
-    assert '"bpv.token." + token' in refusal["message"]
-    assert closed_with(ws) == 4400
-    # refused even though the token was right: nothing was driven
-    assert httpx.get(f"{logged_server.url}/api/sessions/{c['id']}").json()["viewers"] == 0
+    with connect(f"{logged_server.ws_url}/ws/sessions/{c['id']}?token={c['token']}") as ws:
+        refusal = json.loads(ws.recv(timeout=5))
+        assert refusal["type"] == "error" and "not go in the URL" in refusal["message"]
+        assert '"bpv.token." + token' in refusal["message"]
+        assert closed_with(ws) == 4400
+        # refused even though the token was right: nothing was driven
+        assert httpx.get(f"{logged_server.url}/api/sessions/{c['id']}").json()["viewers"] == 0
 
-    handshake = wait_for_line(server_log, f"WebSocket /ws/sessions/{c['id']}?token=")
-    assert "token=[redacted]" in handshake
-    assert [line for line in server_log if c["token"] in line] == []
+        handshake = wait_for_line(server_log, f"WebSocket /ws/sessions/{c['id']}?token=")
+        assert "token=[redacted]" in handshake
+        assert [line for line in server_log if c["token"] in line] == []
 
 
 @pytest.mark.parametrize("key", ["%74oken", "tok%65n", "TOKEN"])
 def test_a_percent_encoded_token_key_is_refused_and_redacted_too(logged_server, server_log, key):
     c = new_session(logged_server)
-    ws = connect(f"{logged_server.ws_url}/ws/sessions/{c['id']}?{key}={c['token']}")
-    first = json.loads(ws.recv(timeout=5))  # refused where the server reads it as ?token=
-    assert first["type"] == ("hello" if key == "TOKEN" else "error")
-    assert first.get("role") != "driver"
-    ws.close()
-    httpx.get(f"{logged_server.url}/api/sessions/{c['id']}?{key}={c['token']}")
-    wait_for_line(server_log, f"/api/sessions/{c['id']}?{key}=")
-    assert [line for line in server_log if c["token"] in line] == []
+    with connect(f"{logged_server.ws_url}/ws/sessions/{c['id']}?{key}={c['token']}") as ws:
+        first = json.loads(ws.recv(timeout=5))  # refused where the server reads it as ?token=
+        assert first["type"] == ("hello" if key == "TOKEN" else "error")
+        assert first.get("role") != "driver"
+        ws.close()
+        httpx.get(f"{logged_server.url}/api/sessions/{c['id']}?{key}={c['token']}")
+        wait_for_line(server_log, f"/api/sessions/{c['id']}?{key}=")
+        assert [line for line in server_log if c["token"] in line] == []
 
 
 def test_the_driver_is_let_in_when_strangers_fill_the_viewers(tmp_path):
@@ -144,9 +144,9 @@ def test_the_driver_is_let_in_when_strangers_fill_the_viewers(tmp_path):
         with connect(url) as one, connect(url) as two:
             for ws in (one, two):
                 assert json.loads(ws.recv(timeout=5))["type"] == "hello"
-            third = connect(url)
-            assert "viewers" in json.loads(third.recv(timeout=5))["message"]
-            assert closed_with(third) == 4429
+            with connect(url) as third:
+                assert "viewers" in json.loads(third.recv(timeout=5))["message"]
+                assert closed_with(third) == 4429
             with connect(url, subprotocols=subprotocols(c["token"])) as driver:
                 hello = json.loads(driver.recv(timeout=5))
                 assert hello["type"] == "hello" and hello["role"] == "driver"
@@ -154,12 +154,12 @@ def test_the_driver_is_let_in_when_strangers_fill_the_viewers(tmp_path):
 
 def test_a_wrong_token_in_the_subprotocol_gets_4403_and_controls_nothing(logged_server):
     c = new_session(logged_server)
-    ws = connect(f"{logged_server.ws_url}/ws/sessions/{c['id']}", subprotocols=subprotocols("guessed"))
-    assert ws.subprotocol == "bpv.v1"
-    refusal = json.loads(ws.recv(timeout=5))
-    assert refusal == {"type": "error", "message": "wrong control token for this session", "for": None}
-    assert closed_with(ws) == 4403
-    assert httpx.get(f"{logged_server.url}/api/sessions/{c['id']}").json()["step"] == 0
+    with connect(f"{logged_server.ws_url}/ws/sessions/{c['id']}", subprotocols=subprotocols("guessed")) as ws:
+        assert ws.subprotocol == "bpv.v1"
+        refusal = json.loads(ws.recv(timeout=5))
+        assert refusal == {"type": "error", "message": "wrong control token for this session", "for": None}
+        assert closed_with(ws) == 4403
+        assert httpx.get(f"{logged_server.url}/api/sessions/{c['id']}").json()["step"] == 0
 
 
 def test_a_viewer_offers_only_the_protocol_or_none_and_watches(logged_server):
