@@ -269,3 +269,39 @@ def test_each_kept_step_keeps_the_optimizer_state_a_fork_needs():
     assert set(resume.optimizer["m"]) == set(params)
     # a copy, not the live state: the parent's m has moved on since step 10
     assert not np.array_equal(resume.optimizer["m"]["W1"], parent.run.optimizer.m["W1"])
+
+
+def test_a_fork_takes_the_settings_and_points_the_parent_had_at_that_step(client):
+    parent = create(client, {"learning_rate": 0.5})
+    step(client, parent, 10)
+    r = client.patch(
+        f"/api/sessions/{parent['id']}", json={"learning_rate": 0.2}, headers=auth(parent["token"])
+    )
+    assert r.status_code == 200
+    r = client.post(
+        f"/api/sessions/{parent['id']}/points",
+        json={"add": [{"x": 0.5, "y": 0.5, "label": 1}]},
+        headers=auth(parent["token"]),
+    )
+    assert r.status_code == 200
+    step(client, parent, 5)
+    then = fork(client, parent["id"], {"at_step": 10})["session"]
+    assert then["config"]["learning_rate"] == 0.5 and then["config"]["dataset"]["kind"] == "moons"
+    now = fork(client, parent["id"])["session"]
+    assert now["config"]["learning_rate"] == 0.2 and len(now["config"]["dataset"]["points"]) == 201
+
+
+def test_a_fork_of_a_fork_goes_on_from_the_fork(client):
+    parent = create(client, {"optimizer": "momentum", "learning_rate": 0.3, "batch_size": 20})
+    step(client, parent, 20)
+    child = fork(client, parent["id"], {"at_step": 10, "changes": {"learning_rate": 0.1}})
+    step(client, child, 10)
+    grandchild = fork(client, child["id"], {"at_step": 15})
+    assert grandchild["session"]["parent"] == {"id": child["id"], "step": 15}
+    assert grandchild["session"]["config"]["learning_rate"] == 0.1
+    step(client, grandchild, 5)
+    assert_bit_equal(parameters(client, grandchild["id"]), parameters(client, child["id"]))
+    # its past goes back through its parent's to the first run's
+    assert_bit_equal(
+        parameters(client, grandchild["id"], at_step=5), parameters(client, parent["id"], at_step=5)
+    )

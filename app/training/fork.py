@@ -8,6 +8,7 @@ settings are (RunConfig and Hyperparameters: the same bounds, written once)."""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,9 +100,12 @@ def fork_start(run: Run, parent_id: str, at_step: int | None) -> ForkStart:
                 f"{run.step_count} or a kept one: {kept_steps_text(run.snapshots.resumable_steps())}"
             )
         params, resume = kept
-    history = run.history.state()
-    rows = [i for i, s in enumerate(history["columns"]["step"]) if s <= step]
-    history["columns"] = {name: [column[i] for i in rows] for name, column in history["columns"].items()}
+    # the rows up to the fork's step, sliced once: the parent's lock is held meanwhile
+    rows = bisect.bisect_right(run.history.columns["step"], step)
+    history = {
+        "stride": run.history.stride,
+        "columns": {name: column[:rows] for name, column in run.history.columns.items()},
+    }
     return ForkStart(
         parent_id=parent_id,
         step=step,
