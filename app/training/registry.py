@@ -7,6 +7,7 @@ import threading
 import time
 
 from .config import RunConfig
+from .fork import ForkChanges, fork_config, fork_run, fork_start
 from .limits import RunLimits
 from .run import Run
 from .saved_run import SavedRun, restore_run
@@ -50,6 +51,16 @@ class Registry:
         saved = self.verify(saved)
         self.expire_idle()
         return self._adopt(Session(restore_run(saved), self.trainer))
+
+    def fork(self, parent: Session, at_step: int | None, changes: ForkChanges) -> Session:
+        """A new run that goes on from `parent` as it was at `at_step` (None: now) with `changes`,
+        within the limits like any new run; ValueError naming at_step or the change otherwise."""
+        with parent.player.lock:
+            start = fork_start(parent.run, parent.id, at_step)
+        config = fork_config(start, changes)
+        self.limits.check(config)
+        self.expire_idle()
+        return self._adopt(Session(fork_run(start, config, changes), self.trainer))
 
     def verify(self, saved: SavedRun | dict) -> SavedRun:
         """The saved run checked against the schema and this server's limits (not yet whole:

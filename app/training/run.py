@@ -22,7 +22,7 @@ from .config import Hyperparameters, RunConfig
 from .history import HISTORY_ROWS, History
 from .points import NewPoint, config_for, edited_dataset
 from .snapshots import SnapshotRing
-from .state import Progress, RunState
+from .state import Progress, Resume, RunState
 from .weight_edit import check_weight_edit
 
 LIVE_DTYPE = np.float32
@@ -70,6 +70,7 @@ class Run:
         self.C = self.dataset.C
         self.history = History(history_capacity, config.layers)
         self.snapshots = SnapshotRing()
+        self.parent: dict | None = None  # {"id", "step"}: the run this one was forked from, there
         self.restart()
 
     def restart(self) -> None:
@@ -86,7 +87,7 @@ class Run:
         self.ratios = {name: 0.0 for name in self.param_names}
         self.history.clear()
         self.snapshots.clear()
-        self.snapshots.record(0, self.params)
+        self.snapshots.record(0, self.params, self.resume())
 
     def _use_dataset(self, d: Dataset) -> None:
         """Train on `d` from now on: float32 copies for the live loop, float64 targets for REST."""
@@ -150,7 +151,8 @@ class Run:
             row["test_loss"] = loss(self.params, fwd_test, self.Y_test, lam, self.loss_name, l1)
             row["test_accuracy"] = float(np.mean(np.argmax(fwd_test.logits, axis=1) == self.labels_test))
         self.history.append(row)
-        self.snapshots.record(self.step_count, self.params)
+        if self.snapshots.wants(self.step_count):
+            self.snapshots.record(self.step_count, self.params, self.resume())
         return True
 
     def _diverge(self, what: str) -> None:
@@ -185,6 +187,10 @@ class Run:
             self.batches = self._batches_from_here(new.batch_size)
         self.config = new
 
+    def shuffle_from_here(self) -> None:
+        """Mini-batches drawn afresh from this step on with the config's seed (a fork's new seed)."""
+        self.batches = self._batches_from_here(self.config.batch_size)
+
     def edit_points(self, add: list[NewPoint], remove: list[int]) -> None:
         """Add points (x, y, label) to the training set and remove points by their index among all
         points, keeping the weights, the optimizer and the step: the run goes on with the new data.
@@ -216,6 +222,19 @@ class Run:
             live={name: getattr(self.config, name) for name in LIVE_FIELDS},
         )
 
+    def resume(self) -> Resume:
+        """What, beside its parameters, the run needs to go on from here exactly (a fork's start)."""
+        return Resume(
+            config=self.config,
+            dataset=self.dataset,
+            optimizer={
+                slot: {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in values.items()}
+                for slot, values in self.optimizer.state().items()
+            },
+            batches=self.batches.snapshot(),
+            ratios=dict(self.ratios),
+        )
+
     def progress(self) -> Progress:
         """Where the run stands, to save it (its own arrays: convert them under the lock)."""
         return Progress(
@@ -231,10 +250,11 @@ class Run:
             snapshots=self.snapshots.state(),
         )
 
-    def load(self, progress: Progress) -> None:
+    def load(self, progress: Progress, dataset: Dataset | None = None) -> None:
         """Go on from `progress` (checked by the caller against this run's config: saved_run.py)
-        exactly: the same split, weights, optimizer state and batches give the same next step."""
-        d = self.dataset
+        exactly: the same split, weights, optimizer state and batches give the same next step.
+        The points are `dataset`'s if given (a fork's parent's), else those the config makes."""
+        d = self.dataset if dataset is None else dataset
         train = np.sort(np.asarray(progress.train, dtype=np.int64))
         test = np.setdiff1d(np.arange(len(d.labels)), train)
         self._use_dataset(Dataset(d.kind, d.X, d.labels, d.C, train, test, d.box))

@@ -70,6 +70,11 @@ class SavedBatches(Strict):
     ]
 
 
+class SavedParent(Strict):
+    id: str = Field(max_length=64, description="the session the run was forked from")
+    step: Step = Field(description="the step of that session it was forked at")
+
+
 class SavedRun(Strict):
     format: Literal[FORMATS] = FORMAT
     name: str = Field("", max_length=200)
@@ -89,6 +94,7 @@ class SavedRun(Strict):
     batches: SavedBatches
     history: SavedHistory
     snapshots: SavedSnapshots
+    parent: SavedParent | None = Field(None, description="where a forked run came from; absent if it was not")
 
 
 def _names(keys) -> str:
@@ -177,6 +183,7 @@ def dump_run(run: Run, name: str = "") -> dict:
         "batches": progress.batches,
         "history": progress.history,
         "snapshots": {**snapshots, "params": [lists(p) for p in snapshots["params"]]},
+        **({"parent": dict(run.parent)} if run.parent else {}),  # a run not forked is saved as before
     }
 
 
@@ -275,4 +282,5 @@ def restore_run(saved: SavedRun | dict) -> Run:
             },
         )
     )
+    run.parent = saved.parent.model_dump() if saved.parent else None
     return run

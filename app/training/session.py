@@ -84,4 +84,5 @@ class Session:
                 "watchers": self.watchers,
                 "driver_away": self.driver_away,
                 "config": run.config.model_dump(mode="json"),
+                "parent": run.parent,
             }

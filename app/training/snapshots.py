@@ -1,12 +1,18 @@
-"""Parameter copies at past steps, for scrubbing back through a run. Bounded like the history:
-a copy every `stride` steps, and when the ring is full, every other one is dropped and the stride
-doubles, so a long run keeps copies spread over its whole course."""
+"""Copies of a run at past steps, for scrubbing back through it and for forking it there. Bounded
+like the history: a copy every `stride` steps, and when the ring is full, every other one is
+dropped and the stride doubles, so a long run keeps copies spread over its whole course.
+
+Each kept step holds the parameters, and (for a step the run took itself, not one read back from a
+saved run) a `Resume`: the rest of what a run needs to go on from there exactly, its config and
+points, optimizer state, mini-batch state and last ratios (state.py)."""
 
 from __future__ import annotations
 
 import bisect
 
 from app.core.network import Params
+
+from .state import Resume
 
 SNAPSHOTS_KEPT = 256  # parameter copies a run keeps by default
 
@@ -19,23 +25,27 @@ class SnapshotRing:
         self.stride = 1
         self._steps: list[int] = []
         self._params: list[Params] = []
+        self._resumes: list[Resume | None] = []
 
     def wants(self, step: int) -> bool:
         return step % self.stride == 0
 
-    def record(self, step: int, params: Params) -> None:
-        """Keep a copy of params as they are after `step` steps (if the stride wants this step)."""
+    def record(self, step: int, params: Params, resume: Resume | None = None) -> None:
+        """Keep a copy of params as they are after `step` steps (if the stride wants this step),
+        and `resume` (already a copy) beside it."""
         if not self.wants(step):
             return
         if self._steps and step <= self._steps[-1]:
             raise ValueError(f"step must grow: {step} after {self._steps[-1]}")
         self._steps.append(step)
         self._params.append({name: value.copy() for name, value in params.items()})
+        self._resumes.append(resume)
         if len(self._steps) > self.capacity:
             self.stride *= 2
             keep = [i for i, s in enumerate(self._steps) if s % self.stride == 0]
             self._steps = [self._steps[i] for i in keep]
             self._params = [self._params[i] for i in keep]
+            self._resumes = [self._resumes[i] for i in keep]
 
     def steps(self) -> list[int]:
         return list(self._steps)
@@ -47,18 +57,50 @@ class SnapshotRing:
             raise ValueError(f"at_step must be at least {self._steps[0] if self._steps else 0}, got {step}")
         return self._steps[i], self._params[i]
 
+    def resumable_steps(self) -> list[int]:
+        """The kept steps a run can go on from exactly (those with a Resume)."""
+        return [s for s, r in zip(self._steps, self._resumes) if r is not None]
+
+    def resume_at(self, step: int) -> tuple[Params, Resume] | None:
+        """The params and Resume kept at exactly `step` (shared: copy before changing), or None."""
+        i = bisect.bisect_left(self._steps, step)
+        if i == len(self._steps) or self._steps[i] != step or self._resumes[i] is None:
+            return None
+        return self._params[i], self._resumes[i]
+
+    def upto(self, step: int) -> SnapshotRing:
+        """A ring holding this one's kept steps up to `step`, their copies shared (none of them is
+        ever changed in place): a fork's past, at no cost in memory."""
+        ring = SnapshotRing(self.capacity)
+        n = bisect.bisect_right(self._steps, step)
+        ring.stride = self.stride
+        ring._steps, ring._params, ring._resumes = self._steps[:n], self._params[:n], self._resumes[:n]
+        return ring
+
+    def nbytes(self) -> int:
+        """The bytes of the arrays the ring holds, each array counted once (a mini-batch order is
+        shared by the steps of one epoch, and a fork shares its parent's past)."""
+        arrays = {id(a): a for p in self._params for a in p.values()}
+        for resume in self._resumes:
+            if resume is not None:
+                arrays.update({id(a): a for a in resume.arrays()})
+        return sum(a.nbytes for a in arrays.values())
+
     def state(self) -> dict:
         return {"stride": self.stride, "steps": list(self._steps), "params": list(self._params)}
 
     def load_state(self, state: dict) -> None:
+        """The kept weights of a saved run: a saved run keeps no Resume for them."""
         steps = [int(s) for s in state["steps"]]
         if steps != sorted(set(steps)) or len(steps) != len(state["params"]) or len(steps) > self.capacity:
             raise ValueError(f"snapshots.steps must grow, one for each params, at most {self.capacity}")
         self.stride = int(state["stride"])
         self._steps = steps
         self._params = list(state["params"])
+        self._resumes = [None] * len(steps)
 
     def clear(self) -> None:
         self.stride = 1
         self._steps.clear()
         self._params.clear()
+        self._resumes.clear()

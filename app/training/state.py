@@ -1,5 +1,6 @@
 """Copies of a run's state: RunState, what a frame or a report is computed from (anywhere, no
-lock), and Progress, what a saved run holds beyond its config."""
+lock), Progress, what a saved run holds beyond its config, and Resume, what a kept step holds
+beside its parameters so that a run can go on from there."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.datasets import Dataset
 from app.core.network import Params
+
+from .config import RunConfig
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,23 @@ class Progress:
     ratios: dict[str, float]
     history: dict  # History.state()
     snapshots: dict  # SnapshotRing.state()
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Beside a kept step's parameters, the rest of what a run needs to go on from there exactly
+    (a fork starts from it). The config and the dataset are the run's own objects, shared: a
+    change or a points edit replaces them, never changes them in place; so is the mini-batch
+    order, which each epoch draws anew. The optimizer state is a copy."""
+
+    config: RunConfig  # as the run had it at that step
+    dataset: Dataset  # the points and the split the run trained on
+    optimizer: dict  # Optimizer.state(), copied
+    batches: dict  # MiniBatches.snapshot()
+    ratios: dict[str, float]
+
+    def arrays(self) -> list[np.ndarray]:
+        """The arrays this step keeps of its own (the optimizer's, the batches' random state) and
+        the batch order it shares with the other steps of its epoch."""
+        found = [v for slot in self.optimizer.values() for v in slot.values() if isinstance(v, np.ndarray)]
+        return [*found, self.batches["order"], self.batches["rng"][1]]

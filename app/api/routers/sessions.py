@@ -1,4 +1,4 @@
-"""Sessions: start a run, read its summary, delete it."""
+"""Sessions: start a run, fork one, read its summary, delete it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from app.training.config import RunConfig
 
 from ..deps import Controlled, Sessions, Viewed
 from ..responses import BAD_INPUT, CONTROL, NO_SUCH, error_responses
-from ..schemas.sessions import SessionCreated, SessionSummary
+from ..schemas.sessions import ForkRequest, SessionCreated, SessionSummary
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"], responses=BAD_INPUT)
 
@@ -23,6 +23,18 @@ ReplacedBy = Annotated[
 def create_session(registry: Sessions, config: RunConfig | None = None):
     """Start a run (paused at step 0). Every field has a default: `{}` gives the classic moons run."""
     return SessionCreated.of(registry.create(config or RunConfig()))
+
+
+@router.post(
+    "/{session_id}/fork", response_model=SessionCreated, status_code=201, responses=error_responses(404, 429)
+)
+def fork_session(registry: Sessions, session: Viewed, fork: ForkRequest | None = None):
+    """A new run that goes on from this one exactly as it was at `at_step` (its parameters,
+    optimizer state, mini-batch order and points), with `changes`; paused there. No token needed:
+    anyone who can watch a run may fork it, and the fork's token is theirs. A fork keeps the
+    network's shape; it counts against the server's limit on sessions like any new run."""
+    fork = fork or ForkRequest()
+    return SessionCreated.of(registry.fork(session, fork.at_step, fork.changes))
 
 
 @router.get("/{session_id}", response_model=SessionSummary, responses=NO_SUCH)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from app.training.config import Point, RunConfig, Strict
+from app.training.fork import ForkChanges
 from app.training.weight_edit import FLOAT32_MAX
 
 Status = Literal["paused", "running", "diverged", "failed"]
@@ -27,6 +28,18 @@ class PresetInfo(BaseModel):
     config: RunConfig
 
 
+class ForkParent(BaseModel):
+    id: str = Field(description="the parent session's id (it may have ended since)")
+    step: int = Field(description="the parent's step the fork started from")
+
+
+class ForkRequest(Strict):
+    at_step: int | None = Field(
+        None, ge=0, description="a step the parent keeps (GET .../timeline), or null: its current step"
+    )
+    changes: ForkChanges = Field(default_factory=ForkChanges, description="what the fork changes")
+
+
 class SessionSummary(BaseModel):
     id: str
     step: int
@@ -41,6 +54,9 @@ class SessionSummary(BaseModel):
         description="its driver was connected and left: the run plays on as left for the grace period"
     )
     config: RunConfig
+    parent: ForkParent | None = Field(
+        None, description="the run this one was forked from and the step it was forked at; null if none"
+    )
 
 
 class SessionCreated(BaseModel):
