@@ -1,6 +1,7 @@
 """What a run's kept steps cost in memory now that each keeps what a fork needs (the optimizer's
 state and the mini-batch state beside the parameters), at the largest run the default limits
-allow: one command, prints a table.
+allow: one command, prints a table. "forkable" is how many kept steps keep a fork's state within
+the ring's budget (snapshots.RESUME_BYTES); the others keep their parameters only.
 
     .venv/bin/python -m bench.fork_memory
 
@@ -36,8 +37,8 @@ def largest(optimizer: str, points: int) -> RunConfig:
 def main() -> None:
     settings = Settings()
     limits = RunLimits(settings.max_hidden, settings.max_points)
-    heads = ("optimizer", "params", "one copy", "kept", "ring", "params only", "order, worst")
-    widths = (-10, 8, 9, 5, 9, 12, 13)
+    heads = ("optimizer", "params", "one copy", "kept", "forkable", "ring", "params only", "order, worst")
+    widths = (-10, 8, 9, 5, 9, 9, 12, 13)
     print(" ".join(f"{h:<{-w}}" if w < 0 else f"{h:>{w}}" for h, w in zip(heads, widths)))
     for optimizer in ("sgd", "momentum", "adam"):
         config = largest(optimizer, settings.max_points)
@@ -52,8 +53,9 @@ def main() -> None:
         kept = len(run.snapshots.steps())
         order_worst = kept * len(run.X_train) * 8
         ring = run.snapshots.nbytes()
+        forkable = len(run.snapshots.resumable_steps())
         print(
-            f"{optimizer:<10} {count:>8} {one / MiB:>7.2f}Mi {kept:>5} {ring / MiB:>7.1f}Mi "
+            f"{optimizer:<10} {count:>8} {one / MiB:>7.2f}Mi {kept:>5} {forkable:>9} {ring / MiB:>7.1f}Mi "
             f"{kept * one / MiB:>10.1f}Mi {order_worst / MiB:>11.1f}Mi"
             f"   ({run.step_count} steps, {seconds:.1f} s)"
         )

@@ -305,3 +305,16 @@ def test_a_fork_of_a_fork_goes_on_from_the_fork(client):
     assert_bit_equal(
         parameters(client, grandchild["id"], at_step=5), parameters(client, parent["id"], at_step=5)
     )
+
+
+def test_the_kept_optimizer_states_stay_within_the_rings_budget_spread_over_the_run():
+    registry, parent = registry_with(RunConfig(optimizer="adam", learning_rate=0.05), 60)
+    ring = parent.run.snapshots
+    one = ring.resume_at(60)[1].own_nbytes()
+    assert one > 0
+    ring.resume_bytes = 10 * one  # as if the run were large: room for ten of its 61 kept steps
+    ring.record(61, parent.run.params, ring.resume_at(60)[1])
+    forkable = ring.resumable_steps()
+    assert 2 <= len(forkable) <= 10 and forkable[-1] == 61  # the newest is always kept
+    assert forkable[0] < 20  # spread over the run, not only its last steps
+    assert len(ring.steps()) == 62  # every step keeps its parameters still

@@ -15,17 +15,24 @@ from app.core.network import Params
 from .state import Resume
 
 SNAPSHOTS_KEPT = 256  # parameter copies a run keeps by default
+# The optimizer states a ring keeps for forks, in bytes: momentum and Adam hold one or two arrays
+# the size of the parameters at every kept step, which would triple a large run's memory. Over
+# the budget, every other one is let go (the oldest first in each pair), so the steps a fork can
+# start from stay spread over the run like the kept steps themselves.
+RESUME_BYTES = 64 * 2**20
 
 
 class SnapshotRing:
-    def __init__(self, capacity: int = SNAPSHOTS_KEPT):
+    def __init__(self, capacity: int = SNAPSHOTS_KEPT, resume_bytes: int = RESUME_BYTES):
         if capacity < 2:
             raise ValueError(f"capacity must be at least 2, got {capacity}")
         self.capacity = capacity
+        self.resume_bytes = resume_bytes
         self.stride = 1
         self._steps: list[int] = []
         self._params: list[Params] = []
         self._resumes: list[Resume | None] = []
+        self._resume_nbytes: list[int] = []  # each kept Resume's own bytes, 0 where none is kept
 
     def wants(self, step: int) -> bool:
         return step % self.stride == 0
@@ -40,12 +47,25 @@ class SnapshotRing:
         self._steps.append(step)
         self._params.append({name: value.copy() for name, value in params.items()})
         self._resumes.append(resume)
+        self._resume_nbytes.append(resume.own_nbytes() if resume is not None else 0)
         if len(self._steps) > self.capacity:
             self.stride *= 2
             keep = [i for i, s in enumerate(self._steps) if s % self.stride == 0]
             self._steps = [self._steps[i] for i in keep]
             self._params = [self._params[i] for i in keep]
             self._resumes = [self._resumes[i] for i in keep]
+            self._resume_nbytes = [self._resume_nbytes[i] for i in keep]
+        self._within_budget()
+
+    def _within_budget(self) -> None:
+        """Let every other kept Resume go, the older of each pair, until their own arrays fit in
+        resume_bytes; the newest is always kept (a fork at the current step)."""
+        while sum(self._resume_nbytes) > self.resume_bytes:
+            held = [i for i, r in enumerate(self._resumes) if r is not None]
+            if len(held) < 2:
+                return
+            for i in held[-2::-2]:
+                self._resumes[i], self._resume_nbytes[i] = None, 0
 
     def steps(self) -> list[int]:
         return list(self._steps)
@@ -71,10 +91,11 @@ class SnapshotRing:
     def upto(self, step: int) -> SnapshotRing:
         """A ring holding this one's kept steps up to `step`, their copies shared (none of them is
         ever changed in place): a fork's past, at no cost in memory."""
-        ring = SnapshotRing(self.capacity)
+        ring = SnapshotRing(self.capacity, self.resume_bytes)
         n = bisect.bisect_right(self._steps, step)
         ring.stride = self.stride
         ring._steps, ring._params, ring._resumes = self._steps[:n], self._params[:n], self._resumes[:n]
+        ring._resume_nbytes = self._resume_nbytes[:n]
         return ring
 
     def nbytes(self) -> int:
@@ -98,9 +119,11 @@ class SnapshotRing:
         self._steps = steps
         self._params = list(state["params"])
         self._resumes = [None] * len(steps)
+        self._resume_nbytes = [0] * len(steps)
 
     def clear(self) -> None:
         self.stride = 1
         self._steps.clear()
         self._params.clear()
         self._resumes.clear()
+        self._resume_nbytes.clear()

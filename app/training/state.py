@@ -74,3 +74,7 @@ class Resume:
         the batch order it shares with the other steps of its epoch."""
         found = [v for slot in self.optimizer.values() for v in slot.values() if isinstance(v, np.ndarray)]
         return [*found, self.batches["order"], self.batches["rng"][1]]
+
+    def own_nbytes(self) -> int:
+        """The bytes of the arrays this step holds alone (the batch order is its epoch's, shared)."""
+        return sum(a.nbytes for a in self.arrays()[:-2]) + self.batches["rng"][1].nbytes
