@@ -289,7 +289,7 @@ MISTAKES = [
         deep=Words(
             "tanh'(z(l)) is 1 - tanh(z(l))^2 = 1 - a(l)^2, written with the activation a(l); you wrote "
             "1 - z(l)^2, with the pre-activation, in every hidden layer l = 1 ... $L.",
-            "dz(l) = da(l) * (1 - a(l)**2), l = $L ... 1",
+            "dz(l) = da(l) * (1 - a(l)**2), for l = $L down to 1",
             r"\mathrm{d}z_\ell = \mathrm{d}a_\ell \odot (1 - a_\ell^{2})",
         ),
     ),
@@ -306,7 +306,7 @@ MISTAKES = [
             "You passed da(l) straight through as dz(l), as if the hidden layers were linear. The chain "
             "rule through a(l) = f(z(l)) multiplies by f'(z(l)), entry by entry, in every hidden layer "
             "l = 1 ... $L.",
-            "dz(l) = da(l) * f'(z(l)), l = $L ... 1",
+            "dz(l) = da(l) * f'(z(l)), for l = $L down to 1",
             r"\mathrm{d}z_\ell = \mathrm{d}a_\ell \odot f'(z_\ell)",
         ),
     ),
@@ -390,7 +390,7 @@ MISTAKES = [
         deep=Words(
             "You multiplied da(l) by a(l) = f(z(l)), the activation itself, where the chain rule needs "
             "its derivative f'(z(l)), in every hidden layer l = 1 ... $L.",
-            "dz(l) = da(l) * f'(z(l)), l = $L ... 1",
+            "dz(l) = da(l) * f'(z(l)), for l = $L down to 1",
             r"\mathrm{d}z_\ell = \mathrm{d}a_\ell \odot f'(z_\ell)",
         ),
     ),
@@ -408,7 +408,7 @@ MISTAKES = [
             "sigma'(z(l)) is sigma(z(l)) (1 - sigma(z(l))) = a(l) * (1 - a(l)), written with the "
             "activation a(l); you wrote z(l) * (1 - z(l)), with the pre-activation, in every hidden layer "
             "l = 1 ... $L.",
-            "dz(l) = da(l) * a(l) * (1 - a(l)), l = $L ... 1",
+            "dz(l) = da(l) * a(l) * (1 - a(l)), for l = $L down to 1",
             r"\mathrm{d}z_\ell = \mathrm{d}a_\ell \odot a_\ell \odot (1 - a_\ell)",
         ),
     ),
