@@ -20,6 +20,7 @@ SHOWN = """() => ({
 })"""
 
 
+@pytest.mark.slow  # ten steps, then scrubbed back
 def test_a_deep_runs_saturation_names_each_layer_with_the_servers_shares(dash):
     dash.open("?hidden=4,3")
     dash.page.click("#step10")
