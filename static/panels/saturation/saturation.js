@@ -55,6 +55,7 @@ export function mount(root, store) {
     scope.textContent = L === 1 ? "" : ` in ${L} hidden layers`;
     axisName.textContent = `slope ${slopeName()} / peak`;
     perLayer.hidden = L === 1;
+    root.toggleAttribute("data-deep", L > 1);
     perLayer.replaceChildren();
     layerShares = [];
   }
@@ -81,6 +82,7 @@ export function mount(root, store) {
   function setDefinition(d) {
     below = d.saturated_below;
     definition.textContent = ` · ${d.definition}`;
+    when.parentElement.title = d.definition; // a deeper run shows it only here
     band.style.width = `${100 * below}%`;
   }
 
