@@ -1,8 +1,9 @@
 """What every benchmark shares: one BLAS thread, alternating medians, a table, a results file.
 
-Import this module before numpy (every bench script does, first): OpenBLAS reads
-OPENBLAS_NUM_THREADS once, when numpy loads it, and with 2 cores a second BLAS thread stalls
-whenever the event loop or another session wants the core (measured).
+bench/__init__.py sets one BLAS thread before any bench module loads numpy (OpenBLAS reads
+OPENBLAS_NUM_THREADS once, when numpy loads; with 2 cores a second BLAS thread stalls whenever
+the event loop or another session wants the core: bench/blas_threads.py); the setting here only
+repeats it for a script that imports this module by itself.
 """
 
 from __future__ import annotations

@@ -44,11 +44,13 @@ class InProcessServer(LiveServer):
 
 
 class ServerProcess:
-    """`python -m app` in a process of its own, one BLAS thread, on a free loopback port; run from
-    `root` (default: this tree), which may be another tree of the project (an older commit)."""
+    """`python -m app` in a process of its own, one BLAS thread (or `blas_threads`; None: the
+    environment as it is, the server's own choice), on a free loopback port; run from `root`
+    (default: this tree), which may be another tree of the project (an older commit)."""
 
-    def __init__(self, root: Path | None = None, **settings):
+    def __init__(self, root: Path | None = None, blas_threads: int | None = 1, **settings):
         self.root = root or Path(__file__).resolve().parent.parent
+        self.blas_threads = blas_threads
         self.port = free_port()
         self._data = tempfile.TemporaryDirectory(prefix="bench-data-")
         values = {
@@ -66,7 +68,9 @@ class ServerProcess:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self):
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+        if self.blas_threads is not None:
+            env |= {"OPENBLAS_NUM_THREADS": str(self.blas_threads), "OMP_NUM_THREADS": str(self.blas_threads)}
         self.process = subprocess.Popen(self.args, cwd=self.root, env=env, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while True:

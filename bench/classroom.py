@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 import websockets  # noqa: E402
 
 from app.training.history import History  # noqa: E402
-from bench import _common  # first: one BLAS thread before numpy loads
+from bench import _common  # noqa: E402 (one BLAS thread: bench/__init__.py, before numpy loads)
 from bench._server import ServerProcess, family_usage  # noqa: E402
 
 STUDENT = {}  # the page's default run

@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 
 from app.core.grid import decision_grid, grid_points  # noqa: E402
 from app.core.network import forward, init_params  # noqa: E402
-from bench import _common  # first: one BLAS thread before numpy loads
+from bench import _common  # noqa: E402 (one BLAS thread: bench/__init__.py, before numpy loads)
 
 GRIDS = (50, 100, 150)
 HIDDEN = (100, 500)

@@ -27,7 +27,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench import _common  # first: one BLAS thread before numpy loads
+from bench import _common  # noqa: E402 (one BLAS thread: bench/__init__.py, before numpy loads)
 from bench._server import ServerProcess  # noqa: E402
 from tests.browser.chromium import launch  # noqa: E402
 

@@ -26,7 +26,7 @@ from app.core.targets import one_hot  # noqa: E402
 from app.training.config import RunConfig  # noqa: E402
 from app.training.run import Run  # noqa: E402
 from app.training.session import Session  # noqa: E402
-from bench import _common  # first: one BLAS thread before numpy loads
+from bench import _common  # noqa: E402 (one BLAS thread: bench/__init__.py, before numpy loads)
 
 try:
     import torch

@@ -35,7 +35,7 @@ from app.training.config import RunConfig  # noqa: E402
 from app.training.evaluation import evaluate  # noqa: E402
 from app.training.run import Run  # noqa: E402
 from app.training.session import Session  # noqa: E402
-from bench import _common  # first: one BLAS thread before numpy loads
+from bench import _common  # noqa: E402 (one BLAS thread: bench/__init__.py, before numpy loads)
 from bench._server import InProcessServer  # noqa: E402
 
 G = 100

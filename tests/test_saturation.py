@@ -50,6 +50,22 @@ def test_the_frame_and_rest_report_the_same_saturation(client):
     assert then["step"] == 0 and then["slopes"] != served["slopes"]
 
 
+def test_a_deep_runs_frame_and_report_give_each_layers_share_in_its_own_names(client):
+    c = client.post("/api/sessions", json={"hidden": [6, 4, 3], "init_scale": 2.0}).json()
+    client.post(f"/api/sessions/{c['id']}/step", json={"n": 3}, headers=auth(c["token"]))
+    header = decode_frame(build_now(client.app.state.registry.get(c["id"]), FrameRequest(4, False))[1])[0]
+    served = client.get(f"/api/sessions/{c['id']}/saturation").json()
+    assert [layer["layer"] for layer in served["layers"]] == [1, 2, 3]
+    assert [layer["pairs"] for layer in served["layers"]] == [160 * 6, 160 * 4, 160 * 3]
+    for layer, share in zip(served["layers"], header["saturation_layers"], strict=True):
+        assert share == pytest.approx(layer["share"], abs=2 / layer["pairs"])  # float32 vs 64
+        assert layer["definition"] == f"f'(z{layer['layer']}) = 1 - a{layer['layer']}**2 below 0.06"
+    pairs = sum(layer["pairs"] for layer in served["layers"])
+    together = sum(layer["share"] * layer["pairs"] for layer in served["layers"]) / pairs
+    assert served["share"] == pytest.approx(together) and served["share"] > 0.1  # init 2.0 saturates
+    assert served["definition"] == "f'(z) = 1 - a**2 below 0.06 in z1 … z3"
+
+
 def test_a_step_the_run_has_not_reached_is_refused_naming_at_step(client):
     c = client.post("/api/sessions", json={}).json()
     for view in ("saturation", "gradients", "gradcheck", "derivation/0", "compare/inputs"):

@@ -85,6 +85,7 @@ def frame_header(job: FrameJob, ev: Evaluation, box: tuple) -> dict:
         "test_loss": finite_or_none(ev.test_loss),
         "test_accuracy": ev.test_accuracy,
         "saturation": ev.saturation,
+        "saturation_layers": ev.saturation_layers,  # the share in each hidden layer, l = 1 ... L
         "slopes": ev.slopes,
         "grad": {
             name: {

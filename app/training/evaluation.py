@@ -24,6 +24,7 @@ class Evaluation:
     dX: np.ndarray  # (N_train, F)
     residual: np.ndarray  # (N_train,)  sum over classes of |y_hat - y|: how hard each point pulls
     saturation: float  # share of (sample, unit) pairs where f'(z) is nearly 0, over every hidden layer
+    saturation_layers: list[float]  # the same share in each hidden layer, l = 1 ... L
     slopes: list[int]  # SLOPE_BINS counts of (sample, unit) pairs by f'(z) / peak slope, 0 to 1
 
 
@@ -64,9 +65,8 @@ def evaluate(
     """Losses and accuracies on both sets and the gradients on the training set, in params' dtype.
     X_train and X_test are the network's inputs (N, F): the run's features of its points."""
     fwd = forward(params, X_train, activation)
-    slopes = np.concatenate(
-        [relative_slopes(z, a, activation).ravel() for z, a in zip(fwd.z[:-1], fwd.a, strict=True)]
-    )
+    per_layer = [relative_slopes(z, a, activation).ravel() for z, a in zip(fwd.z[:-1], fwd.a, strict=True)]
+    slopes = np.concatenate(per_layer)
     back = backward(params, fwd, Y_train, lam, loss_name, l1)
     test_loss = test_accuracy = None
     if len(X_test):
@@ -83,5 +83,6 @@ def evaluate(
         dX=back.dX,
         residual=np.abs(fwd.y_hat - Y_train).sum(axis=1),
         saturation=float(np.mean(slopes < SATURATED_BELOW)),
+        saturation_layers=[float(np.mean(s < SATURATED_BELOW)) for s in per_layer],
         slopes=slope_histogram(slopes),
     )

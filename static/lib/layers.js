@@ -42,3 +42,10 @@ export function paramShapes(config, classes) {
   }
   return shapes;
 }
+
+const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
+
+// A layer number as subscript digits, as the page writes names: 2 -> "₂" (z₂, W₁₂).
+export function sub(l) {
+  return [...String(l)].map((d) => SUBSCRIPTS[Number(d)]).join("");
+}

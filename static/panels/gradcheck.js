@@ -110,7 +110,11 @@ export function mount(root, store) {
     checkedStep = d.step;
     root.dataset.step = String(d.step);
     status.textContent = pastStep === null ? `checked at step ${d.step}` : `checked at step ${d.step} (past)`;
-    overall.replaceChildren(d.passed ? "all four " : "", badge(d.passed));
+    const checked = Object.keys(d.params).length; // four with one hidden layer, 2(L+1) deeper
+    overall.replaceChildren(
+      d.passed ? (checked === 4 ? "all four " : `all ${checked} `) : "",
+      badge(d.passed),
+    );
     const t = formatNumber(d.threshold, 1);
     note.textContent =
       `Each checked entry θ is nudged both ways by ε and the loss recomputed in float64: the finite difference ` +

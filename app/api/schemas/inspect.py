@@ -243,19 +243,23 @@ class InputGradientsOut(BaseModel):
 
 
 class SaturationLayer(BaseModel):
+    layer: int = Field(description="the hidden layer l, 1 ... L")
     share: float = Field(description="share of this layer's (training point, unit) pairs that are saturated")
     slopes: list[int] = Field(description="this layer's pairs by f'(z) / its peak, in `bins` bins")
     pairs: int = Field(description="training points x this layer's units")
+    definition: str = Field(
+        description="saturated in this layer, in its names: f'(z2) = 1 - a2**2 below 0.06"
+    )
 
 
 class SaturationOut(BaseModel):
     step: int
     share: float = Field(description="share of (training point, hidden unit) pairs that are saturated")
     slopes: list[int] = Field(
-        description="how many pairs have f'(z1) / its peak in each of `bins` equal bins over 0..1"
+        description="how many pairs, every hidden layer's, have f'(z) / its peak in each of `bins` bins"
     )
     bins: int
-    saturated_below: float = Field(description="a pair is saturated where f'(z1) / its peak is below this")
+    saturated_below: float = Field(description="a pair is saturated where f'(z) / its peak is below this")
     activation: str
     definition: str = Field(description="saturated, in the activation's own terms")
     pairs: int = Field(description="training points x hidden units")

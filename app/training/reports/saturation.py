@@ -21,14 +21,18 @@ def saturation(session: Session, at_step: int | None = None) -> dict:
     fwd = forward(params, train_inputs(session), act.name)
     per_layer = [relative_slopes(z, a, act.name).ravel() for z, a in zip(fwd.z[:-1], fwd.a, strict=True)]
     slopes = np.concatenate(per_layer)
+    below = f"below {SATURATED_BELOW * act.peak_slope:g}"
+    L = len(per_layer)
     return {
         "layers": [
             {
+                "layer": layer,
                 "share": float((s < SATURATED_BELOW).mean()) if s.size else 0.0,
                 "slopes": slope_histogram(s),
                 "pairs": int(s.size),
+                "definition": f"f'(z{layer}) = {act.df_text(f'z{layer}', f'a{layer}')} {below}",
             }
-            for s in per_layer
+            for layer, s in enumerate(per_layer, start=1)
         ],
         "step": snap.step,
         "share": float((slopes < SATURATED_BELOW).mean()) if slopes.size else 0.0,
@@ -36,6 +40,10 @@ def saturation(session: Session, at_step: int | None = None) -> dict:
         "bins": SLOPE_BINS,
         "saturated_below": SATURATED_BELOW,
         "activation": act.name,
-        "definition": f"f'(z1) = {act.df_text()} below {SATURATED_BELOW * act.peak_slope:g}",
+        "definition": (
+            f"f'(z1) = {act.df_text()} {below}"
+            if L == 1
+            else f"f'(z) = {act.df_text('z', 'a')} {below} in z1 … z{L}"
+        ),
         "pairs": int(slopes.size),
     }

@@ -94,16 +94,26 @@ export function verdictParts(d) {
     if (d.where.first_wrong) where.dataset.firstWrong = d.where.first_wrong;
     parts.push(where);
   } else if (!explained.length) {
-    parts.push(
-      el(
-        "p",
-        "",
-        "Look at which parameters differ: if only dW1 and db1 do, the error is below dz1 (the activation's " +
-          "derivative, or da1 = dz2 W2ᵀ); if all four do, start at dz2 = (ŷ − y)/N. The Derivation tab works one point through.",
-      ),
-    );
+    parts.push(el("p", "", whereToLook(d)));
   }
   return parts;
+}
+
+// Where to look when nothing explains the difference, in the run's own layers (the W's the reply
+// compared): one hidden layer as ever; deeper, the highest layer whose gradient differs.
+function whereToLook(d) {
+  const O = Object.keys(d.params ?? {}).filter((name) => /^W\d+$/.test(name)).length;
+  if (O <= 2) {
+    return (
+      "Look at which parameters differ: if only dW1 and db1 do, the error is below dz1 (the activation's " +
+      "derivative, or da1 = dz2 W2ᵀ); if all four do, start at dz2 = (ŷ − y)/N. The Derivation tab works one point through."
+    );
+  }
+  return (
+    `Look at which parameters differ, from dW${O} down: the error starts at the highest layer l whose dWl differs, ` +
+    `in δl = (δl+1 Wl+1ᵀ) ⊙ f′(zl) or in dWl = al−1ᵀ δl itself; if dW${O} differs too, start at the output's dz${O}. ` +
+    "The Derivation tab works one point through, layer by layer."
+  );
 }
 
 // The per-array blocks in the server's order: the gradients sent, layer by layer, then the

@@ -36,9 +36,10 @@ export function mount(root, store) {
   const notes = el(
     "div",
     { className: "hidden-notes", tabIndex: 0, role: "region", "aria-label": "what it shows" },
-    [layerLabel, projection, explain, error, stepNote],
+    [projection, explain, error, stepNote],
   );
-  root.append(plotBox, notes);
+  // the layer select first, so that on a phone (one column) it comes before the picture
+  root.append(layerLabel, plotBox, notes);
 
   const background = new CellImage();
   let data = null; // the last GET .../hidden-space
