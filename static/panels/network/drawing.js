@@ -3,10 +3,11 @@
 // holds an invisible path along each, what the pointer hovers and the keyboard focuses.
 
 import { classColor } from "../../lib/palette.js";
-import { curvePath, linkCurves } from "./links.js";
+import { linePath, linkLines } from "./links.js";
 import { linkName, nodeName } from "./words.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+const DENSE_WIDEST = 6;
 
 function svg(tag, attributes = {}) {
   const node = document.createElementNS(SVG, tag);
@@ -34,11 +35,14 @@ export function geometry(model, width, roomWithHeadroom, font, headroom = 0) {
     const top = headroom + (height - column.length * side * 1.2) / 2 + 0.6 * side;
     return column.map((_, i) => [x, top + i * side * 1.2]);
   });
-  return { width, height: height + headroom, side, centres, widest: Math.max(3, Math.min(0.5 * side, 10)) };
+  // The thickest link: half a node, at most 10 px, or 6 px where the links are many (a 6 × 16
+  // net's 1,400 links at 10 px are a smear, and painting them cost twice as much, measured).
+  const widest = Math.max(3, Math.min(0.5 * side, model.dense ? DENSE_WIDEST : 10));
+  return { width, height: height + headroom, side, centres, widest };
 }
 
 // The whole SVG for the model at geometry g: { root, nodes: [[g element]], hits: [path],
-// curves: [each link's curve], images: Map(key -> <image>) }; every node is focusable.
+// lines: [each link's line], images: Map(key -> <image>) }; every node is focusable.
 export function build(model, g, font) {
   const root = svg("svg", {
     width: g.width,
@@ -51,11 +55,11 @@ export function build(model, g, font) {
   const nodeLayer = svg("g", { class: "network-nodes" });
   root.append(hitLayer, nodeLayer);
   const half = g.side / 2;
-  const curves = linkCurves(model, g);
+  const lines = linkLines(model, g);
   const hits = model.links.map((link, n) => {
     // One tab stop for all the links (the first, then the last one focused); ↑/↓ move along them.
     const hit = svg("path", {
-      d: curvePath(curves[n]),
+      d: linePath(lines[n]),
       class: "network-hit",
       "data-link": n,
       "data-name": link.name,
@@ -108,7 +112,7 @@ export function build(model, g, font) {
       return group;
     }),
   );
-  return { root, nodes, hits, curves, images };
+  return { root, nodes, hits, lines, images };
 }
 
 // Inputs are named on their left, outputs on their right, a fold inside itself.

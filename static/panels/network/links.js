@@ -1,8 +1,9 @@
 // The diagram's links painted on one canvas under the SVG's nodes: a 6 × 16 net has some 1,400
 // links, and restyling as many SVG paths every frame made Chromium repaint them all (14 frames
-// a second, measured); one canvas repaints in a few milliseconds. Each link is a curve from the
-// right edge of its source node to the left edge of its target, the same curve the SVG's
-// invisible hover paths follow, so the pointer and the keyboard still find it there.
+// a second, measured); one canvas repaints in a few milliseconds. Each link is a straight line
+// from the right edge of its source node to the left edge of its target (a thick curve cost
+// Chromium's software raster twice a line's, measured), the line the SVG's invisible hover paths
+// follow, so the pointer and the keyboard still find it there.
 
 import { NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
 import { linkWidth } from "./model.js";
@@ -10,21 +11,20 @@ import { linkWidth } from "./model.js";
 const OPACITY = 0.85;
 const WEAK_OPACITY = 0.12; // a dense diagram's weak links: the strong ones carry the picture
 
-// Each link's curve at geometry g: [x0, y0, xMid, x1, y1] (a cubic from (x0, y0) to (x1, y1)
-// with both control points at the middle x), and its SVG path.
-export function linkCurves(model, g) {
+// Each link's line at geometry g: [x0, y0, x1, y1], and its SVG path.
+export function linkLines(model, g) {
   const half = g.side / 2;
   return model.links.map((link) => {
     const [xa, y0] = g.centres[link.from[0]][link.from[1]];
     const [xb, y1] = g.centres[link.to[0]][link.to[1]];
     const x0 = xa + half;
     const x1 = xb - half;
-    return [x0, y0, (x0 + x1) / 2, x1, y1];
+    return [x0, y0, x1, y1];
   });
 }
 
-export function curvePath([x0, y0, mid, x1, y1]) {
-  return `M${x0},${y0} C${mid},${y0} ${mid},${y1} ${x1},${y1}`;
+export function linePath([x0, y0, x1, y1]) {
+  return `M${x0},${y0} L${x1},${y1}`;
 }
 
 // The links as a frame shows them: width ∝ |shown| (the thickest g.widest px), the sign's colour,
@@ -40,20 +40,20 @@ export function frameStyles(model, g) {
 
 // Paint every link on `sized` (lib/canvas.js's SizedCanvas, already its box's size): the faint
 // first, the lit last, so a strong or lit link is never buried under a faint one.
-export function paintLinks(sized, curves, styles) {
+export function paintLinks(sized, lines, styles) {
   const ctx = sized.begin();
   ctx.lineCap = "butt";
   const order = styles.map((_, n) => n).sort((a, b) => rank(styles[a]) - rank(styles[b]));
   for (const n of order) {
     const s = styles[n];
     if (!(s.width > 0) || !(s.alpha > 0)) continue;
-    const [x0, y0, mid, x1, y1] = curves[n];
+    const [x0, y0, x1, y1] = lines[n];
     ctx.globalAlpha = s.alpha;
     ctx.strokeStyle = s.color;
     ctx.lineWidth = s.width;
     ctx.beginPath();
     ctx.moveTo(x0, y0);
-    ctx.bezierCurveTo(mid, y0, mid, y1, x1, y1);
+    ctx.lineTo(x1, y1);
     ctx.stroke();
   }
   ctx.globalAlpha = 1;

@@ -106,6 +106,7 @@ export function mount(root, store, { onUnit, session }) {
   let font = 16;
   let describing = 0; // the link described last: a late update for another is dropped
   let paints = 0; // the diagram's paints, for the probe
+  let builds = 0; // and its SVG's builds
   let painted = null; // the link styles painted last
   let settle = 0; // the paint of a frame that moved no link visibly, once frames stop
   let legendWords = "";
@@ -155,7 +156,7 @@ export function mount(root, store, { onUnit, session }) {
 
   // The links on the canvas, as `styles` says; what the probe tells of them.
   function paint(styles) {
-    paintLinks(sized, drawn.curves, styles);
+    paintLinks(sized, drawn.lines, styles);
     painted = styles;
     probe.networkLinks = model.links.map((link, n) => ({
       name: link.name,
@@ -212,6 +213,7 @@ export function mount(root, store, { onUnit, session }) {
       key = newKey;
       g = geometry(model, width, room, font, headroom);
       drawn = build(model, g, font);
+      probe.networkBuilds = ++builds;
       sized.resize(g.width, g.height);
       holder.replaceChildren(linkCanvas, drawn.root);
       paintMaps();
