@@ -102,6 +102,7 @@ def open_network(dash: Dashboard, query: str = "?hidden=5", steps: bool = True) 
 def test_links_are_as_wide_as_their_weight_and_coloured_by_its_sign(dash):
     open_network(dash)
     page = dash.page
+    page.wait_for_function(f"() => window.bpv.networkLinksStep === {dash.step()}")
     p = params(dash)
     links = page.evaluate(LINKS)
     H, C = p["W2"].shape
@@ -327,7 +328,7 @@ def test_scrubbed_back_the_diagram_shows_that_steps_weights_and_maps(dash):
     )
     page.wait_for_selector('.network-view[data-step="10"]')
     assert page.text_content(".network-step") == "at step 10"
-    page.wait_for_function("() => window.bpv.atStep === 10")
+    page.wait_for_function("() => window.bpv.atStep === 10 && window.bpv.networkLinksStep === 10")
     page.wait_for_function(
         "() => performance.getEntriesByType('resource').some((e) => e.name.includes('at_step=10'))"
     )

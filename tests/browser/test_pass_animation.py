@@ -36,7 +36,9 @@ def rest_pass(dash: Dashboard, **query) -> dict:
 
 
 def stage_shown(page, i: int) -> None:
+    """Stage i is the bar's and the diagram has drawn it (at the next animation frame)."""
     page.wait_for_selector(f'#pass-bar[data-stage="{i}"]')
+    page.wait_for_selector(f'.network-view[data-lit-stage="{i}"]')
 
 
 def open_backprop(dash: Dashboard, query: str = "?hidden=4,3") -> None:
@@ -108,6 +110,7 @@ def test_backprop_steps_through_a_deep_runs_backward_pass_as_the_server_sends_it
     stage_shown(page, len(stages) - 2)
     # closing clears the derivation's marks
     page.click("#pass-close")
+    page.wait_for_selector('.network-view[data-lit-stage=""]')
     assert page.evaluate("() => window.__highlights.at(-1).stages") == []
     assert page.evaluate(LIT)["links"] == []
 

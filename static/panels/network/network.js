@@ -164,6 +164,7 @@ export function mount(root, store, { onUnit, session }) {
       ...styles[n],
     }));
     probe.networkPaints = ++paints;
+    probe.networkLinksStep = shownStep;
   }
 
   // A redraw at the next animation frame: several frames or stage changes before it draw once.
@@ -227,6 +228,7 @@ export function mount(root, store, { onUnit, session }) {
     // else painted with the next frame that moves a link, or once the frames stop coming
     else settle = setTimeout(() => paint(styles), SETTLE_MS);
     light(drawn, model, g, font, lit?.pass ?? null, lit?.index ?? 0);
+    root.dataset.litStage = lit ? String(lit.index) : ""; // drawn (a new stage always paints)
     root.dataset.step = String(shownStep);
     root.dataset.which = which;
     root.dataset.scale = String(model.scale);
@@ -432,7 +434,7 @@ export function mount(root, store, { onUnit, session }) {
     shown() {
       visible = true;
       mapView.shown();
-      draw(true);
+      drawNow(true); // at once: the nodes are there to focus as soon as the tab is
     },
     hidden() {
       visible = false;
