@@ -1,7 +1,7 @@
 """Frames per second the page draws in headless chromium: the full dashboard, H=500, grid G=100.
 
     .venv/bin/python bench/page_fps.py [--hidden 500] [--grid 100] [--seconds 10] [--fps 60]
-    .venv/bin/python bench/page_fps.py --network      # the Network view open: 6 x 16 and 6 x 64
+    .venv/bin/python bench/page_fps.py --network      # the Network view open: 8, 6 x 16 and 6 x 64
 
 Starts the app in uvicorn on a free port (tests/conftest.py's LiveServer), opens the page with
 that configuration in its URL, presses play, and counts the frames the page has drawn and
@@ -9,8 +9,9 @@ acknowledged (window.bpv.framesDrawn) over the measuring window. The server's fr
 set to --fps (at most the server's max_fps), so the figure is the page's limit, not the cap.
 --hidden takes a width or a list of widths (16,16,16); --tab opens that tab of the bottom panel
 first (network, hidden, ...). --network measures the network diagram open on a deep run while
-it plays, at 6 x 16 and 6 x 64 (grid 64, every layer's weights and gradients in every frame),
-and writes bench/results/page_fps_network.json.
+it plays, at depth 1 (8 units), 6 x 16 and 6 x 64 (grid 64, every layer's weights and gradients
+in every frame), and writes bench/results/page_fps_network.json; beside the frames drawn it
+counts the diagram's own paints (window.bpv.networkPaints: at most one an animation frame).
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from bench import _common  # noqa: E402
 from tests.browser.chromium import launch  # noqa: E402
 from tests.conftest import LiveServer  # noqa: E402
 
-PROBE = "() => ({frames: bpv.framesDrawn, drawMs: bpv.drawMs, step: bpv.step})"
-NETWORK_RUNS = ("16,16,16,16,16,16", "64,64,64,64,64,64")  # 6 x 16 and 6 x 64
+PROBE = (
+    "() => ({frames: bpv.framesDrawn, drawMs: bpv.drawMs, step: bpv.step, paints: bpv.networkPaints ?? 0})"
+)
+NETWORK_RUNS = ("8", "16,16,16,16,16,16", "64,64,64,64,64,64")  # depth 1, 6 x 16 and 6 x 64
 NETWORK_TARGET = 30.0  # updates a second with the diagram open
 
 
@@ -71,6 +74,8 @@ def window(page, seconds: float) -> dict:
         "seconds": t1 - t0,
         "frames_per_s": frames / (t1 - t0),
         "draw_ms_per_frame": (end["drawMs"] - start["drawMs"]) / max(frames, 1),
+        # the Network view's own paints (one per animation frame at most, however many frames came)
+        "diagram_paints_per_s": (end["paints"] - start["paints"]) / (t1 - t0),
         "steps": end["step"] - start["step"],
     }
 
@@ -111,6 +116,7 @@ def alternated(browser, server, args, hidden: str, rounds: int) -> dict:
         "tab": "network",
         "frames_per_s": _common.median(fps["network"]),
         "draw_ms_per_frame": _common.median(draw_ms["network"]),
+        "diagram_paints_per_s": _common.median([w["diagram_paints_per_s"] for w in windows["network"]]),
         "frames_per_s_weights_view": _common.median(fps["weights"]),
         "draw_ms_per_frame_weights_view": _common.median(draw_ms["weights"]),
         "paired_network_over_weights": _common.median([a / b for a, b in zip(*fps.values())]),
@@ -129,6 +135,8 @@ def report(args, row: dict) -> None:
     )
     print(f"  frames drawn: {row['frames']} in {row['seconds']:.1f} s = {row['frames_per_s']:.1f} frames/s")
     print(f"  drawing: {row['draw_ms_per_frame']:.2f} ms a frame on average (JS, in the page)")
+    if "diagram_paints_per_s" in row:
+        print(f"  the diagram painted {row['diagram_paints_per_s']:.1f} times a second")
     print(f"  training: {row['steps']} steps in the window")
     if "frames_per_s_weights_view" in row:
         print(
@@ -149,7 +157,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1920)
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--tab", default=None, help="open this tab of the bottom panel first: network, ...")
-    parser.add_argument("--network", action="store_true", help="the diagram open, 6 x 16 and 6 x 64")
+    parser.add_argument("--network", action="store_true", help="the diagram open, 8, 6 x 16 and 6 x 64")
     parser.add_argument("--rounds", type=int, default=3, help="with --network: windows of each view")
     parser.add_argument("--out", type=Path, default=None, help="with --network: results file")
     args = parser.parse_args()

@@ -52,7 +52,7 @@ def test_backward_stages_are_the_backward_passes_own_numbers(widths, sample):
     result = pass_stages(params, X, Y, activation=act, lam=LAM, direction="backward", sample=sample)
     L = len(widths)
     deltas = [s for s in result.stages if s.units is not None and s.unit_layer and s.title.startswith("δ")]
-    weights = [s for s in result.stages if s.links is not None]
+    weights = dW_stages(result.stages)
     assert [s.unit_layer for s in deltas] == list(range(L + 1, 0, -1))
     assert [s.link_layer for s in weights] == list(range(L + 1, 0, -1))
     for s in deltas:
@@ -69,25 +69,54 @@ def test_backward_stages_are_the_backward_passes_own_numbers(widths, sample):
     assert result.loss == loss(params, fwd, Y, LAM)
 
 
+@pytest.mark.parametrize("sample", [None, 7])
+def test_the_error_flowing_back_along_each_link_sums_to_da_and_gives_delta(sample):
+    """Each δ(l) stage lights W(l+1)'s links with δ(l+1)_j W(l+1)_ij: a row sums to da(l)_i, and
+    times f'(z(l)) that is the backward pass's own δ(l); at the inputs W1's rows sum to dx."""
+    params, X, Y, act = setup([5, 4, 3])
+    fwd = forward(params, X, act)
+    back = backward(params, fwd, Y, LAM)
+    result = pass_stages(params, X, Y, activation=act, lam=LAM, direction="backward", sample=sample)
+    flows = [s for s in result.stages if s.links is not None and not s.title.startswith("dW")]
+    assert [(s.unit_layer, s.link_layer) for s in flows] == [(3, 4), (2, 3), (1, 2), (0, 1)]
+    for s in flows:
+        l = s.unit_layer
+        delta_next = back.dz[l] if sample is None else back.dz[l][sample : sample + 1]
+        np.testing.assert_allclose(s.links, params[f"W{l + 1}"] * delta_next.sum(0), rtol=1e-12)
+        if l == 0:
+            dX = back.dX.sum(0) if sample is None else back.dX[sample]
+            np.testing.assert_allclose(s.links.sum(1), dX, rtol=1e-10, atol=1e-15)
+        elif sample is not None:
+            np.testing.assert_allclose(s.links.sum(1), back.da[l - 1][sample], rtol=1e-10, atol=1e-15)
+            slope = 1 - np.tanh(fwd.z[l - 1][sample]) ** 2
+            np.testing.assert_allclose(s.links.sum(1) * slope, back.dz[l - 1][sample], rtol=1e-10, atol=1e-15)
+        else:
+            np.testing.assert_allclose(s.links.sum(1), back.da[l - 1].sum(0), rtol=1e-10, atol=1e-15)
+        assert s.link_quantity.startswith(f"{'db' if sample is None else 'dz'}{l + 1} * W{l + 1}")
+
+
+def dW_stages(stages):
+    """The stages lighting the links with dW(l) (not those carrying the error back)."""
+    return [s for s in stages if s.links is not None and s.title.startswith("dW")]
+
+
 def test_the_samples_shares_of_dW_add_up_to_the_batchs():
     params, X, Y, act = setup([5, 4])
     batch = pass_stages(params, X, Y, activation=act, lam=LAM, direction="backward")
-    total = {s.link_layer: np.zeros_like(s.links) for s in batch.stages if s.links is not None}
+    total = {s.link_layer: np.zeros_like(s.links) for s in dW_stages(batch.stages)}
     for n in range(len(X)):
-        for s in pass_stages(params, X, Y, activation=act, lam=LAM, sample=n).stages:
-            if s.links is not None:
-                total[s.link_layer] += s.links
-    for s in batch.stages:
-        if s.links is not None:
-            l = s.link_layer
-            np.testing.assert_allclose(total[l] + LAM * params[f"W{l}"], s.links, rtol=1e-12, atol=1e-15)
+        for s in dW_stages(pass_stages(params, X, Y, activation=act, lam=LAM, sample=n).stages):
+            total[s.link_layer] += s.links
+    for s in dW_stages(batch.stages):
+        l = s.link_layer
+        np.testing.assert_allclose(total[l] + LAM * params[f"W{l}"], s.links, rtol=1e-12, atol=1e-15)
 
 
 def test_the_batchs_dW_stages_equal_finite_differences():
     params, X, Y, act = setup([4, 3], activation="sigmoid", scale=1.0)
     stages = pass_stages(params, X, Y, activation=act, lam=LAM, l1=0.01, direction="backward").stages
     h = 1e-6
-    for s in (s for s in stages if s.links is not None):
+    for s in dW_stages(stages):
         name = f"W{s.link_layer}"
         for i, j in [(0, 0), (s.links.shape[0] - 1, s.links.shape[1] - 1)]:
             moved = []
@@ -155,3 +184,15 @@ def test_each_equation_comes_from_the_activations_and_losss_entries():
     assert r"a_2 \odot (1 - a_2)" in texts["δ2 on layer 2's units"].tex
     assert "a2 * (1 - a2)" in texts["δ2 on layer 2's units"].text
     assert "sum_k" in texts["δ3 on the output's units"].tex
+
+
+def test_each_lit_link_says_what_it_carries():
+    params, X, Y, act = setup([5, 4])
+    for direction in ("forward", "backward"):
+        for s in pass_stages(params, X, Y, activation=act, direction=direction).stages:
+            if s.links is None:
+                assert s.link_kind == ""
+            elif direction == "forward":
+                assert s.link_kind == "value"
+            else:
+                assert s.link_kind == ("gradient" if s.title.startswith("dW") else "error")

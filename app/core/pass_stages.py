@@ -16,7 +16,9 @@ The stages, with O = L + 1 the output layer:
     forward   the inputs (layer 0); layer 1 ... L (links W(l), units a(l)); the output (links W(O),
               units y_hat); the loss
     backward  the loss; delta(O) at the output's units; the links W(O) lit with dW(O); delta(L) on
-              layer L's units; W(L) with dW(L); ... delta(1); dW(1); dx at the inputs
+              layer L's units, the links W(O) lit with the error each carries back,
+              delta(O)_j * W(O)_ij (its share of da(L)_i); W(L) with dW(L); ... delta(1); dW(1);
+              dx at the inputs, the links W(1) lit with delta(1)_j * W(1)_ij
 
 Each carries the derivation's stage names it stands for (its `derivation`), so a page can light
 the matching line of the worked derivation.
@@ -55,6 +57,8 @@ class PassStage:
     links: np.ndarray | None  # (H(l-1), H(l)) the value each lit link shows
     link_quantity: str  # "a1 * W2", "mean a1 * W2", "dW2", "a1 dz2 (sample n's share)"
     derivation: tuple[str, ...]  # the derivation's stage names it corresponds to
+    # what the lit links carry: "value" (forward), "gradient" (dW(l)), "error" (delta back), or ""
+    link_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,7 @@ def _forward_stages(params, fwd, back, Y, activation, loss_name, lam, l1, sample
                     carried,
                     link_quantity,
                     names,
+                    "value",
                 )
             )
         else:
@@ -229,6 +234,7 @@ def _forward_stages(params, fwd, back, Y, activation, loss_name, lam, l1, sample
                     carried,
                     link_quantity,
                     names,
+                    "value",
                 )
             )
     stages.append(_loss_stage("forward", fwd, Y, lossf, lam, l1, sample, total, out))
@@ -309,6 +315,9 @@ def _backward_stages(params, fwd, back, Y, activation, loss_name, lam, l1, sampl
             + "."
         )
         where = "the output" if l == out else f"layer {l}"
+        flow, flow_quantity = (None, "") if l == out else _flow_back(params, back, l, sample)
+        if flow is not None:
+            caption += f" The links of W{l + 1} carry δ{l + 1} back: each shows {flow_quantity}."
         stages.append(
             PassStage(
                 "backward",
@@ -320,15 +329,17 @@ def _backward_stages(params, fwd, back, Y, activation, loss_name, lam, l1, sampl
                 l,
                 delta,
                 quantity,
-                None,
-                None,
-                "",
+                None if flow is None else l + 1,
+                flow,
+                flow_quantity,
                 names,
+                "" if flow is None else "error",
             )
         )
         stages.append(_weight_gradient_stage(params, fwd, back, l, sample, lam, l1, out))
     dx = _row(back.dX, sample, mean=False)
     vx, (i,) = _largest(dx)
+    flow, flow_quantity = _flow_back(params, back, 0, sample)
     stages.append(
         PassStage(
             "backward",
@@ -337,20 +348,36 @@ def _backward_stages(params, fwd, back, Y, activation, loss_name, lam, l1, sampl
             (
                 f"dx at the inputs: which way the loss pushes "
                 f"{'the batch (Σn dX)' if batch else f'point {sample}'}'s features, "
-                f"the largest |dx| {_number(vx)} (input {i}). The pass is done: every dW is known."
+                f"the largest |dx| {_number(vx)} (input {i}). The links of W1 carry δ1 back: "
+                f"each shows {flow_quantity}. The pass is done: every dW is known."
             ),
             r"dX = \delta_1 W_1^\top" if batch else r"dx = \delta_1 W_1^\top",
             "dX = dz1 @ W1.T" if batch else "dx = dz1 @ W1.T",
             0,
             dx,
             "Σn dX" if batch else "dx",
-            None,
-            None,
-            "",
+            1,
+            flow,
+            flow_quantity,
             ("dX",) if batch else ("dx",),
+            "error",
         )
     )
     return stages
+
+
+def _flow_back(params, back, l, sample):
+    """The error flowing back to layer l along the links of W(l+1): link (i, j) carries
+    delta(l+1)_j * W(l+1)_ij, its share of da(l)_i = sum over j (a row sums to da(l)_i, or to dx_i
+    at the inputs). The batch's: db(l+1)_j * W(l+1)_ij, each link's share of sum over n of da(l).
+    Returns ((H(l), H(l+1)) values, their quantity)."""
+    delta_next = _row(back.dz[l], sample, mean=False)  # (H(l+1),) delta(l+1), or db(l+1)
+    carried = params[f"W{l + 1}"] * delta_next[None, :]  # (H(l), H(l+1))
+    quantity = f"{'db' if sample is None else 'dz'}{l + 1} * W{l + 1}"
+    into = "dx" if l == 0 else f"da{l}"
+    if sample is None:
+        into = f"Σn {'dX' if l == 0 else into}"
+    return carried, f"{quantity} (its share of {into})"
 
 
 def _weight_gradient_stage(params, fwd, back, l, sample, lam, l1, out):
@@ -404,4 +431,5 @@ def _weight_gradient_stage(params, fwd, back, l, sample, lam, l1, out):
         dW,
         quantity,
         (f"dW{l}", f"db{l}"),
+        "gradient",
     )

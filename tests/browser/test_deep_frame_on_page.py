@@ -27,7 +27,7 @@ def test_a_w2_links_weight_and_gradient_on_the_page_are_the_servers(dash):
     step = dash.wait_for_step("s >= 10")
     page.click("#tab-network")
     page.wait_for_selector(f'.network-view[data-step="{step}"]')
-    w2_links = '#network-diagram path.network-link[data-name="W2"]'
+    w2_links = '#network-diagram path.network-hit[data-name="W2"]'
     links = page.eval_on_selector_all(w2_links, "ps => ps.map(p => [p.dataset.link, p.dataset.index])")
     assert len(links) == 36  # 6 x 6, every one its own link
     params = api(dash, "parameters", at_step=step)["params"]

@@ -17,11 +17,20 @@ from .dashboard import Dashboard
 
 pytestmark = pytest.mark.browser
 
-# Every link as drawn: its weight's name and index (none for a fold's sum), its width in px.
-LINKS = """() => [...document.querySelectorAll('#network-diagram .network-link')].map((p) => ({
-  name: p.dataset.name, index: p.dataset.index ?? null,
-  width: Number(p.getAttribute('stroke-width')), stroke: p.getAttribute('stroke'),
+# Every link as the canvas last painted it (the page's probe): its weight's name and index (none
+# for a fold's sum), its width in px, its colour.
+LINKS = """() => window.bpv.networkLinks.map((l) => ({
+  name: l.name, index: l.index, width: l.width, stroke: l.color, state: l.state,
 }))"""
+
+# The canvas's pixel (r, g, b, a) at a point of the page, in the canvas's device pixels.
+PIXEL = """({x, y}) => {
+  const c = document.querySelector('#network-links');
+  const box = c.getBoundingClientRect();
+  const px = Math.round((x - box.left) * c.width / box.width);
+  const py = Math.round((y - box.top) * c.height / box.height);
+  return [...c.getContext('2d').getImageData(px, py, 1, 1).data];
+}"""
 
 # The nodes of each kind, and hidden nodes per layer.
 NODES = """() => [...document.querySelectorAll('#network-diagram .network-node')].map((n) => ({
@@ -57,6 +66,14 @@ def on_link(page, n: int, click: bool = False) -> None:
         page.mouse.click(point["x"], point["y"])
 
 
+def link_pixel(page, n: int) -> list[int]:
+    """The canvas's colour where link n's hover path is what the pointer meets."""
+    page.locator(f'#network-diagram .network-hit[data-link="{n}"]').scroll_into_view_if_needed()
+    point = page.evaluate(LINK_POINT, n)
+    assert point is not None, f"link {n} is covered everywhere"
+    return page.evaluate(PIXEL, point)
+
+
 def link_number(page, name: str, index: str) -> int:
     return [i for i, x in enumerate(page.evaluate(LINKS)) if x["name"] == name and x["index"] == index][0]
 
@@ -85,6 +102,7 @@ def open_network(dash: Dashboard, query: str = "?hidden=5", steps: bool = True) 
 def test_links_are_as_wide_as_their_weight_and_coloured_by_its_sign(dash):
     open_network(dash)
     page = dash.page
+    page.wait_for_function(f"() => window.bpv.networkLinksStep === {dash.step()}")
     p = params(dash)
     links = page.evaluate(LINKS)
     H, C = p["W2"].shape
@@ -96,6 +114,16 @@ def test_links_are_as_wide_as_their_weight_and_coloured_by_its_sign(dash):
         w = p[link["name"]][i, j]
         assert link["width"] == pytest.approx(widest * abs(w) / scale, rel=1e-3, abs=2e-3)
         assert link["stroke"] == ("rgb(33,102,172)" if w < 0 else "rgb(178,24,43)")
+    # The canvas: the thickest link painted in its sign's colour, where it is drawn; and nothing
+    # painted in the corner over the inputs' names, where no link goes.
+    thickest = max(range(len(links)), key=lambda n: links[n]["width"])
+    r, _, b, a = link_pixel(page, thickest)
+    assert a > 100 and ((b > r) if links[thickest]["stroke"] == "rgb(33,102,172)" else (r > b))
+    corner = page.evaluate(
+        "() => { const b = document.querySelector('#network-links').getBoundingClientRect();"
+        " return {x: b.left + 2, y: b.top + 2}; }"
+    )
+    assert page.evaluate(PIXEL, corner)[3] == 0
     legend = page.text_content("#network-legend")
     assert "the weights w" in legend and "|w|" in legend
     page.click("#network-which")
@@ -187,7 +215,7 @@ def test_the_drivers_edit_reaches_a_page_that_watches(dash, browser, recorder):
     try:
         watcher = Dashboard(watcher_page, dash.server).open(f"?watch={dash.session_id()}")
         watcher_page.click("#tab-network")
-        watcher_page.wait_for_selector('#network-diagram .network-link[data-index="3,1"]')
+        watcher_page.wait_for_selector('#network-diagram .network-hit[data-name="W2"][data-index="3,1"]')
         n = link_number(page, "W2", "3,1")
         on_link(page, n, click=True)
         page.fill("#network-edit-value", "-4.5")
@@ -199,12 +227,13 @@ def test_the_drivers_edit_reaches_a_page_that_watches(dash, browser, recorder):
         # The watcher's diagram: that link is now the thickest, and blue.
         watcher_page.wait_for_function(
             """() => {
-              const p = document.querySelector('.network-link[data-name="W2"][data-index="3,1"]');
-              const all = [...document.querySelectorAll('#network-diagram .network-link')];
-              const width = (q) => Number(q.getAttribute('stroke-width'));
-              return p.getAttribute('stroke') === 'rgb(33,102,172)' && all.every((q) => width(q) <= width(p));
+              const all = window.bpv.networkLinks ?? [];
+              const p = all.find((q) => q.name === 'W2' && q.index === '3,1');
+              return p && p.color === 'rgb(33,102,172)' && all.every((q) => q.width <= p.width);
             }"""
         )
+        r, _, b, a = link_pixel(watcher_page, n)
+        assert a > 100 and b > r  # painted blue where it is drawn
         on_link(watcher_page, n)
         assert "w = −4.5" in watcher_page.text_content("#network-readout")
         # A watcher cannot edit: a click on a link opens no form.
@@ -299,7 +328,7 @@ def test_scrubbed_back_the_diagram_shows_that_steps_weights_and_maps(dash):
     )
     page.wait_for_selector('.network-view[data-step="10"]')
     assert page.text_content(".network-step") == "at step 10"
-    page.wait_for_function("() => window.bpv.atStep === 10")
+    page.wait_for_function("() => window.bpv.atStep === 10 && window.bpv.networkLinksStep === 10")
     page.wait_for_function(
         "() => performance.getEntriesByType('resource').some((e) => e.name.includes('at_step=10'))"
     )

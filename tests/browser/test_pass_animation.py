@@ -22,8 +22,8 @@ LISTEN = """() => { window.__highlights = [];
   document.addEventListener('bpv:derivation-highlight', (e) => window.__highlights.push(e.detail)); }"""
 
 LIT = """() => ({
-  links: [...document.querySelectorAll('#network-diagram .network-link.is-lit')].map((p) => ({
-    name: p.dataset.name, index: p.dataset.index, width: Number(p.getAttribute('stroke-width')) })),
+  links: (window.bpv.networkLinks ?? []).filter((l) => l.state === 'lit').map((l) => ({
+    name: l.name, index: l.index, width: l.width })),
   units: [...document.querySelectorAll('#network-diagram .network-node.is-lit')].map((n) => n.dataset.key),
   values: [...document.querySelectorAll('#network-diagram .network-value')].map((t) => t.textContent),
 })"""
@@ -36,7 +36,9 @@ def rest_pass(dash: Dashboard, **query) -> dict:
 
 
 def stage_shown(page, i: int) -> None:
+    """Stage i is the bar's and the diagram has drawn it (at the next animation frame)."""
     page.wait_for_selector(f'#pass-bar[data-stage="{i}"]')
+    page.wait_for_selector(f'.network-view[data-lit-stage="{i}"]')
 
 
 def open_backprop(dash: Dashboard, query: str = "?hidden=4,3") -> None:
@@ -44,7 +46,7 @@ def open_backprop(dash: Dashboard, query: str = "?hidden=4,3") -> None:
     dash.page.click("#step10")
     dash.wait_for_step("s >= 10")
     dash.page.click("#tab-network")
-    dash.page.wait_for_selector("#network-diagram .network-link")
+    dash.page.wait_for_selector("#network-diagram .network-hit")
     dash.page.evaluate(LISTEN)
     dash.page.click("#pass-backward")
     stage_shown(dash.page, 0)
@@ -74,8 +76,16 @@ def test_backprop_steps_through_a_deep_runs_backward_pass_as_the_server_sends_it
             assert len(lit["links"]) == len(links["rows"]) * len(links["cols"])  # every weight of W(l)
             assert {x["name"] for x in lit["links"]} == {links["name"]}
             values = np.asarray(links["values"])
-            # as wide as |value| against the pass's largest (a 100× smaller gradient, 100× thinner)
-            top = max(np.abs(np.asarray(s["links"]["values"])).max() for s in stages if s["links"])
+            # as wide as |value| against the pass's largest of its kind (dW, or the error sent
+            # back): a 100× smaller gradient, 100× thinner
+            kind = links["kind"]
+            top = max(
+                np.abs(np.asarray(s["links"]["values"])).max()
+                for s in stages
+                if s["links"] and s["links"]["kind"] == kind
+            )
+            if stage["title"].startswith("δ") and stage["layer"] < len(want["sizes"]) - 1:
+                assert kind == "error" and links["name"] == f"W{stage['layer'] + 1}"
             px_per_top = [
                 x["width"] / (abs(values[tuple(int(v) for v in x["index"].split(","))]) / top)
                 for x in lit["links"]
@@ -100,6 +110,7 @@ def test_backprop_steps_through_a_deep_runs_backward_pass_as_the_server_sends_it
     stage_shown(page, len(stages) - 2)
     # closing clears the derivation's marks
     page.click("#pass-close")
+    page.wait_for_selector('.network-view[data-lit-stage=""]')
     assert page.evaluate("() => window.__highlights.at(-1).stages") == []
     assert page.evaluate(LIT)["links"] == []
 
@@ -153,11 +164,6 @@ def test_reduced_motion_never_advances_by_itself(browser, live_server, recorder)
         open_backprop(dash)
         assert page.is_disabled("#pass-play")
         assert "reduced motion" in page.get_attribute("#pass-play", "title")
-        duration = page.evaluate(
-            "() => getComputedStyle(document.querySelector('#network-diagram .network-link'))"
-            ".transitionDuration"
-        )
-        assert duration == "0s"
         page.click("#pass-next")
         stage_shown(page, 1)
         # Even a play forced past its disabled button starts no timer: nothing advances by itself.
@@ -228,7 +234,7 @@ def test_backprop_pictures_for_the_lesson(browser, live_server, recorder, preset
         if present:
             page.keyboard.press("p")
             page.wait_for_selector("body.presenting")
-        page.wait_for_selector("#network-diagram .network-link")
+        page.wait_for_selector("#network-diagram .network-hit")
         page.click("#pass-backward")
         stage_shown(page, 0)
         total = int(page.get_attribute("#pass-bar", "data-stages"))

@@ -3,7 +3,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { passScale, stageLinkValues, stageUnitValues, trail } from "../../static/panels/network/lighting.js";
+import {
+  litStyles,
+  passScale,
+  stageLinkValues,
+  stageUnitValues,
+  trail,
+} from "../../static/panels/network/lighting.js";
 import { diagramModel } from "../../static/panels/network/model.js";
 
 function array(rows, cols, f) {
@@ -60,16 +66,16 @@ test("a stage's units are its layer's nodes, a null value left dark", () => {
   assert.equal(stageUnitValues(m, { units: null }).size, 0);
 });
 
-test("the pass's scale is its largest link and hidden or output unit, and the trail the newest a layer", () => {
+test("the pass's scale is its largest link of each kind and hidden or output unit, and the trail the newest a layer", () => {
   const pass = {
     stages: [
       { units: { layer: 3, quantity: "db3", values: [0.5, -0.7] }, links: null },
-      { units: null, links: { name: "W3", rows: [0], cols: [0], values: [[-4]] } },
-      W2_STAGE,
+      { units: null, links: { name: "W3", kind: "gradient", rows: [0], cols: [0], values: [[-4]] } },
+      { ...W2_STAGE, links: { ...W2_STAGE.links, kind: "error" } },
       { units: { layer: 0, quantity: "Σn dX", values: [9, 1] }, links: null },
     ],
   };
-  assert.deepEqual(passScale(pass), { links: 4, units: 0.7 });
+  assert.deepEqual(passScale(pass), { links: { gradient: 4, error: 3 }, units: 0.7 });
   assert.deepEqual(
     [...trail(pass, 2)],
     [
@@ -77,4 +83,43 @@ test("the pass's scale is its largest link and hidden or output unit, and the tr
       [2, { quantity: "db2", top: 0.3 }],
     ],
   );
+});
+
+test("a lit stage's links are as wide as their value against the largest of their kind, the walked fainter", () => {
+  const m = model();
+  const pass = {
+    stages: [
+      {
+        units: null,
+        links: {
+          name: "W3",
+          kind: "gradient",
+          rows: [0, 1, 2],
+          cols: [0, 1],
+          values: [
+            [-4, 2],
+            [1, 1],
+            [0, 0],
+          ],
+        },
+      },
+      { ...W2_STAGE, links: { ...W2_STAGE.links, kind: "error" } },
+    ],
+  };
+  const frame = m.links.map(() => ({ width: 1, color: "red", alpha: 0.85, state: "shown" }));
+  const g = { widest: 10 };
+  const styles = litStyles(m, g, pass, 1, frame);
+  const of = (name, index) =>
+    styles[m.links.findIndex((l) => l.name === name && l.index?.join(",") === index)];
+  // stage 1 lights W2 (error, its largest 3): 4,0 carries 1 -> 13 px × 1/3
+  assert.equal(of("W2", "4,0").state, "lit");
+  assert.ok(Math.abs(of("W2", "4,0").width - (10 * 1.3) / 3) < 1e-12);
+  assert.equal(of("W2", "19,0").width, 13);
+  // stage 0's W3 walked, against dW's own largest, 4
+  assert.equal(of("W3", "0,0").state, "walked");
+  assert.ok(Math.abs(of("W3", "0,1").width - (13 * 2) / 4) < 1e-12);
+  assert.equal(of("W3", "2,0").width, 0.75); // a zero still drawn, a hairline
+  // the others dimmed, their frame width kept
+  assert.equal(of("W1", "0,4").state, "dimmed");
+  assert.equal(of("W1", "0,4").width, 1);
 });

@@ -9,6 +9,7 @@ import {
   linkWidth,
   NARROW_SHOWN_UNITS,
   SHOWN_UNITS,
+  SWAP_MARGIN,
   shownUnits,
   WEAK_SHARE,
   weightLayers,
@@ -131,4 +132,30 @@ test("a dense diagram (6 × 16) marks the links under a fifth of their layer's l
   assert.ok(model.links.some((k) => k.weak) && model.links.some((k) => !k.weak));
   const small = diagramModel(net([2, 5, 3]), { features: ["x1", "x2"], classes: 3 });
   assert.ok(!small.dense && small.links.every((k) => k.weak === undefined));
+});
+
+test("a wide layer keeps the units it shows while their ranks only shuffle, and takes a clearly stronger one", () => {
+  // 20 units, unit j's strength (j + 1): the top 16 are 4 ... 19
+  const strengthOf = (s) => ({ rows: 1, cols: 20, at: (_i, j) => s[j] });
+  const none = { rows: 20, cols: 0, at: () => 0 };
+  const s = Array.from({ length: 20 }, (_, j) => j + 1);
+  const first = shownUnits(20, strengthOf(s), none, 16).shown;
+  assert.deepEqual(
+    first,
+    Array.from({ length: 16 }, (_, j) => j + 4),
+  );
+  // unit 3 grows past unit 4 (5), but not by the margin: nothing changes
+  const shuffled = s.slice();
+  shuffled[3] = 6; // past unit 4 (5), under 5 × SWAP_MARGIN
+  assert.ok(6 < 5 * SWAP_MARGIN);
+  assert.deepEqual(shownUnits(20, strengthOf(shuffled), none, 16, first).shown, first);
+  // without the previous units it would have changed
+  assert.notDeepEqual(shownUnits(20, strengthOf(shuffled), none, 16).shown, first);
+  // unit 0 becomes clearly the strongest: it replaces the weakest shown, unit 4
+  const grown = s.slice();
+  grown[0] = 100;
+  const after = shownUnits(20, strengthOf(grown), none, 16, first).shown;
+  assert.deepEqual(after, [0, ...first.filter((j) => j !== 4)]);
+  // units from another layer's width (or another count) are not kept
+  assert.deepEqual(shownUnits(20, strengthOf(s), none, 16, [25, ...first.slice(1)]).shown, first);
 });

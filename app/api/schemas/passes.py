@@ -20,7 +20,14 @@ class StageUnits(BaseModel):
 class StageLinks(BaseModel):
     layer: int = Field(description="l: the links of W(l), from layer l-1's units to layer l's")
     name: str = Field(description="W(l)'s name, W1 ... W(L+1)")
-    quantity: str = Field(description="what each value is: 'a1 * W2', 'mean a1 * W2', 'dW2', ...")
+    quantity: str = Field(
+        description="what each value is: 'a1 * W2', 'mean a1 * W2', 'dW2', or on the way back "
+        "'dz3 * W3 (its share of da2)', the error link (i, j) carries back to unit i"
+    )
+    kind: Literal["value", "gradient", "error"] = Field(
+        description="what the links carry: a forward value, dW(l), or the error delta(l)_j W(l)_ij "
+        "sent back to unit i of layer l-1"
+    )
     whole: bool = Field(description="every link of W(l); false: those among the units rows and cols")
     rows: list[int] = Field(description="the units of layer l-1 these links leave")
     cols: list[int] = Field(description="the units of layer l they reach")

@@ -103,7 +103,7 @@ def passes(
             }
         if stage.links is not None:
             l = stage.link_layer
-            links = {"layer": l, "name": f"W{l}", "quantity": stage.link_quantity}
+            links = {"layer": l, "name": f"W{l}", "quantity": stage.link_quantity, "kind": stage.link_kind}
             links |= _links(stage.links, shown[l - 1], shown[l])
             if not links["whole"] and stage.phase == result.direction and f"W{l}" not in " ".join(cut):
                 rows, cols = stage.links.shape

@@ -66,7 +66,7 @@ export function mountAnimation(store, { units, onStage, atStep }) {
     "p",
     "muted pass-note",
     "Over each column: its largest |value| in the stages so far. The links walked stay drawn, " +
-      "as wide as their value against the pass's largest.",
+      "as wide as their value against the pass's largest of the same kind (a value forward; dW, or the error δ sent back).",
   );
   const cutNote = el("p", { className: "muted pass-note", id: "pass-cut" });
   const words = el("div", { className: "pass-words", id: "pass-words", hidden: true }, [

@@ -1,11 +1,13 @@
 // The diagram's SVG: where each node and link goes for a given size, built once per structure
-// (the nodes of each column) and restyled with every frame (a link's width and colour).
+// (the nodes of each column). The links are painted on a canvas under it (links.js); the SVG
+// holds an invisible path along each, what the pointer hovers and the keyboard focuses.
 
-import { classColor, NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
-import { linkWidth } from "./model.js";
+import { classColor } from "../../lib/palette.js";
+import { linePath, linkLines } from "./links.js";
 import { linkName, nodeName } from "./words.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+const DENSE_WIDEST = 6;
 
 function svg(tag, attributes = {}) {
   const node = document.createElementNS(SVG, tag);
@@ -33,11 +35,14 @@ export function geometry(model, width, roomWithHeadroom, font, headroom = 0) {
     const top = headroom + (height - column.length * side * 1.2) / 2 + 0.6 * side;
     return column.map((_, i) => [x, top + i * side * 1.2]);
   });
-  return { width, height: height + headroom, side, centres, widest: Math.max(3, Math.min(0.5 * side, 10)) };
+  // The thickest link: half a node, at most 10 px, or 6 px where the links are many (a 6 × 16
+  // net's 1,400 links at 10 px are a smear, and painting them cost twice as much, measured).
+  const widest = Math.max(3, Math.min(0.5 * side, model.dense ? DENSE_WIDEST : 10));
+  return { width, height: height + headroom, side, centres, widest };
 }
 
-// The whole SVG for the model at geometry g: { root, nodes: [[g element]], links: [path],
-// images: Map(key -> <image>) }; every node is focusable, its text given by describe(node).
+// The whole SVG for the model at geometry g: { root, nodes: [[g element]], hits: [path],
+// lines: [each link's line], images: Map(key -> <image>) }; every node is focusable.
 export function build(model, g, font) {
   const root = svg("svg", {
     width: g.width,
@@ -46,27 +51,25 @@ export function build(model, g, font) {
     role: "group",
     "aria-label": "the network: inputs, hidden layers, outputs",
   });
-  const linkLayer = svg("g", { class: "network-links" });
   const hitLayer = svg("g", { class: "network-hits" });
   const nodeLayer = svg("g", { class: "network-nodes" });
-  root.append(linkLayer, hitLayer, nodeLayer);
+  root.append(hitLayer, nodeLayer);
   const half = g.side / 2;
-  const links = model.links.map((link, n) => {
-    const [x1, y1] = g.centres[link.from[0]][link.from[1]];
-    const [x2, y2] = g.centres[link.to[0]][link.to[1]];
-    const a = x1 + half;
-    const b = x2 - half;
-    const mid = (a + b) / 2;
-    const d = `M${a},${y1} C${mid},${y1} ${mid},${y2} ${b},${y2}`;
-    const path = svg("path", { d, class: "network-link", "data-link": n, "data-name": link.name });
-    if (link.index) path.dataset.index = link.index.join(",");
-    linkLayer.append(path);
+  const lines = linkLines(model, g);
+  const hits = model.links.map((link, n) => {
     // One tab stop for all the links (the first, then the last one focused); ↑/↓ move along them.
-    const hit = svg("path", { d, class: "network-hit", "data-link": n, tabindex: n === 0 ? 0 : -1 });
+    const hit = svg("path", {
+      d: linePath(lines[n]),
+      class: "network-hit",
+      "data-link": n,
+      "data-name": link.name,
+      tabindex: n === 0 ? 0 : -1,
+    });
+    if (link.index) hit.dataset.index = link.index.join(",");
     hit.setAttribute("role", "button");
     hit.setAttribute("aria-label", linkName(model, link));
     hitLayer.append(hit);
-    return path;
+    return hit;
   });
   const images = new Map();
   const nodes = model.columns.map((column, c) =>
@@ -109,7 +112,7 @@ export function build(model, g, font) {
       return group;
     }),
   );
-  return { root, nodes, links, images };
+  return { root, nodes, hits, lines, images };
 }
 
 // Inputs are named on their left, outputs on their right, a fold inside itself.
@@ -127,15 +130,4 @@ function labelOf(node, x, y, half, font) {
   });
   text.textContent = node.kind === "hidden" ? `+${node.units.length}` : node.label;
   return text;
-}
-
-// Each link's width (∝ |shown|, the thickest g.widest px) and colour (its sign), for this frame.
-export function restyle(drawn, model, g) {
-  model.links.forEach((link, n) => {
-    const path = drawn.links[n];
-    const width = linkWidth(link, model.scale, g.widest);
-    path.setAttribute("stroke-width", width.toFixed(3));
-    path.setAttribute("stroke", link.shown < 0 ? NEGATIVE_COLOR : POSITIVE_COLOR);
-    path.classList.toggle("is-weak", Boolean(link.weak));
-  });
 }

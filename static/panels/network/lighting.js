@@ -1,5 +1,5 @@
-// One stage of the passes (GET .../pass) lit on the drawn diagram: its links drawn as wide as
-// their value (the others dimmed), its units ringed and, where a layer is small, their values
+// One stage of the passes (GET .../pass) lit on the drawn diagram: its links painted as wide as
+// their value (the others dimmed; litStyles, painted by links.js), its units ringed and, where a layer is small, their values
 // written on them, and under each column the largest |value| of the stages walked so far, so the
 // gradient is seen shrinking (or growing) layer by layer. The values are the server's; the page
 // only picks which link of the reply a drawn link is.
@@ -49,15 +49,47 @@ function largest(values) {
 }
 
 // The scale a pass's links and units are drawn against: the largest |value| over all its stages
-// of each kind, so a layer whose gradient is 100× smaller is drawn 100× thinner.
+// of each kind, so a layer whose gradient is 100× smaller is drawn 100× thinner. Links are scaled
+// by what they carry (links.kind: a forward value, dW, or the error sent back), each kind against
+// its own largest.
 export function passScale(pass) {
-  let links = 0;
+  const links = {};
   let units = 0;
   for (const stage of pass.stages) {
-    if (stage.links) links = Math.max(links, largest(stage.links.values.flat()));
+    if (stage.links) {
+      const kind = stage.links.kind ?? "";
+      links[kind] = Math.max(links[kind] ?? 0, largest(stage.links.values.flat()));
+    }
     if (stage.units && stage.units.layer !== 0) units = Math.max(units, largest(stage.units.values));
   }
   return { links, units };
+}
+
+const DIMMED = "#888";
+
+// Each link's style ({ width, color, alpha, state }, as links.js paints) while stage `index` of
+// `pass` is lit: the stage's links as wide as their value against the pass's largest of their
+// kind, in their sign's colour; the links of the stages walked kept, fainter (a gradient
+// shrinking layer by layer is seen as links thinning towards the inputs); the others dimmed.
+// `frame` is the frame's own styles (links.js frameStyles), whose widths the dimmed keep.
+export function litStyles(model, g, pass, index, frame) {
+  const styles = frame.map((s) => ({ width: s.width, color: DIMMED, alpha: 0.08, state: "dimmed" }));
+  const scale = passScale(pass);
+  for (let k = 0; k <= index; k++) {
+    const stage = pass.stages[k];
+    const top = scale.links[stage.links?.kind ?? ""] ?? 0;
+    for (const [n, v] of stageLinkValues(model, stage)) {
+      const share = top > 0 ? Math.abs(v) / top : 0;
+      styles[n] = {
+        width: Math.max(0.75, g.widest * 1.3 * share),
+        color: v < 0 ? NEGATIVE_COLOR : POSITIVE_COLOR,
+        alpha: k === index ? 0.9 : 0.35,
+        state: k === index ? "lit" : "walked",
+        value: v,
+      };
+    }
+  }
+  return styles;
 }
 
 // The largest |unit value| of each column in the stages 0..index, the newest winning: the trail
@@ -81,16 +113,12 @@ function text(x, y, content, className) {
   return t;
 }
 
-// Light stage `index` of `pass` on drawn (drawing.build's) at geometry g, type `font` px; a null
-// pass clears.
+// Light stage `index` of `pass` on drawn (drawing.build's) at geometry g, type `font` px: its
+// units ringed, their values, the trail; a null pass clears.
 export function light(drawn, model, g, font, pass, index) {
   const root = drawn.root;
   for (const old of root.querySelectorAll(".network-lighting")) old.remove();
   for (const node of drawn.nodes.flat()) node.classList.remove("is-lit");
-  for (const path of drawn.links) {
-    path.classList.remove("is-lit", "is-walked");
-    path.style.stroke = "";
-  }
   if (!pass) {
     root.classList.remove("is-animating");
     return;
@@ -100,17 +128,6 @@ export function light(drawn, model, g, font, pass, index) {
   root.classList.add("is-animating");
   const under = group("network-lighting"); // rings, under the nodes
   const over = group("network-lighting"); // values and the trail, over them
-  // The links of the stages walked stay drawn (fainter), so the pass leaves its trail: a
-  // gradient shrinking layer by layer is seen as links thinning towards the inputs.
-  for (let k = 0; k <= index; k++) {
-    for (const [n, v] of stageLinkValues(model, pass.stages[k])) {
-      const path = drawn.links[n];
-      path.classList.add(k === index ? "is-lit" : "is-walked");
-      const share = scale.links > 0 ? Math.abs(v) / scale.links : 0;
-      path.setAttribute("stroke-width", Math.max(0.75, g.widest * 1.3 * share).toFixed(3));
-      path.style.stroke = v < 0 ? NEGATIVE_COLOR : POSITIVE_COLOR; // over the sheet's dimmed grey
-    }
-  }
   const unitValues = stageUnitValues(model, stage);
   // Values on the nodes where they fit (a few units, nodes wide enough); else on hover and focus.
   const gap = model.columns.length > 1 ? g.centres[1][0][0] - g.centres[0][0][0] : g.width;

@@ -2,7 +2,7 @@
 // (the inputs, each hidden layer, the outputs) and one link per weight, each with the value it
 // shows. The layers are read from the parameter names, W1 ... W{L+1}, so any depth draws.
 // A layer wider than SHOWN_UNITS shows its SHOWN_UNITS units with the largest incoming plus
-// outgoing |w|, in their own order, and one "+k more" node for the rest, whose links are the
+// outgoing |w| (kept while their ranks only shuffle: SWAP_MARGIN), in their own order, and one "+k more" node for the rest, whose links are the
 // sums of the weights they stand for: a readable summary, never a hairball. A narrow screen asks
 // for fewer (NARROW_SHOWN_UNITS): a phone's column of 16 nodes and their links is a smear.
 
@@ -22,9 +22,16 @@ function matrix(array) {
   return { rows, cols, at: (i, j) => array.data[i * cols + j] };
 }
 
+// A unit outside the shown set replaces a shown one only when this many times stronger: as a net
+// trains, the ranks of a wide layer's top units shuffle every frame, and a diagram whose units
+// changed would be rebuilt (and its maps asked for again) in most frames.
+export const SWAP_MARGIN = 1.25;
+
 // The units of a layer of width n to show: all of them, or the SHOWN_UNITS whose |w| in
 // (incoming: W_in's column) plus out (W_out's row) is largest, in index order, and the rest.
-export function shownUnits(n, incoming, outgoing, most = SHOWN_UNITS) {
+// previous: the units shown before (or null); they stay while no unit outside is SWAP_MARGIN
+// times stronger than the weakest of them, and a unit that is replaces it.
+export function shownUnits(n, incoming, outgoing, most = SHOWN_UNITS, previous = null) {
   const all = Array.from({ length: n }, (_, j) => j);
   if (n <= most) return { shown: all, folded: [] };
   const strength = new Float64Array(n);
@@ -32,8 +39,20 @@ export function shownUnits(n, incoming, outgoing, most = SHOWN_UNITS) {
     for (let j = 0; j < n; j++) strength[j] += Math.abs(incoming.at(i, j));
   for (let j = 0; j < n; j++)
     for (let k = 0; k < outgoing.cols; k++) strength[j] += Math.abs(outgoing.at(j, k));
-  const ranked = all.slice().sort((a, b) => strength[b] - strength[a] || a - b);
-  const keep = new Set(ranked.slice(0, most));
+  const byStrength = (a, b) => strength[b] - strength[a] || a - b;
+  let keep;
+  if (previous && previous.length === most && previous.every((j) => j >= 0 && j < n)) {
+    keep = new Set(previous);
+    const inside = [...keep].sort(byStrength).reverse(); // the weakest first
+    const outside = all.filter((j) => !keep.has(j)).sort(byStrength); // the strongest first
+    for (let k = 0; k < inside.length && k < outside.length; k++) {
+      if (!(strength[outside[k]] > SWAP_MARGIN * strength[inside[k]])) break;
+      keep.delete(inside[k]);
+      keep.add(outside[k]);
+    }
+  } else {
+    keep = new Set(all.slice().sort(byStrength).slice(0, most));
+  }
   return { shown: all.filter((j) => keep.has(j)), folded: all.filter((j) => !keep.has(j)) };
 }
 
@@ -65,8 +84,12 @@ function columnNodes(kind, layer, shown, folded, names) {
 // count (weights it stands for), weight, gradient (null where the frame has none), shown (the
 // value drawn: weight or gradient) } and scale is the largest |shown| of a single weight (the
 // thickest link; a fold's summed links are drawn at most as thick).
-// features: the input names; which: "weights" or "gradients"; most: the units a layer shows.
-export function diagramModel(arrays, { features, classes, which = "weights", most = SHOWN_UNITS }) {
+// features: the input names; which: "weights" or "gradients"; most: the units a layer shows;
+// previous: the model drawn before (its wide layers keep their units while the ranks only shuffle).
+export function diagramModel(
+  arrays,
+  { features, classes, which = "weights", most = SHOWN_UNITS, previous = null },
+) {
   const layers = weightLayers(arrays);
   if (!layers.length) return null;
   const W = layers.map((l) => matrix(arrays[`W${l}`]));
@@ -75,7 +98,8 @@ export function diagramModel(arrays, { features, classes, which = "weights", mos
   const inputs = Array.from({ length: W[0].rows }, (_, i) => i); // a few features: all shown
   const columns = [columnNodes("input", 0, inputs, [], (i) => features[i] ?? `x${i + 1}`)];
   for (let l = 1; l <= L; l++) {
-    const { shown, folded } = shownUnits(W[l - 1].cols, W[l - 1], W[l], most);
+    const before = previous?.columns[l]?.filter((node) => node.unit !== null).map((node) => node.unit);
+    const { shown, folded } = shownUnits(W[l - 1].cols, W[l - 1], W[l], most, before ?? null);
     columns.push(columnNodes("hidden", l, shown, folded, (j) => `unit ${j}`));
   }
   const C = W[L].cols;

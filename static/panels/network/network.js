@@ -4,14 +4,16 @@
 // small map over the plane (maps.js, from the server). Hover or focus a part for its numbers;
 // click a first-layer unit to open it in Hidden unit; the driver clicks a link to set its weight.
 
-import { cssPixels } from "../../lib/canvas.js";
+import { cssPixels, SizedCanvas } from "../../lib/canvas.js";
 import { el } from "../../lib/dom.js";
 import { formatNumber } from "../../lib/format.js";
 import { NEGATIVE_COLOR, POSITIVE_COLOR } from "../../lib/palette.js";
+import { probe } from "../../lib/probe.js";
 import { getView, setWeight } from "../../lib/rest.js";
 import { mountAnimation } from "./animation.js";
-import { build, geometry, restyle } from "./drawing.js";
-import { light, stageWords } from "./lighting.js";
+import { build, geometry } from "./drawing.js";
+import { light, litStyles, stageWords } from "./lighting.js";
+import { frameStyles, paintLinks, visiblyChanged } from "./links.js";
 import { followMaps } from "./maps.js";
 import {
   diagramModel,
@@ -24,6 +26,7 @@ import {
 import { linkText, nodeText, updateText } from "./words.js";
 
 const UPDATE_DELAY_MS = 120; // a pointer passing over links asks for none of them
+const SETTLE_MS = 200;
 
 const WHICH = {
   weights: { name: "the weights w", value: "|w|" },
@@ -81,6 +84,9 @@ export function mount(root, store, { onUnit, session }) {
     editError,
   ]);
   const side = el("div", "network-side", [animation.words, animation.error, readout, bigMap, edit]);
+  const linkCanvas = el("canvas", { className: "network-canvas", id: "network-links" });
+  linkCanvas.setAttribute("aria-hidden", "true"); // the SVG's paths name each link
+  const sized = new SizedCanvas(linkCanvas);
   const holder = el("div", { className: "network-holder", id: "network-diagram" });
   const error = el("p", { className: "error", hidden: true });
   root.append(bar, animation.bar, error, el("div", "network-body", [holder, side]));
@@ -99,6 +105,11 @@ export function mount(root, store, { onUnit, session }) {
   let visible = false;
   let font = 16;
   let describing = 0; // the link described last: a late update for another is dropped
+  let paints = 0; // the diagram's paints, for the probe
+  let builds = 0; // and its SVG's builds
+  let painted = null; // the link styles painted last
+  let settle = 0; // the paint of a frame that moved no link visibly, once frames stop
+  let legendWords = "";
 
   // The hidden units a folded diagram shows, as "l:j,..." (the pass then sends their links); null
   // when no layer is folded (it sends them all).
@@ -143,14 +154,51 @@ export function mount(root, store, { onUnit, session }) {
     return store.config?.features ?? ["x1", "x2"];
   }
 
-  // The diagram of `arrays`: rebuilt when its nodes change (or its size), restyled otherwise.
+  // The links on the canvas, as `styles` says; what the probe tells of them.
+  function paint(styles) {
+    paintLinks(sized, drawn.lines, styles);
+    painted = styles;
+    probe.networkLinks = model.links.map((link, n) => ({
+      name: link.name,
+      index: link.index ? link.index.join(",") : null,
+      ...styles[n],
+    }));
+    probe.networkPaints = ++paints;
+    probe.networkLinksStep = shownStep;
+  }
+
+  // A redraw at the next animation frame: several frames or stage changes before it draw once.
+  let pending = false;
+  let pendingRebuild = false;
   function draw(rebuild = false) {
+    pendingRebuild ||= rebuild;
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      const started = performance.now();
+      const again = pendingRebuild;
+      pendingRebuild = false;
+      drawNow(again);
+      probe.drawMs += performance.now() - started; // the frame's drawing, done a little later
+    });
+  }
+
+  // The diagram of `arrays`: its SVG rebuilt when its nodes change (or its size), its links
+  // painted on the canvas every time.
+  function drawNow(rebuild = false) {
     if (!arrays || !visible) return;
     const width = holder.clientWidth;
     if (!width) return;
     font = cssPixels(root);
     const most = width < 40 * font ? NARROW_SHOWN_UNITS : SHOWN_UNITS;
-    model = diagramModel(arrays, { features: features(), classes: store.classes, which, most });
+    model = diagramModel(arrays, {
+      features: features(),
+      classes: store.classes,
+      which,
+      most,
+      previous: model,
+    });
     if (!model) return;
     // The room the tab has under its bar (not the holder's own height, which the drawing sets),
     // at most most of the window: a tall network scrolls in the tab rather than squeezing its maps.
@@ -161,25 +209,35 @@ export function mount(root, store, { onUnit, session }) {
     const lit = animation.current();
     const headroom = lit ? 2.3 * font : 0; // the pass's trail of numbers over the columns
     const newKey = `${structureKey(model)}@${width}x${room}+${headroom}`;
-    if (rebuild || newKey !== key || !drawn) {
+    const rebuilt = rebuild || newKey !== key || !drawn;
+    if (rebuilt) {
       key = newKey;
       g = geometry(model, width, room, font, headroom);
       drawn = build(model, g, font);
-      holder.replaceChildren(drawn.root);
+      probe.networkBuilds = ++builds;
+      sized.resize(g.width, g.height);
+      holder.replaceChildren(linkCanvas, drawn.root);
       paintMaps();
+      mapView.follow(true); // the maps of the units it now shows
     }
-    restyle(drawn, model, g);
+    if (rebuilt) painted = null;
+    const frame = frameStyles(model, g);
+    const styles = lit ? litStyles(model, g, lit.pass, lit.index, frame) : frame;
+    clearTimeout(settle);
+    if (visiblyChanged(painted, styles)) paint(styles);
+    // else painted with the next frame that moves a link, or once the frames stop coming
+    else settle = setTimeout(() => paint(styles), SETTLE_MS);
     light(drawn, model, g, font, lit?.pass ?? null, lit?.index ?? 0);
+    root.dataset.litStage = lit ? String(lit.index) : ""; // drawn (a new stage always paints)
     root.dataset.step = String(shownStep);
     root.dataset.which = which;
     root.dataset.scale = String(model.scale);
-    legend.replaceChildren(
-      `links: ${WHICH[which].name}; width ∝ ${WHICH[which].value}, the thickest ${formatNumber(model.scale, 3)}; `,
-      swatchOf(NEGATIVE_COLOR),
-      " < 0 < ",
-      swatchOf(POSITIVE_COLOR),
-      model.dense ? `; links under ${WEAK_SHARE * 100}% of their layer's largest drawn faint` : "",
-    );
+    const words = `links: ${WHICH[which].name}; width ∝ ${WHICH[which].value}, the thickest ${formatNumber(model.scale, 3)}; `;
+    const weak = model.dense ? `; links under ${WEAK_SHARE * 100}% of their layer's largest drawn faint` : "";
+    if (words + weak !== legendWords) {
+      legendWords = words + weak; // the bar is laid out again only when its words change
+      legend.replaceChildren(words, swatchOf(NEGATIVE_COLOR), " < 0 < ", swatchOf(POSITIVE_COLOR), weak);
+    }
     step.textContent = pastStep === null ? "" : `at step ${shownStep}`;
   }
 
@@ -290,7 +348,7 @@ export function mount(root, store, { onUnit, session }) {
 
   // The links are one tab stop: ↑/↓ move the focus (and the stop) to the previous or next link.
   function moveLinkFocus(from, by) {
-    const hits = [...holder.querySelectorAll(".network-hit")];
+    const hits = drawn.hits;
     const to = hits[(hits.indexOf(from) + by + hits.length) % hits.length];
     from.setAttribute("tabindex", "-1");
     to.setAttribute("tabindex", "0");
@@ -345,6 +403,9 @@ export function mount(root, store, { onUnit, session }) {
       maps = null;
       drawn = null;
       key = null;
+      delete probe.networkLinks;
+      painted = null;
+      clearTimeout(settle);
       edit.hidden = true;
       holder.replaceChildren();
       animation.reset();
@@ -373,7 +434,7 @@ export function mount(root, store, { onUnit, session }) {
     shown() {
       visible = true;
       mapView.shown();
-      draw(true);
+      drawNow(true); // at once: the nodes are there to focus as soon as the tab is
     },
     hidden() {
       visible = false;
