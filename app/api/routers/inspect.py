@@ -34,6 +34,7 @@ from ..schemas.inspect import (
     UnitMapsOut,
     UnitOut,
 )
+from ..unit_pairs import units_by_layer
 
 router = APIRouter(
     prefix="/api/sessions",
@@ -228,13 +229,7 @@ def get_unit_maps(
 ):
     """Every hidden unit's activation (or those `units` names) on a G x G grid of the data's box
     (the network diagram's small maps), in float64, layer by layer."""
-    wanted = None
-    if units is not None:
-        wanted = {}
-        for pair in units.split(","):
-            layer, unit = (int(v) for v in pair.split(":"))
-            wanted.setdefault(layer, []).append(unit)
-    return reports.unit_maps(session, G, at_step, wanted)
+    return reports.unit_maps(session, G, at_step, units_by_layer(units))
 
 
 @router.get("/{session_id}/input-gradients", response_model=InputGradientsOut)

@@ -14,6 +14,7 @@ from app.training.reports.weight_update import weight_update
 from ..deps import Viewed, inspection_turn
 from ..responses import BAD_INPUT, NO_SUCH
 from ..schemas.passes import PassOut, WeightUpdateOut
+from ..unit_pairs import units_by_layer
 
 router = APIRouter(
     prefix="/api/sessions",
@@ -46,13 +47,7 @@ def get_pass(
     each layer back to dx at the inputs (backward), or the inputs to the loss (forward), each
     stage with its caption, equation, the units' and links' values and the derivation's stages it
     stands for; in float64, for one training point or the batch."""
-    wanted = None
-    if units is not None:
-        wanted = {}
-        for pair in units.split(","):
-            layer, unit = (int(v) for v in pair.split(":"))
-            wanted.setdefault(layer, []).append(unit)
-    return passes(session, direction, sample, at_step, wanted)
+    return passes(session, direction, sample, at_step, units_by_layer(units))
 
 
 @router.get("/{session_id}/updates/{name}/{i}/{j}", response_model=WeightUpdateOut)
