@@ -183,6 +183,22 @@ def test_clicking_a_hidden_node_opens_that_unit(dash):
     page.wait_for_selector('.unit-view[data-unit="4"]')
 
 
+def test_a_keyboard_user_keeps_their_node_when_the_diagram_is_drawn_anew(dash):
+    """A new size rebuilds the SVG (every node a new element): the focus goes to the same node of
+    the new drawing, so Enter still opens that unit."""
+    open_network(dash)
+    page = dash.page
+    page.focus('#network-diagram .network-node[data-key="1:2"]')
+    builds = page.evaluate("() => window.bpv.networkBuilds")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"] - 120, "height": size["height"]})
+    page.wait_for_function(f"() => window.bpv.networkBuilds > {builds}")
+    page.wait_for_function("() => document.activeElement?.dataset?.key === '1:2'")
+    assert page.evaluate("() => document.activeElement.isConnected")
+    page.keyboard.press("Enter")
+    page.wait_for_selector('.unit-view[data-unit="2"]')
+
+
 def test_clicking_a_unit_of_a_deeper_layer_opens_it_in_its_layer(dash):
     """Two hidden layers: a second-layer node opens Hidden unit on layer 2, whose numbers are the
     server's for that unit (w_in from W2's column, w_out from W3's row); the layer can be changed back."""

@@ -50,6 +50,18 @@ async function pastArrays(sessionId, step) {
   return { step: parameters.data.step, arrays };
 }
 
+// The selector of the diagram's node or link that has the keyboard's focus, or null.
+function focusedPart(drawn) {
+  const part = document.activeElement;
+  if (!drawn || !part || !drawn.root.contains(part)) return null;
+  if (part.dataset.key) return `.network-node[data-key="${part.dataset.key}"]`;
+  if (part.dataset.name) {
+    const index = part.dataset.index ? `[data-index="${part.dataset.index}"]` : "";
+    return `.network-hit[data-name="${part.dataset.name}"]${index}`;
+  }
+  return null;
+}
+
 function swatchOf(color) {
   const s = el("span", "network-swatch");
   s.style.background = color;
@@ -212,11 +224,14 @@ export function mount(root, store, { onUnit, session }) {
     const rebuilt = rebuild || newKey !== key || !drawn;
     if (rebuilt) {
       key = newKey;
+      const focused = focusedPart(drawn);
       g = geometry(model, width, room, font, headroom);
       drawn = build(model, g, font);
       probe.networkBuilds = ++builds;
       sized.resize(g.width, g.height);
       holder.replaceChildren(linkCanvas, drawn.root);
+      // a keyboard user keeps their place: the node or link they were on, drawn anew
+      if (focused) drawn.root.querySelector(focused)?.focus({ preventScroll: true });
       paintMaps();
       mapView.follow(true); // the maps of the units it now shows
     }
