@@ -120,7 +120,8 @@ export function mount(root, store) {
       `Each checked entry θ is nudged both ways by ε and the loss recomputed in float64: the finite difference ` +
       `(L(θ+ε) − L(θ−ε)) / 2ε should equal backprop's dL/dθ. Relative error = |backprop − finite difference| / ` +
       `(|backprop| + |finite difference|). A correct backprop gives about 1e−7 or less; above ${t} it is a bug. ` +
-      `Up to ${MAX_ENTRIES} entries per parameter (a fixed sample when there are more).`;
+      `Up to ${d.entries_per_parameter} entries per parameter (a fixed sample when there are more)` +
+      (d.fewer_entries ? `: ${d.fewer_entries}.` : ".");
     thresholdHead.replaceChildren(
       el("span", "axis-label", `1e${LOG_LOW}`),
       el("span", "axis-label threshold-label", `threshold ${t}`),

@@ -68,6 +68,10 @@ class GradcheckOut(BaseModel):
     threshold: float
     passed: bool
     params: dict[str, GradcheckParam]
+    entries_per_parameter: int = Field(description="the most entries checked in each parameter")
+    fewer_entries: str | None = Field(
+        default=None, description="why fewer entries were checked than max_entries asked, when they were"
+    )
 
 
 class Stage(BaseModel):
