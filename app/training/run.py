@@ -21,6 +21,7 @@ from app.core.targets import one_hot
 from .config import Hyperparameters, RunConfig
 from .history import HISTORY_ROWS, History
 from .points import NewPoint, config_for, edited_dataset
+from .polls import PollBook
 from .snapshots import SnapshotRing
 from .state import Progress, Resume, RunState
 from .weight_edit import check_weight_edit
@@ -71,6 +72,7 @@ class Run:
         self.history = History(history_capacity, config.layers)
         self.snapshots = SnapshotRing()
         self.parent: dict | None = None  # {"id", "step"}: the run this one was forked from, there
+        self.polls = PollBook()  # the questions asked about it, answered as it steps
         self.restart()
 
     def restart(self) -> None:
@@ -88,6 +90,7 @@ class Run:
         self.history.clear()
         self.snapshots.clear()
         self.snapshots.record(0, self.params, self.resume())
+        self.polls.after_restart(self)
 
     def _use_dataset(self, d: Dataset) -> None:
         """Train on `d` from now on: float32 copies for the live loop, float64 targets for REST."""
@@ -153,6 +156,8 @@ class Run:
         self.history.append(row)
         if self.snapshots.wants(self.step_count):
             self.snapshots.record(self.step_count, self.params, self.resume())
+        if self.polls.awaiting:
+            self.polls.after_step(self)
         return True
 
     def _diverge(self, what: str) -> None:
@@ -162,6 +167,7 @@ class Run:
             f"Training diverged at step {self.step_count + 1}: {what}. The learning rate {lr:g} is too "
             f"high for this network; lower it (try {lr / 10:g}) and press reset."
         )
+        self.polls.after_stop(self)
 
     def fail(self, step: int, error: Exception) -> None:
         """Stop the run because its step number `step` raised `error`: only a restart goes on."""

@@ -19,6 +19,7 @@ from app.core.network import forward, param_names
 from .config import RunConfig, Strict
 from .history import COLUMNS, HISTORY_ROWS, columns_for
 from .number_arrays import float_array
+from .polls_saved import MAX_POLLS_SAVED, SavedPoll, check_polls
 from .run import LIVE_DTYPE, STOPPED, Run
 from .session import Session
 from .snapshots import SNAPSHOTS_KEPT
@@ -95,6 +96,11 @@ class SavedRun(Strict):
     history: SavedHistory
     snapshots: SavedSnapshots
     parent: SavedParent | None = Field(None, description="where a forked run came from; absent if it was not")
+    polls: list[SavedPoll] = Field(
+        default_factory=list,
+        max_length=MAX_POLLS_SAVED,
+        description="the questions asked the class; absent if none",
+    )
 
 
 def _names(keys) -> str:
@@ -184,6 +190,7 @@ def dump_run(run: Run, name: str = "") -> dict:
         "history": progress.history,
         "snapshots": {**snapshots, "params": [lists(p) for p in snapshots["params"]]},
         **({"parent": dict(run.parent)} if run.parent else {}),  # a run not forked is saved as before
+        **({"polls": run.polls.state()} if run.polls.polls else {}),
     }
 
 
@@ -283,4 +290,5 @@ def restore_run(saved: SavedRun | dict) -> Run:
         )
     )
     run.parent = saved.parent.model_dump() if saved.parent else None
+    run.polls.load_state(check_polls(saved.polls), run.data_version)
     return run
