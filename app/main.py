@@ -26,6 +26,7 @@ from app.api.guards import (
     allowed_hosts,
 )
 from app.api.routers import api_docs, catalogue, control, inspect, pages, passes, runs, sessions, stream
+from app.api.routers.polls import router as polls_router
 from app.api.settings import Settings
 from app.api.static_assets import StaticTree
 from app.frames.builder import FrameBuilder
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(control.router)
     app.include_router(inspect.router)
     app.include_router(passes.router)
+    app.include_router(polls_router)
     app.include_router(runs.router)
     app.include_router(stream.router)
     app.include_router(pages.router)

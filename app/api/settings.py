@@ -32,6 +32,8 @@ class Settings:
     max_fps: float = 60.0
     max_message_bytes: int = 65536  # a WebSocket message from a client
     max_viewers: int = 200  # sockets watching one session
+    max_polls: int = 100  # polls asked in one run
+    max_poll_voters: int = 500  # viewer ids voting in one poll (a reconnecting viewer keeps its id)
     allowed_origins: str = ""  # comma-separated extra origins allowed to drive the API; same-origin always is
     # Host names the server answers to besides the loopback ones and a specific --host (a LAN address
     # or name students type); comma-separated, "*.example.org" for a domain, "*" for any.

@@ -50,7 +50,14 @@ def hello(session: Session, role: str, history_points: int = HELLO_HISTORY_ROWS)
         "points": points_of(d),
         "box": list(d.box),
         "history": history,
+        "polls": run.polls.views(driver=role == "driver"),
     }
+
+
+def poll(view: dict) -> dict:
+    """Sent when a poll changes: asked, closed, revealed, answered, and to the driver, each vote
+    (a watcher sees the counts only once revealed: polls.py's view)."""
+    return {"type": "poll", "poll": view}
 
 
 def driver_presence(away: bool, grace_seconds: float) -> dict:

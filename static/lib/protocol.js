@@ -106,9 +106,16 @@ const SILENT_MS = 15_000;
 const ANSWER_MS = 5_000;
 const CHECK_EVERY_MS = 2_500;
 
+// A viewer's vote on a poll, as the socket takes it (anyone watching may vote): choice is a
+// choice's index, a point's index (a "point" poll) or a number (a "number" poll); viewer is the
+// page's random id for itself, kept so that a reconnect changes the same vote.
+export function voteMessage(poll, viewer, choice) {
+  return { type: "vote", poll, viewer, choice };
+}
+
 // One session's socket; socket is { url, protocols } as driverSocket or watcherSocket make it.
 // Callbacks: onHello(hello), onFrame(frame) which must draw synchronously, onMessage(json) for
-// ok/error/points/driver, onState(state) with "connecting" | "live" | "reconnecting", onGone(code,
+// ok/error/points/driver/poll, onState(state) with "connecting" | "live" | "reconnecting", onGone(code,
 // message, replacedBy) when the session no longer exists (replacedBy: the id of the run its
 // driver started in its place, if any).
 export class Stream {

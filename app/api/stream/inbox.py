@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from app.training.config import Hyperparameters
 from app.training.limits import RunLimits
 from app.training.player import SessionError
+from app.training.poll_templates import PollError
 from app.training.run import STOPPED
 
 from ..driving import add_and_remove_points, take_steps, why_fewer
@@ -18,6 +19,7 @@ from .messages import (
     PointsMessage,
     StepMessage,
     StreamOptions,
+    VoteMessage,
     decode,
     describe,
     is_ack,
@@ -62,9 +64,13 @@ class Inbox:
         if kind == "ping":  # a page checking its socket is alive (after a sleep, a network change)
             await viewer.send_json({"type": "pong"})
             return
+        if kind == "vote":  # anyone watching may vote
+            await self.vote(payload)
+            return
         if kind not in CONTROL_TYPES:
             await viewer.error(
-                f"unknown message type {kind!r}; known: ack, options, ping, {', '.join(CONTROL_TYPES)}", kind
+                f"unknown message type {kind!r}; known: ack, options, ping, vote, {', '.join(CONTROL_TYPES)}",
+                kind,
             )
             return
         if viewer.role != "driver":
@@ -89,6 +95,24 @@ class Inbox:
                     "status": session.player.status,
                     **outcome,
                 }
+            )
+
+    async def vote(self, payload: dict) -> None:
+        """A vote, counted at once (the book's own lock, held for microseconds: never the run's)."""
+        viewer = self.viewer
+        session = viewer.session
+        try:
+            message = parse(VoteMessage, payload)
+            points = len(session.run.dataset.labels)
+            limit = viewer.settings.max_poll_voters
+            session.run.polls.vote(message.poll, message.viewer, message.choice, limit, points)
+        except ValidationError as e:
+            await viewer.error(describe(e), "vote")
+        except PollError as e:
+            await viewer.error(f"{e.field}: {e}" if e.status == 422 else str(e), "vote")
+        else:
+            await viewer.send_json(
+                {"type": "ok", "for": "vote", "poll": message.poll, "choice": message.choice}
             )
 
     async def set_options(self, payload: dict) -> None:

@@ -7,7 +7,7 @@ import json
 import math
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
 
 from app.training.config import Point
 
@@ -108,3 +108,13 @@ class StepMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["step"]
     n: StrictInt = Field(1, ge=1)
+
+
+class VoteMessage(BaseModel):
+    """A viewer's vote (anyone watching may vote): as POST .../polls/{poll}/votes takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["vote"]
+    poll: StrictInt = Field(ge=1, le=100_000)
+    viewer: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$", description="the page's random id for itself")
+    choice: StrictInt | StrictFloat

@@ -52,6 +52,10 @@ class Viewer:
         self.wake: asyncio.Event | None = None  # set to end wait_for_change early
         self.send_lock = asyncio.Lock()
         self.gone = threading.Event()  # the connection ended: steps it asked for stop
+        # Each poll's version this viewer was last sent (the hello's, taken before it is built: a
+        # change in between is sent again, never lost); a watcher is not woken by votes.
+        self.polls_seen = session.run.polls.versions(role == "driver")
+        self.polls_changed = False
 
     async def send_json(self, message: dict) -> None:
         async with self.send_lock:
@@ -74,6 +78,40 @@ class Viewer:
         """Receive messages and send frames until either side ends (the viewer left, the socket
         broke, the session was deleted): that ends this connection only; the session and other
         viewers go on."""
+        loop = asyncio.get_running_loop()
+
+        def poll_changed(votes_only: bool) -> None:  # from any thread: a vote's, the trainer's
+            if not votes_only or self.role == "driver":
+                loop.call_soon_threadsafe(self.polls_need_sending)
+
+        polls = self.session.run.polls
+        polls.subscribe(poll_changed)
+        self.polls_changed = True  # a change between the hello and the subscription is not lost
+        try:
+            await self._serve(receive_messages, feeds)
+        finally:
+            polls.unsubscribe(poll_changed)
+
+    def polls_need_sending(self) -> None:
+        self.polls_changed = True
+        if self.wake is not None:
+            self.wake.set()
+
+    async def send_polls(self) -> None:
+        """A poll message for each poll changed since this viewer was last told of it."""
+        book = self.session.run.polls
+        driver = self.role == "driver"
+        with book.lock:
+            changed = [
+                (p.id, version, p.view(driver))
+                for p in book.polls
+                if self.polls_seen.get(p.id) != (version := p.version if driver else p.public_version)
+            ]
+        for poll_id, version, view in changed:
+            self.polls_seen[poll_id] = version
+            await self.send_json(messages.poll(view))
+
+    async def _serve(self, receive_messages: Callable[[], Awaitable[None]], feeds: FrameFeeds) -> None:
         async with anyio.create_task_group() as tg:
 
             async def until_either_ends(work: Callable[[], Awaitable[None]]) -> None:
@@ -99,6 +137,7 @@ class Viewer:
                 or self.options_changed
                 or self.session.player.closed
                 or self.session.driver_away != self.told_driver_away
+                or self.polls_changed
             )
 
         if moved():
@@ -128,6 +167,11 @@ class Viewer:
                 self.told_driver_away = self.session.driver_away
                 grace = self.settings.driver_grace_seconds
                 await self.send_json(messages.driver_presence(self.told_driver_away, grace))
+            if self.polls_changed:
+                self.polls_changed = False
+                await self.send_polls()
+                if self.session.player.version == last_version and not self.options_changed:
+                    continue  # only a poll changed: no new frame to send
             seen = None if self.options_changed else last_version  # new options: a frame even so
             self.options_changed = False
             if self.session.run.data_version != self.data_version:  # points were added or removed
