@@ -83,7 +83,11 @@ function main() {
       settings.writeUrlSoon();
     },
   };
-  const { panels, classroom, connection, presets } = mountPanels(store, { form, actions, view: link.view });
+  const { panels, classroom, connection, presets, poll } = mountPanels(store, {
+    form,
+    actions,
+    view: link.view,
+  });
   classroom.setDriverLink(() => driver.driverLink);
   if (linked.id && linked.token) driver.tokens.remember(linked.id, linked.token);
   const settings = runSettings({
@@ -123,6 +127,7 @@ function main() {
 
   function onMessage(message) {
     recordMessage(message);
+    if (poll.message(message)) return; // a poll changed, or a vote was counted or refused
     if (message.type === "ok") {
       if (message.status) store.setStatus(message.status);
       if (message.for === "set") settings.writeUrlSoon();

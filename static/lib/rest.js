@@ -100,3 +100,13 @@ export function deleteRun(runId, token) {
 export function pointsFromCsv(csv) {
   return request("POST", "/api/datasets/csv", { body: { csv } });
 }
+
+// Polls: the driver asks (body: a template and its numbers) and closes or reveals one (action
+// "close" | "reveal"), with the session's token; anyone reads a poll (with ?viewer=: its vote).
+export function askPoll(session, body) {
+  return request("POST", sessionPath(session.id, "polls"), { token: session.token, body });
+}
+
+export function drivePoll(session, pollId, action) {
+  return request("POST", sessionPath(session.id, `polls/${pollId}/${action}`), { token: session.token });
+}

@@ -17,6 +17,7 @@ import { mount as mountLosses } from "./losses.js";
 import { mount as mountLossSlice } from "./lossslice.js";
 import { mount as mountNetwork } from "./network/network.js";
 import { Panels } from "./panels.js";
+import { mount as mountPoll } from "./poll/poll.js";
 import { mount as mountPresets } from "./presets.js";
 import { mount as mountRuns } from "./runs/runs.js";
 import { mount as mountSaturation } from "./saturation/saturation.js";
@@ -47,7 +48,9 @@ export function mountPanels(store, { form, actions, view }) {
   // Over the boundary: the input gradients and the derivation's point; your own points.
   const marks = mountArrows(byId("boundary-toggles"), store, { onInputGradients: actions.inputGradients });
   boundary.addLayer(marks);
-  panels.add(mountTimeline(byId("timeline"), store, { showStep: (step) => panels.showStep(step) }));
+  const timeline = panels.add(
+    mountTimeline(byId("timeline"), store, { showStep: (step) => panels.showStep(step) }),
+  );
   const draw = panels.add(
     mountDraw(byId("draw-tools"), store, { send: actions.send, startWithPoints: actions.startWithPoints }),
   );
@@ -134,7 +137,16 @@ export function mountPanels(store, { form, actions, view }) {
       opened: actions.opened,
     }),
   );
-  boundary.onPick(({ n }) => {
+  const poll = panels.add(
+    mountPoll(byId("poll"), store, {
+      tools: byId("classroom-tools"),
+      session: actions.session,
+      send: actions.send,
+      onMarks: (marks) => timeline.setMarks(marks),
+    }),
+  );
+  boundary.onPick(({ n, index }) => {
+    if (poll.pickPoint(index)) return; // a vote on "which point flips first"
     derivation.select(n);
     inspector.select("derivation");
   });
@@ -147,5 +159,5 @@ export function mountPanels(store, { form, actions, view }) {
       driverOnly: [transport, banner, form, draw, ownData, presets, runs, network],
     }),
   );
-  return { panels, classroom, connection: mountConnection(byId("connection")), presets };
+  return { panels, classroom, connection: mountConnection(byId("connection")), presets, poll };
 }

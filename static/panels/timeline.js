@@ -31,7 +31,30 @@ export function mount(root, store, { showStep }) {
     "● Live",
   );
   liveButton.disabled = true;
-  root.append(label, range, readout, liveButton);
+  // The polls asked in this run, a mark each at its step over the scrubber (setMarks).
+  const marksLayer = el("span", { className: "timeline-marks", "aria-hidden": "true" });
+  const track = el("span", "timeline-track", [range, marksLayer]);
+  root.append(label, track, readout, liveButton);
+  let marks = []; // [{ step, label }]
+  let marksMax = null; // the scrubber's max the marks were placed for
+
+  function placeMarks() {
+    const max = Number(range.max);
+    if (max === marksMax) return;
+    marksMax = max;
+    marksLayer.replaceChildren(
+      ...marks.map((m) => {
+        const mark = el("span", { className: "timeline-mark", title: `${m.label} (step ${m.step})` });
+        mark.style.left = `calc(8px + (100% - 16px) * ${max > 0 ? Math.min(m.step / max, 1) : 0})`;
+        mark.addEventListener("click", () => {
+          if (!store.frame || m.step >= store.step) return;
+          range.value = String(m.step);
+          goPast(m.step);
+        });
+        return mark;
+      }),
+    );
+  }
 
   let past = null; // the step asked for, or null when live
   let kept = []; // the steps the server keeps, fetched when the scrubber is touched
@@ -115,11 +138,19 @@ export function mount(root, store, { showStep }) {
       kept = [];
       range.max = String(hello.session.step);
       goLive();
+      placeMarks();
+    },
+    // The polls' places: [{ step, label }].
+    setMarks(list) {
+      marks = list;
+      marksMax = null;
+      placeMarks();
     },
     // Every live frame, whether or not the view is in the past.
     update(frame) {
       const step = frame.header.step;
       range.max = String(step);
+      if (marks.length) placeMarks();
       if (past === null) {
         range.value = String(step);
         readout.textContent = `live · step ${step}`;
