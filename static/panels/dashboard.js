@@ -145,6 +145,7 @@ export function mountPanels(store, { form, actions, view }) {
       onMarks: (marks) => timeline.setMarks(marks),
     }),
   );
+  boundary.addLayer(poll.planeLayer);
   boundary.onPick(({ n, index }) => {
     if (poll.pickPoint(index)) return; // a vote on "which point flips first"
     derivation.select(n);

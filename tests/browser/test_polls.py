@@ -143,6 +143,15 @@ def test_a_point_poll_takes_a_click_on_a_training_point(dash, browser, live_serv
         )
         assert mine.json()["mine"] == index
         assert page.get_attribute("#tab-derivation", "aria-selected") != "true"  # a vote, not the derivation
+        assert page.get_attribute("#poll-plane", "data-rings") == "1"  # my pick, ringed
+        assert page.locator("#poll-histogram").count() == 0
+        r = httpx.post(f"{url}/polls/1/reveal", headers={"Authorization": f"Bearer {token}"})
+        assert r.json()["counts"] == [[index, 1]]
+        page.wait_for_selector("#poll-histogram")  # the clicked points, counted, on the plane too
+        assert page.text_content("#poll-histogram .poll-bar-label").endswith(f"point {index}")
+        assert page.get_attribute("#poll-plane", "data-rings") == "1"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "poll-point-revealed.png"))
         assert recorder.unexpected_errors() == []
     finally:
         page.close()

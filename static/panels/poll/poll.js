@@ -7,8 +7,8 @@
 // mount(root, store, { tools, session, send, onMarks }): tools: where the Ask button goes;
 // session(): { id, token } of the run this page drives, or null; send(message): the socket;
 // onMarks([{ step, label }]): the polls' places for the timeline. The panel also has
-// message(json) -> true if the message was a poll's, and pickPoint(index) -> true if the pick was
-// a vote.
+// message(json) -> true if the message was a poll's, pickPoint(index) -> true if the pick was a
+// vote, and planeLayer, for the boundary's addLayer (a point poll's picks and answer, plane.js).
 
 import { el } from "../../lib/dom.js";
 import { probe } from "../../lib/probe.js";
@@ -16,12 +16,14 @@ import { voteMessage } from "../../lib/protocol.js";
 import { askPoll, drivePoll, getView } from "../../lib/rest.js";
 import { mountAskDialog } from "./ask.js";
 import { renderCard } from "./card.js";
+import { mountPlaneMarks } from "./plane.js";
 import { viewerId } from "./viewer_id.js";
 
 export function mount(root, store, { tools, session, send, onMarks }) {
   root.classList.add("poll");
   root.hidden = true;
   const me = viewerId();
+  const plane = mountPlaneMarks();
   const askButton = el("button", { type: "button", id: "poll-ask-open", hidden: true }, "Ask the class");
   askButton.title = "Pause and ask the class to predict what training does next";
   tools.append(askButton);
@@ -74,6 +76,7 @@ export function mount(root, store, { tools, session, send, onMarks }) {
   function draw() {
     const poll = shown === null ? null : polls.get(shown);
     probe.poll = poll ? { ...poll, mine: mine.get(poll.id) ?? null } : null;
+    plane.show(poll && dismissed !== poll.id ? poll : null, poll ? (mine.get(poll.id) ?? null) : null);
     if (!poll || dismissed === poll.id) {
       root.hidden = true;
       root.replaceChildren();
@@ -109,6 +112,8 @@ export function mount(root, store, { tools, session, send, onMarks }) {
   }
 
   return {
+    planeLayer: plane.layer,
+
     begin(hello) {
       role = hello.role;
       askButton.hidden = role !== "driver";
