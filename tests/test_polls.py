@@ -225,3 +225,12 @@ def test_a_run_file_with_a_bad_poll_is_refused_naming_it(client):
     document["polls"][0]["votes"] = [0, 5]
     r = client.post("/api/runs", json=document)
     assert r.status_code == 422 and "polls" in r.text
+
+
+def test_asking_pauses_a_playing_run(client):
+    sid, h = new_run(client)
+    assert client.post(f"/api/sessions/{sid}/play", headers=h).json()["status"] == "running"
+    poll = ask(client, sid, h, {"template": "loss_after", "n": 5})
+    summary = client.get(f"/api/sessions/{sid}").json()
+    assert summary["status"] == "paused" and summary["step"] == poll["step"]
+    assert poll["until_step"] == poll["step"] + 5

@@ -156,3 +156,15 @@ def test_a_point_poll_takes_a_click_on_a_training_point(dash, browser, live_serv
     finally:
         page.close()
         context.close()
+
+
+def test_q_asks_the_class_in_presentation_mode(dash):
+    dash.open("?present=1")
+    assert not dash.page.is_visible("#poll-ask-open")  # the form, and its button, are hidden there
+    dash.page.keyboard.press("q")
+    dash.page.wait_for_selector("#poll-ask", state="visible")
+    dash.page.select_option("#poll-template", "larger_gradient")
+    dash.page.click("#poll-ask-send")
+    dash.page.wait_for_selector("#poll-question")
+    assert "W1 or W2" in dash.page.text_content("#poll-question")
+    assert not dash.page.is_visible("#poll-ask")

@@ -55,8 +55,10 @@ def is_driver(session, authorization: str | None) -> bool:
 def ask_poll(session: Controlled, settings: ServerSettings, request: PollRequest):
     """Ask the class a question (the driver): a template computed from the run (loss_after,
     larger_gradient, diverges, first_flip, output_delta) or free text with 2-5 choices. Its true
-    answer is found from the run, at once or when the run reaches the steps it needs."""
+    answer is found from the run, at once or when the run reaches the steps it needs. A playing
+    run is paused first: the class predicts from where it stands, and the driver plays on."""
     run = session.run
+    session.player.pause()
     try:
         with session.player.lock:
             poll = run.polls.ask(run, request.template, template_params(request), settings.max_polls)

@@ -49,7 +49,11 @@ export function mountAskDialog({ ask }) {
     { id: "poll-ask", className: "poll-ask", "aria-labelledby": "poll-ask-title" },
     [
       el("h2", { id: "poll-ask-title" }, "Ask the class"),
-      el("p", "hint", "Pause first: the class predicts, you reveal, then the run shows the answer."),
+      el(
+        "p",
+        "hint",
+        "Asking pauses the run: the class predicts, you reveal, then play and the run shows the answer.",
+      ),
       form,
     ],
   );

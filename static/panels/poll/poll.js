@@ -10,7 +10,7 @@
 // message(json) -> true if the message was a poll's, pickPoint(index) -> true if the pick was a
 // vote, and planeLayer, for the boundary's addLayer (a point poll's picks and answer, plane.js).
 
-import { el } from "../../lib/dom.js";
+import { el, onPageKey } from "../../lib/dom.js";
 import { probe } from "../../lib/probe.js";
 import { voteMessage } from "../../lib/protocol.js";
 import { askPoll, drivePoll, getView } from "../../lib/rest.js";
@@ -25,7 +25,7 @@ export function mount(root, store, { tools, session, send, onMarks }) {
   const me = viewerId();
   const plane = mountPlaneMarks();
   const askButton = el("button", { type: "button", id: "poll-ask-open", hidden: true }, "Ask the class");
-  askButton.title = "Pause and ask the class to predict what training does next";
+  askButton.title = "Pause and ask the class to predict what training does next (q)";
   tools.append(askButton);
 
   let role = null;
@@ -46,6 +46,13 @@ export function mount(root, store, { tools, session, send, onMarks }) {
     },
   });
   askButton.addEventListener("click", () => dialog.open());
+  // q asks from anywhere, presentation mode included (where the form and its button are hidden).
+  onPageKey((event) => {
+    if (event.key === "q" && role === "driver") {
+      event.preventDefault();
+      dialog.open();
+    }
+  });
 
   async function act(action) {
     const s = session();
