@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from .conftest import SCREENSHOTS, Recorder, new_context, open_page
+from .test_accessibility import failing
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +63,7 @@ def test_driver_asks_three_viewers_vote_histogram_only_on_reveal(dash, browser, 
             v.wait_for_function(f"() => window.bpv?.poll?.mine === {choice}")
             assert v.get_attribute(f"#poll-choice-{choice}", "aria-pressed") == "true"
         dash.page.wait_for_function("() => document.getElementById('poll-count')?.textContent === '3 voted'")
+        assert failing(phone_a[1]) == []  # a phone's card while voting
         # No histogram anywhere before the reveal, the driver's (at the projector) included.
         for page in (dash.page, *viewers):
             assert page.locator("#poll-histogram").count() == 0
@@ -96,6 +98,7 @@ def test_driver_asks_three_viewers_vote_histogram_only_on_reveal(dash, browser, 
         marked = projector[1].text_content("#poll-histogram .is-right .poll-bar-label")
         assert marked == f"✓ {right}"
         projector[1].screenshot(path=str(SCREENSHOTS / "poll-projector.png"))
+        assert failing(phone_b[1]) == []  # a phone's card, revealed and answered
         phone_b[1].screenshot(path=str(SCREENSHOTS / "poll-phone-answered.png"))
 
         # The poll sits on the timeline at its step.
@@ -168,3 +171,4 @@ def test_q_asks_the_class_in_presentation_mode(dash):
     dash.page.wait_for_selector("#poll-question")
     assert "W1 or W2" in dash.page.text_content("#poll-question")
     assert not dash.page.is_visible("#poll-ask")
+    assert failing(dash.page) == []  # the driver's card: labelled, in a landmark, legible
