@@ -95,6 +95,10 @@ def test_driver_asks_three_viewers_vote_histogram_only_on_reveal(dash, browser, 
             answer["answer"]["text"] in words
             and f"{round(answer['right_share'] * 100)}% got it right" in words
         )
+        assert (
+            phone_a[1].text_content("#poll-mine")
+            == f"Your vote: lower{' ✓ right' if right == 'lower' else ' ✗ not this time'}"
+        )
         marked = projector[1].text_content("#poll-histogram .is-right .poll-bar-label")
         assert marked == f"✓ {right}"
         projector[1].screenshot(path=str(SCREENSHOTS / "poll-projector.png"))

@@ -26,6 +26,15 @@ export function voteText(poll, choice) {
   return String(choice);
 }
 
+// Whether the answer names right choices (or points) a vote can be held against: a free question
+// without a marked answer, or a run reset before its answer, names none.
+function hasRightChoice(poll) {
+  const answer = poll.answer;
+  if (!answer) return false;
+  if (poll.kind === "choice") return Number.isInteger(answer.choice);
+  return poll.kind === "point" && Array.isArray(answer.points);
+}
+
 // Whether a choice (or point) is among the right ones, as the answer names them.
 function isRight(poll, choice) {
   const answer = poll.answer;
@@ -100,7 +109,11 @@ export function renderCard(poll, { role, mine, actions, note }) {
 
   if (role === "viewer" && accepting) parts.push(voting(poll, mine, actions));
   if (role === "viewer" && !accepting && mine !== null && mine !== undefined) {
-    parts.push(el("p", "poll-mine", `Your vote: ${voteText(poll, mine)}`));
+    const judged = poll.state === "answered" && hasRightChoice(poll);
+    const verdict = judged ? (isRight(poll, mine) ? " ✓ right" : " ✗ not this time") : "";
+    parts.push(
+      el("p", { className: "poll-mine", id: "poll-mine" }, `Your vote: ${voteText(poll, mine)}${verdict}`),
+    );
   }
   if (role === "viewer" && poll.state === "closed")
     parts.push(el("p", "poll-wait", "Voting closed: wait for the reveal."));
