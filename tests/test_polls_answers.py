@@ -155,3 +155,13 @@ def test_a_reset_before_the_answer_says_so():
     run.step()
     run.restart()
     assert "reset" in poll.answer["text"] and "choice" not in poll.answer
+
+
+def test_a_question_on_numbers_that_overflowed_is_refused():
+    run = Run(RunConfig())
+    run.params["W2"][0, 0] = np.inf  # a state that does not hold together (a weight edit refuses it)
+    for template, params in (("larger_gradient", {}), ("output_delta", {}), ("loss_after", {"n": 5})):
+        with pytest.raises(Exception) as refused:
+            run.polls.ask(run, template, params, MAX_POLLS)
+        assert refused.value.status == 409 and "reset" in str(refused.value)
+    assert run.polls.polls == []

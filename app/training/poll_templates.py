@@ -54,9 +54,10 @@ def test_loss(run) -> float:
     d = run.dataset
     rows = d.test if len(d.test) else d.train
     params = _params64(run)
-    fwd = forward(params, run.inputs(d.X[rows]).astype(np.float64), run.activation)
     c = run.config
-    return float(loss(params, fwd, run.Y[rows], c.lam, run.loss_name, c.l1))
+    with np.errstate(over="ignore", invalid="ignore"):  # a non-finite loss is checked by the caller
+        fwd = forward(params, run.inputs(d.X[rows]).astype(np.float64), run.activation)
+        return float(loss(params, fwd, run.Y[rows], c.lam, run.loss_name, c.l1))
 
 
 def predictions(run) -> np.ndarray:
@@ -68,8 +69,17 @@ def training_backward(run):
     """network.py's backward pass over the run's training points now, in float64."""
     d, c = run.dataset, run.config
     params = _params64(run)
-    fwd = forward(params, run.inputs(d.X_train).astype(np.float64), run.activation)
-    return backward(params, fwd, run.Y[d.train], c.lam, run.loss_name, c.l1)
+    with np.errstate(over="ignore", invalid="ignore"):  # non-finite numbers are checked by the caller
+        fwd = forward(params, run.inputs(d.X_train).astype(np.float64), run.activation)
+        return backward(params, fwd, run.Y[d.train], c.lam, run.loss_name, c.l1)
+
+
+def _finite(values: list[float], what: str) -> None:
+    """PollError (409) if a number a question is built on overflowed: the run must be reset."""
+    if not all(np.isfinite(values)):
+        raise PollError(
+            f"{what} is not a finite number at this step: reset the run before asking", "template", 409
+        )
 
 
 def _ahead(params: dict) -> int:
@@ -103,18 +113,22 @@ class LossAfter(Template):
     def ask(self, run, params):
         n = _ahead(params)
         which = "test" if len(run.dataset.test) else "training"
+        baseline = test_loss(run)
+        _finite([baseline], f"the {which} loss")
         return Asked(
             question=f"After {n} more steps, will the {which} loss be higher or lower than now?",
             kind="choice",
             choices=["lower", "higher"],
             until_step=run.step_count + n,
-            pending={"baseline": test_loss(run)},
+            pending={"baseline": baseline},
         )
 
     def at_step(self, run, poll):
         if run.step_count < poll.until_step:
             return None
         before, after = poll.pending["baseline"], test_loss(run)
+        if not np.isfinite(after):  # overflowed on the held-out points before the batch did
+            return {"choice": 1, "text": f"higher: it overflowed by step {run.step_count}", "before": before}
         higher = after > before
         return {
             "choice": int(higher),
@@ -141,6 +155,7 @@ class LargerGradient(Template):
             raise PollError("layers: name two different weight matrices", "layers")
         grads = training_backward(run).grads()
         norms = [float(np.linalg.norm(grads[f"W{a}"])), float(np.linalg.norm(grads[f"W{b}"]))]
+        _finite(norms, "a gradient norm")
         right = int(norms[1] > norms[0])
         return Asked(
             question=f"Which weight matrix has the larger gradient norm now, W{a} or W{b}?",
@@ -228,6 +243,7 @@ class OutputDelta(Template):
             raise PollError(f"class must be 0 to {C - 1}, got {c}", "class")
         tolerance = params.get("tolerance", 0.05)
         value = float(training_backward(run).dz[-1][sample, c])  # the core's own dz(O), its row `sample`
+        _finite([value], f"dL/dz{O}")
         within = max(abs(value) * tolerance, 1e-9)
         return Asked(
             question=f"What is dL/dz{O} for training sample {sample}, class {c}? (within {tolerance:.0%})",
