@@ -105,6 +105,11 @@ def test_driver_asks_three_viewers_vote_histogram_only_on_reveal(dash, browser, 
         assert failing(phone_b[1]) == []  # a phone's card, revealed and answered
         phone_b[1].screenshot(path=str(SCREENSHOTS / "poll-phone-answered.png"))
 
+        # The driver downloads the results: the server's CSV, the question's counts and answer.
+        href = dash.page.get_attribute("#poll-csv", "href")
+        csv_text = httpx.get(f"{live_server.url}{href}").text
+        assert question in csv_text and answer["answer"]["text"] in csv_text
+
         # The poll sits on the timeline at its step.
         assert dash.page.locator(".timeline-mark").count() == 1
         for _, _, recorder in contexts:

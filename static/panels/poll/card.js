@@ -91,8 +91,9 @@ function histogram(poll) {
 }
 
 // poll: the server's view of it; role: "driver" | "viewer"; mine: this viewer's vote or null;
-// actions: { vote(choice), close(), reveal(), dismiss(), ask() }; note: a line to show (an error).
-export function renderCard(poll, { role, mine, actions, note }) {
+// actions: { vote(choice), close(), reveal(), dismiss(), ask() }; note: a line to show (an error);
+// csv: where the run's results download (GET .../polls.csv).
+export function renderCard(poll, { role, mine, actions, note, csv }) {
   const accepting = poll.state === "open" || poll.state === "voting";
   const revealed = poll.state === "revealed" || poll.state === "answered";
   const head = el("header", "poll-head", [
@@ -143,6 +144,11 @@ export function renderCard(poll, { role, mine, actions, note }) {
     if (accepting) buttons.append(button("poll-close", "Close voting", actions.close));
     if (!revealed) buttons.append(button("poll-reveal", "Reveal", actions.reveal, "primary"));
     if (revealed) buttons.append(button("poll-again", "Ask another", actions.ask));
+    if (revealed && csv) {
+      buttons.append(
+        el("a", { href: csv, download: "", id: "poll-csv", className: "poll-csv" }, "Results (CSV)"),
+      );
+    }
     parts.push(buttons);
   }
   return el("div", { className: "poll-card", "data-state": poll.state, "data-kind": poll.kind }, parts);

@@ -91,7 +91,8 @@ export function mount(root, store, { tools, session, send, onMarks }) {
     }
     root.hidden = false;
     root.dataset.state = poll.state;
-    root.replaceChildren(renderCard(poll, { role, mine: mine.get(poll.id) ?? null, actions, note }));
+    const csv = `/api/sessions/${encodeURIComponent(store.sessionId)}/polls.csv`;
+    root.replaceChildren(renderCard(poll, { role, mine: mine.get(poll.id) ?? null, actions, note, csv }));
   }
 
   function marks() {
