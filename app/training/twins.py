@@ -198,6 +198,8 @@ class Twins:
         self.pause()
         left, right = self.plan.runs()  # built outside the locks: a run's data takes a while
         with self.locked():
+            self._stop_playing()  # had play been pressed meanwhile: a reset leaves both paused
+            self.trainer.stop(self)
             self.left.player.replace_run(left)
             self.right.player.replace_run(right)
             self.distance.restart()
