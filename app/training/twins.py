@@ -142,7 +142,7 @@ class Twins:
         self.pause()
         taken = 0
         end = time.perf_counter() + seconds
-        while taken < n and time.perf_counter() < end and not cancelled():
+        while taken < n and time.perf_counter() < end and not cancelled() and not self.closed:
             with self.locked():
                 deadline = time.perf_counter() + BURST_SECONDS
                 moved = True
