@@ -4,6 +4,7 @@ contrast its text promises, in numbers."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from app.core.network import forward
 from app.training.twins_presets import BY_NAME, TWINS_PRESETS
@@ -64,6 +65,7 @@ def test_a_preset_is_its_base_run_at_its_fork_step_then_twinned(client):
     assert history["step"][0] == 1 and history["step"][-1] == 50  # the shared past, at lr 1.0
 
 
+@pytest.mark.slow  # 300 steps of two runs; the quick loop has the preset test above
 def test_learning_rate_1_oscillates_while_0_1_falls_smoothly(client):
     twins = make(client, "lr_1_vs_0_1")
     step(client, twins, 300)
@@ -75,6 +77,7 @@ def test_learning_rate_1_oscillates_while_0_1_falls_smoothly(client):
     assert slow[-1] < 0.75 * slow[0]  # and the smaller rate learns
 
 
+@pytest.mark.slow  # 300 steps of two runs; the quick loop has the preset test above
 def test_cross_entropy_learns_sooner_than_mse_from_the_same_init(client):
     twins = make(client, "ce_vs_mse")
     step(client, twins, 100)
@@ -84,6 +87,7 @@ def test_cross_entropy_learns_sooner_than_mse_from_the_same_init(client):
     assert min(accuracies(client, twins)) >= 0.95  # and then MSE catches up
 
 
+@pytest.mark.slow  # 300 steps of two runs; the quick loop has the preset test above
 def test_momentum_learns_sooner_than_plain_sgd(client):
     twins = make(client, "momentum_vs_sgd")
     step(client, twins, 300)
@@ -92,6 +96,7 @@ def test_momentum_learns_sooner_than_plain_sgd(client):
     assert losses(client, twins, "left", 250).mean() < 0.6 * losses(client, twins, "right", 250).mean()
 
 
+@pytest.mark.slow  # 300 steps of two runs; the quick loop has the preset test above
 def test_another_batch_order_takes_another_path_from_the_same_init(client):
     twins = make(client, "batch_order")
     step(client, twins, 300)
