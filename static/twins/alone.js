@@ -1,0 +1,38 @@
+// The way back to one run: "drive the left run alone" pauses both, hands that run's own token to
+// the main page as drive_link.js keeps it, and opens /?drive=<id>, where it goes on as an
+// ordinary run. Offered only where this browser holds the run's token (it made the twins, or
+// opened the driver link, which carries both runs' tokens).
+
+import { el } from "../lib/dom.js";
+import { pageTokens } from "../lib/drive_link.js";
+import { sideTokens } from "./tokens.js";
+
+// slot: where the buttons go; pause(): pauses both, a Promise.
+export function mountAlone(slot, pause) {
+  const buttons = {};
+  const ids = {};
+  for (const key of ["left", "right"]) {
+    const button = el(
+      "button",
+      { type: "button", id: `alone-${key}`, hidden: true },
+      `Drive the ${key} run alone`,
+    );
+    button.title = `Pause both and open the ${key} run on the main page, with all its views`;
+    button.addEventListener("click", async () => {
+      const token = sideTokens.tokenFor(ids[key]);
+      if (!token) return;
+      await pause();
+      pageTokens().remember(ids[key], token);
+      location.assign(`/?drive=${encodeURIComponent(ids[key])}`);
+    });
+    buttons[key] = button;
+  }
+  slot.append(el("span", "twins-alone", [buttons.left, buttons.right]));
+  return {
+    // The runs' ids, once known: a button for each run whose token this browser holds.
+    setRuns(left, right) {
+      Object.assign(ids, { left, right });
+      for (const key of ["left", "right"]) buttons[key].hidden = !sideTokens.tokenFor(ids[key]);
+    },
+  };
+}
