@@ -25,7 +25,18 @@ from app.api.guards import (
     SecurityHeaders,
     allowed_hosts,
 )
-from app.api.routers import api_docs, catalogue, control, inspect, pages, passes, runs, sessions, stream
+from app.api.routers import (
+    api_docs,
+    catalogue,
+    control,
+    inspect,
+    pages,
+    passes,
+    runs,
+    sessions,
+    stream,
+    twins,
+)
 from app.api.settings import Settings
 from app.api.static_assets import StaticTree
 from app.frames.builder import FrameBuilder
@@ -108,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(inspect.router)
     app.include_router(passes.router)
     app.include_router(runs.router)
+    app.include_router(twins.router)
     app.include_router(stream.router)
     app.include_router(pages.router)
     app.include_router(api_docs.router)
