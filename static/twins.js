@@ -7,7 +7,7 @@
 import { probe } from "./lib/probe.js";
 import { listDatasets } from "./lib/rest.js";
 import { mountAlone } from "./twins/alone.js";
-import { control, getTwins } from "./twins/api.js";
+import { control, endTwins, getTwins } from "./twins/api.js";
 import { mountDistance } from "./twins/distance.js";
 import { mountGradientPair } from "./twins/gradient_pair.js";
 import { sideLabels } from "./twins/labels.js";
@@ -57,7 +57,12 @@ function main() {
   const runIds = { left: null, right: null };
   const tools = byId("twins-tools");
   mountShare(tools, twinsId, () => twinsDriverLink(location.origin, twinsId, runIds));
-  const alone = mountAlone(tools, () => (driving ? control(twinsId, token(), "pause") : Promise.resolve()));
+  const alone = mountAlone({ left: byId("left-alone"), right: byId("right-alone") }, async () => {
+    if (!driving) return;
+    await control(twinsId, token(), "pause");
+    await endTwins(twinsId, token());
+    twinsTokens.forget(twinsId);
+  });
 
   const stepShown = byId("twins-step");
   const connection = byId("connection");
