@@ -17,8 +17,10 @@ import { mountSide } from "./twins/side.js";
 import { sideTokens, tokensFromLink, twinsDriverLink, twinsTokens } from "./twins/tokens.js";
 import { mountTransport } from "./twins/transport.js";
 
-// Two streams on one page (a phone's too): a little fewer frames and cells than the main page's.
-const STREAM = { fps: 20, grid: 80 };
+// Two streams on one page (a phone's too): fewer frames than the main page's, and the server's
+// default grid, so a first frame built before the options arrive is drawn as the later ones
+// (the two sides at the fork, paused, then look exactly alike).
+const STREAM = { fps: 20, grid: 64 };
 const byId = (id) => document.getElementById(id);
 
 function main() {
@@ -136,6 +138,7 @@ function main() {
     sides.right.setSetting(labels.right);
     loss.setForkStep(twins.step);
     gradients.setForkStep(twins.step);
+    distance.setForkStep(twins.step);
     transport.show(twins.status);
     sides.left.watch(twins.left.id);
     sides.right.watch(twins.right.id);

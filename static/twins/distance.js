@@ -8,6 +8,7 @@ import { probe } from "../lib/probe.js";
 import { StepChart } from "../lib/stepchart.js";
 import { Latest } from "../lib/throttle.js";
 import { getDistance } from "./api.js";
+import { xFrom } from "./fork_view.js";
 
 const GAP_MS = 400;
 
@@ -28,6 +29,7 @@ export function mountDistance(el, twinsId) {
   let names = [];
   let drawnTo = -1; // the last step drawn
   let generation = 0;
+  let forkStep = 0;
 
   function take(reply) {
     const found = layerNames(reply.layers);
@@ -43,6 +45,7 @@ export function mountDistance(el, twinsId) {
       );
       drawnTo = step;
     });
+    chart.setXFrom(0, xFrom(forkStep, drawnTo));
     chart.draw();
     probe.distanceStep = drawnTo;
   }
@@ -59,6 +62,9 @@ export function mountDistance(el, twinsId) {
 
   return {
     chart,
+    setForkStep(step) {
+      forkStep = step;
+    },
     // The runs are at `step` now: draw up to it (a step before those drawn: a reset, start again).
     follow(step) {
       if (step < drawnTo) {

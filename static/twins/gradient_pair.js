@@ -6,6 +6,7 @@ import { hiddenLayers, paramNames } from "../lib/layers.js";
 import { layerColor, PARAM_STYLE } from "../lib/palette.js";
 import { StepChart } from "../lib/stepchart.js";
 import { gradientLines } from "../panels/gradient_lines.js";
+import { xFrom } from "./fork_view.js";
 
 const SIDES = ["left", "right"];
 const DASH = { left: "solid", right: "dash" };
@@ -42,6 +43,7 @@ export function mountGradientPair(el) {
   // trace index of side `key`'s weight w
   const traceOf = (key, w) => SIDES.indexOf(key) * weights.length + w;
   const current = () => chart.traces.map((t) => ({ x: t.x, y: t.y }));
+  const keepForkInView = () => chart.setXFrom(0, xFrom(forkStep, Math.max(lastStep.left, lastStep.right)));
 
   return {
     chart,
@@ -58,8 +60,9 @@ export function mountGradientPair(el) {
         const keep = key === "left" ? () => true : (x) => x >= forkStep - 1;
         series[traceOf(key, w)] = where(all[at], keep);
       });
-      chart.reset(series);
       lastStep[key] = hello.session.step - 1;
+      keepForkInView();
+      chart.reset(series);
     },
     update(key, frame) {
       if (!lines) return;
@@ -78,6 +81,7 @@ export function mountGradientPair(el) {
       });
       chart.push(f.step, values);
       lastStep[key] = f.step;
+      keepForkInView();
       chart.draw();
     },
   };

@@ -5,6 +5,7 @@
 
 import { SIDE_COLORS } from "../lib/palette.js";
 import { StepChart } from "../lib/stepchart.js";
+import { xFrom } from "./fork_view.js";
 
 const PAST = 0;
 const TRACES = {
@@ -45,6 +46,7 @@ export function mountLossPair(el, logToggle) {
   const lastStep = { left: -1, right: -1 };
 
   const current = () => chart.traces.map((t) => ({ x: t.x, y: t.y }));
+  const keepForkInView = () => chart.setXFrom(0, xFrom(forkStep, Math.max(lastStep.left, lastStep.right)));
 
   return {
     chart,
@@ -61,8 +63,9 @@ export function mountLossPair(el, logToggle) {
       series[PAST] = past;
       series[TRACES[key].train] = where(h.train, (x) => x >= joint);
       series[TRACES[key].test] = where(h.test, (x) => x >= forkStep);
-      chart.reset(series);
       lastStep[key] = hello.session.step - 1; // the frame of this very step is the next point
+      keepForkInView();
+      chart.reset(series);
     },
     update(key, frame) {
       const f = frame.header;
@@ -77,6 +80,7 @@ export function mountLossPair(el, logToggle) {
       values[TRACES[key].test] = f.test_loss;
       chart.push(f.step, values);
       lastStep[key] = f.step;
+      keepForkInView();
       chart.draw();
     },
   };

@@ -3,6 +3,7 @@
 // twins it (POST /api/twins); the compare page opens with the twins' tokens kept here.
 
 import { el } from "../lib/dom.js";
+import { isPresenting } from "../panels/classroom/present.js";
 import { listPairedPresets, makePresetTwins } from "./api.js";
 import { rememberCreated } from "./tokens.js";
 
@@ -37,7 +38,7 @@ export function mountPairedPresets(root) {
       return;
     }
     rememberCreated(result.data);
-    location.assign(`/twins/${encodeURIComponent(result.data.id)}`);
+    location.assign(`/twins/${encodeURIComponent(result.data.id)}${isPresenting() ? "?present=1" : ""}`);
   }
 
   listPairedPresets().then((found) => {

@@ -9,6 +9,7 @@ import { el } from "../lib/dom.js";
 import { opened } from "../lib/escape.js";
 import { formatNumber } from "../lib/format.js";
 import { getView, listDatasets } from "../lib/rest.js";
+import { isPresenting } from "../panels/classroom/present.js";
 import { makeTwins } from "./api.js";
 import { rememberCreated } from "./tokens.js";
 
@@ -215,7 +216,8 @@ export function mount(slot, store) {
       return;
     }
     rememberCreated(result.data);
-    location.assign(`/twins/${encodeURIComponent(result.data.id)}`);
+    // A projector's presentation mode goes on on the compare page.
+    location.assign(`/twins/${encodeURIComponent(result.data.id)}${isPresenting() ? "?present=1" : ""}`);
   }
 
   free.addEventListener("submit", (event) => {

@@ -79,6 +79,7 @@ def test_both_boundaries_and_both_loss_curves_and_one_play_drives_both(page, liv
     before = {key: page.evaluate(SIDE_PIXELS, key) for key in SIDES}
     for key in SIDES:
         assert before[key]["painted"] == before[key]["pixels"] > 0, f"the {key} boundary is painted"
+    assert before["left"] == before["right"], "at the fork step the two are one network"
 
     page.click("#play")
     page.wait_for_function(f"() => window.bpv.sides.left.step >= {FORK_STEP + 40}", timeout=15_000)
@@ -132,8 +133,13 @@ def test_a_viewer_sees_both_runs_and_has_no_controls(browser, recorder, live_ser
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("size", "viewport"), [("projector", (1280, 720)), ("phone", (390, 844))])
-def test_axe_finds_nothing_serious_on_the_compare_page(browser, recorder, live_server, twins, size, viewport):
+@pytest.mark.parametrize(
+    ("size", "viewport", "query"),
+    [("projector", (1280, 720), ""), ("phone", (390, 844), ""), ("present", (1280, 720), "?present=1")],
+)
+def test_axe_finds_nothing_serious_on_the_compare_page(
+    browser, recorder, live_server, twins, size, viewport, query
+):
     width, height = viewport
     phone = size == "phone"
     viewport = {"width": width, "height": height}
@@ -141,7 +147,7 @@ def test_axe_finds_nothing_serious_on_the_compare_page(browser, recorder, live_s
     context.set_default_timeout(10_000)
     try:
         page = open_page(context, recorder)
-        page.goto(driver_link(live_server, twins))
+        page.goto(driver_link(live_server, twins).replace("#", f"{query}#"))
         page.wait_for_function(BOTH_DRAWN, timeout=15_000)
         page.click("#step10")
         page.wait_for_function(f"() => window.bpv.sides.right.step === {FORK_STEP + 10}")
@@ -166,3 +172,19 @@ def test_axe_finds_nothing_serious_on_the_compare_page(browser, recorder, live_s
     finally:
         context.close()
     assert recorder.unexpected_errors() == []
+
+
+def test_drive_one_run_alone_ends_the_twinning_and_drives_it_on_the_main_page(page, live_server, twins):
+    page.goto(driver_link(live_server, twins))
+    page.wait_for_function(BOTH_DRAWN, timeout=15_000)
+    page.click("#alone-left")
+    page.wait_for_url(f"**/?drive={twins['left']['id']}*")
+    page.wait_for_function(
+        "() => window.bpv?.framesDrawn > 0 && window.bpv.role === 'driver'", timeout=15_000
+    )
+    assert page.evaluate("() => window.bpv.sessionId") == twins["left"]["id"]
+    with httpx.Client(base_url=live_server.url) as api:
+        assert api.get(f"/api/twins/{twins['id']}").status_code == 404, "the twinning ended"
+        page.click("#step10")  # the main page's own control, on the run alone now
+        page.wait_for_function(f"() => window.bpv.step === {FORK_STEP + 10}")
+        assert api.get(f"/api/sessions/{twins['right']['id']}").json()["step"] == FORK_STEP
