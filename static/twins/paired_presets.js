@@ -12,11 +12,11 @@ export function mountPairedPresets(root) {
   const list = el("div", { className: "lesson-list", role: "list", id: "paired-presets" });
   const message = el("p", { className: "pairs-message", role: "alert", hidden: true });
   const section = el("section", { className: "pairs", "aria-labelledby": "pairs-title", hidden: true }, [
-    el("h3", { className: "pairs-title", id: "pairs-title" }, "Pairs: what if… (two runs side by side)"),
+    el("h3", { className: "pairs-title", id: "pairs-title" }, "What if…: pairs of runs, side by side"),
     list,
     message,
   ]);
-  root.append(section);
+  root.prepend(section); // first: the questions a class asks, before the single runs
   let enabled = true;
   const buttons = [];
 

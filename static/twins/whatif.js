@@ -109,7 +109,13 @@ export function mount(slot, store) {
     "What if…",
   );
   button.title = "Fork this run into two and watch them side by side: one unchanged, one with a change";
-  slot.append(button);
+  // A run that is one of twins plays in lock-step with the other: its compare page drives it.
+  const twinned = el(
+    "a",
+    { className: "whatif-twinned", id: "whatif-twinned", hidden: true },
+    "open its compare page",
+  );
+  slot.append(button, twinned);
 
   const from = el("select", { id: "whatif-from" });
   const fromLabel = el("label", { className: "whatif-from", htmlFor: "whatif-from" }, ["from ", from]);
@@ -252,6 +258,14 @@ export function mount(slot, store) {
   });
 
   return {
+    begin(hello) {
+      const twins = hello.session.twins;
+      twinned.hidden = !twins;
+      if (twins) {
+        twinned.href = `/twins/${encodeURIComponent(twins.id)}`;
+        twinned.textContent = `The ${twins.side} run of twins: open their compare page`;
+      }
+    },
     showStep(step) {
       pastStep = step;
     },

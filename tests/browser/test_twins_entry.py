@@ -72,7 +72,6 @@ def test_what_if_says_a_refused_change_in_words_and_escape_closes_it(dash, recor
     assert dash.page.evaluate("() => document.activeElement.id") == "whatif"
 
 
-@pytest.mark.slow
 def test_a_paired_preset_opens_its_compare_page(dash):
     dash.open()
     dash.page.click("#tab-lessons")

@@ -107,6 +107,15 @@ def test_both_boundaries_and_both_loss_curves_and_one_play_drives_both(page, liv
     )
     assert len(distances) == 2 and all(d > 0 for d in distances), "W1 and W2 apart after the fork"
 
+    page.click("#reset")  # both back to the fork step: their lines after it are gone
+    page.wait_for_function(
+        f"() => window.bpv.sides.left.step === {FORK_STEP} && window.bpv.sides.right.step === {FORK_STEP}"
+    )
+    page.wait_for_function(f"() => window.bpv.distanceStep === {FORK_STEP}")
+    lines = page.evaluate(LOSS_LINES)
+    assert max(lines["left train"]) == max(lines["right train"]) == FORK_STEP
+    assert page.evaluate(SIDE_PIXELS, "left") == page.evaluate(SIDE_PIXELS, "right"), "one network again"
+
 
 def test_a_viewer_sees_both_runs_and_has_no_controls(browser, recorder, live_server, twins):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
