@@ -33,6 +33,7 @@ SIDE_PIXELS = """(key) => {
 LOSS_LINES = """() => Object.fromEntries(document.getElementById('twins-loss-chart').data
   .map((t) => [t.name, [...t.x]]))"""
 
+BOTH_AT = "(s) => window.bpv.sides.left.step === s && window.bpv.sides.right.step === s"
 BOTH_DRAWN = (
     "() => window.bpv?.sides && window.bpv.sides.left.frames > 0 && window.bpv.sides.right.frames > 0"
 )
@@ -89,9 +90,7 @@ def test_both_boundaries_and_both_loss_curves_and_one_play_drives_both(page, liv
     assert paused["status"] == "paused"
     assert paused["left"]["step"] == paused["right"]["step"] > FORK_STEP + 40
     step = paused["left"]["step"]
-    page.wait_for_function(
-        f"() => window.bpv.sides.left.step === {step} && window.bpv.sides.right.step === {step}"
-    )
+    page.wait_for_function(BOTH_AT, arg=step)
     assert page.text_content("#twins-step") == str(step), "one step counter, the steps agreeing"
     assert page.get_attribute("#play", "aria-pressed") == "false"
 
@@ -108,9 +107,7 @@ def test_both_boundaries_and_both_loss_curves_and_one_play_drives_both(page, liv
     assert len(distances) == 2 and all(d > 0 for d in distances), "W1 and W2 apart after the fork"
 
     page.click("#reset")  # both back to the fork step: their lines after it are gone
-    page.wait_for_function(
-        f"() => window.bpv.sides.left.step === {FORK_STEP} && window.bpv.sides.right.step === {FORK_STEP}"
-    )
+    page.wait_for_function(BOTH_AT, arg=FORK_STEP)
     page.wait_for_function(f"() => window.bpv.distanceStep === {FORK_STEP}")
     lines = page.evaluate(LOSS_LINES)
     assert max(lines["left train"]) == max(lines["right train"]) == FORK_STEP
@@ -197,3 +194,19 @@ def test_drive_one_run_alone_ends_the_twinning_and_drives_it_on_the_main_page(pa
         page.click("#step10")  # the main page's own control, on the run alone now
         page.wait_for_function(f"() => window.bpv.step === {FORK_STEP + 10}")
         assert api.get(f"/api/sessions/{twins['right']['id']}").json()["step"] == FORK_STEP
+
+
+def test_the_keys_drive_both_and_an_unknown_pair_is_said_in_words(page, live_server, twins, recorder):
+    page.goto(driver_link(live_server, twins))
+    page.wait_for_function(BOTH_DRAWN, timeout=15_000)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(BOTH_AT, arg=FORK_STEP + 1)
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => window.bpv.sides.left.step > {FORK_STEP + 5}")
+    page.keyboard.press(" ")
+    page.wait_for_function("() => document.getElementById('play').getAttribute('aria-pressed') === 'false'")
+
+    recorder.expect_error("status of 404")
+    page.goto(f"{live_server.url}/twins/no-such-pair")
+    page.wait_for_function("() => !document.getElementById('twins-error').hidden")
+    assert "do not exist" in page.text_content("#twins-error")
