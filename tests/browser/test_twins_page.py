@@ -210,3 +210,17 @@ def test_the_keys_drive_both_and_an_unknown_pair_is_said_in_words(page, live_ser
     page.goto(f"{live_server.url}/twins/no-such-pair")
     page.wait_for_function("() => !document.getElementById('twins-error').hidden")
     assert "do not exist" in page.text_content("#twins-error")
+
+
+def test_the_compare_page_is_served_as_the_main_page_is(live_server):
+    with httpx.Client(base_url=live_server.url) as api:
+        page = api.get("/twins/Some_pair-1")
+        assert page.status_code == 200
+        assert "script-src 'self';" in page.headers["content-security-policy"]
+        assert page.headers["cache-control"] == "no-cache"
+        prefix = api.get("/").text.split('src="')[1].split("/app.js")[0]
+        assert f'src="{prefix}/twins.js"' in page.text, "its module under the static tree's hash"
+        again = api.get("/twins/Some_pair-1", headers={"If-None-Match": page.headers["etag"]})
+        assert again.status_code == 304
+        assert api.get("/twins/" + "x" * 65).status_code == 422
+        assert api.get("/twins/bad.id").status_code == 422
