@@ -75,6 +75,7 @@ function main() {
     // One counter: the steps agree in lock-step; when one run stopped, both are shown.
     stepShown.textContent =
       a === null && b === null ? "–" : a === b || b === null ? String(a) : `${a ?? "–"} · ${b}`;
+    stepShown.title = a === b ? "both runs' step" : "the left run's step · the right run's (one stopped)";
     probe.step = a;
     const running = [sides.left, sides.right].some((s) => s.store.status === "running");
     transport.show(running ? "running" : "paused");

@@ -25,8 +25,19 @@ export function mountShare(slot, twinsId, driverLink) {
     el("p", "share-title", "Anyone who opens this link watches both runs live"),
     el("div", "share-row", [linkBox, copy]),
     el("p", "hint", "They see every step you take, side by side, and cannot play, step or reset."),
-    driverSection.node,
   ]);
+  // A link to 127.0.0.1 only works on this machine: say how to serve the class's network.
+  if (["127.0.0.1", "localhost", "[::1]"].includes(location.hostname)) {
+    panel.append(
+      el(
+        "p",
+        "hint share-local",
+        "This address only works on this computer. For a class, start the server with " +
+          'make run ARGS="--host 0.0.0.0" and open this page at this computer\'s network address.',
+      ),
+    );
+  }
+  panel.append(driverSection.node);
   panel.setAttribute("aria-label", "Share this comparison");
   slot.append(button);
   document.body.append(panel);

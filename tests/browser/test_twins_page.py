@@ -224,3 +224,26 @@ def test_the_compare_page_is_served_as_the_main_page_is(live_server):
         assert again.status_code == 304
         assert api.get("/twins/" + "x" * 65).status_code == 422
         assert api.get("/twins/bad.id").status_code == 422
+
+
+def test_when_one_run_diverges_the_page_says_so_and_the_other_goes_on(page, live_server):
+    with httpx.Client(base_url=live_server.url) as api:
+        parent = api.post("/api/sessions", json={"learning_rate": 2.0}).json()
+        api.post(f"/api/sessions/{parent['id']}/step", json={"n": FORK_STEP}, headers=auth(parent["token"]))
+        changes = {"learning_rate": 100, "lam": 0.1}  # each step multiplies W by 1 - 100 * 0.1
+        created = api.post(f"/api/sessions/{parent['id']}/twins", json={"changes": changes}).json()
+        try:
+            page.goto(driver_link(live_server, created))
+            page.wait_for_function(BOTH_DRAWN, timeout=15_000)
+            page.click("#play")
+            page.wait_for_function("() => !document.getElementById('right-status').hidden")
+            assert "diverged" in page.text_content("#right-status")
+            assert page.is_hidden("#left-status")
+            right = api.get(f"/api/sessions/{created['right']['id']}").json()
+            page.wait_for_function(f"() => window.bpv.sides.left.step > {right['step'] + 20}")
+            page.click("#play")
+            assert page.text_content("#twins-step").endswith(f" · {right['step']}"), "both steps shown"
+        finally:
+            api.delete(f"/api/twins/{created['id']}", headers=auth(created["token"]))
+            for run in (created["left"], created["right"], parent):
+                api.delete(f"/api/sessions/{run['id']}", headers=auth(run["token"]))
