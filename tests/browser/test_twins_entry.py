@@ -84,3 +84,20 @@ def test_a_paired_preset_opens_its_compare_page(dash):
         assert dash.page.text_content("#twins-title") == twins["title"]
     finally:
         end_twins(dash.server, dash.page)
+
+
+def test_what_if_from_an_earlier_kept_step(dash):
+    dash.open()
+    dash.page.click("#step10")
+    dash.wait_for_step("s === 10")
+    dash.page.click("#whatif")
+    dash.page.wait_for_selector('#whatif-from option[value="4"]', state="attached")
+    dash.page.select_option("#whatif-from", "4")
+    dash.page.click('[data-change="loss"]')
+    twins = twins_shown(dash.page, dash.server)
+    try:
+        assert twins["step"] == 4
+        assert [twins[side]["config"]["loss"] for side in ("left", "right")] == ["cross_entropy", "mse"]
+        assert dash.page.evaluate("() => [window.bpv.sides.left.step, window.bpv.sides.right.step]") == [4, 4]
+    finally:
+        end_twins(dash.server, dash.page)
