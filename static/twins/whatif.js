@@ -127,6 +127,8 @@ export function mount(slot, store) {
     id: "whatif-value",
     autocomplete: "off",
     spellcheck: false,
+    maxLength: 64, // a number or a name: the server checks it and says what is wrong
+    placeholder: "new value",
     "aria-label": "Its new value",
   });
   const freeGo = el("button", { type: "submit", id: "whatif-free-go" }, "Compare");
