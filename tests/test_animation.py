@@ -12,11 +12,18 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from app.figures import renders as renders_module
-from app.figures.animation import even_subset
+from app.figures.animation import even_subset, render_gif
 from app.figures.renders import AnimationRenders
 
 from .conftest import auth
+
+
+@pytest.fixture
+def threaded(client):
+    """The app's renders drawn in the worker thread itself: the same GIF without a process's
+    second of start-up (the slow test below goes through the process)."""
+    client.app.state.animation_renders = AnimationRenders(render=render_gif)
+    return client
 
 
 def trained(client, steps, **config):
@@ -48,22 +55,23 @@ def test_even_subset_keeps_the_first_and_last_and_counts_exactly():
     assert even_subset(steps[:10], 120) == steps[:10]
 
 
-def test_gif_has_a_frame_a_kept_step_and_changes_as_it_trained(client):
-    run = trained(client, 40)  # keeps steps 0..40: 41 of them, fewer than asked
-    reply = client.post(f"/api/sessions/{run['id']}/animations", json={"frames": 60, "width": 200, "fps": 10})
-    assert reply.status_code == 202 and reply.json()["total"] == 41
+def test_gif_has_a_frame_a_kept_step_and_changes_as_it_trained(threaded):
+    client = threaded
+    run = trained(client, 24)  # keeps steps 0..24: 25 of them, fewer than asked
+    reply = client.post(f"/api/sessions/{run['id']}/animations", json={"frames": 60, "width": 160, "fps": 10})
+    assert reply.status_code == 202 and reply.json()["total"] == 25
     status = finished(client, reply.json()["id"])
-    assert status["state"] == "done" and status["done"] == status["frames"] == 41
+    assert status["state"] == "done" and status["done"] == status["frames"] == 25
     gif = client.get(f"/api/animations/{reply.json()['id']}/file")
     assert gif.headers["content-type"] == "image/gif" and len(gif.content) == status["bytes"]
     frames = frames_of(gif.content)
-    assert len(frames) == 41 and frames[0].shape[1] == 200
+    assert len(frames) == 25 and frames[0].shape[1] == 160
     changed = np.abs(frames[0].astype(int) - frames[-1].astype(int)).max(axis=2) > 30
-    assert changed.mean() > 0.05  # the regions moved from step 0 to step 40
+    assert changed.mean() > 0.05  # the regions moved from step 0 to step 24
 
 
 @pytest.mark.slow
-def test_gif_of_a_long_run_has_exactly_the_frames_asked(client):
+def test_gif_of_a_long_run_has_exactly_the_frames_asked_rendered_in_a_process(client):
     run = trained(client, 300)  # keeps 151 steps
     reply = client.post(f"/api/sessions/{run['id']}/animations", json={"frames": 25, "width": 160})
     status = finished(client, reply.json()["id"])
@@ -73,7 +81,8 @@ def test_gif_of_a_long_run_has_exactly_the_frames_asked(client):
     )
 
 
-def test_gif_with_another_run_shows_both(client):
+def test_gif_with_another_run_shows_both(threaded):
+    client = threaded
     run = trained(client, 20)
     fork = client.post(f"/api/sessions/{run['id']}/fork", json={"changes": {"learning_rate": 0.1}}).json()
     client.post(f"/api/sessions/{fork['id']}/step", json={"n": 10}, headers=auth(fork["token"]))
@@ -103,16 +112,14 @@ def test_bad_animation_requests_name_their_field(client, body, field):
     assert detail.startswith(f"{field}:") if isinstance(detail, str) else detail[0]["loc"][-1] == field
 
 
-def test_queue_full_is_429_and_the_queued_ones_still_render(client, monkeypatch):
+def test_queue_full_is_429_and_the_queued_ones_still_render(client):
     gate = threading.Event()
-    real = renders_module.render_gif
 
-    def held(story, progress, pause=time.sleep):
+    def held(story, progress):  # renders in the worker thread, once the gate opens
         gate.wait(10)
-        return real(story, progress, pause)
+        return render_gif(story, progress)
 
-    monkeypatch.setattr(renders_module, "render_gif", held)
-    client.app.state.animation_renders = AnimationRenders(waiting=1)
+    client.app.state.animation_renders = AnimationRenders(waiting=1, render=held)
     run = trained(client, 3)
     url = f"/api/sessions/{run['id']}/animations"
     first = client.post(url, json={"width": 160}).json()
@@ -130,7 +137,7 @@ def test_queue_full_is_429_and_the_queued_ones_still_render(client, monkeypatch)
 
 
 def test_over_the_byte_cap_fails_in_words_and_an_old_result_is_404(client):
-    client.app.state.animation_renders = AnimationRenders(gif_bytes=1000, keep_seconds=0.2)
+    client.app.state.animation_renders = AnimationRenders(gif_bytes=1000, keep_seconds=0.2, render=render_gif)
     run = trained(client, 3)
     reply = client.post(f"/api/sessions/{run['id']}/animations", json={"width": 160}).json()
     status = finished(client, reply["id"])

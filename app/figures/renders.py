@@ -1,5 +1,6 @@
-"""Animations rendered one at a time on a worker thread of their own, with a small queue, progress,
-and results kept a few minutes (a few at most) for their download, then forgotten."""
+"""Animations rendered one at a time (each in a process of its own, render_process.py, followed by
+one worker thread), with a small queue, progress, and results kept a few minutes (a few at most)
+for their download, then forgotten."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import queue
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .animation import GIF_BYTES, Story, render_gif
+from .animation import GIF_BYTES, Story
+from .render_process import RenderFailed, RenderProcess
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,10 @@ class AnimationRenders:
         keep_seconds: float = KEEP_SECONDS,
         keep_results: int = KEEP_RESULTS,
         gif_bytes: int = GIF_BYTES,
+        render: Callable[[Story, Callable[[int], None]], bytes] | None = None,
     ):
+        """render(story, progress) -> the GIF, or RenderFailed: by default in a process."""
+        self._render = render or RenderProcess()
         self.keep_seconds, self.keep_results, self.gif_bytes = keep_seconds, keep_results, gif_bytes
         self._queue: queue.Queue[Render | None] = queue.Queue(maxsize=waiting)
         self._renders: dict[str, Render] = {}
@@ -95,6 +101,9 @@ class AnimationRenders:
                     break
                 except queue.Full:
                     self._queue.get_nowait()
+            stop = getattr(self._render, "stop", None)
+            if stop is not None:
+                stop()  # a render in progress ends with the server
             thread.join(timeout=30)
 
     def _forget_old(self) -> None:
@@ -114,7 +123,7 @@ class AnimationRenders:
                 return
             render.state = "rendering"
             try:
-                gif = render_gif(render.story, lambda done, r=render: setattr(r, "done", done))
+                gif = self._render(render.story, lambda done, r=render: setattr(r, "done", done))
                 if len(gif) > self.gif_bytes:
                     render.state, render.message = (
                         "failed",
@@ -125,6 +134,8 @@ class AnimationRenders:
                     )
                 else:
                     render.gif, render.state = gif, "done"
+            except RenderFailed as failed:
+                render.state, render.message = "failed", str(failed)
             except Exception as error:  # one render's failure is said in its status; the thread goes on
                 log.exception("animation %s failed", render.id)
                 render.state, render.message = "failed", f"the render failed: {type(error).__name__}"
