@@ -14,6 +14,7 @@ from .palette import MARKER_EDGE
 from .scene import Marker, Picture, Polyline, Rect, Scene, Text
 
 SUPERSAMPLE = 2
+SUPERSAMPLED_WIDTH = 2400  # a wider figure is drawn at its size: a 2400 px one twice over is 70 MB
 FONT_FILES = {  # Debian's fonts-dejavu, with the subscripts and Greek the labels use
     False: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     True: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
@@ -83,7 +84,7 @@ def draw(canvas: Image.Image, item, k: float) -> None:
 
 
 def to_image(scene: Scene, supersample: int = SUPERSAMPLE) -> Image.Image:
-    k = supersample
+    k = supersample if scene.width * supersample <= SUPERSAMPLED_WIDTH else 1
     canvas = Image.new("RGB", (scene.width * k, scene.height * k), scene.background)
     for item in scene.items:
         draw(canvas, item, k)
