@@ -6,6 +6,7 @@
 
 import { probe } from "./lib/probe.js";
 import { listDatasets } from "./lib/rest.js";
+import { mountExport } from "./panels/export/menu.js";
 import { mountAlone } from "./twins/alone.js";
 import { control, endTwins, getTwins } from "./twins/api.js";
 import { mountDistance } from "./twins/distance.js";
@@ -132,6 +133,7 @@ function main() {
     runIds.right = twins.right.id;
     for (const key of ["left", "right"]) if (linked[key]) sideTokens.remember(runIds[key], linked[key]);
     alone.setRuns(runIds.left, runIds.right);
+    mountExport(byId("twins-export"), { sessionId: () => runIds.left, otherId: () => runIds.right });
     const kind = twins.left.config.dataset.kind;
     const dataset = datasets.ok ? datasets.data.find((d) => d.kind === kind) : null;
     const labels = sideLabels(twins.left.config, twins.right.config, dataset?.default_noise ?? undefined);

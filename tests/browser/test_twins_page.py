@@ -6,6 +6,8 @@ projector's size or a phone's."""
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -247,3 +249,23 @@ def test_when_one_run_diverges_the_page_says_so_and_the_other_goes_on(page, live
             api.delete(f"/api/twins/{created['id']}", headers=auth(created["token"]))
             for run in (created["left"], created["right"], parent):
                 api.delete(f"/api/sessions/{run['id']}", headers=auth(run["token"]))
+
+
+def test_the_compare_page_exports_both_runs_as_one_svg(page, live_server, twins, tmp_path):
+    """Export → Compare SVG on the compare page: one XML document with both runs' boundaries,
+    every point of each drawn, and both runs' loss curves."""
+    page.goto(driver_link(live_server, twins))
+    page.wait_for_function(BOTH_DRAWN, timeout=15_000)
+    page.click("#export-open")
+    with page.expect_download() as download:
+        page.click("#export-compare-svg")
+    path = tmp_path / "compare.svg"
+    download.value.save_as(path)
+    root = ElementTree.parse(path).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    with httpx.Client(base_url=live_server.url) as api:
+        points = len(api.get(f"/api/sessions/{twins['left']['id']}/export").json()["points"]["label"])
+    marks = [e for e in root.iter() if "point" in (e.get("class") or "").split()]
+    assert len(marks) == 2 * points, "each boundary with every point of its run"
+    text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert f"step {FORK_STEP}" in text
