@@ -25,10 +25,23 @@ from app.api.guards import (
     SecurityHeaders,
     allowed_hosts,
 )
-from app.api.routers import api_docs, catalogue, control, inspect, pages, passes, runs, sessions, stream
-from app.api.routers.polls import router as polls_router
+from app.api.routers import (
+    api_docs,
+    catalogue,
+    control,
+    inspect,
+    pages,
+    passes,
+    polls,
+    runs,
+    sessions,
+    stream,
+    twins,
+)
+from app.api.routers import exports as export_routes
 from app.api.settings import Settings
 from app.api.static_assets import StaticTree
+from app.figures.renders import AnimationRenders
 from app.frames.builder import FrameBuilder
 from app.frames.feed import FrameFeeds
 from app.training.limits import RunLimits
@@ -65,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.registry.close_all()
             await anyio.to_thread.run_sync(app.state.trainer.close)  # waits for a burst in progress
             await app.state.frame_builder.close()
+            await anyio.to_thread.run_sync(app.state.animation_renders.close)
 
     app = FastAPI(
         docs_url=None,  # served by routers/api_docs.py from our own copy of Swagger UI
@@ -93,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.frame_feeds = FrameFeeds(app.state.frame_builder)
     app.state.store = RunStore(settings.data_dir, settings.max_saved_runs)
     app.state.inspections = anyio.Semaphore(settings.max_inspections)
+    app.state.animation_renders = AnimationRenders()  # GIFs, one at a time on a thread of their own
     app.state.static_tree = StaticTree(pages.STATIC_DIR)  # read on the first request for a page file
 
     # Errors the layers below raise, as the status a client can act on; the message says what to do.
@@ -108,8 +123,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(control.router)
     app.include_router(inspect.router)
     app.include_router(passes.router)
-    app.include_router(polls_router)
+    app.include_router(polls.router)
     app.include_router(runs.router)
+    app.include_router(twins.router)
+    app.include_router(export_routes.router)
     app.include_router(stream.router)
     app.include_router(pages.router)
     app.include_router(api_docs.router)

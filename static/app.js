@@ -13,6 +13,7 @@ import { SessionDriver } from "./lib/session.js";
 import { PageStore } from "./lib/store.js";
 import { presentFromLink } from "./panels/classroom/present.js";
 import { mountPanels } from "./panels/dashboard.js";
+import { mountExport } from "./panels/export/menu.js";
 
 const DEFAULT_GRID = 100;
 const DEFAULT_FPS = 30;
@@ -89,6 +90,7 @@ function main() {
     view: link.view,
   });
   classroom.setDriverLink(() => driver.driverLink);
+  mountExport(document.getElementById("export"), { sessionId: () => store.hello?.session.id ?? null });
   if (linked.id && linked.token) driver.tokens.remember(linked.id, linked.token);
   const settings = runSettings({
     form,

@@ -118,10 +118,15 @@ def test_watchers_are_told_why_a_run_ended_after_the_grace(live_server):
     c = new_session(live_server)
     with connect(f"{live_server.ws_url}/ws/sessions/{c['id']}", subprotocols=subprotocols(c["token"])):
         pass  # the driver came and left
-    viewer = Watcher(live_server, c["id"])
-    assert viewer.hello["session"]["driver_away"] is True
     registry = live_server.app.state.registry
     session = registry.get(c["id"])
+    # The client's close returns before the server has run its side of it: wait for that, or the
+    # watcher's hello may come first and still see the driver there.
+    deadline = time.monotonic() + 10
+    while session.driver_left_at is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    viewer = Watcher(live_server, c["id"])
+    assert viewer.hello["session"]["driver_away"] is True
     grace = live_server.settings.driver_grace_seconds
     assert registry.expire_idle(now=session.driver_left_at + grace - 1) == []
     assert c["id"] in registry.expire_idle(now=session.driver_left_at + grace + 1)

@@ -26,6 +26,7 @@ async def take_steps(session: Session, n: int, seconds: float, gone: threading.E
 async def steps_while_connected(request: Request, session: Session, n: int, seconds: float) -> int:
     """take_steps, stopped as soon as the HTTP client disconnects: nobody waits for the answer then,
     and the steps would hold the run for nothing."""
+    session.player.refuse_if_paired("step")  # a 409 here, not from inside the task group below
     gone = threading.Event()
 
     async def watch_client():

@@ -38,8 +38,8 @@ def points_of(d: Dataset) -> dict:
 def hello(session: Session, role: str, history_points: int = HELLO_HISTORY_ROWS) -> dict:
     """What a viewer is sent first: the run's summary and config, its points and split, the grid
     box, and the history so far."""
-    run = session.run
     with session.player.lock:
+        run = session.run
         d = run.dataset
         history = run.history.downsampled(history_points)
     return {
@@ -50,6 +50,7 @@ def hello(session: Session, role: str, history_points: int = HELLO_HISTORY_ROWS)
         "points": points_of(d),
         "box": list(d.box),
         "history": history,
+        "twins": session.twins,  # {"id", "side", "other"} while twinned, else null
         "polls": run.polls.views(driver=role == "driver"),
     }
 

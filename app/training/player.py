@@ -41,6 +41,9 @@ class Player:
         self.closed = False
         self.version = 0
         self._on_change: list = []
+        # The twins that play this run in lock-step with another (twins.py), if any: then its own
+        # play, step and reset are refused, and its pause pauses both.
+        self.pair = None
 
     @property
     def status(self) -> str:
@@ -86,6 +89,7 @@ class Player:
         """Pause, then take n steps, fewer if the run stops (diverged, failed), `seconds` run out
         or `cancelled()` turns true (the client left); the steps taken. Blocks: call it from a
         worker thread. The lock is released between bursts so frames keep flowing."""
+        self.refuse_if_paired("step")
         self.pause()
         taken = 0
         end = time.perf_counter() + seconds
@@ -101,6 +105,7 @@ class Player:
         return taken
 
     def play(self) -> None:
+        self.refuse_if_paired("play")
         with self.lock:
             if self.run.status in STOPPED:
                 raise SessionError(self.run.message or f"the run {self.run.status}: press reset")
@@ -111,6 +116,10 @@ class Player:
             self.trainer.start(self)
 
     def pause(self) -> None:
+        pair = self.pair
+        if pair is not None:
+            pair.pause()
+            return
         with self.lock:
             if self.playing:
                 self.playing = False
@@ -135,10 +144,24 @@ class Player:
             due = time.perf_counter()
         return due
 
+    def refuse_if_paired(self, what: str) -> None:
+        pair = self.pair
+        if pair is not None:
+            raise SessionError(pair.refusal(what))
+
     # ---- changing the run -----------------------------------------------------------------
+
+    def replace_run(self, run: Run) -> None:
+        """Play `run` from now on in place of this one (twins reset to their fork step); its
+        viewers are sent its points again."""
+        with self.lock:
+            run.data_version = self.run.data_version + 1
+            self.run = run
+            self.changed()
 
     def reset(self) -> None:
         """Back to step 0 with the same initial weights; clears a divergence or a failure."""
+        self.refuse_if_paired("reset")
         self.pause()
         with self.lock:
             self.run.restart()

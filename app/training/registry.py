@@ -1,5 +1,6 @@
 """All sessions of one server: create within the limit, find by id, expire the idle ones and those
-whose driver did not come back. They are played by the registry's trainer, one thread for all."""
+whose driver did not come back. They are played by the registry's trainer, one thread for all.
+It holds twins too (twins.py): two of its sessions played in lock-step, made both or neither."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import threading
 import time
 
 from .config import RunConfig
-from .fork import ForkChanges, fork_config, fork_run, fork_start
+from .fork import ForkChanges, ForkStart, fork_config, fork_run, fork_start
 from .limits import RunLimits
 from .run import Run
 from .saved_run import SavedRun, restore_run
 from .session import Session
 from .trainer import Trainer
+from .twins import Twins, TwinsPlan
 
 
 class LimitReached(Exception):
@@ -34,6 +36,7 @@ class Registry:
         self.limits = limits or RunLimits()
         self.trainer = trainer if trainer is not None else Trainer()
         self._sessions: dict[str, Session] = {}
+        self._twins: dict[str, Twins] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -61,6 +64,68 @@ class Registry:
         self.limits.check(config)
         self.expire_idle()
         return self._adopt(Session(fork_run(start, config, changes), self.trainer))
+
+    def twin(self, parent: Session, at_step: int | None, changes: ForkChanges) -> Twins:
+        """Two new runs that go on from `parent` as it was at `at_step` (None: now), the left
+        unchanged and the right with `changes`, played in lock-step; both or neither (LimitReached
+        if the limit has no room for two). ValueError naming at_step or the change otherwise."""
+        with parent.player.lock:
+            start = fork_start(parent.run, parent.id, at_step)
+        return self.twin_from(start, changes)
+
+    def twin_from(self, start: ForkStart, changes: ForkChanges, title: str = "") -> Twins:
+        """Twins made from `start` (a fork's start, from a session or a preset's run)."""
+        plan = TwinsPlan(start, fork_config(start, ForkChanges()), fork_config(start, changes), changes)
+        self.limits.check(plan.left_config)  # the parent's, unless this server's limits are tighter
+        self.limits.check(plan.right_config)
+        self.expire_idle()
+        self.check_room(2)  # before the runs are built; checked again when they are registered
+        left, right = (Session(run, self.trainer) for run in plan.runs())
+        with self._lock:
+            try:
+                self.check_room(2)
+            except LimitReached:
+                left.close()
+                right.close()
+                raise
+            twins = Twins(plan, left, right, self.trainer, title)
+            self._sessions[left.id] = left
+            self._sessions[right.id] = right
+            self._twins[twins.id] = twins
+        return twins
+
+    def check_room(self, n: int) -> None:
+        """LimitReached unless the limit has room for `n` more sessions."""
+        if len(self._sessions) + n > self.max_sessions:
+            room = max(0, self.max_sessions - len(self._sessions))
+            raise LimitReached(
+                f"this server already runs {len(self._sessions)} sessions and has room for {room} more "
+                f"(its limit is {self.max_sessions}); {'twins need two: ' if n == 2 else ''}delete one "
+                "(DELETE /api/sessions/{id}) or wait for idle ones to expire"
+            )
+
+    def get_twins(self, twins_id: str) -> Twins | None:
+        """The twins, both runs marked as used (whoever drives or watches the pair uses both)."""
+        twins = self._twins.get(twins_id)
+        if twins is not None:
+            for session in twins.sessions:
+                session.touch()
+        return twins
+
+    def end_twins(self, twins_id: str) -> bool:
+        """No longer twins: both runs live on as ordinary runs."""
+        with self._lock:
+            twins = self._twins.pop(twins_id, None)
+        if twins is None:
+            return False
+        twins.end()
+        return True
+
+    def _end_twins_of(self, session: Session) -> None:
+        """A run that ends ends its twins: the other lives on alone."""
+        link = session.twins
+        if link is not None:
+            self.end_twins(link["id"])
 
     def verify(self, saved: SavedRun | dict) -> SavedRun:
         """The saved run checked against the schema and this server's limits (not yet whole:
@@ -93,6 +158,7 @@ class Registry:
             session = self._sessions.pop(session_id, None)
         if session is None:
             return False
+        self._end_twins_of(session)
         session.replaced_by = replaced_by
         session.close()
         return True
@@ -107,6 +173,7 @@ class Registry:
             ended = {sid: why for sid, why in ended.items() if why is not None}
             expired = [self._sessions.pop(sid) for sid in ended]
         for session in expired:
+            self._end_twins_of(session)
             session.ended_because = ended[session.id]
             session.close()
         return list(ended)
@@ -122,5 +189,8 @@ class Registry:
     def close_all(self) -> None:
         with self._lock:
             sessions, self._sessions = list(self._sessions.values()), {}
+            twins, self._twins = list(self._twins.values()), {}
+        for pair in twins:
+            pair.end()
         for session in sessions:
             session.close()

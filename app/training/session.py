@@ -21,7 +21,6 @@ class Session:
     def __init__(self, run: Run, trainer: Trainer | None = None):
         self.id = secrets.token_urlsafe(16)
         self.token = secrets.token_urlsafe(24)
-        self.run = run
         self.player = Player(run, trainer if trainer is not None else Trainer(), name=self.id)
         self.viewers = 0
         self.last_active = time.monotonic()
@@ -32,6 +31,12 @@ class Session:
         self.driver_left_at: float | None = None
         self.ended_because: str | None = None  # why the registry closed it, for its watchers
         self.issued = IssuedRing()  # the inputs downloaded to check a gradient, gone with the session
+        self.twins: dict | None = None  # {"id", "side", "other"} while twinned (twins.py)
+
+    @property
+    def run(self) -> Run:
+        """The run its player plays (twins put a new one in place when reset)."""
+        return self.player.run
 
     def touch(self) -> None:
         self.last_active = time.monotonic()
@@ -69,8 +74,8 @@ class Session:
         self.player.close()
 
     def summary(self) -> dict:
-        run = self.run
         with self.player.lock:
+            run = self.run
             last = {name: column[-1] if column else None for name, column in run.history.columns.items()}
             return {
                 "id": self.id,
@@ -85,4 +90,5 @@ class Session:
                 "driver_away": self.driver_away,
                 "config": run.config.model_dump(mode="json"),
                 "parent": run.parent,
+                "twins": self.twins,
             }

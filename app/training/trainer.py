@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 class Trainer:
     """One thread that plays every running run of an app, each at its steps_per_second; it starts
-    with the first run played, and `close` ends it.
+    with the first run played, and `close` ends it. What it plays is a Player, or Twins (twins.py),
+    which play two runs as one: each has `play_burst(due)`, `pause()` and `name`.
 
     One thread, not one per run: under the GIL, thirty training threads and the event loop took
     turns so badly that a classroom (30 sessions, 130 viewers) got 1 frame/s per viewer and REST

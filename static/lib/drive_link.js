@@ -35,10 +35,12 @@ export function searchWithDrive(search, id) {
 
 // Control tokens this browser holds, each with when it was last used: { id, token, used }.
 // storage is localStorage (or any object with its methods); now() the time in ms.
+// prefix: what the entries' keys start with (the compare page keeps its twins' tokens apart).
 export class TokenStore {
-  constructor(storage, now = Date.now) {
+  constructor(storage, now = Date.now, prefix = PREFIX) {
     this.storage = storage;
     this.now = now;
+    this.prefix = prefix;
   }
 
   remember(id, token) {
@@ -58,7 +60,7 @@ export class TokenStore {
   }
 
   forget(id) {
-    this.safely(() => this.storage.removeItem(PREFIX + id));
+    this.safely(() => this.storage.removeItem(this.prefix + id));
   }
 
   // Every entry, the most recently used first.
@@ -66,9 +68,9 @@ export class TokenStore {
     const out = [];
     for (let i = 0; i < this.storage.length; i++) {
       const key = this.storage.key(i);
-      if (!key || !key.startsWith(PREFIX)) continue;
-      const entry = this.read(key.slice(PREFIX.length));
-      if (entry) out.push({ id: key.slice(PREFIX.length), ...entry });
+      if (!key || !key.startsWith(this.prefix)) continue;
+      const entry = this.read(key.slice(this.prefix.length));
+      if (entry) out.push({ id: key.slice(this.prefix.length), ...entry });
     }
     return out.sort((a, b) => b.used - a.used);
   }
@@ -85,7 +87,7 @@ export class TokenStore {
   read(id) {
     if (!ID.test(id)) return null;
     try {
-      const entry = JSON.parse(this.storage.getItem(PREFIX + id));
+      const entry = JSON.parse(this.storage.getItem(this.prefix + id));
       return entry && TOKEN.test(entry.token) && Number.isFinite(entry.used) ? entry : null;
     } catch {
       return null;
@@ -94,7 +96,7 @@ export class TokenStore {
 
   write(id, entry) {
     if (ID.test(id) && TOKEN.test(entry.token)) {
-      this.safely(() => this.storage.setItem(PREFIX + id, JSON.stringify(entry)));
+      this.safely(() => this.storage.setItem(this.prefix + id, JSON.stringify(entry)));
     }
   }
 
@@ -110,11 +112,11 @@ export class TokenStore {
 }
 
 // The page's token store: localStorage when the browser lets us use it, else memory only.
-export function pageTokens() {
+export function pageTokens(prefix = PREFIX) {
   try {
-    return new TokenStore(globalThis.localStorage);
+    return new TokenStore(globalThis.localStorage, Date.now, prefix);
   } catch {
-    return new TokenStore(memoryStorage());
+    return new TokenStore(memoryStorage(), Date.now, prefix);
   }
 }
 

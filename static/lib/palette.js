@@ -41,6 +41,10 @@ export function layerColor(l, n) {
   return `#${rgb.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 }
 
+// The compare page's two runs (twins): a colour each in every chart and title, apart from the
+// classes' blue and orange; the shared past before the fork, faint.
+export const SIDE_COLORS = { left: "#0b3d91", right: "#b8420a", past: "#a0a0a8" };
+
 export const SPLIT_STYLE = {
   train: { color: "#222222", dash: "solid" },
   test: { color: "#CC79A7", dash: "dash" },

@@ -5,7 +5,7 @@
 
 import { describeDetail } from "./config.js";
 
-async function request(method, path, { body, token, query } = {}) {
+export async function request(method, path, { body, token, query } = {}) {
   const headers = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;

@@ -155,6 +155,12 @@ export class StepChart {
     this.el.dataset[`y${i}`] = this.plots[i].y.log ? "log" : "linear";
   }
 
+  // Plot i's x axis starts at step `from` (0 by default): the compare page keeps the steps since
+  // the fork in view, and the shared past just before it. Drawn with the next draw().
+  setXFrom(i, from) {
+    this.plots[i].xFrom = from;
+  }
+
   // A dotted vertical line at step x in the first plot (null: none).
   mark(x) {
     this.markAt = x;
@@ -228,8 +234,9 @@ export class StepChart {
     ctx.restore();
   }
 
-  // The extent of the plot's visible points: [x max, y min, y max] (positive y only on a log axis).
-  extent(i, log) {
+  // The extent of the plot's visible points from step xLo on: [x max, y min, y max] (positive y
+  // only on a log axis).
+  extent(i, log, xLo = 0) {
     let xMax = 0;
     let yMin = Infinity;
     let yMax = -Infinity;
@@ -237,7 +244,7 @@ export class StepChart {
       if (t.plot !== i || !t.visible) continue;
       for (let k = 0; k < t.x.length; k++) {
         const v = t.y[k];
-        if (log && !(v > 0)) continue;
+        if ((log && !(v > 0)) || t.x[k] < xLo) continue;
         if (t.x[k] > xMax) xMax = t.x[k];
         if (v < yMin) yMin = v;
         if (v > yMax) yMax = v;
@@ -253,7 +260,7 @@ export class StepChart {
   valuesAt(x, y) {
     const hit = (this.boxes ?? []).find((b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom);
     if (!hit) return null;
-    const step = Math.round(((x - hit.left) / (hit.right - hit.left)) * hit.xHi);
+    const step = Math.round(hit.xLo + ((x - hit.left) / (hit.right - hit.left)) * (hit.xHi - hit.xLo));
     const values = [];
     for (const t of this.traces) {
       if (t.plot !== hit.plot || !t.visible || !t.x.length) continue;
@@ -272,8 +279,9 @@ export class StepChart {
 
   drawPlot(ctx, plot, i, box, font) {
     const log = Boolean(plot.y.log);
-    const [xMax, dataMin, dataMax] = this.extent(i, log);
-    const xHi = xMax > 0 ? xMax : 1;
+    const xLo = Math.max(0, plot.xFrom ?? 0);
+    const [xMax, dataMin, dataMax] = this.extent(i, log, xLo);
+    const xHi = xMax > xLo ? xMax : xLo + 1;
     let [yLo, yHi] = plot.y.range ?? [dataMin, dataMax];
     if (!Number.isFinite(yLo) || !Number.isFinite(yHi)) [yLo, yHi] = log ? [0.1, 1] : [0, 1];
     if (log) [yLo, yHi] = [Math.log10(yLo), Math.log10(yHi)];
@@ -282,8 +290,8 @@ export class StepChart {
       yLo -= pad;
       yHi += pad;
     }
-    this.boxes.push({ ...box, plot: i, xHi });
-    const px = (x) => box.left + (x / xHi) * (box.right - box.left);
+    this.boxes.push({ ...box, plot: i, xLo, xHi });
+    const px = (x) => box.left + ((x - xLo) / (xHi - xLo)) * (box.right - box.left);
     const py = (y) => box.bottom - (((log ? Math.log10(y) : y) - yLo) / (yHi - yLo)) * (box.bottom - box.top);
 
     // Grid, ticks and their labels.
@@ -305,7 +313,7 @@ export class StepChart {
       ctx.fillText(label.replace("-", "−"), box.left - 0.4 * font, y);
     }
     const columns = Math.max(2, Math.floor((box.right - box.left) / (4 * font)));
-    const { ticks: xTicks } = niceTicks(0, xHi, columns);
+    const { ticks: xTicks } = niceTicks(xLo, xHi, columns);
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     for (const v of xTicks) {

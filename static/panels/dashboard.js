@@ -1,6 +1,8 @@
 // Every panel of the page, mounted on its element of templates/index.html and kept in one
 // Panels list, which the stream's messages go to (panels.js has the contract).
 
+import { mountPairedPresets } from "../twins/paired_presets.js";
+import { mount as mountWhatIf } from "../twins/whatif.js";
 import { mount as mountBanner } from "./banner.js";
 import { mount as mountArrows } from "./boundary/arrows.js";
 import { mount as mountBoundary } from "./boundary/boundary.js";
@@ -37,6 +39,7 @@ export function mountPanels(store, { form, actions, view }) {
   const panels = new Panels();
   const transport = panels.add(mountTransport(document.querySelector(".transport"), store, actions));
   panels.add(mountStatus(byId("status"), store));
+  panels.add(mountWhatIf(byId("whatif-slot"), store)); // twins of this run, side by side
   const banner = panels.add(mountBanner(byId("banner"), store, actions));
   const boundary = panels.add(mountBoundary(byId("panel-boundary"), store));
   panels.add(mountLosses(byId("panel-loss"), store));
@@ -128,7 +131,17 @@ export function mountPanels(store, { form, actions, view }) {
     title: "Presets",
     hint: "one click starts a run that teaches one idea",
     roomy: true,
-    mount: (el) => mountPresets(el, store, { form }),
+    mount: (el) => {
+      const list = mountPresets(el, store, { form });
+      const pairs = mountPairedPresets(el); // each opens its compare page
+      return {
+        ...list,
+        setEnabled: (on) => {
+          list.setEnabled(on);
+          pairs.setEnabled(on);
+        },
+      };
+    },
   });
   const runs = panels.add(
     mountRuns(byId("runs-tools"), store, {

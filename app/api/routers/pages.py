@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import get_args
+from typing import Annotated, get_args
 
 from fastapi import APIRouter, Request, Response
+from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 
 from app.training.config import ActivationName, DatasetKind, OptimizerName, RunConfig
@@ -32,6 +33,17 @@ CHOICES = {
 }
 
 
+def cached_page(request: Request, page: Response) -> Response:
+    """The page with a weak ETag (the same page gzipped or not; it changes with the settings and
+    with the static tree), asked for again on every load: unchanged, a 304."""
+    etag = 'W/"' + hashlib.sha256(page.body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    page.headers.update(headers)
+    return page
+
+
 @router.get("/")
 def index(request: Request, settings: ServerSettings, static: StaticAssets):
     page = templates.TemplateResponse(
@@ -48,13 +60,24 @@ def index(request: Request, settings: ServerSettings, static: StaticAssets):
             "choices": CHOICES,
         },
     )
-    # Weak: the same page gzipped or not. It changes with the settings and with the static tree.
-    etag = 'W/"' + hashlib.sha256(page.body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    page.headers.update(headers)
-    return page
+    return cached_page(request, page)
+
+
+@router.get("/twins/{twins_id}")
+def twins_page(
+    request: Request,
+    settings: ServerSettings,
+    static: StaticAssets,
+    twins_id: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
+):
+    """The compare page of two twinned runs: the page asks the API for them (an id the server
+    does not know is said on the page), so the same HTML serves every pair."""
+    page = templates.TemplateResponse(
+        request,
+        "twins.html",
+        {"static": static.prefix, "max_fps": settings.max_fps, "twins_id": twins_id},
+    )
+    return cached_page(request, page)
 
 
 @router.api_route("/static/{tree}/{path:path}", methods=["GET", "HEAD"])

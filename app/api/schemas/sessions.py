@@ -40,6 +40,12 @@ class ForkRequest(Strict):
     changes: ForkChanges = Field(default_factory=ForkChanges, description="what the fork changes")
 
 
+class TwinsLink(BaseModel):
+    id: str = Field(description="the twins' id: GET /api/twins/{id}")
+    side: Literal["left", "right"] = Field(description="left: the parent as it was; right: with the changes")
+    other: str = Field(description="the other run's session id")
+
+
 class SessionSummary(BaseModel):
     id: str
     step: int
@@ -56,6 +62,9 @@ class SessionSummary(BaseModel):
     config: RunConfig
     parent: ForkParent | None = Field(
         None, description="the run this one was forked from and the step it was forked at; null if none"
+    )
+    twins: TwinsLink | None = Field(
+        None, description="while this run is one of twins, played in lock-step with another: which; else null"
     )
 
 

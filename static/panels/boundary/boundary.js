@@ -31,17 +31,19 @@ function quantized(probabilities) {
   return Uint8Array.from(probabilities.flat(Infinity), (p) => (p === null ? 0 : Math.round(p * 255)));
 }
 
-// section: the boundary's panel (#boundary, the plot; #boundary-legend in its header).
-export function mount(section, store) {
-  const plot = section.querySelector("#boundary");
-  const legend = section.querySelector("#boundary-legend");
+// section: the boundary's panel (#boundary, the plot; #boundary-legend in its header). A page with
+// two boundaries (the compare page) names each by its own prefix: #<prefix>, #<prefix>-legend.
+export function mount(section, store, { prefix = "boundary" } = {}) {
+  const plot = section.querySelector(`#${prefix}`);
+  const legend = section.querySelector(`#${prefix}-legend`);
   plot.classList.add("boundary-plot");
   const heat = new SizedCanvas(document.createElement("canvas"));
-  heat.canvas.id = "boundary-heat";
+  heat.canvas.id = `${prefix}-heat`;
   heat.canvas.className = "boundary-heat";
   const overlay = new SizedCanvas(document.createElement("canvas"));
   overlay.canvas.className = "boundary-overlay";
-  const badge = el("div", { className: "past-badge", id: "past-badge", hidden: true });
+  const badgeId = prefix === "boundary" ? "past-badge" : `${prefix}-past-badge`;
+  const badge = el("div", { className: "past-badge", id: badgeId, hidden: true });
   plot.append(heat.canvas, overlay.canvas, badge);
   const cells = new CellImage();
   let tables = [];
