@@ -6,10 +6,12 @@ vote on, in the same run; frames/s per viewer in each, and their ratio.
     .venv/bin/python -m bench.classroom_poll                 # K=30, V=100, 3 rounds of 2 x 15 s
     .venv/bin/python -m bench.classroom_poll --quick         # K=3, V=5, 1 round of 2 x 3 s: it runs
 
-While a poll is open every voter votes at once (a class answering together: V votes within half a
-second), then changes its vote every VOTE_EVERY_S seconds, far more often than a class would: the
-driver's socket is told of each vote (the live count), the watchers are not. Each window begins
-with its poll asked (or closed) and a settling second not counted. Traffic goes to 127.0.0.1 only.
+Asking a poll pauses the run; the teacher's run is played on at once, so its frames flow while
+the votes arrive. While a poll is open every voter votes at once (a class answering together: V
+votes within half a second), then changes its vote every VOTE_EVERY_S seconds, far more often
+than a class would: the driver's socket is told of each vote (the live count), the watchers are
+not. Each window begins with its poll asked (or closed) and a settling second not counted.
+Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -175,6 +177,9 @@ async def measure(server: ServerProcess, K: int, V: int, seconds: float, rounds:
                 body = {"template": "text", "question": "What will the loss do next?", "choices": CHOICES}
                 r = await client.post(polls, json=body, headers=auth)
                 r.raise_for_status()
+                # Asking pauses the run (the class predicts from where it stands); it plays on
+                # here, so that its frames flow while the votes arrive: the worst case.
+                (await client.post(f"/api/sessions/{teacher['id']}/play", headers=auth)).raise_for_status()
                 room.ask(r.json()["id"])
             elif room.poll is not None:
                 closing = room.poll
