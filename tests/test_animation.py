@@ -5,6 +5,7 @@ bytes, queue and time kept."""
 from __future__ import annotations
 
 import io
+import multiprocessing.context
 import threading
 import time
 
@@ -13,6 +14,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 from app.figures.animation import even_subset, render_gif
+from app.figures.render_process import RenderProcess
 from app.figures.renders import AnimationRenders
 
 from .conftest import auth
@@ -145,3 +147,17 @@ def test_over_the_byte_cap_fails_in_words_and_an_old_result_is_404(client):
     time.sleep(0.3)
     assert client.get(f"/api/animations/{reply['id']}").status_code == 404
     assert client.get(f"/api/animations/{reply['id']}/file").status_code == 404
+
+
+def test_a_render_process_that_cannot_start_fails_and_leaves_nothing_to_stop(monkeypatch):
+    """A process the system refuses (out of processes or memory): the render fails with the
+    reason, and stopping afterwards (the server closing) has nothing to join and does not raise."""
+
+    def refused(self):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused)
+    render = RenderProcess()
+    with pytest.raises(OSError, match="no more processes"):
+        render(None, lambda done: None)
+    render.stop()

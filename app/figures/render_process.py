@@ -42,10 +42,16 @@ class RenderProcess:
     def __call__(self, story: Story, progress: Callable[[int], None]) -> bytes:
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads
         receive, send = context.Pipe(duplex=False)
-        self._process = process = context.Process(
+        process = context.Process(
             target=_render_here, args=(story, send), name="animation-render", daemon=True
         )
-        process.start()
+        try:
+            process.start()
+        except BaseException:  # nothing to stop later: a process never started cannot be joined
+            receive.close()
+            send.close()
+            raise
+        self._process = process
         with contextlib.suppress(OSError):  # low from its first import on, not only once it draws
             os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
         send.close()
