@@ -335,3 +335,29 @@ def test_ending_the_twins_leaves_two_ordinary_runs(client):
     assert client.get(f"/api/twins/{twins['id']}").status_code == 404
     assert client.get(f"/api/sessions/{twins['right']['id']}").json()["twins"] is None
     step(client, twins["right"], 1)
+
+
+class EndedWhileBuilding:
+    """A plan whose runs are built while the twins are ended (DELETE landing mid-reset)."""
+
+    def __init__(self, plan, end):
+        self.plan, self.end = plan, end
+
+    def runs(self):
+        runs = self.plan.runs()
+        self.end()
+        return runs
+
+
+def test_a_reset_that_an_end_overtakes_leaves_both_runs_as_they_are(client):
+    parent = create(client)
+    twins = twin(client, parent["id"])
+    drive(client, twins, "step", {"n": 5})
+    registry = client.app.state.registry
+    pair = registry.get_twins(twins["id"])
+    pair.plan = EndedWhileBuilding(pair.plan, lambda: registry.end_twins(twins["id"]))
+    r = client.post(f"/api/twins/{twins['id']}/reset", headers=auth(twins["token"]))
+    assert r.status_code == 409 and "ended" in r.json()["detail"], r.text
+    for side in ("left", "right"):
+        summary = client.get(f"/api/sessions/{twins[side]['id']}").json()
+        assert summary["step"] == 5 and summary["twins"] is None, summary  # not reset: no longer twins

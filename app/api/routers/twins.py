@@ -144,9 +144,10 @@ async def step_twins(
     return twins.summary()
 
 
-@router.post("/api/twins/{twins_id}/reset", response_model=TwinsSummary, responses=CONTROL)
+@router.post("/api/twins/{twins_id}/reset", response_model=TwinsSummary, responses=CONTROL | NOT_NOW)
 def reset_twins(twins: Driven):
-    """Both back to the fork step, exactly as they were there (a divergence is cleared)."""
+    """Both back to the fork step, exactly as they were there (a divergence is cleared); 409 if
+    the twins were ended meanwhile (both runs then stay as they were)."""
     twins.reset()
     return twins.summary()
 
