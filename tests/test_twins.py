@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -361,3 +362,30 @@ def test_a_reset_that_an_end_overtakes_leaves_both_runs_as_they_are(client):
     for side in ("left", "right"):
         summary = client.get(f"/api/sessions/{twins[side]['id']}").json()
         assert summary["step"] == 5 and summary["twins"] is None, summary  # not reset: no longer twins
+
+
+def test_a_twins_step_takes_both_locks_off_the_event_loop(client):
+    """Checking, stepping and summing up the pair each take both runs' locks, which a long burst of
+    a big run holds: none of it may block the loop that serves every stream."""
+    twins = twin(client, create(client)["id"])
+    pair = client.app.state.registry.get_twins(twins["id"])
+    on_loop = {}
+
+    def watched(name):
+        method = getattr(pair, name)
+
+        def call(*args, **kwargs):
+            try:
+                asyncio.get_running_loop()
+                on_loop[name] = True
+            except RuntimeError:
+                on_loop[name] = False
+            return method(*args, **kwargs)
+
+        return call
+
+    for name in ("check_going", "step", "summary"):
+        setattr(pair, name, watched(name))
+    summary = drive(client, twins, "step", {"n": 3})
+    assert summary["left"]["step"] == summary["right"]["step"] == 3
+    assert on_loop == {"check_going": False, "step": False, "summary": False}
