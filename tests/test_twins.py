@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -335,3 +336,56 @@ def test_ending_the_twins_leaves_two_ordinary_runs(client):
     assert client.get(f"/api/twins/{twins['id']}").status_code == 404
     assert client.get(f"/api/sessions/{twins['right']['id']}").json()["twins"] is None
     step(client, twins["right"], 1)
+
+
+class EndedWhileBuilding:
+    """A plan whose runs are built while the twins are ended (DELETE landing mid-reset)."""
+
+    def __init__(self, plan, end):
+        self.plan, self.end = plan, end
+
+    def runs(self):
+        runs = self.plan.runs()
+        self.end()
+        return runs
+
+
+def test_a_reset_that_an_end_overtakes_leaves_both_runs_as_they_are(client):
+    parent = create(client)
+    twins = twin(client, parent["id"])
+    drive(client, twins, "step", {"n": 5})
+    registry = client.app.state.registry
+    pair = registry.get_twins(twins["id"])
+    pair.plan = EndedWhileBuilding(pair.plan, lambda: registry.end_twins(twins["id"]))
+    r = client.post(f"/api/twins/{twins['id']}/reset", headers=auth(twins["token"]))
+    assert r.status_code == 409 and "ended" in r.json()["detail"], r.text
+    for side in ("left", "right"):
+        summary = client.get(f"/api/sessions/{twins[side]['id']}").json()
+        assert summary["step"] == 5 and summary["twins"] is None, summary  # not reset: no longer twins
+
+
+def test_a_twins_step_takes_both_locks_off_the_event_loop(client):
+    """Checking, stepping and summing up the pair each take both runs' locks, which a long burst of
+    a big run holds: none of it may block the loop that serves every stream."""
+    twins = twin(client, create(client)["id"])
+    pair = client.app.state.registry.get_twins(twins["id"])
+    on_loop = {}
+
+    def watched(name):
+        method = getattr(pair, name)
+
+        def call(*args, **kwargs):
+            try:
+                asyncio.get_running_loop()
+                on_loop[name] = True
+            except RuntimeError:
+                on_loop[name] = False
+            return method(*args, **kwargs)
+
+        return call
+
+    for name in ("check_going", "step", "summary"):
+        setattr(pair, name, watched(name))
+    summary = drive(client, twins, "step", {"n": 3})
+    assert summary["left"]["step"] == summary["right"]["step"] == 3
+    assert on_loop == {"check_going": False, "step": False, "summary": False}

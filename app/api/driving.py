@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 
 import anyio
 from starlette.requests import Request
@@ -23,10 +24,10 @@ async def take_steps(session: Session, n: int, seconds: float, gone: threading.E
     return await anyio.to_thread.run_sync(functools.partial(session.player.step, n, seconds, gone.is_set))
 
 
-async def steps_while_connected(request: Request, session: Session, n: int, seconds: float) -> int:
-    """take_steps, stopped as soon as the HTTP client disconnects: nobody waits for the answer then,
-    and the steps would hold the run for nothing."""
-    session.player.refuse_if_paired("step")  # a 409 here, not from inside the task group below
+async def while_connected(request: Request, steps: Callable[[Callable[[], bool]], int]) -> int:
+    """steps(cancelled) in a worker thread, `cancelled()` turning true as soon as the HTTP client
+    disconnects: nobody waits for the answer then, and the steps would hold the run for nothing.
+    Check what may refuse (a 409) before: an error from inside the task group comes out wrapped."""
     gone = threading.Event()
 
     async def watch_client():
@@ -36,9 +37,15 @@ async def steps_while_connected(request: Request, session: Session, n: int, seco
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(watch_client)
-        taken = await take_steps(session, n, seconds, gone)
+        taken = await anyio.to_thread.run_sync(steps, gone.is_set)
         tg.cancel_scope.cancel()
     return taken
+
+
+async def steps_while_connected(request: Request, session: Session, n: int, seconds: float) -> int:
+    """session.player.step(n), at most `seconds`, stopped as soon as the HTTP client disconnects."""
+    session.player.refuse_if_paired("step")
+    return await while_connected(request, functools.partial(session.player.step, n, seconds))
 
 
 def why_fewer(session: Session, taken: int, n: int, seconds: float) -> str | None:

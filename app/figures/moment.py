@@ -52,8 +52,8 @@ def moments(
     """The run at each of `steps` (None: now); ValueError naming `name` and the kept steps for a
     step the run does not keep, or (exact False: an animation's steps, read a moment after the
     ring was, which may have thinned it since) the nearest kept step before it."""
-    run = session.run
     with session.player.lock:
+        run = session.run  # read under the lock: a twins reset swaps the Run object
         if steps is None:
             steps = [run.step_count]
         kept = run.snapshots.steps()

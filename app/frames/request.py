@@ -66,8 +66,9 @@ class FrameJob:
 def take_job(session: Session, request: FrameRequest) -> tuple[FrameJob, FrameData]:
     """The job and data for a frame of `session` as it is now, taken under the run's lock in a few
     microseconds: the weights, the points and their version as of one moment."""
-    run, player = session.run, session.player
+    player = session.player
     with player.lock:
+        run = session.run  # read under the lock: a twins reset swaps the Run object
         key = (session.id, run.data_version)
         data = FrameData(
             key,

@@ -153,9 +153,14 @@ class Player:
 
     def replace_run(self, run: Run) -> None:
         """Play `run` from now on in place of this one (twins reset to their fork step); its
-        viewers are sent its points again."""
+        viewers are sent its points again. The polls stay, as through Run.restart: the same book,
+        so poll ids go on (a stale card's vote cannot land on a new question) and the viewers
+        subscribed to it are told of the polls asked from now on; one still awaiting steps is
+        answered "no answer: reset"."""
         with self.lock:
             run.data_version = self.run.data_version + 1
+            run.polls = self.run.polls
+            run.polls.after_restart(run)
             self.run = run
             self.changed()
 

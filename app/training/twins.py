@@ -194,10 +194,13 @@ class Twins:
 
     def reset(self) -> None:
         """Both back to the fork step, exactly as they were there (made again from the plan): a
-        divergence, points edited and hyperparameters changed since are gone."""
+        divergence, points edited and hyperparameters changed since are gone. SessionError if the
+        twins ended meanwhile: both runs are ordinary runs then, and stay as they are."""
         self.pause()
         left, right = self.plan.runs()  # built outside the locks: a run's data takes a while
         with self.locked():
+            if self.closed:
+                raise SessionError(f"twins {self.id} ended before the reset: both runs stay as they were")
             self._stop_playing()  # had play been pressed meanwhile: a reset leaves both paused
             self.trainer.stop(self)
             self.left.player.replace_run(left)

@@ -4,7 +4,6 @@ lock-step with the twins' token, read how far apart they moved, end the twinning
 from __future__ import annotations
 
 import functools
-import threading
 from typing import Annotated
 
 import anyio
@@ -14,6 +13,7 @@ from app.training.twins import Twins
 from app.training.twins_presets import BY_NAME, TWINS_PRESETS, preset_start
 
 from ..deps import Authorization, ServerSettings, Sessions, Viewed, check_bearer
+from ..driving import while_connected
 from ..responses import BAD_INPUT, error_responses
 from ..schemas.sessions import StepRequest
 from ..schemas.twins import (
@@ -128,25 +128,16 @@ async def step_twins(
             422,
             f"n must be at most {settings.max_steps_per_request} steps per request on this server, got {n}",
         )
-    twins.check_going()  # a 409 here, not from inside the task group below
-    gone = threading.Event()
-
-    async def watch_client():
-        while not await request.is_disconnected():
-            await anyio.sleep(0.1)
-        gone.set()
-
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(watch_client)
-        steps = functools.partial(twins.step, n, settings.max_step_seconds, gone.is_set)
-        await anyio.to_thread.run_sync(steps)
-        tg.cancel_scope.cancel()
-    return twins.summary()
+    # Each of these takes both runs' locks, which a burst of a big run holds: never on the loop.
+    await anyio.to_thread.run_sync(twins.check_going)  # a 409 here, not from while_connected's tasks
+    await while_connected(request, functools.partial(twins.step, n, settings.max_step_seconds))
+    return await anyio.to_thread.run_sync(twins.summary)
 
 
-@router.post("/api/twins/{twins_id}/reset", response_model=TwinsSummary, responses=CONTROL)
+@router.post("/api/twins/{twins_id}/reset", response_model=TwinsSummary, responses=CONTROL | NOT_NOW)
 def reset_twins(twins: Driven):
-    """Both back to the fork step, exactly as they were there (a divergence is cleared)."""
+    """Both back to the fork step, exactly as they were there (a divergence is cleared); 409 if
+    the twins were ended meanwhile (both runs then stay as they were)."""
     twins.reset()
     return twins.summary()
 

@@ -51,12 +51,12 @@ def params64(session: Session, at_step: int | None = None) -> tuple[At, dict]:
     """The parameters now, or at an earlier step kept in the session's snapshot ring, in float64.
     An earlier step uses today's lam: the ring keeps weights, not settings. A step the run has not
     reached is a ValueError naming at_step (the API's 422)."""
-    snap = session.player.state()
-    step, params = snap.step, snap.params
-    if at_step is not None and at_step > snap.step:
-        raise ValueError(f"at_step must be at most the run's step, {snap.step}; got {at_step}")
-    if at_step is not None and at_step != snap.step:
-        with session.player.lock:
+    with session.player.lock:  # the step and the kept weights of one run: a twins reset swaps it
+        snap = session.player.state()
+        step, params = snap.step, snap.params
+        if at_step is not None and at_step > snap.step:
+            raise ValueError(f"at_step must be at most the run's step, {snap.step}; got {at_step}")
+        if at_step is not None and at_step != snap.step:
             step, params = session.run.snapshots.at(at_step)
             params = {name: value.copy() for name, value in params.items()}
     at = At(step, snap.lam, snap.learning_rate, snap.l1)

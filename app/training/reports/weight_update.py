@@ -12,7 +12,6 @@ from app.core.network import backward, forward
 
 from ..history import finite_or_none
 from ..session import Session
-from .common import train_inputs
 
 
 def weight_update(session: Session, name: str, index: tuple[int, ...]) -> dict:
@@ -20,8 +19,8 @@ def weight_update(session: Session, name: str, index: tuple[int, ...]) -> dict:
     beta * v - lr * g; Adam: -lr * m_hat / (sqrt(v_hat) + eps)) from the float64 gradient g on
     every training point at the current weights. A full-batch run's next step makes exactly this
     change (in float32); a mini-batch step uses its own batch's gradient."""
-    run = session.run
     with session.player.lock:
+        run = session.run  # read under the lock: a twins reset swaps the Run object
         if name not in run.params:
             raise ValueError(f"name must be one of {', '.join(run.param_names)}; got {name!r}")
         shape = run.params[name].shape
@@ -31,8 +30,11 @@ def weight_update(session: Session, name: str, index: tuple[int, ...]) -> dict:
         optimizer = copy.deepcopy(run.optimizer)  # its state moves on in delta(): a copy's does
         step, lam, l1 = run.step_count, run.config.lam, run.config.l1
         full_batch = run.batches.full_batch
-    fwd = forward(params, train_inputs(session), run.activation)
-    grads = backward(params, fwd, run.Y[run.dataset.train], lam, run.loss_name, l1).grads()
+        # the points as of these weights: an edit of the points replaces the arrays
+        X, Y = run.inputs(run.dataset.X_train), run.Y[run.dataset.train]
+        activation, loss_name = run.activation, run.loss_name
+    fwd = forward(params, X, activation)
+    grads = backward(params, fwd, Y, lam, loss_name, l1).grads()
     grad = grads[name].astype(params[name].dtype)
     update = optimizer.delta(name, grad)[index]
     return {
