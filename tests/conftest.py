@@ -25,8 +25,8 @@ if os.environ.get("CI"):
 # The quick loop (-m "not browser and not slow") runs the first QUICK_CASES cases of a
 # parametrised family longer than LONG_FAMILY; the others are marked slow, so the full suite still
 # runs every case while the loop stays under a minute with a thousand tests.
-LONG_FAMILY = 6
-QUICK_CASES = 3
+LONG_FAMILY = 4
+QUICK_CASES = 2
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
