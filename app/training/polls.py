@@ -83,6 +83,9 @@ class Poll:
         """What a client is shown: the counts once revealed (the driver's, always), the true
         answer once revealed and known; `mine`, the vote of `viewer` if it has one."""
         shown = self.revealed or driver
+        params = dict(self.params)
+        if not shown:
+            params.pop("answer", None)  # a free text's right choice: the driver's until revealed
         out = {
             "id": self.id,
             "step": self.step,
@@ -90,7 +93,7 @@ class Poll:
             "question": self.asked.question,
             "kind": self.kind,
             "choices": list(self.asked.choices),
-            "params": dict(self.params),
+            "params": params,
             "state": self.state,
             "until_step": self.until_step,
             "voters": len(self.votes),
