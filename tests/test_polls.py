@@ -234,3 +234,16 @@ def test_asking_pauses_a_playing_run(client):
     summary = client.get(f"/api/sessions/{sid}").json()
     assert summary["status"] == "paused" and summary["step"] == poll["step"]
     assert poll["until_step"] == poll["step"] + 5
+
+
+def test_a_refused_question_leaves_a_playing_run_playing(client):
+    sid, h = new_run(client)
+    assert client.post(f"/api/sessions/{sid}/play", headers=h).json()["status"] == "running"
+    url = f"/api/sessions/{sid}/polls"
+    r = client.post(url, json={"template": "larger_gradient", "layers": [1, 5]}, headers=h)
+    assert r.status_code == 422 and "layers" in r.text
+    assert client.get(f"/api/sessions/{sid}").json()["status"] == "running"
+    r = client.post(url, json={"template": "text", "question": "?", "choices": ["a"]}, headers=h)
+    assert r.status_code == 422
+    assert client.get(f"/api/sessions/{sid}").json()["status"] == "running"
+    client.post(f"/api/sessions/{sid}/pause", headers=h)

@@ -57,13 +57,16 @@ def ask_poll(session: Controlled, settings: ServerSettings, request: PollRequest
     larger_gradient, diverges, first_flip, output_delta) or free text with 2-5 choices. Its true
     answer is found from the run, at once or when the run reaches the steps it needs. A playing
     run is paused first: the class predicts from where it stands, and the driver plays on."""
-    run = session.run
-    session.player.pause()
+    run, player = session.run, session.player
     try:
-        with session.player.lock:
+        with player.lock:
             poll = run.polls.ask(run, request.template, template_params(request), settings.max_polls)
+            if player.pair is None:
+                player.pause()  # under the lock: the run stands at the step the poll was asked at
     except PollError as e:
-        raise refused(e) from None
+        raise refused(e) from None  # a refused question leaves a playing run playing
+    if player.pair is not None:
+        player.pause()  # twins pause together, taking both their locks: not while holding one
     return poll.view(driver=True)
 
 
