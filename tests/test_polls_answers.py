@@ -165,3 +165,15 @@ def test_a_question_on_numbers_that_overflowed_is_refused():
             run.polls.ask(run, template, params, MAX_POLLS)
         assert refused.value.status == 409 and "reset" in str(refused.value)
     assert run.polls.polls == []
+
+
+def test_loss_after_gives_no_answer_when_the_points_change():
+    run = Run(RunConfig())
+    poll = run.polls.ask(run, "loss_after", {"n": 5}, MAX_POLLS)
+    run.step()
+    run.edit_points([], [0])  # the loss from here is on other points than the baseline's
+    run.step()
+    assert poll.answer == {"text": "no answer: the points were changed before the loss was compared"}
+    for _ in range(5):
+        run.step()
+    assert "choice" not in poll.answer  # the answer given stays

@@ -120,10 +120,12 @@ class LossAfter(Template):
             kind="choice",
             choices=["lower", "higher"],
             until_step=run.step_count + n,
-            pending={"baseline": baseline},
+            pending={"baseline": baseline, "data_version": run.data_version},
         )
 
     def at_step(self, run, poll):
+        if run.data_version != poll.pending.get("data_version"):  # the losses would be on other points
+            return {"text": "no answer: the points were changed before the loss was compared"}
         if run.step_count < poll.until_step:
             return None
         before, after = poll.pending["baseline"], test_loss(run)

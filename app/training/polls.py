@@ -274,12 +274,12 @@ class PollBook:
             ]
 
     def load_state(self, saved: list[dict], data_version: int) -> None:
-        """Polls read back from a saved run (checked by its schema); a poll waiting for a flip
-        watches the restored run's points."""
+        """Polls read back from a saved run (checked by its schema); a poll waiting for a flip or a
+        loss watches the restored run's points."""
         polls = []
         for s in saved:
             pending = dict(s["pending"])
-            if "classes" in pending:
+            if "classes" in pending or "baseline" in pending:
                 pending["data_version"] = data_version
             asked = Asked(s["question"], s["kind"], list(s["choices"]), s["until_step"], None, pending)
             votes = {f"saved-{i}": v for i, v in enumerate(s["votes"])}
