@@ -247,3 +247,23 @@ def test_a_refused_question_leaves_a_playing_run_playing(client):
     assert r.status_code == 422
     assert client.get(f"/api/sessions/{sid}").json()["status"] == "running"
     client.post(f"/api/sessions/{sid}/pause", headers=h)
+
+
+@pytest.mark.parametrize(
+    ("poll", "change", "named"),
+    [
+        (0, lambda p: p["pending"].pop("baseline"), "pending.baseline"),
+        (1, lambda p: p["pending"].pop("classes"), "pending.classes"),
+        (1, lambda p: p["pending"]["classes"].pop(), "pending.classes"),
+        (1, lambda p: p.update(kind="choice"), "kind"),
+    ],
+)
+def test_an_awaiting_poll_without_what_it_is_answered_from_is_refused(client, poll, change, named):
+    sid, h = new_run(client)
+    ask(client, sid, h, {"template": "loss_after", "n": 30})
+    ask(client, sid, h, {"template": "first_flip", "n": 30})
+    saved = client.post(f"/api/sessions/{sid}/save", json={}, headers=h).json()
+    document = client.get(f"/api/runs/{saved['id']}/export").json()
+    change(document["polls"][poll])
+    r = client.post("/api/runs", json=document)
+    assert r.status_code == 422 and named in r.text, r.text
