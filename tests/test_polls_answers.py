@@ -8,6 +8,7 @@ import pytest
 
 from app.core.network import forward, loss, predict
 from app.training.config import Hyperparameters, RunConfig
+from app.training.poll_templates import PollError
 from app.training.run import Run
 
 from .conftest import auth
@@ -177,3 +178,33 @@ def test_loss_after_gives_no_answer_when_the_points_change():
     for _ in range(5):
         run.step()
     assert "choice" not in poll.answer  # the answer given stays
+
+
+def test_awaiting_first_flips_share_one_forward_pass_a_step_and_are_bounded(monkeypatch, client):
+    from app.training import poll_templates
+    from app.training.polls import MAX_AWAITING_FLIPS
+
+    run = Run(RunConfig(learning_rate=1e-9))
+    for _ in range(MAX_AWAITING_FLIPS):
+        run.polls.ask(run, "first_flip", {"n": 50}, MAX_POLLS)
+    classes = run.polls.polls[0].pending["classes"]
+    assert classes.dtype == np.uint8 and classes.tolist() == core_classes(run).tolist()
+    passes = []
+    real = poll_templates.predictions
+    monkeypatch.setattr(poll_templates, "predictions", lambda r: passes.append(r.step_count) or real(r))
+    for _ in range(3):
+        run.step()
+    assert [p.awaiting for p in run.polls.polls] == [True] * MAX_AWAITING_FLIPS
+    assert passes == [1, 2, 3]  # one pass a step for all of them
+    with pytest.raises(PollError, match=f"{MAX_AWAITING_FLIPS} first_flip polls awaiting") as refused:
+        run.polls.ask(run, "first_flip", {"n": 50}, MAX_POLLS)
+    assert refused.value.status == 409
+    run.polls.ask(run, "diverges", {"n": 5}, MAX_POLLS)  # other templates are not held back
+
+    created = client.post("/api/sessions", json={"learning_rate": 1e-9}).json()
+    sid, h = created["id"], auth(created["token"])
+    for _ in range(MAX_AWAITING_FLIPS):
+        r = client.post(f"/api/sessions/{sid}/polls", json={"template": "first_flip"}, headers=h)
+        assert r.status_code == 201, r.text
+    r = client.post(f"/api/sessions/{sid}/polls", json={"template": "first_flip"}, headers=h)
+    assert r.status_code == 409 and f"{MAX_AWAITING_FLIPS} first_flip polls" in r.text

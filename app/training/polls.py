@@ -14,7 +14,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from .poll_templates import TEMPLATES, Asked, PollError, is_right
+import numpy as np
+
+from .poll_templates import TEMPLATES, Asked, Now, PollError, is_right
 
 ACCEPTING = ("open", "voting")
 
@@ -107,6 +109,9 @@ class Poll:
 
 
 MAX_NUMBER_VOTE = 1e6
+# first_flip polls awaiting their answer at once in a run: each keeps a class per point, and the
+# classes now are computed once a step for them all, but a bound keeps both small.
+MAX_AWAITING_FLIPS = 3
 
 
 class PollBook:
@@ -147,6 +152,13 @@ class PollBook:
         """A new poll on `run` (the caller holds the run's lock); PollError if it cannot be asked."""
         if template not in TEMPLATES:
             raise PollError(f"template must be one of {', '.join(TEMPLATES)}, got {template!r}", "template")
+        if template == "first_flip" and self._awaiting_flips() >= MAX_AWAITING_FLIPS:
+            raise PollError(
+                f"this run already has {MAX_AWAITING_FLIPS} first_flip polls awaiting their answer, "
+                "the most at once: play on until they are answered",
+                "template",
+                409,
+            )
         asked = TEMPLATES[template].ask(run, params)
         with self.lock:
             if len(self.polls) >= max_polls:
@@ -159,6 +171,10 @@ class PollBook:
             self.polls.append(poll)
         self._tell(False)
         return poll
+
+    def _awaiting_flips(self) -> int:
+        with self.lock:
+            return sum(p.template == "first_flip" and p.awaiting for p in self.polls)
 
     def get(self, poll_id: int) -> Poll:
         with self.lock:
@@ -223,7 +239,8 @@ class PollBook:
 
     def after_step(self, run) -> None:
         """The run took a step (under its lock): answer the polls whose answer it brought."""
-        self._answer(run, lambda template, poll: template.at_step(run, poll))
+        now = Now(run)
+        self._answer(run, lambda template, poll: template.at_step(run, poll, now))
 
     def after_stop(self, run) -> None:
         """The run diverged: the polls still waiting get the answer that gives."""
@@ -264,7 +281,11 @@ class PollBook:
                     "kind": p.kind,
                     "choices": list(p.asked.choices),
                     "until_step": p.until_step,
-                    "pending": {k: v for k, v in p.pending.items() if k != "data_version"},
+                    "pending": {
+                        k: v.tolist() if isinstance(v, np.ndarray) else v
+                        for k, v in p.pending.items()
+                        if k != "data_version"
+                    },
                     "closed": p.closed,
                     "revealed": p.revealed,
                     "votes": list(p.votes.values()),
@@ -279,6 +300,8 @@ class PollBook:
         polls = []
         for s in saved:
             pending = dict(s["pending"])
+            if "classes" in pending:
+                pending["classes"] = np.asarray(pending["classes"], dtype=np.uint8)
             if "classes" in pending or "baseline" in pending:
                 pending["data_version"] = data_version
             asked = Asked(s["question"], s["kind"], list(s["choices"]), s["until_step"], None, pending)

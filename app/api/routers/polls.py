@@ -55,8 +55,9 @@ def is_driver(session, authorization: str | None) -> bool:
 def ask_poll(session: Controlled, settings: ServerSettings, request: PollRequest):
     """Ask the class a question (the driver): a template computed from the run (loss_after,
     larger_gradient, diverges, first_flip, output_delta) or free text with 2-5 choices. Its true
-    answer is found from the run, at once or when the run reaches the steps it needs. A playing
-    run is paused first: the class predicts from where it stands, and the driver plays on."""
+    answer is found from the run, at once or when the run reaches the steps it needs (at most 3
+    first_flip polls await theirs at once: a fourth is a 409). A playing run is paused once the
+    question is asked: the class predicts from where it stands, and the driver plays on."""
     run, player = session.run, session.player
     try:
         with player.lock:
