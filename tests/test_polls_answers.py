@@ -12,6 +12,7 @@ from app.training.poll_templates import PollError
 from app.training.run import Run
 
 from .conftest import auth
+from .test_polls import watcher_id
 
 MAX_POLLS = 100
 
@@ -131,8 +132,9 @@ def test_output_delta_is_the_derivations_long_way_value(client):
     stages = {s["name"]: s for s in client.get(f"/api/sessions/{sid}/derivation/7").json()["stages"]}
     long_way = stages["dz2_long"]["value"][2]  # through the softmax Jacobian, not the short way
     near, far = long_way * 1.05, long_way * 1.5
-    for viewer, value in (("viewer-near-001", near), ("viewer-far-0002", far)):
-        client.post(f"/api/sessions/{sid}/polls/{poll['id']}/votes", json={"viewer": viewer, "choice": value})
+    for value in (near, far):
+        body = {"viewer": watcher_id(client, sid), "choice": value}
+        assert client.post(f"/api/sessions/{sid}/polls/{poll['id']}/votes", json=body).status_code == 200
     revealed = client.post(f"/api/sessions/{sid}/polls/{poll['id']}/reveal", headers=h).json()
     assert revealed["answer"]["value"] == pytest.approx(long_way, rel=1e-9, abs=1e-15)
     assert revealed["answer"]["tolerance"] == pytest.approx(abs(long_way) * 0.1)

@@ -5,8 +5,9 @@ revealed (the counts shown) -> answered (revealed, and its true answer known: th
 computed from the run when it reaches the steps the answer needs; poll_templates.py).
 
 A poll is part of its run: saved with it, shown on its timeline at its step. A viewer is a random
-id its page made; nothing personal is stored. Votes take the book's own lock, never the run's, so
-a class voting at once does not hold up training; the run calls `after_step` under its own lock.
+id the server gave its socket (viewer_ids.py); nothing personal is stored. Votes take the book's
+own lock, never the run's, so a class voting at once does not hold up training; the run calls
+`after_step` under its own lock.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ class Poll:
 
     def view(self, driver: bool = False, viewer: str | None = None) -> dict:
         """What a client is shown: the counts once revealed (the driver's, always), the true
-        answer once revealed and known; `mine`, the vote of `viewer` if it has one."""
+        answer once revealed and known; with `viewer`, `mine` (its vote, or None) and
+        `mine_right` (whether it was right, once revealed and known)."""
         shown = self.revealed or driver
         params = dict(self.params)
         if not shown:
@@ -104,7 +106,12 @@ class Poll:
             "right_share": self.right_share() if self.revealed else None,
         }
         if viewer is not None:
-            out["mine"] = self.votes.get(viewer)
+            mine = self.votes.get(viewer)
+            out["mine"] = mine
+            # whether that vote was right, once revealed and known (a page does not judge it)
+            out["mine_right"] = (
+                is_right(self.answer, self.kind, mine) if self.revealed and mine is not None else None
+            )
         return out
 
 

@@ -140,10 +140,20 @@ def read_poll(
         return poll.view(driver=is_driver(session, authorization), viewer=viewer)
 
 
-@router.post("/{session_id}/polls/{poll_id}/votes", response_model=PollOut, responses=NOT_NOW | TOO_MANY)
+@router.post(
+    "/{session_id}/polls/{poll_id}/votes",
+    response_model=PollOut,
+    responses=NOT_NOW | TOO_MANY | error_responses(403),
+)
 def vote(session: Viewed, settings: ServerSettings, poll_id: PollId, body: VoteRequest):
-    """Vote (anyone watching may): a second vote from the same viewer replaces the first, until the
-    driver closes the poll (then 409, and the vote is not counted)."""
+    """Vote (anyone watching may), as `viewer`: the id the server gave a watcher's socket in its
+    hello (`"viewer"`), valid while that socket is open and for a while after it closes; any other
+    id is a 403, so that a client cannot make up voters. A second vote from the same viewer
+    replaces the first, until the driver closes the poll (then 409, and the vote is not counted)."""
+    if not session.viewer_ids.issued(body.viewer):
+        raise HTTPException(
+            403, "viewer: not an id this session issued: open its stream, whose hello gives one"
+        )
     points = len(session.run.dataset.labels)
     try:
         poll = session.run.polls.vote(poll_id, body.viewer, body.choice, settings.max_poll_voters, points)
