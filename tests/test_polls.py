@@ -40,10 +40,12 @@ def watcher_id(client, sid) -> str:
 
 
 def issued(client, sid, name: str) -> str:
-    """The id a socket got for the viewer this test calls `name` (the same one each time)."""
+    """An id the session issued, as a watcher's hello would give it, for the viewer this test calls
+    `name` (the same one each time). Taken from the session itself: a socket per voter would start
+    the frame process in every test (the sockets' own ids: watcher_id and test_polls_stream)."""
     key = (id(client), sid, name)
     if key not in _issued:
-        _issued[key] = watcher_id(client, sid)
+        _issued[key] = client.app.state.registry.get(sid).viewer_ids.take(None, keep=10)
     return _issued[key]
 
 
