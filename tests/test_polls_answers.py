@@ -210,3 +210,14 @@ def test_awaiting_first_flips_share_one_forward_pass_a_step_and_are_bounded(monk
         assert r.status_code == 201, r.text
     r = client.post(f"/api/sessions/{sid}/polls", json={"template": "first_flip"}, headers=h)
     assert r.status_code == 409 and f"{MAX_AWAITING_FLIPS} first_flip polls" in r.text
+
+
+def test_a_vote_is_not_judged_against_an_answer_that_names_no_right_choice():
+    run = Run(RunConfig())
+    poll = run.polls.ask(run, "loss_after", {"n": 5}, MAX_POLLS)
+    run.polls.vote(poll.id, "viewer-some-001", 0, 10, len(run.dataset.labels))
+    run.polls.reveal(poll.id)
+    run.restart()  # the answer will not come: "no answer: the run was reset ..."
+    view = poll.view(viewer="viewer-some-001")
+    assert view["state"] == "answered" and "no answer" in view["answer"]["text"]
+    assert view["mine"] == 0 and view["mine_right"] is None and view["right_share"] is None

@@ -298,11 +298,12 @@ TEMPLATES = {
 
 
 def is_right(answer: dict | None, kind: str, choice) -> bool | None:
-    """Whether a vote matches the answer; None while there is none (or a free text without one)."""
+    """Whether a vote matches the answer; None while there is none, or when it names no right choice
+    (a free text without one, a loss_after whose points changed, a run reset before the answer)."""
     if answer is None:
         return None
     if kind == "choice":
-        return "choice" in answer and choice == answer["choice"]
+        return choice == answer["choice"] if "choice" in answer else None
     if kind == "point":
         return choice in answer.get("points", [])
     return abs(choice - answer["value"]) <= answer["tolerance"]

@@ -79,8 +79,10 @@ class Poll:
     def right_share(self) -> float | None:
         if self.answer is None or not self.votes:
             return None
-        right = sum(bool(is_right(self.answer, self.kind, v)) for v in self.votes.values())
-        return right / len(self.votes)
+        judged = [is_right(self.answer, self.kind, v) for v in self.votes.values()]
+        if None in judged:  # the answer names no right choice: no share got it right or wrong
+            return None
+        return sum(judged) / len(judged)
 
     def view(self, driver: bool = False, viewer: str | None = None) -> dict:
         """What a client is shown: the counts once revealed (the driver's, always), the true
