@@ -68,8 +68,7 @@ async def vote(ws, room: Room, voter: str, stop_at: float) -> None:
         while room.poll is not None and time.monotonic() < stop_at:
             message = {
                 "type": "vote",
-                "poll": room.poll,
-                "viewer": voter,
+                "poll": room.poll,  # counted under the viewer id the socket's hello gave it
                 "choice": rng.randrange(len(CHOICES)),
             }
             await ws.send(json.dumps(message))

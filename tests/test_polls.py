@@ -30,7 +30,28 @@ def ask(client, sid, h, body):
     return r.json()
 
 
+_issued: dict[tuple[int, str, str], str] = {}
+
+
+def watcher_id(client, sid) -> str:
+    """The viewer id the server gives a watcher's socket in its hello (a REST vote needs one)."""
+    with client.websocket_connect(f"ws://localhost/ws/sessions/{sid}", subprotocols=["bpv.v1"]) as ws:
+        return ws.receive_json()["viewer"]
+
+
+def issued(client, sid, name: str) -> str:
+    """An id the session issued, as a watcher's hello would give it, for the viewer this test calls
+    `name` (the same one each time). Taken from the session itself: a socket per voter would start
+    the frame process in every test (the sockets' own ids: watcher_id and test_polls_stream)."""
+    key = (id(client), sid, name)
+    if key not in _issued:
+        _issued[key] = client.app.state.registry.get(sid).viewer_ids.take(None, keep=10)
+    return _issued[key]
+
+
 def vote(client, sid, poll, viewer, choice):
+    if viewer in (ALICE, BOB, CAROL):
+        viewer = issued(client, sid, viewer)
     return client.post(f"/api/sessions/{sid}/polls/{poll}/votes", json={"viewer": viewer, "choice": choice})
 
 
@@ -46,7 +67,7 @@ def test_poll_lifecycle_open_vote_change_close_refuse_reveal_answer(client):
     assert changed["mine"] == 0 and changed["voters"] == 2
     assert changed["counts"] is None  # a watcher sees no counts before the reveal
     assert client.get(url, headers=h).json()["counts"] == [2, 0]  # the driver does, live
-    assert client.get(url, params={"viewer": BOB}).json()["mine"] == 0
+    assert client.get(url, params={"viewer": issued(client, sid, BOB)}).json()["mine"] == 0
 
     closed = client.post(f"{url}/close", headers=h).json()
     assert closed["state"] == "closed" and closed["counts"] == [2, 0]
@@ -234,3 +255,55 @@ def test_asking_pauses_a_playing_run(client):
     summary = client.get(f"/api/sessions/{sid}").json()
     assert summary["status"] == "paused" and summary["step"] == poll["step"]
     assert poll["until_step"] == poll["step"] + 5
+
+
+def test_a_refused_question_leaves_a_playing_run_playing(client):
+    sid, h = new_run(client)
+    assert client.post(f"/api/sessions/{sid}/play", headers=h).json()["status"] == "running"
+    url = f"/api/sessions/{sid}/polls"
+    r = client.post(url, json={"template": "larger_gradient", "layers": [1, 5]}, headers=h)
+    assert r.status_code == 422 and "layers" in r.text
+    assert client.get(f"/api/sessions/{sid}").json()["status"] == "running"
+    r = client.post(url, json={"template": "text", "question": "?", "choices": ["a"]}, headers=h)
+    assert r.status_code == 422
+    assert client.get(f"/api/sessions/{sid}").json()["status"] == "running"
+    client.post(f"/api/sessions/{sid}/pause", headers=h)
+
+
+@pytest.mark.parametrize(
+    ("poll", "change", "named"),
+    [
+        (0, lambda p: p["pending"].pop("baseline"), "pending.baseline"),
+        (1, lambda p: p["pending"].pop("classes"), "pending.classes"),
+        (1, lambda p: p["pending"]["classes"].pop(), "pending.classes"),
+        (1, lambda p: p.update(kind="choice"), "kind"),
+    ],
+)
+def test_an_awaiting_poll_without_what_it_is_answered_from_is_refused(client, poll, change, named):
+    sid, h = new_run(client)
+    ask(client, sid, h, {"template": "loss_after", "n": 30})
+    ask(client, sid, h, {"template": "first_flip", "n": 30})
+    saved = client.post(f"/api/sessions/{sid}/save", json={}, headers=h).json()
+    document = client.get(f"/api/runs/{saved['id']}/export").json()
+    change(document["polls"][poll])
+    r = client.post("/api/runs", json=document)
+    assert r.status_code == 422 and named in r.text, r.text
+
+
+def test_a_vote_needs_a_viewer_id_the_server_issued_for_this_session(client):
+    sid, h = new_run(client)
+    other, _ = new_run(client)
+    poll = ask(client, sid, h, {"template": "text", "question": "Q", "choices": ["a", "b"], "answer": 1})
+    for made_up in ("viewer-fake-0001", watcher_id(client, other)):  # invented, or another session's
+        r = vote(client, sid, poll["id"], made_up, 0)
+        assert r.status_code == 403 and "viewer" in r.json()["detail"]
+    assert client.get(f"/api/sessions/{sid}/polls/{poll['id']}", headers=h).json()["voters"] == 0
+    mine, theirs = watcher_id(client, sid), watcher_id(client, sid)
+    assert mine != theirs
+    assert vote(client, sid, poll["id"], mine, 1).json()["mine"] == 1
+    vote(client, sid, poll["id"], theirs, 0)
+    url = f"/api/sessions/{sid}/polls/{poll['id']}"
+    assert client.get(url, params={"viewer": mine}).json()["mine_right"] is None  # not revealed yet
+    client.post(f"{url}/reveal", headers=h)
+    assert client.get(url, params={"viewer": mine}).json()["mine_right"] is True
+    assert client.get(url, params={"viewer": theirs}).json()["mine_right"] is False

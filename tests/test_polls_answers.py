@@ -8,9 +8,11 @@ import pytest
 
 from app.core.network import forward, loss, predict
 from app.training.config import Hyperparameters, RunConfig
+from app.training.poll_templates import PollError
 from app.training.run import Run
 
 from .conftest import auth
+from .test_polls import watcher_id
 
 MAX_POLLS = 100
 
@@ -130,8 +132,9 @@ def test_output_delta_is_the_derivations_long_way_value(client):
     stages = {s["name"]: s for s in client.get(f"/api/sessions/{sid}/derivation/7").json()["stages"]}
     long_way = stages["dz2_long"]["value"][2]  # through the softmax Jacobian, not the short way
     near, far = long_way * 1.05, long_way * 1.5
-    for viewer, value in (("viewer-near-001", near), ("viewer-far-0002", far)):
-        client.post(f"/api/sessions/{sid}/polls/{poll['id']}/votes", json={"viewer": viewer, "choice": value})
+    for value in (near, far):
+        body = {"viewer": watcher_id(client, sid), "choice": value}
+        assert client.post(f"/api/sessions/{sid}/polls/{poll['id']}/votes", json=body).status_code == 200
     revealed = client.post(f"/api/sessions/{sid}/polls/{poll['id']}/reveal", headers=h).json()
     assert revealed["answer"]["value"] == pytest.approx(long_way, rel=1e-9, abs=1e-15)
     assert revealed["answer"]["tolerance"] == pytest.approx(abs(long_way) * 0.1)
@@ -165,3 +168,56 @@ def test_a_question_on_numbers_that_overflowed_is_refused():
             run.polls.ask(run, template, params, MAX_POLLS)
         assert refused.value.status == 409 and "reset" in str(refused.value)
     assert run.polls.polls == []
+
+
+def test_loss_after_gives_no_answer_when_the_points_change():
+    run = Run(RunConfig())
+    poll = run.polls.ask(run, "loss_after", {"n": 5}, MAX_POLLS)
+    run.step()
+    run.edit_points([], [0])  # the loss from here is on other points than the baseline's
+    run.step()
+    assert poll.answer == {"text": "no answer: the points were changed before the loss was compared"}
+    for _ in range(5):
+        run.step()
+    assert "choice" not in poll.answer  # the answer given stays
+
+
+def test_awaiting_first_flips_share_one_forward_pass_a_step_and_are_bounded(monkeypatch, client):
+    from app.training import poll_templates
+    from app.training.polls import MAX_AWAITING_FLIPS
+
+    run = Run(RunConfig(learning_rate=1e-9))
+    for _ in range(MAX_AWAITING_FLIPS):
+        run.polls.ask(run, "first_flip", {"n": 50}, MAX_POLLS)
+    classes = run.polls.polls[0].pending["classes"]
+    assert classes.dtype == np.uint8 and classes.tolist() == core_classes(run).tolist()
+    passes = []
+    real = poll_templates.predictions
+    monkeypatch.setattr(poll_templates, "predictions", lambda r: passes.append(r.step_count) or real(r))
+    for _ in range(3):
+        run.step()
+    assert [p.awaiting for p in run.polls.polls] == [True] * MAX_AWAITING_FLIPS
+    assert passes == [1, 2, 3]  # one pass a step for all of them
+    with pytest.raises(PollError, match=f"{MAX_AWAITING_FLIPS} first_flip polls awaiting") as refused:
+        run.polls.ask(run, "first_flip", {"n": 50}, MAX_POLLS)
+    assert refused.value.status == 409
+    run.polls.ask(run, "diverges", {"n": 5}, MAX_POLLS)  # other templates are not held back
+
+    created = client.post("/api/sessions", json={"learning_rate": 1e-9}).json()
+    sid, h = created["id"], auth(created["token"])
+    for _ in range(MAX_AWAITING_FLIPS):
+        r = client.post(f"/api/sessions/{sid}/polls", json={"template": "first_flip"}, headers=h)
+        assert r.status_code == 201, r.text
+    r = client.post(f"/api/sessions/{sid}/polls", json={"template": "first_flip"}, headers=h)
+    assert r.status_code == 409 and f"{MAX_AWAITING_FLIPS} first_flip polls" in r.text
+
+
+def test_a_vote_is_not_judged_against_an_answer_that_names_no_right_choice():
+    run = Run(RunConfig())
+    poll = run.polls.ask(run, "loss_after", {"n": 5}, MAX_POLLS)
+    run.polls.vote(poll.id, "viewer-some-001", 0, 10, len(run.dataset.labels))
+    run.polls.reveal(poll.id)
+    run.restart()  # the answer will not come: "no answer: the run was reset ..."
+    view = poll.view(viewer="viewer-some-001")
+    assert view["state"] == "answered" and "no answer" in view["answer"]["text"]
+    assert view["mine"] == 0 and view["mine_right"] is None and view["right_share"] is None

@@ -10,7 +10,7 @@ import pytest
 from .conftest import auth
 from .test_stream import Watcher, new_session
 
-ANN, BEN = "viewer-ann-0001", "viewer-ben-0002"
+MADE_UP = "viewer-ann-0001"  # an id no hello gave
 
 
 def next_of(watcher: Watcher, kind: str, timeout=10.0) -> dict:
@@ -43,12 +43,12 @@ def test_poll_lifecycle_over_a_real_socket(live_server):
         assert told["id"] == poll["id"] and told["state"] == "open" and told["choices"] == ["lower", "higher"]
     assert told["counts"] is None
 
-    ann.send({"type": "vote", "poll": poll["id"], "viewer": ANN, "choice": 1})
+    ann.send({"type": "vote", "poll": poll["id"], "choice": 1})
     assert next_of(ann, "ok") == {"type": "ok", "for": "vote", "poll": poll["id"], "choice": 1}
     assert next_poll(driver)["counts"] == [0, 1]  # the driver's count, live
-    ann.send({"type": "vote", "poll": poll["id"], "viewer": ANN, "choice": 0})  # changed
+    ann.send({"type": "vote", "poll": poll["id"], "choice": 0})  # changed
     next_of(ann, "ok")
-    ben.send({"type": "vote", "poll": poll["id"], "viewer": BEN, "choice": 0})
+    ben.send({"type": "vote", "poll": poll["id"], "choice": 0})
     next_of(ben, "ok")
     while (live := next_poll(driver))["counts"] != [2, 0]:
         assert live["voters"] <= 2
@@ -60,7 +60,7 @@ def test_poll_lifecycle_over_a_real_socket(live_server):
             news.append(next_poll(w))
         assert [p["state"] for p in news] in (["voting", "closed"], ["closed"])
         assert all(p["counts"] is None for p in news)
-    ben.send({"type": "vote", "poll": poll["id"], "viewer": BEN, "choice": 1})
+    ben.send({"type": "vote", "poll": poll["id"], "choice": 1})
     refused = next_of(ben, "error")
     assert refused["for"] == "vote" and "closed" in refused["message"]
 
@@ -71,6 +71,7 @@ def test_poll_lifecycle_over_a_real_socket(live_server):
     driver.send({"type": "step", "n": 10})
     answered = next_poll(ben, "answered")
     assert answered["answer"]["choice"] == 0 and answered["right_share"] == 1.0
+    assert answered["mine"] == 0 and answered["mine_right"] is True  # judged by the server
     for w in (driver, ann, ben):
         w.close()
 
@@ -85,11 +86,12 @@ def test_bad_votes_get_an_error_and_the_socket_goes_on(live_server):
     )
     w = Watcher(live_server, sid)
     for message, words in (
-        ({"type": "vote", "poll": 1, "viewer": ANN, "choice": 5}, "choice"),
+        ({"type": "vote", "poll": 1, "choice": 5}, "choice"),
         ({"type": "vote", "poll": 1, "viewer": "x", "choice": 0}, "viewer"),
-        ({"type": "vote", "poll": 1, "viewer": ANN, "choice": False}, "choice"),
-        ({"type": "vote", "poll": 9, "viewer": ANN, "choice": 0}, "no poll 9"),
-        ({"type": "vote", "poll": 1, "viewer": ANN}, "choice"),
+        ({"type": "vote", "poll": 1, "viewer": MADE_UP, "choice": 0}, "viewer id its hello gave"),
+        ({"type": "vote", "poll": 1, "choice": False}, "choice"),
+        ({"type": "vote", "poll": 9, "choice": 0}, "no poll 9"),
+        ({"type": "vote", "poll": 1}, "choice"),
     ):
         w.send(message)
         error = next_of(w, "error")
@@ -110,15 +112,19 @@ def test_a_reconnecting_viewer_keeps_its_vote(live_server):
         headers=auth(c["token"]),
     )
     w = Watcher(live_server, sid)
-    w.send({"type": "vote", "poll": 1, "viewer": ANN, "choice": 42})
+    me = w.hello["viewer"]
+    w.send({"type": "vote", "poll": 1, "choice": 42})
     next_of(w, "ok")
     w.close()
-    again = Watcher(live_server, sid)  # the page keeps its id in sessionStorage
-    assert again.hello["polls"][0]["state"] == "voting"
-    mine = httpx.get(f"{live_server.url}/api/sessions/{sid}/polls/1", params={"viewer": ANN}).json()
-    assert mine["mine"] == 42 and mine["voters"] == 1
-    again.send({"type": "vote", "poll": 1, "viewer": ANN, "choice": 43})
+    again = Watcher(live_server, sid, viewer=me)  # the page offers back the id it kept for the tab
+    assert again.hello["viewer"] == me
+    assert again.hello["polls"][0]["state"] == "voting" and again.hello["polls"][0]["mine"] == 42
+    other = Watcher(live_server, sid, viewer=me)  # a second socket (a duplicated tab): its own id
+    stranger = Watcher(live_server, sid, viewer=MADE_UP)  # an id this session never issued
+    assert len({me, other.hello["viewer"], stranger.hello["viewer"], MADE_UP}) == 4
+    again.send({"type": "vote", "poll": 1, "choice": 43})
     next_of(again, "ok")
-    after = httpx.get(f"{live_server.url}/api/sessions/{sid}/polls/1", params={"viewer": ANN}).json()
+    after = httpx.get(f"{live_server.url}/api/sessions/{sid}/polls/1", params={"viewer": me}).json()
     assert after["mine"] == 43 and after["voters"] == 1
-    again.close()
+    for socket in (again, other, stranger):
+        socket.close()

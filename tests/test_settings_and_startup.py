@@ -79,3 +79,15 @@ def test_python_m_app_serves_the_api_and_the_docs(tmp_path):
 def test_bad_flag_exits_with_a_message():
     out = subprocess.run([sys.executable, "-m", "app", "--port", "x"], capture_output=True, text=True)
     assert out.returncode != 0 and "port must be a whole number" in out.stderr
+
+
+@pytest.mark.parametrize(("name", "most"), [("max_polls", 1000), ("max_poll_voters", 10_000)])
+def test_poll_limits_are_bounded_by_what_a_saved_run_holds(name, most):
+    from app.training.polls_saved import MAX_POLLS_SAVED, MAX_VOTES_SAVED
+
+    assert (MAX_POLLS_SAVED, MAX_VOTES_SAVED) == (1000, 10_000)
+    assert getattr(Settings(**{name: most}), name) == most
+    with pytest.raises(ValueError, match=f"{name} must be at most {most}"):
+        Settings(**{name: most + 1})
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({}, [f"--{name.replace('_', '-')}", str(most + 1)])

@@ -24,9 +24,11 @@ def subprotocols(token=None) -> list[str]:
 class Watcher:
     """A WebSocket client that keeps frames and text messages apart, and acks when told to."""
 
-    def __init__(self, server, session_id, token=None):
+    def __init__(self, server, session_id, token=None, viewer=None):
+        """viewer: a viewer id to offer back, as a page that reconnects does."""
         url = f"{server.ws_url}/ws/sessions/{session_id}"
-        self._connection = connect(url, subprotocols=subprotocols(token), max_size=2**24)
+        offered = subprotocols(token) + ([f"bpv.viewer.{viewer}"] if viewer is not None else [])
+        self._connection = connect(url, subprotocols=offered, max_size=2**24)
         self.ws = self._connection.__enter__()
         self.hello = json.loads(self.ws.recv(timeout=10))
         self.texts: list[dict] = []

@@ -11,6 +11,11 @@ import dataclasses
 import os
 from dataclasses import dataclass, fields
 
+from app.training.polls_saved import MAX_POLLS_SAVED, MAX_VOTES_SAVED
+
+# Settings a saved run must be able to hold: a run saved at them loads back.
+SAVED_RUN_BOUNDS = {"max_polls": MAX_POLLS_SAVED, "max_poll_voters": MAX_VOTES_SAVED}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -54,6 +59,11 @@ class Settings:
             value = getattr(self, f.name)
             if f.type in ("int", "float") and value <= 0 and f.name not in ("port", "frame_process"):
                 raise ValueError(f"{f.name} must be positive, got {value}")
+        for name, most in SAVED_RUN_BOUNDS.items():
+            if getattr(self, name) > most:
+                raise ValueError(
+                    f"{name} must be at most {most} (what a saved run holds), got {getattr(self, name)}"
+                )
         if self.frame_process not in (0, 1):
             raise ValueError(f"frame_process must be 0 or 1, got {self.frame_process}")
         if not 0 <= self.port <= 65535:

@@ -65,6 +65,26 @@ def predictions(run) -> np.ndarray:
     return predict(_params64(run), run.inputs(run.dataset.X).astype(np.float64), run.activation)
 
 
+class Now:
+    """What the polls awaiting their answer read of the run after one step, each number computed
+    once for them all (a forward pass over every point costs as much as a step)."""
+
+    def __init__(self, run):
+        self.run = run
+        self._classes: np.ndarray | None = None
+
+    @property
+    def classes(self) -> np.ndarray:
+        if self._classes is None:
+            self._classes = point_classes(self.run)
+        return self._classes
+
+
+def point_classes(run) -> np.ndarray:
+    """predictions(run) as uint8, the way a poll keeps them (a run has at most 64 classes)."""
+    return predictions(run).astype(np.uint8)
+
+
 def training_backward(run):
     """network.py's backward pass over the run's training points now, in float64."""
     d, c = run.dataset, run.config
@@ -97,8 +117,9 @@ class Template:
     def ask(self, run, params: dict) -> Asked:
         raise NotImplementedError
 
-    def at_step(self, run, poll) -> dict | None:
-        """After each of the run's steps while the answer is awaited: the answer, or None yet."""
+    def at_step(self, run, poll, now: Now) -> dict | None:
+        """After each of the run's steps while the answer is awaited: the answer, or None yet;
+        `now` holds what every awaiting poll reads of this step, computed once."""
         return None
 
     def stopped(self, run, poll) -> dict | None:
@@ -120,10 +141,12 @@ class LossAfter(Template):
             kind="choice",
             choices=["lower", "higher"],
             until_step=run.step_count + n,
-            pending={"baseline": baseline},
+            pending={"baseline": baseline, "data_version": run.data_version},
         )
 
-    def at_step(self, run, poll):
+    def at_step(self, run, poll, now):
+        if run.data_version != poll.pending.get("data_version"):  # the losses would be on other points
+            return {"text": "no answer: the points were changed before the loss was compared"}
         if run.step_count < poll.until_step:
             return None
         before, after = poll.pending["baseline"], test_loss(run)
@@ -186,7 +209,7 @@ class Diverges(Template):
             until_step=run.step_count + n,
         )
 
-    def at_step(self, run, poll):
+    def at_step(self, run, poll, now):
         if run.step_count < poll.until_step:
             return None
         return {"choice": 1, "text": f"no: still finite at step {run.step_count}"}
@@ -206,14 +229,13 @@ class FirstFlip(Template):
             question=f"Which point will flip class first (within {n} steps)? Click it on the plane.",
             kind="point",
             until_step=run.step_count + n,
-            pending={"classes": predictions(run).tolist(), "data_version": run.data_version},
+            pending={"classes": point_classes(run), "data_version": run.data_version},
         )
 
-    def at_step(self, run, poll):
+    def at_step(self, run, poll, now):
         if run.data_version != poll.pending.get("data_version"):
             return {"points": [], "text": "no answer: the points were changed before one flipped"}
-        now = predictions(run)
-        flipped = np.flatnonzero(now != np.asarray(poll.pending["classes"]))
+        flipped = np.flatnonzero(now.classes != poll.pending["classes"])
         if len(flipped):
             shown = flipped.tolist()
             return {
@@ -276,11 +298,12 @@ TEMPLATES = {
 
 
 def is_right(answer: dict | None, kind: str, choice) -> bool | None:
-    """Whether a vote matches the answer; None while there is none (or a free text without one)."""
+    """Whether a vote matches the answer; None while there is none, or when it names no right choice
+    (a free text without one, a loss_after whose points changed, a run reset before the answer)."""
     if answer is None:
         return None
     if kind == "choice":
-        return "choice" in answer and choice == answer["choice"]
+        return choice == answer["choice"] if "choice" in answer else None
     if kind == "point":
         return choice in answer.get("points", [])
     return abs(choice - answer["value"]) <= answer["tolerance"]

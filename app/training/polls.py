@@ -5,8 +5,9 @@ revealed (the counts shown) -> answered (revealed, and its true answer known: th
 computed from the run when it reaches the steps the answer needs; poll_templates.py).
 
 A poll is part of its run: saved with it, shown on its timeline at its step. A viewer is a random
-id its page made; nothing personal is stored. Votes take the book's own lock, never the run's, so
-a class voting at once does not hold up training; the run calls `after_step` under its own lock.
+id the server gave its socket (viewer_ids.py); nothing personal is stored. Votes take the book's
+own lock, never the run's, so a class voting at once does not hold up training; the run calls
+`after_step` under its own lock.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from .poll_templates import TEMPLATES, Asked, PollError, is_right
+import numpy as np
+
+from .poll_templates import TEMPLATES, Asked, Now, PollError, is_right
 
 ACCEPTING = ("open", "voting")
 
@@ -76,13 +79,19 @@ class Poll:
     def right_share(self) -> float | None:
         if self.answer is None or not self.votes:
             return None
-        right = sum(bool(is_right(self.answer, self.kind, v)) for v in self.votes.values())
-        return right / len(self.votes)
+        judged = [is_right(self.answer, self.kind, v) for v in self.votes.values()]
+        if None in judged:  # the answer names no right choice: no share got it right or wrong
+            return None
+        return sum(judged) / len(judged)
 
     def view(self, driver: bool = False, viewer: str | None = None) -> dict:
         """What a client is shown: the counts once revealed (the driver's, always), the true
-        answer once revealed and known; `mine`, the vote of `viewer` if it has one."""
+        answer once revealed and known; with `viewer`, `mine` (its vote, or None) and
+        `mine_right` (whether it was right, once revealed and known)."""
         shown = self.revealed or driver
+        params = dict(self.params)
+        if not shown:
+            params.pop("answer", None)  # a free text's right choice: the driver's until revealed
         out = {
             "id": self.id,
             "step": self.step,
@@ -90,7 +99,7 @@ class Poll:
             "question": self.asked.question,
             "kind": self.kind,
             "choices": list(self.asked.choices),
-            "params": dict(self.params),
+            "params": params,
             "state": self.state,
             "until_step": self.until_step,
             "voters": len(self.votes),
@@ -99,11 +108,19 @@ class Poll:
             "right_share": self.right_share() if self.revealed else None,
         }
         if viewer is not None:
-            out["mine"] = self.votes.get(viewer)
+            mine = self.votes.get(viewer)
+            out["mine"] = mine
+            # whether that vote was right, once revealed and known (a page does not judge it)
+            out["mine_right"] = (
+                is_right(self.answer, self.kind, mine) if self.revealed and mine is not None else None
+            )
         return out
 
 
 MAX_NUMBER_VOTE = 1e6
+# first_flip polls awaiting their answer at once in a run: each keeps a class per point, and the
+# classes now are computed once a step for them all, but a bound keeps both small.
+MAX_AWAITING_FLIPS = 3
 
 
 class PollBook:
@@ -144,6 +161,13 @@ class PollBook:
         """A new poll on `run` (the caller holds the run's lock); PollError if it cannot be asked."""
         if template not in TEMPLATES:
             raise PollError(f"template must be one of {', '.join(TEMPLATES)}, got {template!r}", "template")
+        if template == "first_flip" and self._awaiting_flips() >= MAX_AWAITING_FLIPS:
+            raise PollError(
+                f"this run already has {MAX_AWAITING_FLIPS} first_flip polls awaiting their answer, "
+                "the most at once: play on until they are answered",
+                "template",
+                409,
+            )
         asked = TEMPLATES[template].ask(run, params)
         with self.lock:
             if len(self.polls) >= max_polls:
@@ -156,6 +180,10 @@ class PollBook:
             self.polls.append(poll)
         self._tell(False)
         return poll
+
+    def _awaiting_flips(self) -> int:
+        with self.lock:
+            return sum(p.template == "first_flip" and p.awaiting for p in self.polls)
 
     def get(self, poll_id: int) -> Poll:
         with self.lock:
@@ -220,7 +248,8 @@ class PollBook:
 
     def after_step(self, run) -> None:
         """The run took a step (under its lock): answer the polls whose answer it brought."""
-        self._answer(run, lambda template, poll: template.at_step(run, poll))
+        now = Now(run)
+        self._answer(run, lambda template, poll: template.at_step(run, poll, now))
 
     def after_stop(self, run) -> None:
         """The run diverged: the polls still waiting get the answer that gives."""
@@ -261,7 +290,11 @@ class PollBook:
                     "kind": p.kind,
                     "choices": list(p.asked.choices),
                     "until_step": p.until_step,
-                    "pending": {k: v for k, v in p.pending.items() if k != "data_version"},
+                    "pending": {
+                        k: v.tolist() if isinstance(v, np.ndarray) else v
+                        for k, v in p.pending.items()
+                        if k != "data_version"
+                    },
                     "closed": p.closed,
                     "revealed": p.revealed,
                     "votes": list(p.votes.values()),
@@ -271,12 +304,14 @@ class PollBook:
             ]
 
     def load_state(self, saved: list[dict], data_version: int) -> None:
-        """Polls read back from a saved run (checked by its schema); a poll waiting for a flip
-        watches the restored run's points."""
+        """Polls read back from a saved run (checked by its schema); a poll waiting for a flip or a
+        loss watches the restored run's points."""
         polls = []
         for s in saved:
             pending = dict(s["pending"])
             if "classes" in pending:
+                pending["classes"] = np.asarray(pending["classes"], dtype=np.uint8)
+            if "classes" in pending or "baseline" in pending:
                 pending["data_version"] = data_version
             asked = Asked(s["question"], s["kind"], list(s["choices"]), s["until_step"], None, pending)
             votes = {f"saved-{i}": v for i, v in enumerate(s["votes"])}

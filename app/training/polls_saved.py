@@ -18,6 +18,8 @@ QUESTION_CHARS = 300
 CHOICE_CHARS = 80
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Step = Annotated[int, Field(ge=0, le=2**40)]
+# What a poll still awaiting its answer computes it from, by template.
+PENDING = {"loss_after": ("baseline",), "first_flip": ("classes",)}
 
 
 class SavedPending(Strict):
@@ -56,6 +58,12 @@ class SavedPoll(Strict):
 
     @model_validator(mode="after")
     def votes_fit(self) -> SavedPoll:
+        if self.kind != TEMPLATES[self.template].kind:
+            raise ValueError(f"kind: a {self.template} poll is a {TEMPLATES[self.template].kind} poll")
+        if self.answer is None and TEMPLATES[self.template].waits:
+            for name in PENDING.get(self.template, ()):
+                if getattr(self.pending, name) is None:
+                    raise ValueError(f"pending.{name}: a {self.template} poll awaiting its answer needs it")
         if self.kind == "choice":
             if any(not isinstance(v, int) or not 0 <= v < len(self.choices) for v in self.votes):
                 raise ValueError("votes of a choice poll must be indices of its choices")
@@ -72,10 +80,17 @@ class SavedPoll(Strict):
         return self
 
 
-def check_polls(polls: list[SavedPoll]) -> list[dict]:
-    """The saved polls as PollBook.load_state takes them; ValueError if their ids are not 1, 2, ..."""
+def check_polls(polls: list[SavedPoll], points: int) -> list[dict]:
+    """The saved polls as PollBook.load_state takes them, for a run of `points` points; ValueError
+    if their ids are not 1, 2, ... or a first_flip poll's classes are not one per point."""
     if [p.id for p in polls] != list(range(1, len(polls) + 1)):
         raise ValueError("polls must be numbered 1, 2, ... in the order asked")
+    for i, p in enumerate(polls):
+        if p.pending.classes is not None and len(p.pending.classes) != points:
+            raise ValueError(
+                f"polls[{i}].pending.classes must hold a class for each of the run's {points} points, "
+                f"got {len(p.pending.classes)}"
+            )
     return [
         {
             **p.model_dump(),

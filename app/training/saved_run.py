@@ -290,5 +290,5 @@ def restore_run(saved: SavedRun | dict) -> Run:
         )
     )
     run.parent = saved.parent.model_dump() if saved.parent else None
-    run.polls.load_state(check_polls(saved.polls), run.data_version)
+    run.polls.load_state(check_polls(saved.polls, len(run.dataset.labels)), run.data_version)
     return run

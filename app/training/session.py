@@ -10,6 +10,7 @@ from .issued_inputs import IssuedRing
 from .player import Player
 from .run import Run
 from .trainer import Trainer
+from .viewer_ids import ViewerIds
 
 
 class Session:
@@ -31,6 +32,7 @@ class Session:
         self.driver_left_at: float | None = None
         self.ended_because: str | None = None  # why the registry closed it, for its watchers
         self.issued = IssuedRing()  # the inputs downloaded to check a gradient, gone with the session
+        self.viewer_ids = ViewerIds()  # the ids its watchers' sockets were given, to vote with
         self.twins: dict | None = None  # {"id", "side", "other"} while twinned (twins.py)
 
     @property

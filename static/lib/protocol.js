@@ -70,6 +70,7 @@ export const GONE = {
 // The token travels in the socket's subprotocol header, never in its URL: servers log URLs.
 const PROTOCOL = "bpv.v1";
 const TOKEN_PROTOCOL_PREFIX = "bpv.token.";
+const VIEWER_PROTOCOL_PREFIX = "bpv.viewer.";
 
 function socketUrl(path) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -82,9 +83,16 @@ export function driverSocket(session) {
   return { url: socketUrl(session.stream), protocols: [PROTOCOL, TOKEN_PROTOCOL_PREFIX + session.token] };
 }
 
-// A session's stream without the token: the server makes this socket a read-only viewer.
-export function watcherSocket(sessionId) {
-  return { url: socketUrl(`/ws/sessions/${encodeURIComponent(sessionId)}`), protocols: [PROTOCOL] };
+// A session's stream without the token: the server makes this socket a read-only viewer. Each
+// (re)connect offers back the viewer id the tab was given (keptViewerId), to keep its votes.
+export function watcherSocket(sessionId, keptViewerId = () => null) {
+  return {
+    url: socketUrl(`/ws/sessions/${encodeURIComponent(sessionId)}`),
+    get protocols() {
+      const viewer = keptViewerId(sessionId);
+      return viewer ? [PROTOCOL, VIEWER_PROTOCOL_PREFIX + viewer] : [PROTOCOL];
+    },
+  };
 }
 
 // Reconnecting: exponential backoff with jitter, so that a hundred viewers whose Wi-Fi came back
@@ -106,11 +114,11 @@ const SILENT_MS = 15_000;
 const ANSWER_MS = 5_000;
 const CHECK_EVERY_MS = 2_500;
 
-// A viewer's vote on a poll, as the socket takes it (anyone watching may vote): choice is a
-// choice's index, a point's index (a "point" poll) or a number (a "number" poll); viewer is the
-// page's random id for itself, kept so that a reconnect changes the same vote.
-export function voteMessage(poll, viewer, choice) {
-  return { type: "vote", poll, viewer, choice };
+// A watcher's vote on a poll, as the socket takes it: choice is a choice's index, a point's index
+// (a "point" poll) or a number (a "number" poll). The server counts it under the viewer id it gave
+// this socket in its hello.
+export function voteMessage(poll, choice) {
+  return { type: "vote", poll, choice };
 }
 
 // One session's socket; socket is { url, protocols } as driverSocket or watcherSocket make it.

@@ -6,6 +6,7 @@
 import { driverLink, pageTokens, searchWithDrive } from "./drive_link.js";
 import { driverSocket, Stream, watcherSocket } from "./protocol.js";
 import * as rest from "./rest.js";
+import { keptViewerId } from "./viewer_id.js";
 
 function streamPath(id) {
   return `/ws/sessions/${encodeURIComponent(id)}`;
@@ -71,7 +72,7 @@ export class SessionDriver {
     this.generation += 1;
     this.leave();
     this.session = null;
-    this.stream = new Stream(watcherSocket(sessionId), this.streamOptions, this.handlers);
+    this.stream = new Stream(watcherSocket(sessionId, keptViewerId), this.streamOptions, this.handlers);
     this.stream.connect();
   }
 

@@ -49,6 +49,7 @@ def test_driver_asks_three_viewers_vote_histogram_only_on_reveal(dash, browser, 
         dash.page.wait_for_selector("#poll-question")
         question = dash.page.text_content("#poll-question")
         assert "After 10 more steps" in question
+        poll_url = f"{live_server.url}/api/sessions/{session}/polls/1"
         for v in viewers:
             v.wait_for_selector("#poll-choice-1")
             assert v.text_content("#poll-question") == question
@@ -63,6 +64,16 @@ def test_driver_asks_three_viewers_vote_histogram_only_on_reveal(dash, browser, 
             v.wait_for_function(f"() => window.bpv?.poll?.mine === {choice}")
             assert v.get_attribute(f"#poll-choice-{choice}", "aria-pressed") == "true"
         dash.page.wait_for_function("() => document.getElementById('poll-count')?.textContent === '3 voted'")
+        # A phone reloads: its page offers back the viewer id the server gave it, and keeps its vote.
+        kept = f"() => sessionStorage.getItem('bpv.viewer.{session}')"
+        given = phone_a[1].evaluate(kept)
+        assert given and httpx.get(poll_url, params={"viewer": given}).json()["mine"] == 0
+        phone_a[1].reload()
+        phone_a[1].wait_for_function(FIRST_FRAME, timeout=20_000)
+        phone_a[1].wait_for_function("() => window.bpv?.poll?.mine === 0")
+        assert phone_a[1].evaluate(kept) == given
+        assert phone_a[1].get_attribute("#poll-choice-0", "aria-pressed") == "true"
+        assert httpx.get(poll_url).json()["voters"] == 3  # the same vote, not a fourth
         assert failing(phone_a[1]) == []  # a phone's card while voting
         # No histogram anywhere before the reveal, the driver's (at the projector) included.
         for page in (dash.page, *viewers):
@@ -151,7 +162,8 @@ def test_a_point_poll_takes_a_click_on_a_training_point(dash, browser, live_serv
         page.wait_for_function(f"() => window.bpv?.poll?.mine === {index}")
         assert f"point {index}" in page.text_content(".poll-pick")
         mine = httpx.get(
-            f"{url}/polls/1", params={"viewer": page.evaluate("() => sessionStorage.getItem('bpv.viewer')")}
+            f"{url}/polls/1",
+            params={"viewer": page.evaluate(f"() => sessionStorage.getItem('bpv.viewer.{session}')")},
         )
         assert mine.json()["mine"] == index
         assert page.get_attribute("#tab-derivation", "aria-selected") != "true"  # a vote, not the derivation

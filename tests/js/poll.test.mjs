@@ -2,9 +2,9 @@
 // kept for the tab, and how a vote reads.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-
+import { watcherSocket } from "../../static/lib/protocol.js";
+import { keepViewerId, keptViewerId } from "../../static/lib/viewer_id.js";
 import { pollRequest, TEMPLATES } from "../../static/panels/poll/templates.js";
-import { viewerId } from "../../static/panels/poll/viewer_id.js";
 
 test("each template sends the fields the server's schema names", () => {
   assert.deepEqual(pollRequest("loss_after", { n: "20" }), { template: "loss_after", n: 20 });
@@ -33,12 +33,16 @@ test("a free question's choices are its non-blank lines, its right choice counte
   assert.equal(pollRequest("text", { question: "Q", choices: "a\nb", answer: "" }).answer, null);
 });
 
-test("a viewer's id is made once and kept for the tab", () => {
+test("the viewer id a hello gave is kept for the tab, per session, and offered back", () => {
   const kept = new Map();
   const storage = { getItem: (k) => kept.get(k) ?? null, setItem: (k, v) => kept.set(k, v) };
-  const first = viewerId(storage);
-  assert.match(first, /^[A-Za-z0-9_-]{8,64}$/);
-  assert.equal(viewerId(storage), first);
-  kept.set("bpv.viewer", "<bad id>");
-  assert.notEqual(viewerId(storage), "<bad id>");
+  assert.equal(keptViewerId("run-a", storage), null);
+  keepViewerId("run-a", "k3J9x0aQ-given", storage);
+  keepViewerId("run-b", "<bad id>", storage); // not an id the server gives: not kept
+  assert.equal(keptViewerId("run-a", storage), "k3J9x0aQ-given");
+  assert.equal(keptViewerId("run-b", storage), null);
+  globalThis.location ??= { protocol: "http:", host: "localhost:8000" };
+  const socket = watcherSocket("run-a", (id) => keptViewerId(id, storage));
+  assert.deepEqual(socket.protocols, ["bpv.v1", "bpv.viewer.k3J9x0aQ-given"]);
+  assert.deepEqual(watcherSocket("run-b", (id) => keptViewerId(id, storage)).protocols, ["bpv.v1"]);
 });

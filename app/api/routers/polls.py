@@ -55,15 +55,19 @@ def is_driver(session, authorization: str | None) -> bool:
 def ask_poll(session: Controlled, settings: ServerSettings, request: PollRequest):
     """Ask the class a question (the driver): a template computed from the run (loss_after,
     larger_gradient, diverges, first_flip, output_delta) or free text with 2-5 choices. Its true
-    answer is found from the run, at once or when the run reaches the steps it needs. A playing
-    run is paused first: the class predicts from where it stands, and the driver plays on."""
-    run = session.run
-    session.player.pause()
+    answer is found from the run, at once or when the run reaches the steps it needs (at most 3
+    first_flip polls await theirs at once: a fourth is a 409). A playing run is paused once the
+    question is asked: the class predicts from where it stands, and the driver plays on."""
+    run, player = session.run, session.player
     try:
-        with session.player.lock:
+        with player.lock:
             poll = run.polls.ask(run, request.template, template_params(request), settings.max_polls)
+            if player.pair is None:
+                player.pause()  # under the lock: the run stands at the step the poll was asked at
     except PollError as e:
-        raise refused(e) from None
+        raise refused(e) from None  # a refused question leaves a playing run playing
+    if player.pair is not None:
+        player.pause()  # twins pause together, taking both their locks: not while holding one
     return poll.view(driver=True)
 
 
@@ -136,10 +140,20 @@ def read_poll(
         return poll.view(driver=is_driver(session, authorization), viewer=viewer)
 
 
-@router.post("/{session_id}/polls/{poll_id}/votes", response_model=PollOut, responses=NOT_NOW | TOO_MANY)
+@router.post(
+    "/{session_id}/polls/{poll_id}/votes",
+    response_model=PollOut,
+    responses=NOT_NOW | TOO_MANY | error_responses(403),
+)
 def vote(session: Viewed, settings: ServerSettings, poll_id: PollId, body: VoteRequest):
-    """Vote (anyone watching may): a second vote from the same viewer replaces the first, until the
-    driver closes the poll (then 409, and the vote is not counted)."""
+    """Vote (anyone watching may), as `viewer`: the id the server gave a watcher's socket in its
+    hello (`"viewer"`), valid while that socket is open and for a while after it closes; any other
+    id is a 403, so that a client cannot make up voters. A second vote from the same viewer
+    replaces the first, until the driver closes the poll (then 409, and the vote is not counted)."""
+    if not session.viewer_ids.issued(body.viewer):
+        raise HTTPException(
+            403, "viewer: not an id this session issued: open its stream, whose hello gives one"
+        )
     points = len(session.run.dataset.labels)
     try:
         poll = session.run.polls.vote(poll_id, body.viewer, body.choice, settings.max_poll_voters, points)

@@ -8,7 +8,15 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from app.frames import messages
 
 from ..deps import Frames, Limits, ServerSettings, Sessions
-from ..stream.handshake import PROTOCOL, Refused, admit, offered_protocols, origin_allowed, refuse
+from ..stream.handshake import (
+    PROTOCOL,
+    Refused,
+    admit,
+    offered_protocols,
+    offered_viewer,
+    origin_allowed,
+    refuse,
+)
 from ..stream.inbox import Inbox
 from ..stream.viewer import Viewer
 
@@ -37,9 +45,14 @@ async def watch_session(
         return
     viewer = Viewer(websocket, session, role, settings)
     driver = role == "driver"
+    if not driver:  # a watcher votes with the id the server gives its socket (or gave it before)
+        offered = offered_viewer(offered_protocols(websocket))
+        viewer.viewer_id = session.viewer_ids.take(offered, settings.max_viewers)
     session.add_viewer(driver)  # a driver coming back: its watchers are told by their own Viewer
     try:
         hello = messages.hello(session, role)
+        hello["viewer"] = viewer.viewer_id
+        hello["polls"] = session.run.polls.views(driver, viewer.viewer_id)  # with its own votes
         viewer.told_driver_away = hello["session"]["driver_away"]
         await viewer.send_json(hello)
         await viewer.serve(Inbox(viewer, limits).receive, feeds)
@@ -47,3 +60,5 @@ async def watch_session(
         pass
     finally:
         session.remove_viewer(driver)  # the last driver leaving: the grace period begins
+        if viewer.viewer_id is not None:
+            session.viewer_ids.give_back(viewer.viewer_id, settings.max_viewers)

@@ -17,8 +17,8 @@ ViewerId = Annotated[
     str,
     Field(
         pattern=r"^[A-Za-z0-9_-]{8,64}$",
-        description="a random id the viewer's page made for itself (8-64 letters, digits, - or _); "
-        "nothing personal",
+        description="the viewer id the server gave a watcher's socket in its hello (8-64 letters, "
+        "digits, - or _); random, nothing personal",
     ),
 ]
 
@@ -120,3 +120,6 @@ class PollOut(BaseModel):
     )
     right_share: float | None = Field(description="the share of votes that got it right, once answered")
     mine: int | float | None = Field(None, description="the asking viewer's vote (GET with ?viewer=)")
+    mine_right: bool | None = Field(
+        None, description="whether the asking viewer's vote was right, once revealed and known"
+    )

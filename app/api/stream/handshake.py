@@ -16,6 +16,8 @@ from app.training.session import Session
 # every access log and proxy log on the way.
 PROTOCOL = "bpv.v1"
 TOKEN_PROTOCOL_PREFIX = "bpv.token."
+# A watcher's page offers back the viewer id an earlier hello gave it, to keep its votes.
+VIEWER_PROTOCOL_PREFIX = "bpv.viewer."
 TOKEN_IN_URL = (
     "the control token does not go in the URL (servers log URLs); offer it as a WebSocket "
     f'subprotocol instead: new WebSocket(url, ["{PROTOCOL}", "{TOKEN_PROTOCOL_PREFIX}" + token])'
@@ -51,6 +53,14 @@ def offered_token(subprotocols: list[str]) -> str | None:
     for protocol in subprotocols:
         if protocol.startswith(TOKEN_PROTOCOL_PREFIX):
             return protocol[len(TOKEN_PROTOCOL_PREFIX) :]
+    return None
+
+
+def offered_viewer(subprotocols: list[str]) -> str | None:
+    """The viewer id a reconnecting page offers as the subprotocol "bpv.viewer.<id>", or None."""
+    for protocol in subprotocols:
+        if protocol.startswith(VIEWER_PROTOCOL_PREFIX):
+            return protocol[len(VIEWER_PROTOCOL_PREFIX) :][:64]
     return None
 
 

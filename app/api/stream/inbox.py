@@ -103,9 +103,11 @@ class Inbox:
         session = viewer.session
         try:
             message = parse(VoteMessage, payload)
+            if viewer.viewer_id is None or message.viewer not in (None, viewer.viewer_id):
+                raise PollError("a socket votes with the viewer id its hello gave it", "viewer", 403)
             points = len(session.run.dataset.labels)
             limit = viewer.settings.max_poll_voters
-            session.run.polls.vote(message.poll, message.viewer, message.choice, limit, points)
+            session.run.polls.vote(message.poll, viewer.viewer_id, message.choice, limit, points)
         except ValidationError as e:
             await viewer.error(describe(e), "vote")
         except PollError as e:

@@ -111,10 +111,14 @@ class StepMessage(BaseModel):
 
 
 class VoteMessage(BaseModel):
-    """A viewer's vote (anyone watching may vote): as POST .../polls/{poll}/votes takes it."""
+    """A watcher's vote, counted under the viewer id its socket's hello gave it."""
 
     model_config = ConfigDict(extra="forbid")
     type: Literal["vote"]
     poll: StrictInt = Field(ge=1, le=100_000)
-    viewer: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$", description="the page's random id for itself")
+    viewer: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{8,64}$",
+        description="the socket's own viewer id (its hello's), if sent: any other is refused",
+    )
     choice: StrictInt | StrictFloat

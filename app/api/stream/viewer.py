@@ -56,6 +56,7 @@ class Viewer:
         # change in between is sent again, never lost); a watcher is not woken by votes.
         self.polls_seen = session.run.polls.versions(role == "driver")
         self.polls_changed = False
+        self.viewer_id: str | None = None  # a watcher's id for voting, issued with its hello
 
     async def send_json(self, message: dict) -> None:
         async with self.send_lock:
@@ -103,7 +104,7 @@ class Viewer:
         driver = self.role == "driver"
         with book.lock:
             changed = [
-                (p.id, version, p.view(driver))
+                (p.id, version, p.view(driver, self.viewer_id))
                 for p in book.polls
                 if self.polls_seen.get(p.id) != (version := p.version if driver else p.public_version)
             ]

@@ -26,17 +26,8 @@ export function voteText(poll, choice) {
   return String(choice);
 }
 
-// Whether the answer names right choices (or points) a vote can be held against: a free question
-// without a marked answer, or a run reset before its answer, names none.
-function hasRightChoice(poll) {
-  const answer = poll.answer;
-  if (!answer) return false;
-  if (poll.kind === "choice") return Number.isInteger(answer.choice);
-  return poll.kind === "point" && Array.isArray(answer.points);
-}
-
-// Whether a choice (or point) is among the right ones, as the answer names them.
-function isRight(poll, choice) {
+// Whether the server's answer names this choice (or point), to mark its bar.
+function named(poll, choice) {
   const answer = poll.answer;
   if (!answer) return false;
   if (poll.kind === "choice") return answer.choice === choice;
@@ -56,11 +47,11 @@ function histogram(poll) {
   const rows = [];
   if (poll.kind === "choice") {
     poll.choices.forEach((label, i) => {
-      rows.push({ label, count: poll.counts[i], right: isRight(poll, i) });
+      rows.push({ label, count: poll.counts[i], right: named(poll, i) });
     });
   } else if (poll.kind === "point") {
     for (const [point, count] of poll.counts.slice(0, 8)) {
-      rows.push({ label: `point ${point}`, count, right: isRight(poll, point) });
+      rows.push({ label: `point ${point}`, count, right: named(poll, point) });
     }
   }
   const most = Math.max(1, ...rows.map((r) => r.count));
@@ -110,8 +101,9 @@ export function renderCard(poll, { role, mine, actions, note, csv }) {
 
   if (role === "viewer" && accepting) parts.push(voting(poll, mine, actions));
   if (role === "viewer" && !accepting && mine !== null && mine !== undefined) {
-    const judged = poll.state === "answered" && hasRightChoice(poll);
-    const verdict = judged ? (isRight(poll, mine) ? " ✓ right" : " ✗ not this time") : "";
+    // whether the vote was right is the server's judgement (mine_right), sent once answered
+    const verdict =
+      poll.mine_right === true ? " ✓ right" : poll.mine_right === false ? " ✗ not this time" : "";
     parts.push(
       el("p", { className: "poll-mine", id: "poll-mine" }, `Your vote: ${voteText(poll, mine)}${verdict}`),
     );

@@ -1,6 +1,7 @@
 // Predict, then reveal: the run's polls on the page. The driver asks the class ("Ask the class",
 // in the classroom tools), sees how many voted, closes and reveals; a watcher gets the question
-// as a card and votes over the socket (its id kept for the tab, viewer_id.js), a point poll by
+// as a card and votes over the socket (under the id its hello gave it, kept for the tab:
+// lib/viewer_id.js), a point poll by
 // clicking a training point on the plane. The counts and the true answer are the server's, shown
 // only once revealed. Every poll is marked on the timeline at its step.
 //
@@ -13,16 +14,15 @@
 import { el, onPageKey } from "../../lib/dom.js";
 import { probe } from "../../lib/probe.js";
 import { voteMessage } from "../../lib/protocol.js";
-import { askPoll, drivePoll, getView } from "../../lib/rest.js";
+import { askPoll, drivePoll } from "../../lib/rest.js";
+import { keepViewerId } from "../../lib/viewer_id.js";
 import { mountAskDialog } from "./ask.js";
 import { renderCard } from "./card.js";
 import { mountPlaneMarks } from "./plane.js";
-import { viewerId } from "./viewer_id.js";
 
 export function mount(root, store, { tools, session, send, onMarks }) {
   root.classList.add("poll");
   root.hidden = true;
-  const me = viewerId();
   const plane = mountPlaneMarks();
   const askButton = el("button", { type: "button", id: "poll-ask-open", hidden: true }, "Ask the class");
   askButton.title = "Pause and ask the class to predict what training does next (q)";
@@ -66,7 +66,7 @@ export function mount(root, store, { tools, session, send, onMarks }) {
   const actions = {
     vote(choice) {
       if (shown === null) return;
-      if (!send(voteMessage(shown, me, choice))) {
+      if (!send(voteMessage(shown, choice))) {
         note = "Not connected: your vote was not sent. Try again in a moment.";
         draw();
       }
@@ -102,21 +102,14 @@ export function mount(root, store, { tools, session, send, onMarks }) {
   function receive(poll) {
     const isNew = !polls.has(poll.id);
     polls.set(poll.id, poll);
+    // a watcher's own vote, as the server holds it (a confirmed vote since is newer: kept)
+    if (poll.mine !== null && poll.mine !== undefined && !mine.has(poll.id)) mine.set(poll.id, poll.mine);
     if (isNew || shown === null || poll.id >= shown) {
       if (isNew && shown !== poll.id) note = "";
       shown = Math.max(shown ?? 0, poll.id);
     }
     if (isNew) marks();
     draw();
-  }
-
-  // A watcher coming back (a reload, a reconnect) asks the server for its own vote.
-  async function recallVote(poll) {
-    const reply = await getView(store.sessionId, `polls/${poll.id}`, { viewer: me });
-    if (reply.ok && reply.data.mine !== null && reply.data.mine !== undefined) {
-      mine.set(poll.id, reply.data.mine);
-      draw();
-    }
   }
 
   return {
@@ -127,12 +120,14 @@ export function mount(root, store, { tools, session, send, onMarks }) {
       askButton.hidden = role !== "driver";
       polls = new Map((hello.polls ?? []).map((p) => [p.id, p]));
       mine.clear();
+      // A watcher's id for voting; a reconnect offered it back, and the hello carries its votes.
+      if (hello.viewer) keepViewerId(hello.session.id, hello.viewer);
+      for (const p of polls.values()) if (p.mine !== null && p.mine !== undefined) mine.set(p.id, p.mine);
       note = "";
       const open = [...polls.values()].filter((p) => p.state !== "answered");
       shown = open.length ? open[open.length - 1].id : null; // a saved lecture's answered polls stay on the timeline
       marks();
       draw();
-      if (role === "viewer" && shown !== null) recallVote(polls.get(shown));
     },
 
     message(message) {
