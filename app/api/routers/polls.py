@@ -58,9 +58,10 @@ def ask_poll(session: Controlled, settings: ServerSettings, request: PollRequest
     answer is found from the run, at once or when the run reaches the steps it needs (at most 3
     first_flip polls await theirs at once: a fourth is a 409). A playing run is paused once the
     question is asked: the class predicts from where it stands, and the driver plays on."""
-    run, player = session.run, session.player
+    player = session.player
     try:
         with player.lock:
+            run = player.run  # under the lock: a twins reset swaps the run
             poll = run.polls.ask(run, request.template, template_params(request), settings.max_polls)
             if player.pair is None:
                 player.pause()  # under the lock: the run stands at the step the poll was asked at
