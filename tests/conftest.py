@@ -25,7 +25,7 @@ if os.environ.get("CI"):
 # The quick loop (-m "not browser and not slow") runs the first QUICK_CASES cases of a
 # parametrised family longer than LONG_FAMILY; the others are marked slow, so the full suite still
 # runs every case while the loop stays under a minute with a thousand tests.
-LONG_FAMILY = 4
+LONG_FAMILY = 3
 QUICK_CASES = 2
 
 
