@@ -41,6 +41,14 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.slow)
 
 
+def pytest_ignore_collect(collection_path, config):
+    """The API fuzz builds a test per route from the OpenAPI schema as it is collected (3-4 s),
+    and all of them are slow: a run that leaves slow tests out need not build them."""
+    if collection_path.name == "test_api_fuzz.py" and "not slow" in (config.option.markexpr or ""):
+        return True
+    return None
+
+
 LOCAL = "http://localhost"  # TestClient's base URL: a Host name the server answers to
 
 

@@ -24,6 +24,26 @@ BURST_SECONDS = 0.005  # longest the training thread holds the lock in one go
 BEHIND_SECONDS = 0.25  # a run this far behind its rate (a big network) does not catch up later
 
 
+def steps_due(due: float, rate: float, step) -> float | None:
+    """Take the steps due at `rate` a second since `due`, at most BURST_SECONDS of them (the
+    caller holds the locks `step` needs); when the next step is due, or None once `step()` says
+    the run stopped (returns False)."""
+    deadline = time.perf_counter() + BURST_SECONDS
+    while due <= time.perf_counter():
+        if not step():
+            return None
+        due += 1 / rate
+        if time.perf_counter() > deadline:
+            break
+    return due
+
+
+def caught_up(due: float) -> float:
+    """A run more than BEHIND_SECONDS behind its rate (a big network) starts again from now
+    rather than catching up in a rush."""
+    return time.perf_counter() if time.perf_counter() - due > BEHIND_SECONDS else due
+
+
 class SessionError(Exception):
     """A request that does not fit the run's state (e.g. play while diverged); the message says why."""
 
@@ -132,17 +152,8 @@ class Player:
         with self.lock:
             if not self.playing or self.closed:
                 return None
-            rate = self.run.config.steps_per_second
-            deadline = time.perf_counter() + BURST_SECONDS
-            while due <= time.perf_counter():
-                if not self._step_once():
-                    return None
-                due += 1 / rate
-                if time.perf_counter() > deadline:
-                    break
-        if time.perf_counter() - due > BEHIND_SECONDS:
-            due = time.perf_counter()
-        return due
+            due = steps_due(due, self.run.config.steps_per_second, self._step_once)
+        return None if due is None else caught_up(due)
 
     def refuse_if_paired(self, what: str) -> None:
         pair = self.pair

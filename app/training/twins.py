@@ -18,7 +18,7 @@ import time
 
 from .config import RunConfig
 from .fork import ForkChanges, ForkStart, fork_run
-from .player import BEHIND_SECONDS, BURST_SECONDS, Player, SessionError
+from .player import BURST_SECONDS, Player, SessionError, caught_up, steps_due
 from .run import STOPPED, Run
 from .session import Session
 from .trainer import Trainer
@@ -123,17 +123,11 @@ class Twins:
                 self._stop_playing()
                 return None
             rate = min(p.run.config.steps_per_second for p in going)
-            deadline = time.perf_counter() + BURST_SECONDS
-            while due <= time.perf_counter():
-                if not self._step_pair():
-                    self._stop_playing()
-                    return None
-                due += 1 / rate
-                if time.perf_counter() > deadline:
-                    break
-        if time.perf_counter() - due > BEHIND_SECONDS:
-            due = time.perf_counter()
-        return due
+            due = steps_due(due, rate, self._step_pair)
+            if due is None:
+                self._stop_playing()
+                return None
+        return caught_up(due)
 
     def step(self, n: int, seconds: float = float("inf"), cancelled=lambda: False) -> int:
         """Pause, then take n steps of both (of the one going, if the other stopped), fewer if

@@ -5,6 +5,7 @@
 import { copyOnClick, el } from "../lib/dom.js";
 import { opened } from "../lib/escape.js";
 import { driverLinkSection } from "../panels/classroom/driver_link_section.js";
+import { localOnlyHint } from "../panels/classroom/local_hint.js";
 
 // slot: where the button goes; twinsId; driverLink(): the link that drives both, "" for a watcher.
 export function mountShare(slot, twinsId, driverLink) {
@@ -26,17 +27,8 @@ export function mountShare(slot, twinsId, driverLink) {
     el("div", "share-row", [linkBox, copy]),
     el("p", "hint", "They see every step you take, side by side, and cannot play, step or reset."),
   ]);
-  // A link to 127.0.0.1 only works on this machine: say how to serve the class's network.
-  if (["127.0.0.1", "localhost", "[::1]"].includes(location.hostname)) {
-    panel.append(
-      el(
-        "p",
-        "hint share-local",
-        "This address only works on this computer. For a class, start the server with " +
-          'make run ARGS="--host 0.0.0.0" and open this page at this computer\'s network address.',
-      ),
-    );
-  }
+  const localHint = localOnlyHint(); // a 127.0.0.1 link works on this machine only
+  if (localHint) panel.append(localHint);
   panel.append(driverSection.node);
   panel.setAttribute("aria-label", "Share this comparison");
   slot.append(button);

@@ -77,6 +77,8 @@ def test_a_viewer_link_follows_the_driver_and_is_refused_control(dash, browser, 
     dash.page.click("#share")
     link = dash.page.input_value("#share-link")
     assert link == f"{live_server.url}/?watch={session}"  # the session id, and never the token
+    # served on 127.0.0.1: the dialog says the link works on this computer only, and how to serve a class
+    assert "--host 0.0.0.0" in dash.page.text_content("#share-panel .share-local")
 
     viewer_recorder = Recorder()
     context = new_context(browser, 1920, 1080)

@@ -129,6 +129,7 @@ def test_a_viewer_sees_both_runs_and_has_no_controls(browser, recorder, live_ser
         page.keyboard.press(" ")  # the driver's key: nothing happens here
         page.click("#share")
         assert page.input_value("#share-link").endswith(f"/twins/{twins['id']}")
+        assert "only works on this computer" in page.text_content(".share-local")
         assert page.is_hidden("#driver-link-section"), "a viewer is given no driver link"
         for key in SIDES:
             pixels = page.evaluate(SIDE_PIXELS, key)

@@ -4,6 +4,7 @@
 import { copyOnClick, el } from "../../lib/dom.js";
 import { opened } from "../../lib/escape.js";
 import { driverLinkSection } from "./driver_link_section.js";
+import { localOnlyHint } from "./local_hint.js";
 import { lightLinkChoice } from "./share_light.js";
 
 // button: the Share button (the dialog opens under it); sessionId(): the run to share;
@@ -33,17 +34,8 @@ export function shareDialog(button, sessionId, driverLink = () => "") {
     ),
   ]);
   panel.setAttribute("aria-label", "Share this run");
-  // A link to 127.0.0.1 only works on this machine: say how to serve the class's network.
-  if (["127.0.0.1", "localhost", "[::1]"].includes(location.hostname)) {
-    panel.append(
-      el(
-        "p",
-        "hint share-local",
-        "This address only works on this computer. For a class, start the server with " +
-          'make run ARGS="--host 0.0.0.0" and open this page at this computer\'s network address.',
-      ),
-    );
-  }
+  const localHint = localOnlyHint(); // a 127.0.0.1 link works on this machine only
+  if (localHint) panel.append(localHint);
   const driverSection = driverLinkSection(driverLink);
   panel.append(driverSection.node);
   document.body.append(panel);
