@@ -84,13 +84,16 @@ function main() {
       settings.writeUrlSoon();
     },
   };
-  const { panels, classroom, connection, presets, poll } = mountPanels(store, {
+  const { panels, classroom, connection, presets, poll, shownStep } = mountPanels(store, {
     form,
     actions,
     view: link.view,
   });
   classroom.setDriverLink(() => driver.driverLink);
-  mountExport(document.getElementById("export"), { sessionId: () => store.hello?.session.id ?? null });
+  mountExport(document.getElementById("export"), {
+    sessionId: () => store.hello?.session.id ?? null,
+    shownStep,
+  });
   if (linked.id && linked.token) driver.tokens.remember(linked.id, linked.token);
   const settings = runSettings({
     form,

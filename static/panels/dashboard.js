@@ -173,5 +173,6 @@ export function mountPanels(store, { form, actions, view }) {
       driverOnly: [transport, banner, form, draw, ownData, presets, runs, network],
     }),
   );
-  return { panels, classroom, connection: mountConnection(byId("connection")), presets, poll };
+  const shownStep = () => timeline.shownStep(); // the timeline's past step, or null when live
+  return { panels, classroom, connection: mountConnection(byId("connection")), presets, poll, shownStep };
 }

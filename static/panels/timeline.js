@@ -58,6 +58,7 @@ export function mount(root, store, { showStep }) {
 
   let past = null; // the step asked for, or null when live
   let kept = []; // the steps the server keeps, fetched when the scrubber is touched
+  let shown = null; // the kept step the panels show while in the past
 
   async function refreshKept() {
     if (!store.sessionId) return;
@@ -80,6 +81,7 @@ export function mount(root, store, { showStep }) {
     },
     (k) => {
       if (k === null || past === null) return;
+      shown = k;
       readout.textContent = `step ${k} of ${store.step ?? "?"} (past)`;
       probe.atStep = k;
     },
@@ -98,6 +100,7 @@ export function mount(root, store, { showStep }) {
     const wasPast = past !== null;
     shower.cancel();
     past = null;
+    shown = null;
     probe.atStep = null;
     delete document.body.dataset.past;
     liveButton.disabled = true;
@@ -140,6 +143,9 @@ export function mount(root, store, { showStep }) {
       goLive();
       placeMarks();
     },
+    // The kept step shown while scrubbed back (what an export of "this" should draw), or null
+    // while the page follows the run.
+    shownStep: () => (past === null ? null : shown),
     // The polls' places: [{ step, label }].
     setMarks(list) {
       marks = list;

@@ -5,12 +5,14 @@ which decodes with a frame a kept step."""
 from __future__ import annotations
 
 import io
+from xml.etree import ElementTree
 
 import httpx
 import pytest
 from PIL import Image, ImageSequence
 
 from .dashboard import Dashboard
+from .test_presets_show import scrub_to
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +80,24 @@ def test_animation_progress_reaches_done_and_offers_the_gif(dash):
     href = page.get_attribute("#export-gif-file", "href")
     gif = Image.open(io.BytesIO(httpx.get(f"{dash.server.url}{href}").content))
     assert gif.format == "GIF" and sum(1 for _ in ImageSequence.Iterator(gif)) == 21
+
+
+def test_scrubbed_back_the_boundary_export_is_of_the_step_shown(dash, tmp_path):
+    """The timeline moved back to step 10 of 20: Export draws the run as it was at step 10 (the
+    figure's title and file name), and the loss chart still its whole history."""
+    trained(dash, 20)
+    scrub_to(dash, 10)
+    page = dash.page
+    page.click("#export-open")
+    with page.expect_download() as download:
+        page.click("#export-boundary-svg")
+    assert download.value.suggested_filename == "boundary-step10.svg"
+    path = tmp_path / "b.svg"
+    download.value.save_as(path)
+    title = ElementTree.parse(path).getroot().find("{http://www.w3.org/2000/svg}title").text
+    assert "step 10" in title
+    page.click("#timeline-live")  # back to the run as it is: the menu closed by the click
+    page.click("#export-open")
+    with page.expect_download() as download:
+        page.click("#export-boundary-svg")
+    assert download.value.suggested_filename == "boundary-step20.svg"

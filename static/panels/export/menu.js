@@ -49,8 +49,9 @@ function megabytes(bytes) {
 }
 
 // el: where the button goes. sessionId(): the run shown (null before one begins); otherId(): the
-// run it is compared with, or null.
-export function mountExport(root, { sessionId, otherId = () => null }) {
+// run it is compared with, or null; shownStep(): the step the timeline was scrubbed back to, or
+// null while the page follows the run (the figures then draw the run as it is now).
+export function mountExport(root, { sessionId, otherId = () => null, shownStep = () => null }) {
   const button = el(
     "button",
     {
@@ -118,6 +119,8 @@ export function mountExport(root, { sessionId, otherId = () => null }) {
     const query = new URLSearchParams({ width: String(fmt === "png" ? 1200 : 800) });
     const other = otherId();
     if (other && kind !== "boundary") query.set("with", other);
+    const step = shownStep(); // scrubbed back on the timeline: the figure of that step
+    if (step !== null && kind !== "loss") query.set("step", String(step));
     b.disabled = true;
     showError(await download(`${sessionPath(id, `figures/${kind}.${fmt}`)}?${query}`, menu));
     b.disabled = false;
