@@ -49,7 +49,17 @@ LAN_NAME = "lab-pc.local"
 TARGETS = {"first_load_kB": 600.0, "repeat_load_kB": 50.0, "first_frame_s": 5.0}  # each at most
 # Each load's figures: bytes on the wire (all, HTTP, WebSocket), requests (and how many the cache
 # did not answer), seconds to the first frame, and the renderer's busy seconds meanwhile.
-FIGURES = ("kB", "http_kB", "ws_kB", "requests", "from_network", "first_frame_s", "task_s", "script_s")
+FIGURES = (
+    "kB",
+    "http_kB",
+    "ws_kB",
+    "requests",
+    "from_network",
+    "static_from_network",
+    "first_frame_s",
+    "task_s",
+    "script_s",
+)
 FIRST_FRAME = "() => window.bpv && window.bpv.framesDrawn > 0 && performance.now()"
 
 
@@ -61,6 +71,7 @@ class WireCount:
         self.ws_bytes = 0
         self.requests = 0
         self.from_network = 0
+        self.static_from_network = 0  # of the page's files (under /static/): none on a reload
         self.frame_seen = False
         self.largest: list[tuple[int, str]] = []
         self.accept_encoding: str | None = None
@@ -99,6 +110,7 @@ class WireCount:
         self.http_bytes += size
         self.requests += 1
         self.from_network += size > 0  # the browser's cache answers the others
+        self.static_from_network += size > 0 and "/static/" in self._urls[event["requestId"]]
         self.largest.append((size, self._urls.get(event["requestId"], "?")))
 
     def _ws(self, event, received: bool) -> None:
@@ -119,6 +131,7 @@ class WireCount:
             "ws_kB": self.ws_bytes / 1000,
             "requests": self.requests,
             "from_network": self.from_network,
+            "static_from_network": self.static_from_network,
             "first_frame_s": first_frame_ms / 1000,
             "largest": [{"bytes": size, "url": url.split("/", 3)[-1][:100]} for size, url in top],
             "accept_encoding": self.accept_encoding,

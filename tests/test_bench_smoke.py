@@ -94,7 +94,10 @@ def test_page_load_benchmark_counts_bytes_and_the_first_frame(tmp_path):
     first, repeat = ours["first"], ours["repeat"]
     assert 100 < first["http_kB"] < 2_000 and first["requests"] > 20  # the page and its modules
     assert repeat["http_kB"] < first["http_kB"] / 10  # the reload comes from the browser's cache
-    assert repeat["from_network"] <= 4 < first["requests"] - 20  # the HTML and the API's few answers
+    # The reload takes none of the page's files from the network: only the HTML and the API's
+    # answers (how many of those land before the first frame depends on the machine's load).
+    assert repeat["static_from_network"] == 0 < first["static_from_network"]
+    assert repeat["from_network"] < first["requests"] - 20
     assert first["ws_kB"] > 5 and positive(first["first_frame_s"]) and positive(repeat["first_frame_s"])
     assert ours["accept_encoding"] == "gzip, deflate"  # a LAN name over plain http, as in class
     assert set(results["verdicts"]) == set(results["targets"])
