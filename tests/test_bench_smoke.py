@@ -35,6 +35,7 @@ def positive(x) -> bool:
     return isinstance(x, (int, float)) and math.isfinite(x) and x > 0
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-0.8 s): the full suite runs it
 def test_step_benchmark_times_ours_numpy_and_the_session(tmp_path):
     results = run_benchmark("step", tmp_path)
     rows = results["rows"]

@@ -85,6 +85,7 @@ def test_boundary_png_regions_are_the_class_the_forward_pass_picks(client):
     assert checked >= 20
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-0.8 s): the full suite runs it
 def test_loss_with_another_run_draws_both_dashed_and_named(client):
     a, _ = trained(client, steps=50)
     fork = client.post(f"/api/sessions/{a}/fork", json={"changes": {"learning_rate": 0.1}}).json()

@@ -150,6 +150,7 @@ async def ready_builder() -> FrameBuilder:
     raise AssertionError("the frame process did not start")
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-0.8 s): the full suite runs it
 def test_a_frame_process_that_lacks_a_dataset_is_restarted_and_the_frame_built_anyway(monkeypatch):
     monkeypatch.setattr(frame_worker, "RETRY_AFTER", 0.0)
     session = Session(Run(RunConfig()))

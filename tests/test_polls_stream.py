@@ -76,6 +76,7 @@ def test_poll_lifecycle_over_a_real_socket(live_server):
         w.close()
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-0.8 s): the full suite runs it
 def test_bad_votes_get_an_error_and_the_socket_goes_on(live_server):
     c = new_session(live_server)
     sid = c["id"]

@@ -139,6 +139,7 @@ def test_step_n_advances_exactly_n_and_frames_arrive_in_step_order(live_server):
     w.close()
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-0.8 s): the full suite runs it
 def test_a_paused_session_sends_no_new_steps(live_server):
     c = new_session(live_server)
     w = Watcher(live_server, c["id"], c["token"])
@@ -266,6 +267,7 @@ def test_a_client_that_does_not_ack_gets_one_frame_then_the_latest(live_server):
     w.close()
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-0.8 s): the full suite runs it
 def test_arrays_every_k_and_fps_are_honoured(live_server):
     c = new_session(live_server, {"steps_per_second": 1000})
     w = Watcher(live_server, c["id"], c["token"])

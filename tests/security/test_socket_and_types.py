@@ -77,6 +77,7 @@ def wait_for_line(lines: list[str], text: str, timeout: float = 5.0) -> str:
 # ---- the control token reaches no log line ------------------------------------------------
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-0.8 s): the full suite runs it
 def test_the_driver_drives_with_the_token_in_a_subprotocol_and_no_log_line_holds_it(
     logged_server, server_log
 ):
