@@ -84,6 +84,7 @@ def test_unit_maps_refuse_a_grid_out_of_bounds_naming_G(client, G):
     assert reply.status_code == 422 and "G" in reply.text
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-1.1 s): the full suite runs it
 def test_unit_maps_cap_units_times_G_squared_naming_G(client):
     s = start(client, {**SMALL, "hidden": 1024})
     refused = client.get(f"/api/sessions/{s['id']}/unit-maps", params={"G": 16})

@@ -26,6 +26,7 @@ def maximum(schema: dict) -> int:
     return next(b for b in schema.get("anyOf", [schema]) if b.get("type") != "null")["maximum"]
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-1.1 s): the full suite runs it
 def test_the_servers_limits_are_schema_maxima_and_hold_exactly_there(tight):
     doc = tight.get("/openapi.json").json()
     models = doc["components"]["schemas"]
@@ -48,6 +49,7 @@ def test_the_servers_limits_are_schema_maxima_and_hold_exactly_there(tight):
     assert tight.get(f"/api/sessions/{run['id']}/grid", params={"G": 61}).status_code == 422
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-1.1 s): the full suite runs it
 def test_index_parameters_have_their_outer_bounds_in_the_schema(client):
     paths = client.get("/openapi.json").json()["paths"]
     (n,) = [
@@ -57,6 +59,7 @@ def test_index_parameters_have_their_outer_bounds_in_the_schema(client):
     assert n["schema"]["maximum"] == 99_999 and j["schema"]["maximum"] == 1023
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-1.1 s): the full suite runs it
 def test_a_full_store_is_a_documented_507_on_save_and_import(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert "507" in paths["/api/runs"]["post"]["responses"]
@@ -89,6 +92,7 @@ def test_every_write_documents_the_perimeters_refusals(client):
     assert client.post("/api/sessions", json={}, headers={"Origin": "http://evil.example"}).status_code == 403
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-1.1 s): the full suite runs it
 def test_init_scale_steps_per_second_and_remove_state_their_bounds(client):
     models = client.get("/openapi.json").json()["components"]["schemas"]
     number = next(

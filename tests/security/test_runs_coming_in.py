@@ -89,6 +89,7 @@ def test_null_or_infinity_in_a_step_count_is_a_422_not_a_500(where, value, tmp_p
         assert ("history" if where == "history" else "optimizer") in reply.text
 
 
+@pytest.mark.slow  # among the quick loop's heaviest (0.5-1.1 s): the full suite runs it
 def test_an_import_may_carry_no_more_history_than_a_run_keeps(client):
     document = exported_run(client, steps=2)
     rows = 20_001
